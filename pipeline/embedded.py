@@ -1,0 +1,83 @@
+"""The embedded default LLM: llama-cpp-python's OpenAI-compatible server on 127.0.0.1, serving a shipped GGUF.
+
+Started on the first model call of a run and stopped when the run ends, so the rest of the code talks to it exactly
+as it talks to OpenAI, Ollama or vLLM.
+"""
+
+from __future__ import annotations
+
+import atexit
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from pipeline.errors import SetupError
+from pipeline.models import LLM_MODELS, cache_dir, model_path
+
+START_TIMEOUT = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class EmbeddedServer:
+    def __init__(self, model: str, threads: int, n_ctx: int):
+        if model not in LLM_MODELS:
+            raise SetupError(
+                f"no OpenAI endpoint is configured and {model!r} is not a shipped model ({', '.join(LLM_MODELS)}); "
+                "set OPENAI_BASE_URL/OPENAI_API_KEY or pick a shipped model"
+            )
+        self.model, self.threads, self.n_ctx = model, threads, n_ctx
+        self.process: subprocess.Popen | None = None
+        self.log_path = cache_dir() / "logs" / "llama-server.log"
+
+    def start(self) -> str:
+        """Start the server and wait until it answers; returns its base URL."""
+        try:
+            import llama_cpp  # noqa: F401
+        except ImportError:
+            raise SetupError("llama-cpp-python is not installed; run `make setup`") from None
+        gguf = model_path(self.model)
+        port = free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        command = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(gguf), "--model_alias", self.model,
+            "--host", "127.0.0.1", "--port", str(port),
+            "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+        base_url = f"http://127.0.0.1:{port}/v1"
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SetupError(f"the embedded LLM server exited at start ({self._last_log_line()}); see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2):
+                    return base_url
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise SetupError(f"the embedded LLM server did not start within {START_TIMEOUT:.0f}s; see {self.log_path}")
+
+    def _last_log_line(self) -> str:
+        lines = [line for line in Path(self.log_path).read_text(errors="replace").splitlines() if line.strip()]
+        return lines[-1][:200] if lines else "no output"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

@@ -1,0 +1,83 @@
+"""Markdown for people: outline.md, front matter, quotes with timestamp links back to the source."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlparse
+
+import yaml
+
+from pipeline.artifacts import Outline, Quote, Source
+from pipeline.text import timestamp
+
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
+
+
+def time_link(source: Source, seconds: float | None) -> str:
+    """`?t=` for YouTube, `#t=` for other media URLs, a plain [mm:ss] marker for local files."""
+    stamp = timestamp(seconds)
+    if not stamp:
+        return ""
+    if not source.url:
+        return f"[{stamp}]"
+    whole = int(seconds or 0)
+    if urlparse(source.url).hostname in YOUTUBE_HOSTS:
+        joiner = "&" if "?" in source.url else "?"
+        return f"[{stamp}]({source.url}{joiner}t={whole})"
+    return f"[{stamp}]({source.url.split('#')[0]}#t={whole})"
+
+
+def quote_block(source: Source, quote: Quote) -> str:
+    link = time_link(source, quote.start)
+    return f"> {quote.text}\n>\n> — {link}" if link else f"> {quote.text}"
+
+
+def front_matter(fields: dict) -> str:
+    return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def source_label(source: Source) -> str:
+    return source.url or (source.path.rsplit("/", 1)[-1] if source.path else source.title)
+
+
+def base_front_matter(source: Source, outline: Outline, title: str) -> dict:
+    """The fields every draft carries, like a static-site post."""
+    return {
+        "title": title,
+        "date": source.date or date.today().isoformat(),
+        "source": source_label(source),
+        "speaker": ", ".join(source.speakers) or None,
+        "language": outline.language,
+        "tags": outline.tags,
+        "summary": outline.summary,
+        "people": outline.entities.people,
+        "organizations": outline.entities.organizations,
+        "products": outline.entities.products,
+        "media": outline.entities.media,
+        "status": "draft",
+    }
+
+
+def outline_markdown(outline: Outline, source: Source) -> str:
+    lines = [f"# {outline.title}", "", outline.summary, ""]
+    if outline.tags:
+        lines += ["Tags: " + ", ".join(outline.tags), ""]
+    for label, names in outline.entities.model_dump().items():
+        if names:
+            lines.append(f"- {label.capitalize()}: {', '.join(names)}")
+    for section in outline.sections:
+        lines += ["", f"## {section.question}", "", f"*For the {section.persona}.*", ""]
+        lines += [f"- {point}" for point in section.key_points]
+        for quote in section.quotes:
+            lines += ["", quote_block(source, quote)]
+    return "\n".join(lines).strip() + "\n"
+
+
+def outline_for_prompt(outline: Outline) -> str:
+    """The outline as drafts see it: compact, with the quotes the speaker really said."""
+    lines = [f"Title: {outline.title}", f"Summary: {outline.summary}", f"Tags: {', '.join(outline.tags)}"]
+    for number, section in enumerate(outline.sections, 1):
+        lines.append(f"\nQuestion {number}: {section.question}")
+        lines += [f"- {point}" for point in section.key_points]
+        lines += [f'  Quote: "{quote.text}"' for quote in section.quotes]
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""outline: a `Transcript` becomes a question-driven `Outline` (reader questions, key points, verbatim quotes).
+
+The model only names transcript line numbers; the code copies the quote text and times from the transcript, so a
+quote can never be retyped or invented. Long transcripts are mapped to notes chunk by chunk and then reduced, and
+no prompt ever exceeds the model's context window.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.artifacts import Entities, Outline, Quote, Section, Source, Transcript
+from pipeline.errors import StageError
+from pipeline.llm import LLM
+from pipeline.prompts import Prompt
+from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens
+
+VERSION = 1
+NOTES_MAX_TOKENS = 1200
+OUTLINE_MAX_TOKENS = 2048
+SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
+
+Short = Annotated[str, Field(max_length=60)]
+Point = Annotated[str, Field(max_length=240)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoteItem(Strict):
+    """Bounded everywhere: the grammar then bounds each field, so a small model cannot run away."""
+
+    question: str = Field(max_length=200)
+    persona: Literal["newcomer", "practitioner", "maintainer"]
+    key_points: list[Point] = Field(min_length=1, max_length=4)
+    lines: list[int] = Field(min_length=1, max_length=4)
+
+
+class Notes(Strict):
+    questions: list[NoteItem] = Field(min_length=1, max_length=5)
+
+
+class OutlineDraft(Strict):
+    title: str = Field(max_length=120)
+    summary: str = Field(max_length=700)
+    tags: list[Annotated[str, Field(max_length=32)]] = Field(max_length=6)
+    people: list[Short] = Field(max_length=8)
+    organizations: list[Short] = Field(max_length=8)
+    products: list[Short] = Field(max_length=8)
+    media: list[Short] = Field(max_length=8)
+    sections: list[NoteItem] = Field(min_length=1, max_length=6)
+
+
+def material_budget(llm: LLM, prompt: Prompt, max_tokens: int) -> int:
+    """Tokens left for the material once the prompt, the answer and a margin are counted."""
+    fixed = estimate_tokens(prompt.system) + estimate_tokens(prompt.user) + 400
+    budget = llm.context_window - fixed - max_tokens
+    if budget < 500:
+        raise StageError(f"the model's context window ({llm.context_window} tokens) is too small for the {prompt.name} prompt")
+    return budget
+
+
+def chunks(lines: list[str], budget: int) -> list[str]:
+    """Split along line boundaries first (CJK sentence ends after that), each chunk within the budget."""
+    splitter = RecursiveCharacterTextSplitter(
+        separators=SEPARATORS, chunk_size=budget, chunk_overlap=0, length_function=estimate_tokens, keep_separator="end"
+    )
+    return splitter.split_text("\n".join(lines))
+
+
+def _note_lines(notes: Notes) -> list[str]:
+    return [f"{item.lines} ({item.persona}) {item.question} — {'; '.join(item.key_points)}" for item in notes.questions]
+
+
+def condensed_material(lines: list[str], llm: LLM, prompt: Prompt, title: str, language: str, budget: int) -> str:
+    """Map: notes per chunk; repeat over the notes until they fit one reduce prompt."""
+    for _ in range(4):
+        parts = chunks(lines, budget)
+        if len(parts) == 1:
+            return parts[0]
+        notes = [
+            llm.structured(prompt, Notes, NOTES_MAX_TOKENS, material=_guard(part), title=title,
+                           language=language, part=f"{index} of {len(parts)}")
+            for index, part in enumerate(parts, 1)
+        ]  # fmt: skip
+        lines = [line for note in notes for line in _note_lines(note)]
+    return chunks(lines, budget)[0]  # still too long after four rounds: keep what fits, never overflow
+
+
+def _guard(material: str) -> str:
+    """The material is data inside <material> tags; a transcript cannot close the tag early."""
+    return material.replace("</material>", "< /material>")
+
+
+def _words(text: str) -> set[str]:
+    lowered = text.lower()
+    return set(re.findall(r"[a-z0-9]{4,}", lowered)) | {a + b for a, b in zip(lowered, lowered[1:]) if CJK.match(a) and CJK.match(b)}
+
+
+def _matching_segment(item: NoteItem, transcript: Transcript) -> int | None:
+    """When a small model cites no valid line, find the segment sharing most words with its answer (still verbatim)."""
+    wanted = _words(item.question + " " + " ".join(item.key_points))
+    best, best_score = None, 1
+    for segment in transcript.segments:
+        score = len(wanted & _words(segment.text))
+        if score > best_score:
+            best, best_score = segment.id, score
+    return best
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def grounded_entities(draft: OutlineDraft, haystack: str) -> Entities:
+    """Keep only names that occur in the transcript or the source's metadata: small models name the wrong people."""
+    text = _normalise(haystack)
+
+    def keep(names: list[str]) -> list[str]:
+        return list(dict.fromkeys(name.strip() for name in names if name.strip() and _normalise(name) in text))
+
+    return Entities(
+        people=keep(draft.people), organizations=keep(draft.organizations),
+        products=keep(draft.products), media=keep(draft.media),
+    )  # fmt: skip
+
+
+def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
+    by_id = {segment.id: segment for segment in transcript.segments}
+    sections, seen = [], set()
+    for item in draft.sections:
+        key = _normalise(item.question)
+        if not key or key in seen:
+            continue
+        ids = [i for i in dict.fromkeys(item.lines) if i in by_id][:3]
+        if not ids and (match := _matching_segment(item, transcript)) is not None:
+            ids = [match]
+        if not ids:
+            continue  # a question with no support in the talk is not one the talk answers
+        seen.add(key)
+        quotes = [Quote(segment_id=i, text=by_id[i].text, start=by_id[i].start, end=by_id[i].end) for i in ids]
+        points = [point for point in item.key_points if point]
+        sections.append(Section(question=item.question, persona=item.persona, key_points=points, quotes=quotes))
+    return sections
+
+
+def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
+    """Map long transcripts to notes, reduce to an outline, then ground it in the transcript."""
+    language_name = LANGUAGE_NAMES.get(language, language)
+    lines = [f"[{segment.id}] {segment.text}" for segment in transcript.segments]
+    reduce_prompt = prompts["outline"]
+    budget = min(material_budget(llm, reduce_prompt, OUTLINE_MAX_TOKENS), material_budget(llm, prompts["notes"], NOTES_MAX_TOKENS))
+    material = condensed_material(lines, llm, prompts["notes"], source.title, language_name, budget)
+    hints = ""
+    if source.chapters:
+        hints = "Chapters: " + "; ".join(chapter.title for chapter in source.chapters)
+    draft = llm.structured(
+        reduce_prompt, OutlineDraft, OUTLINE_MAX_TOKENS,
+        material=_guard(material), title=source.title, language=language_name, hints=hints,
+    )  # fmt: skip
+    sections = sections_from(draft, transcript)
+    if not sections:
+        raise StageError("the model found no question that the talk answers with a quote from it; try a larger model (--model)")
+    haystack = "\n".join([transcript.text(), source.title, source.description or "", *source.speakers])
+    tags = list(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in draft.tags if tag.strip().lstrip("#")))
+    return Outline(
+        title=draft.title.strip() or source.title, summary=draft.summary.strip(), language=language, tags=tags,
+        entities=grounded_entities(draft, haystack), sections=sections,
+    )  # fmt: skip

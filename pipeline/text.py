@@ -1,0 +1,30 @@
+"""Small text helpers shared by stages: CJK detection, token estimates, timestamps."""
+
+from __future__ import annotations
+
+import re
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token count without a tokenizer: one per CJK character, one per three other characters."""
+    cjk = len(CJK.findall(text))
+    return cjk + (len(text) - cjk) // 3 + 1
+
+
+def guess_language(text: str) -> str:
+    """English or Chinese, by the share of CJK characters (enough to pick prompts and whisper's language)."""
+    letters = [ch for ch in text if not ch.isspace()]
+    return "zh" if letters and len(CJK.findall(text)) / len(letters) > 0.2 else "en"
+
+
+def timestamp(seconds: float | None) -> str:
+    """[mm:ss] or [h:mm:ss]; empty when the source has no times (plain text)."""
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
