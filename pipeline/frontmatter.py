@@ -1,0 +1,78 @@
+"""Front matter of drafts: the leading `---` YAML block, and a schema per draft type to validate it against.
+
+The schemas mirror what the draft stages write (render.base_front_matter, Hooks/Community.markdown), with
+extra="forbid" like every artifact: a misspelt key a reviewer typed is reported instead of ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BeforeValidator, Field, ValidationError
+
+from pipeline.artifacts import Artifact
+
+
+def _iso_date(value):
+    """YAML reads an unquoted 2024-05-01 as a date and a quoted one as text: both are fine, other text is not."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class FrontMatter(Artifact):
+    title: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    language: str = Field(min_length=2)
+    status: Literal["draft", "approved", "rejected"]
+
+
+class BlogFrontMatter(FrontMatter):
+    """What render.base_front_matter writes: a static-site post."""
+
+    type: Literal["blog"] = "blog"
+    date: Annotated[date, BeforeValidator(_iso_date)]
+    speaker: str | None = None
+    tags: list[str]
+    summary: str = Field(min_length=1)
+    people: list[str] = Field(default_factory=list)
+    organizations: list[str] = Field(default_factory=list)
+    products: list[str] = Field(default_factory=list)
+    media: list[str] = Field(default_factory=list)
+
+
+class HooksFrontMatter(FrontMatter):
+    type: Literal["hook"]
+
+
+class CommunityFrontMatter(FrontMatter):
+    type: Literal["community"]
+
+
+SCHEMAS = {"blog": BlogFrontMatter, "hooks": HooksFrontMatter, "community": CommunityFrontMatter}
+
+
+def split_front_matter(text: str) -> tuple[dict | None, str, str | None]:
+    """(front matter, body, error): the leading `---` block parsed with yaml.safe_load."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None, text, "no front matter (a leading --- block)"
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+    if end is None:
+        return None, text, "front matter has no closing ---"
+    body = "".join(lines[end + 1 :])
+    try:
+        meta = yaml.safe_load("".join(lines[1:end]))
+    except yaml.YAMLError as error:
+        return None, body, f"front matter is not valid YAML ({str(error).splitlines()[0]})"
+    if not isinstance(meta, dict):
+        return None, body, "front matter is not a mapping of fields"
+    return meta, body, None
+
+
+def front_matter_problems(kind: str, meta: dict) -> list[str]:
+    try:
+        SCHEMAS[kind].model_validate(meta)
+    except ValidationError as error:
+        return [f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in error.errors()]
+    return []
