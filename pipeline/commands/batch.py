@@ -1,0 +1,74 @@
+"""`devrel batch`: the week's sources into outputs/<week>/, with a bar per item, one for the batch, and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from pipeline.cli import err_console, friendly, out_console
+from pipeline.config import load_settings
+
+
+class _ItemReporter:
+    """Moves an item's bar one step per stage, naming the stage it is in."""
+
+    def __init__(self, bars: Progress, name: str):
+        self.bars = bars
+        self.task = bars.add_task(name, total=6, stage="waiting")
+
+    def starting(self, name: str) -> None:
+        self.bars.update(self.task, stage=name)
+
+    def stage(self, name: str, cached: bool, seconds: float) -> None:
+        self.bars.update(self.task, advance=1, stage=f"{name} {'cached' if cached else 'done'}")
+
+    def progress(self, done: float, total: float, what: str = "transcribe") -> None:
+        if total:
+            self.bars.update(self.task, stage=f"{what} {100 * done / total:.0f}%")
+
+
+def batch(
+    sources: Annotated[Path, typer.Argument(help="The week's sources file (items, and channels with `since`).", show_default=False)],
+    week: Annotated[Optional[str], typer.Option(help="ISO week folder, e.g. 2026-W47. [default: the file's, else this week]")] = None,
+    workers: Annotated[int, typer.Option(help="Items run at once (threads sharing one model server).")] = 1,
+    executor: Annotated[str, typer.Option(help="local, or ray (each item a Ray task; RAY_ADDRESS for a cluster).")] = "local",
+    out: Annotated[Optional[Path], typer.Option(help="Outputs folder; the batch writes OUT/<week>/. [default: outputs]")] = None,
+    to: Annotated[str, typer.Option(help="Stop each item after: transcript, outline or drafts.")] = "drafts",
+    force: Annotated[bool, typer.Option("--force", help="Rerun every stage of every item.")] = False,
+) -> None:
+    """Run a week of sources: drafts for every item, a digest.md newsletter and batch.json; exit 1 if any item failed."""
+    from pipeline.batch import batch as run_batch
+    from pipeline.batch_sources import load_sources
+
+    spec = load_sources(sources)
+    settings = load_settings({"out": str(out) if out else None})
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[dim]{task.fields[stage]}"),
+                        console=err_console, transient=True)  # fmt: skip
+    overall = progress.add_task("batch", total=None, stage="")
+    with progress:
+        result = run_batch(
+            spec, settings, base=sources.parent, week=week, workers=workers, executor=executor, to=to, force=force,
+            on_jobs=lambda jobs: progress.update(overall, total=len(jobs)),
+            reporter_for=lambda job: _ItemReporter(progress, job.source[-40:]),
+            done=lambda item: progress.update(overall, advance=1, stage=item.status),
+        )  # fmt: skip
+    table = Table("source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {result.week}")
+    for item in result.items:
+        colour = {"ok": "green", "failed": "red"}.get(item.status, "yellow")
+        table.add_row(escape(item.slug or item.source), f"[{colour}]{item.status}[/{colour}]", f"{item.seconds:.1f}",
+                      f"{item.tokens_in}/{item.tokens_out}", f"{len(item.stages_run)} / {len(item.stages_cached)}")  # fmt: skip
+    err_console.print(table)
+    for item in result.items:
+        if item.error:
+            err_console.print(f"[red]{item.status}:[/red] {escape(item.error)}", highlight=False, soft_wrap=True)
+    out_console.print(str(result.folder), highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+batch = friendly(batch)
