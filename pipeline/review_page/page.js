@@ -1,0 +1,82 @@
+// The review page's only script: jump to a quote's moment, and count characters per post as you type.
+"use strict";
+
+function jump(el, event) {
+  const player = document.getElementById("player");
+  const segment = el.dataset.seg && document.getElementById("seg-" + el.dataset.seg);
+  if (segment) {
+    document.querySelectorAll(".segment.current").forEach((s) => s.classList.remove("current"));
+    segment.classList.add("current");
+    const pane = segment.parentElement; // centre it in the transcript pane, without jumping the whole page
+    pane.scrollTop = segment.offsetTop - pane.clientHeight / 2 + segment.clientHeight / 2;
+    segment.scrollIntoView({ block: "nearest" });
+  }
+  if (player && el.dataset.t) {
+    event.preventDefault();
+    player.currentTime = parseFloat(el.dataset.t);
+  } else if (!el.getAttribute("href") || el.getAttribute("href") === "#") {
+    event.preventDefault(); // no player: a timestamp link to the source's site still opens it
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const el = event.target.closest(".ts");
+  if (el) jump(el, event);
+});
+
+function followPlayer() {
+  const player = document.getElementById("player");
+  if (!player) return;
+  const segments = [...document.querySelectorAll(".segment[data-t]")];
+  player.addEventListener("timeupdate", () => {
+    const now = player.currentTime;
+    let playing = null;
+    for (const s of segments) if (parseFloat(s.dataset.t) <= now) playing = s;
+    segments.forEach((s) => s.classList.toggle("playing", s === playing));
+  });
+}
+
+// Mirrors pipeline/check.py: a post is the raw markdown under its heading, up to the next heading, trimmed.
+function sections(text) {
+  const lines = text.split("\n");
+  if (lines[0].trim() === "---") {
+    const end = lines.findIndex((line, i) => i > 0 && (line.trim() === "---" || line.trim() === "..."));
+    if (end > 0) lines.splice(0, end + 1);
+  }
+  const found = [];
+  let fence = false, current = null;
+  for (const line of lines) {
+    if (/^ {0,3}(```|~~~)/.test(line)) fence = !fence;
+    const heading = !fence && /^ {0,3}#{1,6}(?:\s+(.*?))?\s*#*\s*$/.exec(line);
+    if (heading) {
+      current = { heading: (heading[1] || "").trim(), lines: [] };
+      found.push(current);
+    } else if (current) current.lines.push(line);
+  }
+  return found.map((s) => ({ heading: s.heading, text: s.lines.join("\n").trim() }));
+}
+
+function countPosts() {
+  const area = document.getElementById("text"), list = document.getElementById("counts");
+  if (!area || !list) return;
+  const xPost = +area.dataset.xPost, xLink = +area.dataset.xLink, discord = +area.dataset.discord;
+  const xLength = (t) => [...t.replace(/https?:\/\/\S+/g, "x".repeat(xLink))].length;
+  const update = () => {
+    list.replaceChildren();
+    for (const { heading, text } of sections(area.value)) {
+      let used = null, limit = null;
+      if (area.dataset.kind === "hooks" && /^X post\b/i.test(heading)) [used, limit] = [xLength(text), xPost];
+      if (area.dataset.kind === "community" && heading.toLowerCase().startsWith("discord")) [used, limit] = [[...text].length, discord];
+      if (used === null) continue;
+      const item = document.createElement("li");
+      item.className = used > limit ? "over" : "ok";
+      item.textContent = `${heading.split("(")[0].trim()}: ${used}/${limit}`;
+      list.append(item);
+    }
+  };
+  area.addEventListener("input", update);
+  update();
+}
+
+followPlayer();
+countPosts();
