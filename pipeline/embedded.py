@@ -7,6 +7,8 @@ as it talks to OpenAI, Ollama or vLLM.
 from __future__ import annotations
 
 import atexit
+import ctypes
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +20,14 @@ from pipeline.errors import SetupError
 from pipeline.models import LLM_MODELS, cache_dir, model_path
 
 START_TIMEOUT = 180.0
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the run that started it dies, even by SIGKILL (no orphaned model)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def free_port() -> int:
@@ -35,7 +45,7 @@ class EmbeddedServer:
             )
         self.model, self.threads, self.n_ctx = model, threads, n_ctx
         self.process: subprocess.Popen | None = None
-        self.log_path = cache_dir() / "logs" / "llama-server.log"
+        self.log_path = cache_dir() / "logs" / "llama-server.log"  # named per port at start: runs may overlap
 
     def start(self) -> str:
         """Start the server and wait until it answers; returns its base URL."""
@@ -45,6 +55,7 @@ class EmbeddedServer:
             raise SetupError("llama-cpp-python is not installed; run `make setup`") from None
         gguf = model_path(self.model)
         port = free_port()
+        self.log_path = self.log_path.with_name(f"llama-server-{port}.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         command = [
@@ -53,7 +64,9 @@ class EmbeddedServer:
             "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
         atexit.register(self.stop)
         base_url = f"http://127.0.0.1:{port}/v1"
         deadline = time.monotonic() + START_TIMEOUT
@@ -80,4 +93,6 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None and self.process.returncode in (0, -15):
+            self.log_path.unlink(missing_ok=True)  # a clean run's log is noise; a crash's log is kept for diagnosis
         self.process = None

@@ -8,6 +8,7 @@ With no endpoint configured, the embedded model is served by llama-cpp-python's 
 from __future__ import annotations
 
 import copy
+import threading
 import json
 import time
 from dataclasses import dataclass, field
@@ -109,14 +110,28 @@ def _short(error: Exception) -> str:
     return str(error).splitlines()[0][:200]
 
 
+class _Connection:
+    """The chat client and, for the embedded model, its server: started lazily, once, shared by forks."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.chat = None
+        self.server: EmbeddedServer | None = None
+
+
 class LLM:
     """A chat model behind the OpenAI protocol; started lazily so a fully cached run never loads a model."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.usage = Usage()
-        self._chat = None
-        self._server: EmbeddedServer | None = None
+        self._connection = _Connection()
+
+    def fork(self) -> "LLM":
+        """Same client and server, its own usage: concurrent runs in a batch each count their own calls."""
+        twin = LLM(self.settings)
+        twin._connection = self._connection
+        return twin
 
     @property
     def name(self) -> str:
@@ -140,29 +155,29 @@ class LLM:
         return f"{self.name} at {self.settings.base_url or 'https://api.openai.com/v1'}"
 
     def _client(self):
-        if self._chat is None:
-            from langchain_openai import ChatOpenAI
+        connection = self._connection
+        with connection.lock:
+            if connection.chat is None:
+                from langchain_openai import ChatOpenAI
 
-            if self.settings.uses_embedded_llm:
-                self._server = EmbeddedServer(self.name, threads=self.settings.threads, n_ctx=self.context_window)
-                base_url, api_key = self._server.start(), "embedded"
-            else:
-                base_url, api_key = self.settings.base_url, self.settings.api_key or "not-needed"
-            self._chat = ChatOpenAI(
-                model=self.name,
-                base_url=base_url,
-                api_key=api_key,
-                timeout=self.settings.timeout,
-                max_retries=self.settings.max_retries,
-                temperature=self.settings.temperature,
-            )
-        return self._chat
+                if self.settings.uses_embedded_llm:
+                    connection.server = EmbeddedServer(self.name, threads=self.settings.threads, n_ctx=self.context_window)
+                    base_url, api_key = connection.server.start(), "embedded"
+                else:
+                    base_url, api_key = self.settings.base_url, self.settings.api_key or "not-needed"
+                connection.chat = ChatOpenAI(
+                    model=self.name, base_url=base_url, api_key=api_key, timeout=self.settings.timeout,
+                    max_retries=self.settings.max_retries, temperature=self.settings.temperature,
+                )  # fmt: skip
+            return connection.chat
 
     def close(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
-        self._chat = None
+        """Stop the embedded server (if this run started one); the next call would start it again."""
+        connection = self._connection
+        with connection.lock:
+            if connection.server is not None:
+                connection.server.stop()
+            connection.server, connection.chat = None, None
 
     def _response_format(self, schema: type[BaseModel]) -> dict:
         flat = inline_refs(schema.model_json_schema())

@@ -42,10 +42,16 @@ def read_subtitles(path: Path) -> list[Segment]:
     except Exception as error:
         raise UserError(f"{path}: not a subtitle file that can be parsed ({type(error).__name__}); check its format") from None
     items: list[tuple[float | None, float | None, str]] = []
+    previous: list[str] = []
     for event in subs:
         if event.is_comment:
             continue
-        text = " ".join(TAGS.sub("", event.plaintext).split())
+        lines = [" ".join(TAGS.sub("", line).split()) for line in event.plaintext.splitlines()]
+        lines = [line for line in lines if line]
+        # Rolling auto-captions repeat the previous cue's lines above the new words: keep only what is new.
+        fresh = [line for line in lines if line not in previous]
+        previous = lines or previous
+        text = " ".join(fresh)
         if not text:
             continue
         if items and items[-1][2] == text:  # a caption repeated back to back is one caption

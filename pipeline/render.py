@@ -70,6 +70,12 @@ def outline_markdown(outline: Outline, source: Source) -> str:
         lines += [f"- {point}" for point in section.key_points]
         for quote in section.quotes:
             lines += ["", quote_block(source, quote)]
+    if outline.unverified:  # kept out of every draft; listed so a person can find the line or drop the claim
+        lines += ["", "## Unverified", "", "Not found in the transcript, so left out of the drafts:", ""]
+        lines += [f"- {item}" for item in outline.unverified]
+    if outline.open_questions:  # from the corpus: what the community asked that this talk does not answer
+        lines += ["", "## Community questions this talk does not answer", ""]
+        lines += [f"- [{q.question}]({q.url})" if q.url else f"- {q.question}" for q in outline.open_questions]
     return "\n".join(lines).strip() + "\n"
 
 

@@ -10,22 +10,25 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from filelock import FileLock, Timeout
 
-from pipeline import cache
+from pipeline import cache, voice
 from pipeline.artifacts import Outline, Source, Transcript, load, sha256_file
+from pipeline.check import check_report
 from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
+from pipeline.grounding import verify_outline
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt, load_prompt
 from pipeline.render import outline_markdown
 from pipeline.stages import blog, community, hooks, ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
+from pipeline.targets import Target, resolve_target, with_overrides
 
 STAGES = ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}
@@ -37,7 +40,7 @@ class Reporter:
 
     def stage(self, name: str, cached: bool, seconds: float) -> None: ...
     def starting(self, name: str) -> None: ...
-    def progress(self, done: float, total: float) -> None: ...
+    def progress(self, done: float, total: float, what: str = "transcribe") -> None: ...
 
 
 @dataclass
@@ -48,6 +51,7 @@ class RunResult:
     stages_cached: list[str] = field(default_factory=list)
     edits_kept: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    checks: dict[str, float | int] = field(default_factory=dict)  # `devrel check` figures for the drafts
     llm_calls: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
@@ -64,10 +68,11 @@ class _Run:
         return sha256_file(self.folder / name)
 
     def step(self, stage: str, version: int, files: list[str], inputs: dict, prompts: list[Prompt], options: dict,
-             make: Callable[[], dict[str, str]]) -> None:  # fmt: skip
+             make: Callable[[], dict[str, str]], needs: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
+        """Run `make` unless the stage's files exist under the same key (and `needs` still holds, e.g. media kept)."""
         prompt_hashes = {prompt.name: prompt.sha256 for prompt in prompts}
         key = cache.cache_key(stage, version, inputs, prompt_hashes, options)
-        if not self.force and cache.is_fresh(self.folder, self.manifest, files, key):
+        if not self.force and cache.is_fresh(self.folder, self.manifest, files, key) and needs():
             self.result.stages_cached.append(stage)
             self.reporter.stage(stage, cached=True, seconds=0.0)
             return
@@ -114,19 +119,22 @@ def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
     return prompts
 
 
-def _stages(run: _Run, path: Path, to: str, prompts: dict[str, Prompt]) -> None:
-    settings, folder, llm = run.settings, run.folder, run.llm
-    stat = path.stat()
-    run.step("ingest", ingest.VERSION, ["source.json"], {"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
-             [], {}, lambda: {"source.json": ingest.source(path).to_json()})  # fmt: skip
+def _stages(run: _Run, target: Target, to: str, prompts: dict[str, Prompt]) -> None:
+    settings, folder, llm, path = run.settings, run.folder, run.llm, target.label
+
+    def media_kept() -> bool:
+        kept = load(folder / "source.json", Source, f"devrel run {path}")
+        return kept.path is None or Path(kept.path).exists()
+
+    run.step("ingest", ingest.VERSION, ["source.json"], target.key, [], {},
+             lambda: {"source.json": target.make(folder, run.reporter).to_json()}, needs=media_kept)  # fmt: skip
     source = load(folder / "source.json", Source, f"devrel run {path}")
 
     def make_transcript() -> dict[str, str]:
         made = transcribe.transcript(source, settings, run.reporter.progress)
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
-    language = None if settings.lang == "auto" else settings.lang
-    speech = transcribe.whisper_options(settings, language) | {"model": settings.whisper_model} if source.kind == "media" else {}
+    speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} if source.kind == "media" else {}
     run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source.json": run.sha("source.json")},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
     if "outline" not in TARGETS[to]:
@@ -135,40 +143,78 @@ def _stages(run: _Run, path: Path, to: str, prompts: dict[str, Prompt]) -> None:
     lang = output_language(settings, transcript)
     llm_options = {"model": llm.name, "temperature": settings.temperature, "structured": llm.structured_mode, "lang": lang}
 
+    asked = voice.community_questions(settings, transcript, source.title, run.result.warnings)  # from the corpus, if any
+
     def make_outline() -> dict[str, str]:
-        made = outline.outline(transcript, source, llm, prompts, lang)
+        made = voice.match_questions(outline.outline(transcript, source, llm, prompts, lang, [q.title for q in asked]), asked)
         return {"outline.json": made.to_json(), "outline.md": outline_markdown(made, source)}
 
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
-             {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json")},
+             {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json"), **voice.questions_key(asked)},
              [prompts["notes"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
     if to != "drafts":
         return
-    the_outline = load(folder / "outline.json", Outline, f"devrel run {path} --to outline")
+    the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)
     inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang)
-    draft_inputs = {"outline.json": run.sha("outline.json"), "source.json": run.sha("source.json")}
+    draft_inputs = {name: run.sha(name) for name in ("outline.json", "source.json", "transcript.json")}
+    context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
+    run.result.warnings.extend(w for w in context.warnings if w not in run.result.warnings)  # a broken store: said once
     for stage, module, used in (("blog", blog, ["blog"]), ("hooks", hooks, ["hooks", "shorten"]),
                                 ("community", community, ["community", "shorten"])):  # fmt: skip
         make = getattr(module, stage)
-        run.step(stage, module.VERSION, [f"{stage}.md"], draft_inputs, [prompts[name] for name in used], llm_options,
-                 lambda make=make, stage=stage: {f"{stage}.md": make(inputs).markdown()})  # fmt: skip
+        staged = replace(inputs, voice=context.voice.get(stage, ""), related=context.related if stage == "blog" else [])
+        run.step(stage, module.VERSION, [f"{stage}.md"], draft_inputs | context.key(stage), [prompts[name] for name in used],
+                 llm_options, lambda make=make, stage=stage, staged=staged: {f"{stage}.md": make(staged).markdown()})  # fmt: skip
     run.result.warnings.extend(inputs.warnings)
+    _record_checks(run)
 
 
-def run_source(path: Path, settings: Settings, to: str = "drafts", force: bool = False, reporter: Reporter | None = None,
-               llm: LLM | None = None) -> RunResult:  # fmt: skip
-    """Run one source; returns what ran. User errors raise; a failing stage is reported in `result.error`."""
+def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source: Source) -> Outline:
+    """outline.json may be a person's edit: its quotes are verified again before a draft uses them.
+
+    Quotes not found are left out of the drafts and listed in outline.md (outline.json, the person's file, is kept).
+    """
+    verified = verify_outline(loaded, transcript)
+    dropped = len(verified.unverified) - len(loaded.unverified)
+    if dropped:
+        run.result.warnings.append(f"outline.json: {dropped} quote(s) not found in the transcript are left out of the drafts; see outline.md")
+    text, record = outline_markdown(verified, source), run.manifest.artifacts.get("outline.md")
+    path = run.folder / "outline.md"
+    if record and (not path.exists() or path.read_text(encoding="utf-8") != text):
+        side = cache.write_artifact(run.folder, run.manifest, "outline.md", text, record.model_dump(exclude={"sha256", "written_at"}))
+        if side:
+            run.result.edits_kept["outline.md"] = side
+        cache.save_manifest(run.folder, run.manifest)
+    return verified
+
+
+def _record_checks(run: _Run) -> None:
+    """The drafts are checked like `devrel check` would; the figures go to manifest.json (the exit code stays 0)."""
+    figures = check_report(run.folder, run.settings.prompts, Path(run.settings.corpus)).figures()
+    run.result.checks = figures
+    if run.manifest.checks != figures:
+        run.manifest.checks = figures
+        cache.save_manifest(run.folder, run.manifest)
+
+
+def run_source(source: str | Path, settings: Settings, to: str = "drafts", force: bool = False,
+               reporter: Reporter | None = None, llm: LLM | None = None, overrides: dict | None = None) -> RunResult:  # fmt: skip
+    """Run one source (a file path, a media URL, or a yt-dlp .info.json); returns what ran.
+
+    User errors raise; a failing stage is reported in `result.error`. A playlist URL is expanded by the caller
+    (`expand`), one run per entry. `overrides` (title, speakers, tags) replace what the source says about itself.
+    """
     if to not in TARGETS:
         raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(TARGETS)}")
-    path = ingest.check_path(Path(path)).resolve()
     prompts = stage_prompts(settings, to)
-    slug = ingest.slug_for(path.stem)
+    target = with_overrides(resolve_target(source, settings), overrides)
+    path, slug = target.label, target.slug
     folder = Path(settings.out) / slug
     existed = folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     result = RunResult(slug=slug, folder=folder)
     own_llm = llm is None
-    llm = llm or LLM(settings)
+    llm = LLM(settings) if own_llm else llm.fork()  # a fork counts this run's calls only
     calls_before = len(llm.usage.calls)
     started = time.monotonic()
     lock = FileLock(str(folder / ".lock"))
@@ -177,7 +223,7 @@ def run_source(path: Path, settings: Settings, to: str = "drafts", force: bool =
     except Timeout:
         raise UserError(f"another devrel run is writing {folder}; wait for it to finish") from None
     try:
-        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result), path, to, prompts)
+        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result), target, to, prompts)
     except UserError:
         if not existed:  # bad input leaves nothing behind
             shutil.rmtree(folder, ignore_errors=True)
@@ -203,7 +249,7 @@ def _log_run(folder: Path, path: Path, settings: Settings, llm: LLM, to: str, re
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "source": str(path), "to": to,
         "model": llm.name, "stages_run": result.stages_run, "stages_cached": result.stages_cached,
         "llm_calls": result.llm_calls, "tokens_in": result.tokens_in, "tokens_out": result.tokens_out,
-        "seconds": result.seconds, "edits_kept": result.edits_kept, "warnings": result.warnings,
+        "seconds": result.seconds, "edits_kept": result.edits_kept, "warnings": result.warnings, "checks": result.checks,
         "status": "failed" if result.error else "ok", "error": result.error,
         "calls": [asdict(call) for call in calls],
     }  # fmt: skip

@@ -28,3 +28,11 @@ def timestamp(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+DELIMITERS = re.compile(r"<\s*/\s*(material|metadata|outline|examples|post)\s*>", re.IGNORECASE)
+
+
+def guard(text: str) -> str:
+    """Untrusted text (transcript, title, chapters) sits between our tags as data: it cannot close a tag early."""
+    return DELIMITERS.sub(lambda match: f"< /{match.group(1)}>", text)

@@ -76,3 +76,53 @@ def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150) -> Path
         pytest.fail("espeak-ng is missing; run `make setup`")
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
     return path
+
+
+class _Site:
+    """A local web site for yt-dlp: files from a folder, plus a redirect to a link-local (cloud metadata) address."""
+
+    def __init__(self, root: Path):
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        self.root, self.paths = root, []
+        site = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                site.paths.append(self.path)
+                if self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                    self.end_headers()
+                    return
+                super().do_GET()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{path}"
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Serves tmp_path/site on 127.0.0.1, and allows our own loopback server in devrel.toml (nothing else private)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (tmp_path / "devrel.toml").write_text('allow_private_urls = ["127.0.0.0/8"]\n')
+    served = _Site(root)
+    yield served
+    served.server.shutdown()
+    served.server.server_close()
+
+
+def speak_ogg(text: str, path: Path, voice: str = "en-us") -> Path:
+    wav = speak(text, path.with_suffix(".wav"), voice)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "libvorbis", "-q:a", "1", str(path)], check=True)
+    wav.unlink()
+    return path

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, SRT, speak
+from conftest import REPO, SRT, speak, speak_ogg
 
 BIN = os.path.dirname(sys.executable)
 
@@ -27,7 +29,7 @@ def readme_commands() -> list[str]:
 
 
 def sh(command: str, cwd, env_extra: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_")) or k == "DEVREL_CACHE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_")) or k == "DEVREL_CACHE"}
     env["PATH"] = f"{BIN}:{env['PATH']}"
     env.update(env_extra or {})
     return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -71,8 +73,16 @@ def run_devrel(command, tmp_path, server):
         wav = speak("Hello developers. This talk explains caching with content hashes.", tmp_path / "talk.wav")
         subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "aac", str(tmp_path / "talk.mp4")], check=True)
     (tmp_path / "talk.srt").write_text(SRT)
+    if command.startswith("devrel corpus") and not (tmp_path / "corpus").exists():
+        shutil.copytree(REPO / "corpus", tmp_path / "corpus")  # the starter corpus, as in a fresh clone
+    if command.startswith("devrel review") and not (tmp_path / "outputs" / "talk" / "blog.md").exists():
+        assert sh("devrel run talk.srt", tmp_path, endpoint(server)).returncode == 0  # drafts to review
     done = sh(command, tmp_path, endpoint(server))
     assert done.returncode == 0, done.stdout + done.stderr
+    if command.startswith("devrel corpus search"):
+        assert "corpus/blog/" in done.stdout
+    if command.startswith("devrel review approve"):
+        assert (tmp_path / "corpus" / "blog" / "talk.md").exists() and "status: approved" in (tmp_path / "outputs" / "talk" / "blog.md").read_text()
     if command.startswith("devrel run"):
         folder = tmp_path / "outputs" / "talk"
         assert (folder / ("outline.md" if "--to outline" in command else "community.md")).exists()
@@ -80,7 +90,40 @@ def run_devrel(command, tmp_path, server):
         assert "scripted-model" in done.stdout and "whisper" in done.stdout
 
 
-def test_every_readme_command_runs(tmp_path, llm_server):
+def run_web(command, tmp_path, site):
+    """README URLs point at example.com; here the same commands run against the local site."""
+    (site.root / "talks").mkdir(exist_ok=True)
+    speak_ogg("Welcome to the keynote about caching pipelines.", site.root / "talks" / "keynote.ogg")
+    items = "".join(f'<item><title>{n}</title><link>{site.url("talks/keynote.ogg")}</link></item>' for n in ("One",))
+    (site.root / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>')
+    done = sh(command.replace("https://example.com/", site.url("")), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "outputs" / "keynote" / "transcript.json").exists()
+
+
+def run_batch(command, tmp_path, server):
+    spec = yaml.safe_load((REPO / "sources.yaml").read_text())
+    for item in spec["items"]:
+        item["path"] = str(REPO / item["path"])  # the repo's own sources file, with paths made absolute
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump(spec))
+    done = sh(command, tmp_path, endpoint(server))
+    assert done.returncode == 0, done.stdout + done.stderr
+    week = Path(done.stdout.strip().splitlines()[-1])
+    assert json.loads((tmp_path / week / "batch.json").read_text())["totals"]["ok"] == len(spec["items"])
+    assert (tmp_path / week / "digest.md").exists()
+
+
+def run_make_weekly(command, tmp_path):
+    out = tmp_path / "weekly-out"
+    done = sh(f"{command} DEMO_MODEL=qwen2.5-coder-0.5b DEMO_OUT={out}", REPO)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (week,) = [path for path in out.iterdir() if path.is_dir()]
+    record = json.loads((week / "batch.json").read_text())
+    assert record["totals"]["ok"] == record["totals"]["items"] >= 1
+    assert "blog.md" in (week / "digest.md").read_text()
+
+
+def test_every_readme_command_runs(tmp_path, llm_server, site):
     commands = readme_commands()
     assert "make demo" in commands and "make test" in commands
     for command in commands:
@@ -94,6 +137,12 @@ def test_every_readme_command_runs(tmp_path, llm_server):
         elif command.startswith("export "):
             name = command.split()[1].split("=")[0]
             assert name in {"OPENAI_API_KEY", "OPENAI_BASE_URL", "DEVREL_MODEL"}  # read by pipeline.config
+        elif command == "make weekly":
+            run_make_weekly(command, tmp_path)
+        elif command.startswith("devrel run https://example.com/"):
+            run_web(command, tmp_path, site)
+        elif command.startswith("devrel batch"):
+            run_batch(command, tmp_path, llm_server)
         elif command.startswith("devrel "):
             run_devrel(command, tmp_path, llm_server)
         else:
@@ -107,3 +156,8 @@ def test_every_cli_command_has_help(cli):
         assert command.callback.__doc__, command.name
         result = cli(command.name or command.callback.__name__, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+    for group in app.registered_groups:  # devrel corpus ..., devrel review ...
+        for command in group.typer_instance.registered_commands:
+            assert command.callback.__doc__, f"{group.name} {command.name}"
+            result = cli(group.name, command.name or command.callback.__name__, "--help")
+            assert result.exit_code == 0 and "Usage" in result.output

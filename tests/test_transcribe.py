@@ -50,3 +50,30 @@ def test_a_cached_transcript_is_not_transcribed_again(cli, tmp_path):
     assert json.loads(log.read_text().splitlines()[-1])["stages_run"] == []
     assert cli("run", wav, "--to", "transcript", "--hotwords", "chromadb").exit_code == 0
     assert json.loads(log.read_text().splitlines()[-1])["stages_run"] == ["transcribe"]  # options are in the key
+
+
+def test_hotwords_fix_product_names(tmp_path):
+    wav = speak("We store the embeddings in chromadb and build the graph in ComfyUI.", tmp_path / "products.wav")
+    plain = transcript(source(wav), load_settings({"lang": "en"})).text()
+    hinted = transcript(source(wav), load_settings({"lang": "en", "hotwords": ["ComfyUI", "chromadb"]})).text()
+    assert "ComfyUI" not in plain  # the base model misspells it without help...
+    assert "ComfyUI" in hinted and "chromadb" in hinted  # ...and gets both right with hotwords
+
+
+TRADITIONAL = set("們據緩鍵個編輯內會蓋討論數資這說話")
+
+
+def test_mandarin_comes_back_in_simplified_chinese(cli, tmp_path):
+    from pypinyin import Style, lazy_pinyin
+
+    text = "今天我们讨论数据管道的缓存。每一步都有一个缓存键。"
+    pinyin = " ".join(lazy_pinyin(text, style=Style.TONE3)).replace(" 。", ". ").replace("。", ". ")
+    speak(pinyin, tmp_path / "mandarin.wav", voice="cmn-latn-pinyin", speed=120)
+    result = cli("run", tmp_path / "mandarin.wav", "--lang", "zh", "--to", "transcript")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "outputs" / "mandarin" / "transcript.json").read_text())
+    heard = "".join(segment["text"] for segment in data["segments"])
+    assert data["language"] == "zh"
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in heard) >= 10  # Chinese characters, not pinyin or English
+    assert not TRADITIONAL & set(heard)  # simplified, thanks to the initial prompt
+    assert "以下是普通话" not in heard  # whisper's echo of its prompt is dropped

@@ -9,6 +9,7 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.render import base_front_matter, front_matter, quote_block
 from pipeline.stages.drafting import DraftInputs, Strict
+from pipeline.voice import related_markdown
 
 VERSION = 1
 MAX_TOKENS = 3000
@@ -39,6 +40,8 @@ def blog(inputs: DraftInputs) -> Blog:
         parts += [f"## {section.question}", answer]
         parts += [quote_block(inputs.source, quote) for quote in section.quotes]
     parts.append(draft.closing.strip())
+    if inputs.related:
+        parts.append(related_markdown(inputs.related, inputs.language))
     title = draft.title.strip() or inputs.outline.title
     body = "\n\n".join(part for part in parts if part) + "\n"
     return Blog(front_matter=base_front_matter(inputs.source, inputs.outline, title), body=body)

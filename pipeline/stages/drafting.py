@@ -11,7 +11,7 @@ from pipeline.limits import shorten
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.render import outline_for_prompt
-from pipeline.text import LANGUAGE_NAMES
+from pipeline.text import LANGUAGE_NAMES, guard
 
 
 class Strict(BaseModel):
@@ -31,13 +31,14 @@ class DraftInputs:
     llm: LLM
     prompts: dict[str, Prompt]
     language: str
-    voice: str = ""
+    voice: str = ""  # style examples from the corpus (pipeline.voice), rendered into the prompt's {{voice}} slot
+    related: list[dict] = field(default_factory=list)  # past posts (title, url) for the blog's "Related reading"
     warnings: list[str] = field(default_factory=list)
 
     def variables(self) -> dict[str, str]:
         return {
-            "outline": outline_for_prompt(self.outline).replace("</outline>", "< /outline>"),
-            "title": self.outline.title,
+            "outline": guard(outline_for_prompt(self.outline)),
+            "title": guard(self.outline.title),
             "language": LANGUAGE_NAMES.get(self.language, self.language),
             "voice": self.voice,
         }

@@ -17,9 +17,9 @@ from pipeline.artifacts import Entities, Outline, Quote, Section, Source, Transc
 from pipeline.errors import StageError
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
-from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens
+from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens, guard
 
-VERSION = 1
+VERSION = 2  # 2: invented line numbers are listed in `unverified`
 NOTES_MAX_TOKENS = 1200
 OUTLINE_MAX_TOKENS = 2048
 SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
@@ -84,17 +84,13 @@ def condensed_material(lines: list[str], llm: LLM, prompt: Prompt, title: str, l
         if len(parts) == 1:
             return parts[0]
         notes = [
-            llm.structured(prompt, Notes, NOTES_MAX_TOKENS, material=_guard(part), title=title,
+            llm.structured(prompt, Notes, NOTES_MAX_TOKENS, material=guard(part), title=guard(title),
                            language=language, part=f"{index} of {len(parts)}")
             for index, part in enumerate(parts, 1)
         ]  # fmt: skip
         lines = [line for note in notes for line in _note_lines(note)]
     return chunks(lines, budget)[0]  # still too long after four rounds: keep what fits, never overflow
 
-
-def _guard(material: str) -> str:
-    """The material is data inside <material> tags; a transcript cannot close the tag early."""
-    return material.replace("</material>", "< /material>")
 
 
 def _words(text: str) -> set[str]:
@@ -149,7 +145,17 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
     return sections
 
 
-def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
+def invented_lines(draft: OutlineDraft, transcript: Transcript) -> list[str]:
+    """Line numbers the model cited that the transcript does not have: listed for review, never silently skipped."""
+    known = {segment.id for segment in transcript.segments}
+    return list(dict.fromkeys(
+        f"line {number} (not in the transcript), cited for “{item.question}”"
+        for item in draft.sections for number in item.lines if number not in known
+    ))  # fmt: skip
+
+
+def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str,
+            questions: list[str] | None = None) -> Outline:  # fmt: skip
     """Map long transcripts to notes, reduce to an outline, then ground it in the transcript."""
     language_name = LANGUAGE_NAMES.get(language, language)
     lines = [f"[{segment.id}] {segment.text}" for segment in transcript.segments]
@@ -159,16 +165,20 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     hints = ""
     if source.chapters:
         hints = "Chapters: " + "; ".join(chapter.title for chapter in source.chapters)
+    if questions:  # stored community questions near this talk (pipeline.voice): reuse their wording when answered
+        hints += ("\n" if hints else "") + "Questions the community asked (when the talk answers one, use it as a question, in its words): "
+        hints += "; ".join(questions)
     draft = llm.structured(
         reduce_prompt, OutlineDraft, OUTLINE_MAX_TOKENS,
-        material=_guard(material), title=source.title, language=language_name, hints=hints,
+        material=guard(material), title=guard(source.title), language=language_name, hints=guard(hints),
     )  # fmt: skip
     sections = sections_from(draft, transcript)
     if not sections:
         raise StageError("the model found no question that the talk answers with a quote from it; try a larger model (--model)")
     haystack = "\n".join([transcript.text(), source.title, source.description or "", *source.speakers])
-    tags = list(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in draft.tags if tag.strip().lstrip("#")))
+    given = [*source.tags, *draft.tags]  # tags a person gave the source (batch sources.yaml) come first
+    tags = list(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in given if tag.strip().lstrip("#")))
     return Outline(
         title=draft.title.strip() or source.title, summary=draft.summary.strip(), language=language, tags=tags,
-        entities=grounded_entities(draft, haystack), sections=sections,
+        entities=grounded_entities(draft, haystack), sections=sections, unverified=invented_lines(draft, transcript),
     )  # fmt: skip

@@ -43,15 +43,23 @@ def whisper_options(settings: Settings, language: str | None) -> dict:
     return options
 
 
+def speech_language(source: Source, settings: Settings) -> str | None:
+    """Given by --lang, else what the site says (a URL's metadata), else None: whisper detects it."""
+    if settings.lang != "auto":
+        return settings.lang
+    return source.language.split("-")[0].lower() if source.language else None
+
+
 def _speech(source: Source, settings: Settings, progress: Progress | None) -> Transcript:
-    language = None if settings.lang == "auto" else settings.lang
+    language = speech_language(source, settings)
+    prompt = whisper_options(settings, language).get("initial_prompt")
     model = whisper_model(settings.whisper_model, settings.threads)
     try:
         segments, info = model.transcribe(source.path, **whisper_options(settings, language))
         items = []
         for piece in segments:
             text = piece.text.strip()
-            if text:
+            if text and text != prompt:  # whisper sometimes echoes its initial prompt over silence
                 items.append(Segment(id=len(items) + 1, start=round(piece.start, 2), end=round(piece.end, 2), text=text))
             if progress:
                 progress(min(piece.end, info.duration), info.duration)
@@ -84,7 +92,7 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
             return parsed
         segments, origin = parsed, "transcript"
     text = "\n".join(segment.text for segment in segments)
-    language = settings.lang if settings.lang != "auto" else guess_language(text)
+    language = settings.lang if settings.lang != "auto" else speech_language(source, settings) or guess_language(text)
     ends = [segment.end for segment in segments if segment.end is not None]
     return Transcript(language=language, origin=origin, duration=max(ends) if ends else None, segments=segments)
 
