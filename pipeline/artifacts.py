@@ -14,6 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pipeline.errors import UserError
 
 
+def _read_umask() -> int:
+    """Read once at import: os.umask can only be read by setting it, which is not safe once threads run."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+
+
 class Artifact(BaseModel):
     """Base for artifacts: unknown keys are an error, so a typo never passes silently."""
 
@@ -132,6 +142,7 @@ def write_atomic(path: Path, text: str) -> str:
     data = text.encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~UMASK)  # mkstemp makes 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -146,3 +146,9 @@ def test_long_transcripts_are_mapped_then_reduced_within_the_context(cli, llm_se
         assert len(prompt) // 3 + request["max_tokens"] <= 4000
     reduce_prompt = llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]
     assert "Sentence number 399" not in reduce_prompt  # the reduce step sees notes, not the transcript
+
+
+def test_artifacts_get_normal_permissions(cli, llm_server, srt_file, tmp_path):
+    assert cli("run", srt_file, "--to", "transcript").exit_code == 0
+    mode = (tmp_path / "outputs" / "caching-talk" / "transcript.md").stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044  # readable by the team (umask applies), not mkstemp's private 0600
