@@ -34,6 +34,7 @@ class Settings(BaseModel):
     # Speech to text.
     whisper_model: str = "whisper-base"
     beam_size: int = 5
+    whisper_window: float = 600.0  # seconds per piece of long audio: keeps peak memory flat
     hotwords: list[str] = []
 
     # URLs (yt-dlp): untrusted input, so limits and no private addresses unless allowed (true, or networks).

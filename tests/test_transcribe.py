@@ -77,3 +77,31 @@ def test_mandarin_comes_back_in_simplified_chinese(cli, tmp_path):
     assert sum("\u4e00" <= ch <= "\u9fff" for ch in heard) >= 10  # Chinese characters, not pinyin or English
     assert not TRADITIONAL & set(heard)  # simplified, thanks to the initial prompt
     assert "以下是普通话" not in heard  # whisper's echo of its prompt is dropped
+
+
+def test_long_audio_is_transcribed_in_pieces_cut_in_pauses(tmp_path, monkeypatch):
+    import subprocess
+
+    import numpy as np
+
+    from pipeline.stages.transcribe import windows
+
+    sentences = ["The first part explains why caching matters.", "The second part shows how keys are hashed.",
+                 "The third part is about human edits.", "The last part answers questions from the community."]  # fmt: skip
+    parts = [str(speak(text, tmp_path / f"part{i}.wav")) for i, text in enumerate(sentences)]
+    gap = tmp_path / "gap.wav"
+    subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", str(gap), "trim", "0", "1.5"], check=True)
+    joined = tmp_path / "joined.wav"
+    subprocess.run(["sox", *sum([[part, str(gap)] for part in parts], [])[:-1], str(joined)], check=True)
+
+    monkeypatch.setenv("DEVREL_WHISPER_WINDOW", "6")  # pieces of about 6 s instead of 10 minutes
+    made = transcript(source(joined), load_settings({"lang": "en"}))
+    heard = words(made.text())
+    assert {"first", "caching", "second", "hashed", "third", "human", "last", "community"} <= heard
+    starts = [segment.start for segment in made.segments]
+    assert starts == sorted(starts) and starts[-1] > 10  # offsets of later pieces are added back
+
+    rate = 16000
+    audio = np.concatenate([np.ones(rate * 5, "float32"), np.zeros(rate // 2, "float32"), np.ones(rate * 5, "float32")])
+    first, second = windows(audio, 6, rate)
+    assert rate * 5 <= first[1] <= rate * 5.5 and second == (first[1], len(audio))  # the cut falls in the pause
