@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from markdown_it import MarkdownIt
 
+from pipeline import frontmatter
 from pipeline.text import guess_language
 
 TYPES = ("blog", "hook", "community", "question", "transcript")
@@ -57,17 +57,15 @@ class Chunk:
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
-    """(front matter, body); a file without front matter has an empty dict."""
-    match = FRONT_MATTER.match(text)
-    if not match:
+    """(front matter, body); a file without front matter has an empty dict (the drafts' parser, made lenient)."""
+    if not FRONT_MATTER.match(text):
         return {}, text
-    try:
-        fields = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as error:
-        raise CorpusFileError(f"front matter is not valid YAML ({str(error).splitlines()[0]})") from None
-    if not isinstance(fields, dict):
-        raise CorpusFileError("front matter is not a mapping of keys to values")
-    return fields, text[match.end() :]
+    fields, body, error = frontmatter.split_front_matter(text)
+    if error and fields is None and "YAML" not in error and "mapping" not in error:
+        return {}, text
+    if error:
+        raise CorpusFileError(error)
+    return fields, body
 
 
 def read_doc(path: Path, key: str) -> Doc:
