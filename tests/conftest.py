@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -30,6 +31,11 @@ Every step gets a cache key built from the hashes of its inputs and its prompt.
 00:00:09,500 --> 00:00:14,000
 Human edits are never overwritten; we write the new version beside them.
 """
+
+
+def last_run(folder: Path) -> dict:
+    """The newest line of a source folder's runs.jsonl: what the last run did."""
+    return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
 
 
 @pytest.fixture(autouse=True)

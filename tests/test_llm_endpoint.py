@@ -16,10 +16,7 @@ from pipeline.stages.community import CommunityDraft
 from pipeline.stages.drafting import Shortened
 from pipeline.stages.hooks import HooksDraft
 from pipeline.stages.outline import Notes, OutlineDraft
-
-
-def last_run(tmp_path):
-    return json.loads((tmp_path / "outputs" / "caching-talk" / "runs.jsonl").read_text().splitlines()[-1])
+from conftest import last_run
 
 
 def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
@@ -43,7 +40,7 @@ def test_persistent_500_fails_the_stage_with_one_line(cli, llm_server, srt_file,
     assert result.exit_code == 1
     assert "answered HTTP 500" in result.output and "Traceback" not in result.output
     assert len(llm_server.requests) == 3  # first try + max_retries (2)
-    assert last_run(tmp_path)["status"] == "failed"
+    assert last_run(tmp_path / "outputs" / "caching-talk")["status"] == "failed"
     assert (tmp_path / "outputs" / "caching-talk" / "transcript.json").exists()  # earlier stages kept
 
 
@@ -62,7 +59,7 @@ def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file
     assert result.exit_code == 0, result.output
     retry = llm_server.chat_requests("OutlineDraft")[-1]["messages"]
     assert retry[-1]["role"] == "user" and "invalid" in retry[-1]["content"]
-    assert last_run(tmp_path)["llm_calls"] == 2
+    assert last_run(tmp_path / "outputs" / "caching-talk")["llm_calls"] == 2
 
 
 def test_schema_violations_twice_fail_the_stage(cli, llm_server, srt_file):

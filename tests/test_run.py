@@ -7,13 +7,10 @@ import shutil
 from pathlib import Path
 
 from pipeline.prompts import BUILTIN_DIR
+from conftest import last_run
 
 ARTIFACTS = ["source.json", "transcript.json", "transcript.md", "outline.json", "outline.md",
              "blog.md", "hooks.md", "community.md", "manifest.json", "runs.jsonl"]  # fmt: skip
-
-
-def last_run(folder: Path) -> dict:
-    return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
 
 
 def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_file, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, last_run
 
 OUTLINE = {
     "title": "Caching data pipelines with content hashes",
@@ -57,10 +57,6 @@ def user_prompt(server, schema: str) -> str:
     return server.chat_requests(schema)[-1]["messages"][1]["content"]
 
 
-def last_run(tmp_path: Path) -> dict:
-    return json.loads((tmp_path / "outputs" / "caching-talk" / "runs.jsonl").read_text().splitlines()[-1])
-
-
 def test_without_a_store_drafts_are_written_as_before(cli, llm_server, srt_file, tmp_path):
     result = cli("run", srt_file)
     assert result.exit_code == 0, result.output
@@ -87,14 +83,14 @@ def test_style_examples_and_related_posts_reach_the_drafts(cli, llm_server, srt_
     text = (tmp_path / "outputs" / "caching-talk" / "blog.md").read_text()
     related = text.split("## Related reading\n\n")[1].splitlines()
     assert related[0] == f"- [Cache keys that never lie: hash the inputs, not the clock]({CACHE_POST})"
-    assert not any("novelty" in warning for warning in last_run(tmp_path)["warnings"])
+    assert not any("novelty" in warning for warning in last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
 
 
 def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, srt_file, starter, tmp_path):
     llm_server.script("OutlineDraft", OUTLINE)
     assert cli("run", srt_file).exit_code == 0
     assert cli("run", srt_file).exit_code == 0
-    assert last_run(tmp_path)["stages_run"] == []
+    assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == []
 
     (starter / "blog" / "prompt-hashes.md").write_text(
         "---\ntype: blog\ntitle: Why we hash our prompts\nurl: https://devrel.example.com/blog/prompt-hashes\nlanguage: en\n---\n\n"
@@ -102,7 +98,7 @@ def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, sr
     )  # fmt: skip
     index(cli, starter)
     assert cli("run", srt_file).exit_code == 0
-    assert last_run(tmp_path)["stages_run"] == ["blog"]  # the hooks' and community posts' examples did not change
+    assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == ["blog"]  # the hooks' and community posts' examples did not change
     assert "Why we hash our prompts" in system_prompt(llm_server, "BlogDraft")
 
 
@@ -120,8 +116,8 @@ def test_a_past_post_that_answers_most_questions_is_a_warning(cli, llm_server, s
     result = cli("run", srt_file)
     assert result.exit_code == 0, result.output
     warning = "novelty: the past post “Caching pipelines and keeping edits” (https://devrel.example.com/blog/same) already answers 2 of the 2 questions"
-    assert warning in result.output.replace("\n", " ") or warning in " ".join(last_run(tmp_path)["warnings"])
-    assert any(item.startswith(warning) for item in last_run(tmp_path)["warnings"])
+    assert warning in result.output.replace("\n", " ") or warning in " ".join(last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
+    assert any(item.startswith(warning) for item in last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
 
 
 def test_community_questions_become_sections_and_open_ones_are_listed(cli, llm_server, srt_file, starter, tmp_path):

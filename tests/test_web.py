@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import speak_ogg
+from conftest import last_run, speak_ogg
 
 TALK = "Welcome to the talk. We store embeddings in a vector database and we cache every step."
 
@@ -17,10 +17,6 @@ TALK = "Welcome to the talk. We store embeddings in a vector database and we cac
 def talk(site):
     speak_ogg(TALK, site.root / "talk.ogg")
     return site
-
-
-def last_run(folder):
-    return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
 
 
 def refused(result, *words):
