@@ -16,10 +16,13 @@ from pipeline.config import Settings
 from pipeline.errors import UserError
 from pipeline.text import guess_language, timestamp
 
-VERSION = 1
+VERSION = 2
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
+# Whisper falls back to sampling on hard audio; a fixed seed makes the same recording give the same transcript,
+# whatever ran before it in the process (a batch, a test suite).
+SEED = 0
 
 Progress = Callable[[float, float], None]
 
@@ -74,7 +77,10 @@ def windows(audio, length: float, rate: int = SAMPLE_RATE) -> list[tuple[int, in
 
 def _pieces(model, path: str, options: dict, duration: float, window: float):
     """(offset seconds, segments, info) per piece: the file itself when short, decoded windows when long."""
+    import ctranslate2
+
     if duration <= window * 1.1:
+        ctranslate2.set_random_seed(SEED)
         segments, info = model.transcribe(path, **options)
         yield 0.0, segments, info
         return
@@ -82,10 +88,16 @@ def _pieces(model, path: str, options: dict, duration: float, window: float):
 
     audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
     for start, end in windows(audio, window):
+        ctranslate2.set_random_seed(SEED)
         segments, info = model.transcribe(audio[start:end], **options)
         yield start / SAMPLE_RATE, segments, info
         if options.get("language") is None:  # keep the language detected on the first piece
             options = options | {"language": info.language}
+
+
+def _without_echo(text: str, prompt: str | None) -> str:
+    """Whisper sometimes repeats its initial prompt over silence or after a phrase; that is not speech."""
+    return (text.replace(prompt, " ") if prompt else text).strip()
 
 
 def _speech(source: Source, settings: Settings, progress: Progress | None) -> Transcript:
@@ -99,8 +111,8 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
             detected = detected or info.language
             total = total or info.duration
             for piece in segments:
-                text = piece.text.strip()
-                if text and text != options.get("initial_prompt"):  # whisper may echo its prompt over silence
+                text = _without_echo(piece.text, options.get("initial_prompt"))
+                if text:
                     start, end = round(offset + piece.start, 2), round(offset + piece.end, 2)
                     items.append(Segment(id=len(items) + 1, start=start, end=end, text=text))
                 if progress:
