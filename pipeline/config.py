@@ -29,6 +29,7 @@ class Settings(BaseModel):
     timeout: float = 600.0
     max_retries: int = 2
     temperature: float = 0.2
+    seed: int | None = 0  # same inputs, same drafts (llama.cpp honours it; OpenAI "mostly"); unset for variety
     threads: int = max(1, len(os.sched_getaffinity(0)))
 
     # Speech to text.

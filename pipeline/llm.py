@@ -168,6 +168,7 @@ class LLM:
                 connection.chat = ChatOpenAI(
                     model=self.name, base_url=base_url, api_key=api_key, timeout=self.settings.timeout,
                     max_retries=self.settings.max_retries, temperature=self.settings.temperature,
+                    seed=self.settings.seed,
                 )  # fmt: skip
             return connection.chat
 

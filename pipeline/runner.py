@@ -141,7 +141,7 @@ def _stages(run: _Run, target: Target, to: str, prompts: dict[str, Prompt]) -> N
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     lang = output_language(settings, transcript)
-    llm_options = {"model": llm.name, "temperature": settings.temperature, "structured": llm.structured_mode, "lang": lang}
+    llm_options = {"model": llm.name, "temperature": settings.temperature, "seed": settings.seed, "structured": llm.structured_mode, "lang": lang}
 
     asked = voice.community_questions(settings, transcript, source.title, run.result.warnings)  # from the corpus, if any
 

@@ -28,6 +28,14 @@ def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
     assert len(llm_server.requests) == 2  # one refused, one answered: the client's own retry, no second layer
 
 
+def test_seed_from_config_reaches_the_endpoint(cli, llm_server, srt_file, monkeypatch):
+    assert cli("run", srt_file, "--to", "outline").exit_code == 0
+    assert {request.get("seed") for request in llm_server.requests} == {0}  # same inputs, same drafts by default
+    monkeypatch.setenv("DEVREL_SEED", "7")
+    assert cli("run", srt_file, "--to", "outline").exit_code == 0  # a new seed is a new cache key: asked again
+    assert llm_server.requests[-1]["seed"] == 7
+
+
 def test_500_then_success(cli, llm_server, srt_file):
     llm_server.faults.append(Fault(500))
     assert cli("run", srt_file, "--to", "outline").exit_code == 0
