@@ -89,11 +89,10 @@ def _transcript_figures(talk: Path, config) -> tuple[int, int, dict]:
 
     made = transcribe.transcript(ingest.source(talk), config)
     plain = "\n".join(segment.text for segment in made.segments)
-    lines = [f"[{segment.id}] {segment.text}" for segment in made.segments]
+    lines = outline.numbered_lines(made)
     llm = LLM(config)  # not started: only its context window is read
     prompts = stage_prompts(config, "outline")
-    budget = min(outline.material_budget(llm, prompts["outline"], outline.OUTLINE_MAX_TOKENS),
-                 outline.material_budget(llm, prompts["notes"], outline.NOTES_MAX_TOKENS))  # fmt: skip
+    budget = outline.material_budget(llm, prompts["notes"], outline.NOTES_MAX_TOKENS)  # per map chunk
     parts = outline.chunks(lines, budget)
     plan = {"context_window": llm.context_window, "budget": budget, "chunks": len(parts) if len(parts) > 1 else 0,
             "chunk_tokens": [count_tokens(part) for part in parts]}  # fmt: skip

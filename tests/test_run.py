@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from bench.common import chat_tokens
 from pipeline.prompts import BUILTIN_DIR
 from conftest import last_run
 
@@ -138,9 +139,9 @@ def test_long_transcripts_are_mapped_then_reduced_within_the_context(cli, llm_se
     assert result.exit_code == 0, result.output
     notes = llm_server.chat_requests("Notes")
     assert len(notes) >= 3  # mapped over several chunks
-    for request in llm_server.requests:
-        prompt = "".join(m["content"] for m in request["messages"])
-        assert len(prompt) // 3 + request["max_tokens"] <= 4000
+    for request in llm_server.requests:  # counted by a real tokenizer (Qwen's, from the shipped GGUF)
+        system, user = (m["content"] for m in request["messages"])
+        assert chat_tokens(system, user) + request["max_tokens"] <= 4000
     reduce_prompt = llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]
     assert "Sentence number 399" not in reduce_prompt  # the reduce step sees notes, not the transcript
 

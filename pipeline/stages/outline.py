@@ -19,7 +19,7 @@ from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens, guard
 
-VERSION = 2  # 2: invented line numbers are listed in `unverified`
+VERSION = 3  # 2: invented line numbers are listed in `unverified`; 3: larger map chunks
 NOTES_MAX_TOKENS = 1200
 OUTLINE_MAX_TOKENS = 2048
 SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
@@ -77,20 +77,20 @@ def _note_lines(notes: Notes) -> list[str]:
     return [f"{item.lines} ({item.persona}) {item.question} — {'; '.join(item.key_points)}" for item in notes.questions]
 
 
-def condensed_material(lines: list[str], llm: LLM, prompt: Prompt, title: str, language: str, budget: int) -> str:
-    """Map: notes per chunk; repeat over the notes until they fit one reduce prompt."""
+def condensed_material(lines: list[str], llm: LLM, prompt: Prompt, title: str, language: str,
+                       map_budget: int, reduce_budget: int) -> str:  # fmt: skip
+    """Map: notes per chunk (each as large as the notes prompt allows); repeat until they fit one reduce prompt."""
     for _ in range(4):
-        parts = chunks(lines, budget)
-        if len(parts) == 1:
-            return parts[0]
+        if estimate_tokens("\n".join(lines)) <= reduce_budget:
+            return "\n".join(lines)
+        parts = chunks(lines, map_budget)
         notes = [
             llm.structured(prompt, Notes, NOTES_MAX_TOKENS, material=guard(part), title=guard(title),
                            language=language, part=f"{index} of {len(parts)}")
             for index, part in enumerate(parts, 1)
         ]  # fmt: skip
         lines = [line for note in notes for line in _note_lines(note)]
-    return chunks(lines, budget)[0]  # still too long after four rounds: keep what fits, never overflow
-
+    return chunks(lines, reduce_budget)[0]  # still too long after four rounds: keep what fits, never overflow
 
 
 def _words(text: str) -> set[str]:
@@ -154,20 +154,26 @@ def invented_lines(draft: OutlineDraft, transcript: Transcript) -> list[str]:
     ))  # fmt: skip
 
 
+def numbered_lines(transcript: Transcript) -> list[str]:
+    """The transcript as the model reads it: `[id] text`, so it can cite lines instead of retyping quotes."""
+    return [f"[{segment.id}] {segment.text}" for segment in transcript.segments]
+
+
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str,
             questions: list[str] | None = None) -> Outline:  # fmt: skip
     """Map long transcripts to notes, reduce to an outline, then ground it in the transcript."""
     language_name = LANGUAGE_NAMES.get(language, language)
-    lines = [f"[{segment.id}] {segment.text}" for segment in transcript.segments]
+    lines = numbered_lines(transcript)
     reduce_prompt = prompts["outline"]
-    budget = min(material_budget(llm, reduce_prompt, OUTLINE_MAX_TOKENS), material_budget(llm, prompts["notes"], NOTES_MAX_TOKENS))
-    material = condensed_material(lines, llm, prompts["notes"], source.title, language_name, budget)
     hints = ""
     if source.chapters:
         hints = "Chapters: " + "; ".join(chapter.title for chapter in source.chapters)
     if questions:  # stored community questions near this talk (pipeline.voice): reuse their wording when answered
         hints += ("\n" if hints else "") + "Questions the community asked (when the talk answers one, use it as a question, in its words): "
         hints += "; ".join(questions)
+    map_budget = material_budget(llm, prompts["notes"], NOTES_MAX_TOKENS)
+    reduce_budget = material_budget(llm, reduce_prompt, OUTLINE_MAX_TOKENS) - estimate_tokens(hints + source.title)
+    material = condensed_material(lines, llm, prompts["notes"], source.title, language_name, map_budget, reduce_budget)
     draft = llm.structured(
         reduce_prompt, OutlineDraft, OUTLINE_MAX_TOKENS,
         material=guard(material), title=guard(source.title), language=language_name, hints=guard(hints),
