@@ -76,9 +76,11 @@ class ConsoleReporter:
 @app.command()
 @friendly
 def run(
-    sources: Annotated[list[str], typer.Argument(help="Recordings (any audio/video), transcripts (.srt, .vtt, .txt, .json), URLs (video, playlist, channel) or yt-dlp .info.json files.", show_default=False)],
+    sources: Annotated[list[str], typer.Argument(help="Recordings (any audio/video), transcripts (.srt, .vtt, .txt, .json), URLs (video, playlist, channel), yt-dlp .info.json files, or output folders (with --from/--only).", show_default=False)],
     out: Annotated[Optional[Path], typer.Option(help="Output folder; each source gets OUT/<slug>/. [default: outputs]")] = None,
     to: Annotated[str, typer.Option(help="Stop after this artifact: transcript, outline or drafts.")] = "drafts",
+    start: Annotated[Optional[str], typer.Option("--from", help="Start at this stage (transcribe, outline, blog, hooks, community); earlier ones are read from disk as they are.", show_default=False)] = None,
+    only: Annotated[Optional[str], typer.Option(help="Run only these stages (comma-separated, e.g. blog,hooks); the others are read from disk.", show_default=False)] = None,
     lang: Annotated[Optional[str], typer.Option(help="Language of transcript and drafts: auto, en or zh. [default: auto]")] = None,
     model: Annotated[Optional[str], typer.Option(help="LLM model name (an endpoint's model, or a shipped local model).")] = None,
     prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt overrides: <name>/system.md replaces a built-in.")] = None,
@@ -91,8 +93,7 @@ def run(
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
     from pipeline import runner, targets
 
-    if to not in runner.TARGETS:
-        raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(runner.TARGETS)}")
+    runner.selected_stages(to, start, only)  # a bad --to/--from/--only is refused before any work
     words = [word.strip() for word in hotwords.split(",") if word.strip()] if hotwords else None
     settings = load_settings({"out": str(out) if out else None, "lang": lang, "model": model, "since": since,
                               "max_items": max_items, "transcribe": transcribe or None,
@@ -111,7 +112,8 @@ def run(
         for entry in entries:
             err_console.print(f"[bold]{entry}[/bold]", highlight=False)
             try:
-                result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console))
+                result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console),
+                                           start=start, only=only)  # fmt: skip
             except UserError as error:
                 bad += 1
                 err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
@@ -133,7 +135,9 @@ def _report(result) -> bool:
         err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
         return False
     summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
-    err_console.print(f"done in {result.seconds:.1f}s: {summary}", highlight=False)
+    if result.stages_skipped:
+        summary += f"; left out: {', '.join(result.stages_skipped)} (files on disk used)"
+    err_console.print(f"done in {result.seconds:.1f}s: {summary}", highlight=False, soft_wrap=True)
     if result.checks:
         _print_checks(result.checks, result.folder)
     out_console.print(str(result.folder), highlight=False)

@@ -32,7 +32,39 @@ from pipeline.targets import Target, resolve_target, with_overrides
 
 STAGES = ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}
+ALIASES = {"transcript": ["transcribe"], "drafts": ["blog", "hooks", "community"]}  # --to's words work too
 RUNS_LOG = "runs.jsonl"
+
+
+def _stage_names(text: str, flag: str) -> list[str]:
+    names = [name for word in text.split(",") if word.strip() for name in ALIASES.get(word.strip(), [word.strip()])]
+    unknown = [name for name in names if name not in STAGES]
+    if unknown or not names:
+        raise UserError(f"{flag} {text!r}: not a stage; use one of: {', '.join(STAGES)} (or transcript, drafts)")
+    return names
+
+
+def selected_stages(to: str = "drafts", start: str | None = None, only: str | None = None) -> list[str]:
+    """The stages a run may execute. --from skips the earlier ones, --only names them; skipped stages are not
+    rerun, their files on disk are the inputs (a missing one is an error naming the command that makes it)."""
+    if to not in TARGETS:
+        raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(TARGETS)}")
+    if start and only:
+        raise UserError("--from and --only do not go together; use one of them")
+    if only:
+        names = set(_stage_names(only, "--only"))
+        return [stage for stage in STAGES if stage in names]
+    if not start:
+        return TARGETS[to]
+    first = _stage_names(start, "--from")[0]
+    if first not in TARGETS[to]:
+        raise UserError(f"--from {start} comes after --to {to}; pick a later --to or an earlier --from")
+    return TARGETS[to][TARGETS[to].index(first):]
+
+
+def target_for(stages: list[str]) -> str:
+    """The smallest --to target that covers the stages (it decides which prompts are loaded and checked)."""
+    return next(name for name, covered in TARGETS.items() if stages[-1] in covered)
 
 
 class Reporter:
@@ -49,6 +81,7 @@ class RunResult:
     folder: Path
     stages_run: list[str] = field(default_factory=list)
     stages_cached: list[str] = field(default_factory=list)
+    stages_skipped: list[str] = field(default_factory=list)  # left out by --from / --only: their files were used
     edits_kept: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     checks: dict[str, float | int] = field(default_factory=dict)  # `devrel check` figures for the drafts
@@ -60,9 +93,14 @@ class RunResult:
 
 
 class _Run:
-    def __init__(self, folder: Path, settings: Settings, llm: LLM, force: bool, reporter: Reporter, result: RunResult):
+    def __init__(self, folder: Path, settings: Settings, llm: LLM, force: bool, reporter: Reporter, result: RunResult,
+                 stages: list[str]):  # fmt: skip
         self.folder, self.settings, self.llm, self.force, self.reporter, self.result = folder, settings, llm, force, reporter, result
+        self.stages = stages
         self.manifest = cache.load_manifest(folder)
+
+    def wants(self, *stages: str) -> bool:
+        return any(stage in self.stages for stage in stages)
 
     def sha(self, name: str) -> str:
         return sha256_file(self.folder / name)
@@ -70,6 +108,9 @@ class _Run:
     def step(self, stage: str, version: int, files: list[str], inputs: dict, prompts: list[Prompt], options: dict,
              make: Callable[[], dict[str, str]], needs: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
         """Run `make` unless the stage's files exist under the same key (and `needs` still holds, e.g. media kept)."""
+        if stage not in self.stages:
+            self.result.stages_skipped.append(stage)
+            return
         prompt_hashes = {prompt.name: prompt.sha256 for prompt in prompts}
         key = cache.cache_key(stage, version, inputs, prompt_hashes, options)
         if not self.force and cache.is_fresh(self.folder, self.manifest, files, key) and needs():
@@ -119,7 +160,7 @@ def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
     return prompts
 
 
-def _stages(run: _Run, target: Target, to: str, prompts: dict[str, Prompt]) -> None:
+def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     settings, folder, llm, path = run.settings, run.folder, run.llm, target.label
 
     def media_kept() -> bool:
@@ -131,13 +172,15 @@ def _stages(run: _Run, target: Target, to: str, prompts: dict[str, Prompt]) -> N
     source = load(folder / "source.json", Source, f"devrel run {path}")
 
     def make_transcript() -> dict[str, str]:
+        if source.kind == "media" and not Path(source.path).exists():
+            raise UserError(f"{source.path}: the recording is gone; run `devrel run {source.url or 'RECORDING'}` to fetch it again")
         made = transcribe.transcript(source, settings, run.reporter.progress)
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
     speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} if source.kind == "media" else {}
     run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source.json": run.sha("source.json")},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
-    if "outline" not in TARGETS[to]:
+    if not run.wants("outline", "blog", "hooks", "community"):
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     lang = output_language(settings, transcript)
@@ -152,7 +195,7 @@ def _stages(run: _Run, target: Target, to: str, prompts: dict[str, Prompt]) -> N
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
              {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json"), **voice.questions_key(asked)},
              [prompts["notes"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
-    if to != "drafts":
+    if not run.wants("blog", "hooks", "community"):
         return
     the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)
     inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang)
@@ -198,18 +241,23 @@ def _record_checks(run: _Run) -> None:
 
 
 def run_source(source: str | Path, settings: Settings, to: str = "drafts", force: bool = False,
-               reporter: Reporter | None = None, llm: LLM | None = None, overrides: dict | None = None) -> RunResult:  # fmt: skip
-    """Run one source (a file path, a media URL, or a yt-dlp .info.json); returns what ran.
+               reporter: Reporter | None = None, llm: LLM | None = None, overrides: dict | None = None,
+               start: str | None = None, only: str | None = None) -> RunResult:  # fmt: skip
+    """Run one source (a file path, a media URL, a yt-dlp .info.json, or an output folder); returns what ran.
 
     User errors raise; a failing stage is reported in `result.error`. A playlist URL is expanded by the caller
     (`expand`), one run per entry. `overrides` (title, speakers, tags) replace what the source says about itself.
+    `start` / `only` (--from / --only) leave stages out and use their files on disk instead.
     """
-    if to not in TARGETS:
-        raise UserError(f"--to {to!r} is not a stage target; use one of: {', '.join(TARGETS)}")
-    prompts = stage_prompts(settings, to)
+    stages = selected_stages(to, start, only)
     target = with_overrides(resolve_target(source, settings), overrides)
+    if target.folder is not None:  # an output folder: its source.json is the ingested source
+        stages = [stage for stage in stages if stage != "ingest"]
+        if not stages:
+            raise UserError(f"{target.label}: an output folder cannot be ingested again; run `devrel run` on the original source")
+    prompts = stage_prompts(settings, target_for(stages))
     path, slug = target.label, target.slug
-    folder = Path(settings.out) / slug
+    folder = target.folder or Path(settings.out) / slug
     existed = folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     result = RunResult(slug=slug, folder=folder)
@@ -223,7 +271,7 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     except Timeout:
         raise UserError(f"another devrel run is writing {folder}; wait for it to finish") from None
     try:
-        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result), target, to, prompts)
+        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result, stages), target, prompts)
     except UserError:
         if not existed:  # bad input leaves nothing behind
             shutil.rmtree(folder, ignore_errors=True)
@@ -239,7 +287,7 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     result.tokens_in = sum(call.tokens_in for call in calls)
     result.tokens_out = sum(call.tokens_out for call in calls)
     result.seconds = round(time.monotonic() - started, 3)
-    _log_run(folder, path, settings, llm, to, result, calls)
+    _log_run(folder, path, settings, llm, target_for(stages), result, calls)
     return result
 
 
@@ -248,6 +296,7 @@ def _log_run(folder: Path, path: Path, settings: Settings, llm: LLM, to: str, re
     entry = {
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "source": str(path), "to": to,
         "model": llm.name, "stages_run": result.stages_run, "stages_cached": result.stages_cached,
+        "stages_skipped": result.stages_skipped,
         "llm_calls": result.llm_calls, "tokens_in": result.tokens_in, "tokens_out": result.tokens_out,
         "seconds": result.seconds, "edits_kept": result.edits_kept, "warnings": result.warnings, "checks": result.checks,
         "status": "failed" if result.error else "ok", "error": result.error,

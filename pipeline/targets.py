@@ -28,14 +28,34 @@ class Target:
     slug: str
     key: dict
     make: Callable  # (folder, reporter) -> Source
+    folder: Path | None = None  # an existing output folder given as the source: its files are the inputs
 
 
 def is_web(source: str | Path) -> bool:
     return is_url(str(source)) or str(source).endswith(".info.json")
 
 
+def is_output_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "source.json").is_file()
+
+
+def folder_target(path: Path) -> Target:
+    """`devrel run outputs/<slug> --from STAGE`: start from the artifacts on disk; the source itself is not needed."""
+    folder = path.resolve()
+
+    def make(_folder, _reporter) -> Source:
+        raise UserError(f"{path}: an output folder cannot be ingested again; run `devrel run` on the original source")
+
+    return Target(label=str(path), slug=folder.name, key={"folder": str(folder)}, make=make, folder=folder)
+
+
 def local_target(path: Path) -> Target:
-    path = ingest.check_path(Path(path)).resolve()
+    path = Path(path)
+    if path.is_dir() and not is_output_folder(path):
+        raise UserError(f"{path}: is a directory but not an output folder (no source.json); pass a recording, a transcript or an output folder")
+    if is_output_folder(path):
+        return folder_target(path)
+    path = ingest.check_path(path).resolve()
     stat = path.stat()
     return Target(
         label=str(path), slug=ingest.slug_for(path.stem),
@@ -135,5 +155,5 @@ def with_overrides(target: Target, overrides: dict | None) -> Target:
     return Target(
         label=target.label, slug=ingest.slug_for(overrides["title"]) if overrides.get("title") else target.slug,
         key=target.key | {"overrides": overrides},
-        make=lambda folder, reporter: make(folder, reporter).model_copy(update=overrides),
+        make=lambda folder, reporter: make(folder, reporter).model_copy(update=overrides), folder=target.folder,
     )  # fmt: skip
