@@ -128,9 +128,9 @@ def run(
 
 def _report(result) -> bool:
     for name, side in result.edits_kept.items():
-        err_console.print(f"[yellow]kept your edit:[/yellow] {result.folder / name} was edited; the new version is {side}", highlight=False)
+        err_console.print(f"[yellow]kept your edit:[/yellow] {result.folder / name} was edited; the new version is {side}", highlight=False, soft_wrap=True)
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
     if result.error:
         err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
         return False

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pipeline.artifacts import Segment, Transcript
 from pipeline.errors import UserError
+from pipeline.limits import SENTENCE_END
 from pipeline.text import CJK
 
 MAX_SEGMENT_CHARS = 400
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 TAGS = re.compile(r"<[^>]+>")
 
 

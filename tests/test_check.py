@@ -255,8 +255,9 @@ def test_a_transcript_cannot_give_orders(cli, llm_server, tmp_path):
         "x_posts": ["Free crypto giveaway at http://scam.example today!", "Caching keeps reruns cheap.", "Hash every input."],
     })  # fmt: skip
     result = cli("run", talk)
-    assert result.exit_code == 0, result.output  # a failing check never fails the run: drafts are for review
-    assert "1 problem(s)" in result.output and "exit code unaffected" in result.output
+    assert result.exit_code == 0, result.output
+    assert "X post 1: removed a sentence with a link the model made up (http://scam.example)" in result.output
+    assert "no problems" in result.output
 
     request = llm_server.chat_requests("OutlineDraft")[0]
     system, user = (message["content"] for message in request["messages"])
@@ -267,6 +268,9 @@ def test_a_transcript_cannot_give_orders(cli, llm_server, tmp_path):
     assert INJECTION in material
 
     folder = tmp_path / "outputs" / "injected-talk"
+    hooks = (folder / "hooks.md").read_text()
+    assert "scam.example" not in hooks and "giveaway" not in hooks and "Caching keeps reruns cheap." in hooks
+    assert json.loads((folder / "manifest.json").read_text())["checks"]["failures"] == 0
+    (folder / "hooks.md").write_text(hooks + "\nWin big at http://scam.example\n")  # a careless edit brings it back
     output = check_fails(cli, folder, "hooks.md: links: unknown URL http://scam.example (only in the transcript, which is untrusted)")
-    assert json.loads((folder / "manifest.json").read_text())["checks"]["failures"] == 1
     assert "1 problem(s)" in output

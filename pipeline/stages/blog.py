@@ -8,10 +8,10 @@ from pydantic import Field
 
 from pipeline.artifacts import Artifact
 from pipeline.render import base_front_matter, front_matter, quote_block
-from pipeline.stages.drafting import DraftInputs, Strict
+from pipeline.stages.drafting import DraftInputs, Strict, prose
 from pipeline.voice import related_markdown
 
-VERSION = 1
+VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 3000
 
 
@@ -32,14 +32,14 @@ class Blog(Artifact):
 
 def blog(inputs: DraftInputs) -> Blog:
     draft = inputs.llm.structured(inputs.prompts["blog"], BlogDraft, MAX_TOKENS, **inputs.variables())
-    parts = [draft.intro.strip()]
+    parts = [prose(inputs, "blog intro", draft.intro, BlogDraft, "intro")]
     for index, section in enumerate(inputs.outline.sections):
-        answer = draft.answers[index].strip() if index < len(draft.answers) else ""
+        answer = prose(inputs, f"blog answer {index + 1}", draft.answers[index], BlogDraft, "answers") if index < len(draft.answers) else ""
         if not answer:  # the model gave fewer answers than questions: the key points stand in
             answer = "\n".join(f"- {point}" for point in section.key_points)
         parts += [f"## {section.question}", answer]
         parts += [quote_block(inputs.source, quote) for quote in section.quotes]
-    parts.append(draft.closing.strip())
+    parts.append(prose(inputs, "blog closing", draft.closing, BlogDraft, "closing"))
     if inputs.related:
         parts.append(related_markdown(inputs.related, inputs.language))
     title = draft.title.strip() or inputs.outline.title

@@ -7,9 +7,9 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.limits import DISCORD
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit
+from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
 
-VERSION = 1
+VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 2000
 
 
@@ -41,6 +41,8 @@ def community(inputs: DraftInputs) -> Community:
     draft = inputs.llm.structured(inputs.prompts["community"], CommunityDraft, MAX_TOKENS, **inputs.variables())
     return Community(
         source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        discord=fit(inputs, "Discord post", draft.discord, DISCORD), forum_title=draft.forum_title.strip(),
-        forum_body=draft.forum_body.strip(), newsletter=draft.newsletter.strip(),
+        discord=fit(inputs, "Discord post", prose(inputs, "Discord post", draft.discord, CommunityDraft, "discord"), DISCORD),
+        forum_title=prose(inputs, "forum title", draft.forum_title, CommunityDraft, "forum_title"),
+        forum_body=prose(inputs, "forum post", draft.forum_body, CommunityDraft, "forum_body"),
+        newsletter=prose(inputs, "newsletter blurb", draft.newsletter, CommunityDraft, "newsletter"),
     )  # fmt: skip

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.artifacts import Outline, Source
-from pipeline.limits import shorten
+from pipeline.check import URL, canonical_url
+from pipeline.limits import SENTENCE_END, shorten
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.render import outline_for_prompt
@@ -35,6 +37,11 @@ class DraftInputs:
     related: list[dict] = field(default_factory=list)  # past posts (title, url) for the blog's "Related reading"
     warnings: list[str] = field(default_factory=list)
 
+    def known_urls(self) -> set[str]:
+        """Links a draft may carry: the source's own, related posts', and those in the voice examples it was shown."""
+        texts = [self.source.url or "", self.source.description or "", self.voice, *(post.get("url") or "" for post in self.related)]
+        return {canonical_url(url) for text in texts for url in URL.findall(text)}
+
     def variables(self) -> dict[str, str]:
         return {
             "outline": guard(outline_for_prompt(self.outline)),
@@ -58,3 +65,52 @@ def fit(inputs: DraftInputs, label: str, text: str, limit: int, length=len) -> s
     cut = shorten(rewritten or text, limit, length)
     inputs.warnings.append(f"{label} was {length(text)} characters; shortened at a sentence/word boundary (limit {limit})")
     return cut
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)")
+
+
+def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
+    """Small models write "read more at https://example.com/..." with a URL nobody gave them: a markdown link to an
+    unknown URL keeps its words, a sentence with a bare unknown URL goes. Each removal is a warning."""
+    known = inputs.known_urls()
+
+    def unlink(match: re.Match) -> str:
+        if canonical_url(match.group(2)) in known:
+            return match.group(0)
+        inputs.warnings.append(f"{label}: removed a link the model made up ({match.group(2)})")
+        return match.group(1)
+
+    text = MARKDOWN_LINK.sub(unlink, text)
+    kept = []
+    for line in text.split("\n"):
+        sentences = [s for s in SENTENCE_END.split(line) if s]
+        invented = [url.rstrip(".,;:!?") for s in sentences for url in URL.findall(s) if canonical_url(url) not in known]
+        if not invented:
+            kept.append(line)
+            continue
+        inputs.warnings.extend(f"{label}: removed a sentence with a link the model made up ({url})" for url in invented)
+        rest = " ".join(s.strip() for s in sentences if all(canonical_url(u) in known for u in URL.findall(s)))
+        if rest:
+            kept.append(rest)
+    return "\n".join(kept).strip()
+
+
+def finished(text: str, bound: int) -> str:
+    """A string that reached its schema bound was stopped mid-sentence by the grammar: end it at its last full
+    sentence (or word, with an ellipsis)."""
+    text = text.strip()
+    if len(text) < bound - 2 or text.endswith((".", "!", "?", "。", "！", "？", "…", ")", "”", "」")):
+        return text
+    return shorten(text, len(text) - 1)
+
+
+def bound(schema: type[BaseModel], name: str) -> int:
+    """The maxLength the grammar enforced on a field (or on each item of a list field)."""
+    field = schema.model_json_schema()["properties"][name]
+    return field.get("maxLength") or field["items"]["maxLength"]
+
+
+def prose(inputs: DraftInputs, label: str, text: str, schema: type[BaseModel], name: str) -> str:
+    """Model-written text as a draft may carry it: finished sentences, no invented links."""
+    return without_invented_links(inputs, label, finished(text, bound(schema, name)))

@@ -9,9 +9,9 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.limits import X_POST, x_length
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit
+from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
 
-VERSION = 1
+VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 1500
 LINKEDIN = 3000
 
@@ -48,10 +48,11 @@ class Hooks(Artifact):
 
 def hooks(inputs: DraftInputs) -> Hooks:
     draft = inputs.llm.structured(inputs.prompts["hooks"], HooksDraft, MAX_TOKENS, **inputs.variables())
-    posts = [fit(inputs, f"X post {n}", post, X_POST, x_length) for n, post in enumerate(draft.x_posts, 1)]
+    posts = [fit(inputs, f"X post {n}", prose(inputs, f"X post {n}", post, HooksDraft, "x_posts"), X_POST, x_length)
+             for n, post in enumerate(draft.x_posts, 1)]  # fmt: skip
     return Hooks(
         source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        titles=[title.strip() for title in draft.titles], x_posts=posts,
-        linkedin=fit(inputs, "LinkedIn post", draft.linkedin, LINKEDIN),
-        video_hooks=[hook.strip() for hook in draft.video_hooks],
+        titles=[prose(inputs, f"title {n}", title, HooksDraft, "titles") for n, title in enumerate(draft.titles, 1)],
+        x_posts=posts, linkedin=fit(inputs, "LinkedIn post", prose(inputs, "LinkedIn post", draft.linkedin, HooksDraft, "linkedin"), LINKEDIN),
+        video_hooks=[prose(inputs, f"video hook {n}", hook, HooksDraft, "video_hooks") for n, hook in enumerate(draft.video_hooks, 1)],
     )  # fmt: skip
