@@ -36,31 +36,34 @@ def _index(segments: list[Segment]) -> tuple[str, list[tuple[int, int, Segment]]
     return "".join(parts), spans
 
 
-def _search(segments: list[Segment], needle: str, threshold: float) -> Segment | None:
+def _search(segments: list[Segment], needle: str, threshold: float) -> tuple[Segment, Segment] | None:
     haystack, spans = _index(segments)
     if not needle or len(needle) > len(haystack):
         return None
     found = fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=threshold)
     if found is None:
         return None
-    for start, end, segment in spans:
-        overlap = min(end, found.dest_end) - max(start, found.dest_start)
-        # The alignment may start a character or two early, in the previous segment's tail: skip such slivers.
-        if overlap >= min(3, end - start):
-            return segment
-    return None
+    # The alignment may start (or end) a character or two into a neighbour: skip such slivers.
+    touched = [segment for start, end, segment in spans
+               if min(end, found.dest_end) - max(start, found.dest_start) >= min(3, end - start)]  # fmt: skip
+    return (touched[0], touched[-1]) if touched else None
+
+
+def find_span(transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD) -> tuple[Segment, Segment] | None:
+    """The first and last segment of the stretch that says the quote, or None when the transcript does not contain
+    it (closely enough). `near` is the line the quote cites: a talk repeats itself ("thank you"), so the cited place
+    is tried first."""
+    needle, segments = normalise(text), transcript.segments
+    at = next((index for index, segment in enumerate(segments) if segment.id == near), None)
+    if at is not None and (span := _search(segments[at : at + NEAR], needle, threshold)):
+        return span
+    return _search(segments, needle, threshold)
 
 
 def find_quote(transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD) -> Segment | None:
-    """The segment where the quote starts, or None when the transcript does not contain it (closely enough).
-
-    `near` is the line the quote cites: a talk repeats itself ("thank you"), so the cited place is tried first.
-    """
-    needle, segments = normalise(text), transcript.segments
-    at = next((index for index, segment in enumerate(segments) if segment.id == near), None)
-    if at is not None and (segment := _search(segments[at : at + NEAR], needle, threshold)):
-        return segment
-    return _search(segments, needle, threshold)
+    """The segment where the quote starts, or None when the transcript does not contain it."""
+    span = find_span(transcript, text, near, threshold)
+    return span[0] if span else None
 
 
 def verify_outline(outline: Outline, transcript: Transcript) -> Outline:
@@ -74,10 +77,10 @@ def verify_outline(outline: Outline, transcript: Transcript) -> Outline:
     for section in outline.sections:
         quotes = []
         for quote in section.quotes:
-            segment = find_quote(transcript, quote.text, near=quote.segment_id)
-            if segment is None:
+            span = find_span(transcript, quote.text, near=quote.segment_id)
+            if span is None:
                 unverified.append(f"“{quote.text}” (line {quote.segment_id}, under “{section.question}”): not in the transcript")
                 continue
-            quotes.append(Quote(segment_id=segment.id, text=quote.text, start=segment.start, end=segment.end))
+            quotes.append(Quote(segment_id=span[0].id, text=quote.text, start=span[0].start, end=span[1].end))
         sections.append(section.model_copy(update={"quotes": quotes}))
     return outline.model_copy(update={"sections": sections, "unverified": list(dict.fromkeys(unverified))})

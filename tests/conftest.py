@@ -38,6 +38,18 @@ def last_run(folder: Path) -> dict:
     return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
 
 
+def verbatim_run(quote: dict, segments: list[dict]) -> list[dict] | None:
+    """The consecutive transcript segments a quote is copied from (starting at its segment_id), or None.
+
+    Spaces are ignored (segments are joined with or without one); every other character must be the speaker's."""
+    squash = lambda text: "".join(text.split())  # noqa: E731
+    index = next(i for i, segment in enumerate(segments) if segment["id"] == quote["segment_id"])
+    for end in range(index + 1, min(index + 6, len(segments)) + 1):
+        if squash(quote["text"]) == "".join(squash(segment["text"]) for segment in segments[index:end]):
+            return segments[index:end]
+    return None
+
+
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path, monkeypatch):
     """Each test runs in its own folder with no LLM configuration leaking in from the machine."""

@@ -116,3 +116,41 @@ def test_drafts_link_quotes_to_the_moment_in_a_youtube_source(cli, llm_server, s
     assert "> — [00:04](https://www.youtube.com/watch?v=abc123&t=4)" in blog
     result = cli("check", folder)  # a timestamp link to the source is not an unknown URL
     assert result.exit_code == 0, result.output
+
+
+FRAGMENTS = """1
+00:00:01,000 --> 00:00:03,000
+Here is the problem.
+
+2
+00:00:03,000 --> 00:00:05,000
+Every step is slow, and most runs change nothing.
+
+3
+00:01:02,000 --> 00:01:06,500
+If you remember one thing, remember this, hash what you read, hash what you write,
+
+4
+00:01:07,000 --> 00:01:09,000
+and treat human edits as sacred.
+"""
+
+
+def test_a_cited_fragment_becomes_a_whole_thought_still_verbatim(cli, llm_server, tmp_path):
+    talk = tmp_path / "fragments.srt"
+    talk.write_text(FRAGMENTS)
+    llm_server.script("OutlineDraft", {
+        "title": "Caching", "summary": "How the cache works.", "tags": [], "people": [], "organizations": [],
+        "products": [], "media": [], "sections": [outline_section([4, 1, 3])],
+    })  # fmt: skip
+    result = cli("run", talk)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "outputs" / "fragments"
+    quotes = json.loads((folder / "outline.json").read_text())["sections"][0]["quotes"]
+    assert [(q["segment_id"], q["start"], q["end"], q["text"]) for q in quotes] == [
+        (3, 62.0, 69.0, "If you remember one thing, remember this, hash what you read, hash what you write, "
+                        "and treat human edits as sacred."),  # a continuation takes the sentence it ends
+        (1, 1.0, 5.0, "Here is the problem. Every step is slow, and most runs change nothing."),  # too short alone
+    ]  # and line 3, already inside the first quote, is not quoted twice
+    assert "> If you remember one thing" in (folder / "blog.md").read_text()
+    assert "2/2 quotes verified" in result.output

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, SRT, speak, speak_ogg
+from conftest import REPO, SRT, speak, speak_ogg, verbatim_run
 
 BIN = os.path.dirname(sys.executable)
 
@@ -48,12 +48,12 @@ def run_make_demo(command, tmp_path, server):
     assert server.requests == []  # the demo never uses a configured endpoint
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["artifacts"]["blog.md"]["model"] == "qwen2.5-coder-0.5b"
-    transcript = {s["id"]: s for s in json.loads((folder / "transcript.json").read_text())["segments"]}
+    segments = json.loads((folder / "transcript.json").read_text())["segments"]
     outline = json.loads((folder / "outline.json").read_text())
     assert outline["sections"]
     for section in outline["sections"]:
         for quote in section["quotes"]:
-            assert quote["text"] == transcript[quote["segment_id"]]["text"]
+            assert verbatim_run(quote, segments), quote
     blog = (folder / "blog.md").read_text()
     front = yaml.safe_load(blog.split("---\n")[1])
     assert front["status"] == "draft" and front["language"] == "en" and front["title"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.common import chat_tokens
 from pipeline.prompts import BUILTIN_DIR
-from conftest import last_run
+from conftest import last_run, verbatim_run
 
 ARTIFACTS = ["source.json", "transcript.json", "transcript.md", "outline.json", "outline.md",
              "blog.md", "hooks.md", "community.md", "manifest.json", "runs.jsonl"]  # fmt: skip
@@ -23,12 +23,11 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
 
     outline = json.loads((folder / "outline.json").read_text())
     transcript = json.loads((folder / "transcript.json").read_text())
-    texts = {segment["id"]: segment for segment in transcript["segments"]}
     quotes = [quote for section in outline["sections"] for quote in section["quotes"]]
     assert quotes
-    for quote in quotes:  # copied from the transcript, with its time
-        assert quote["text"] == texts[quote["segment_id"]]["text"]
-        assert quote["start"] == texts[quote["segment_id"]]["start"]
+    for quote in quotes:  # copied from the transcript, with its times
+        run = verbatim_run(quote, transcript["segments"])
+        assert run and (quote["start"], quote["end"]) == (run[0]["start"], run[-1]["end"])
 
     blog = (folder / "blog.md").read_text()
     assert blog.startswith("---\ntitle: A scripted post\n")

@@ -13,16 +13,20 @@ from typing import Annotated, Literal
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.artifacts import Entities, Outline, Quote, Section, Source, Transcript
+from pipeline.artifacts import Entities, Outline, Quote, Section, Segment, Source, Transcript
 from pipeline.errors import StageError
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens, guard
 
-VERSION = 3  # 2: invented line numbers are listed in `unverified`; 3: larger map chunks
+VERSION = 3  # 2: invented line numbers are listed in `unverified`; 3: larger map chunks, whole-thought quotes
 NOTES_MAX_TOKENS = 1200
 OUTLINE_MAX_TOKENS = 2048
 SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
+
+QUOTE_MIN_CHARS = 25  # a shorter quote ("Here is the problem.") borrows the next segment
+QUOTE_MAX_CHARS = 320
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")
 
 Short = Annotated[str, Field(max_length=60)]
 Point = Annotated[str, Field(max_length=240)]
@@ -126,22 +130,67 @@ def grounded_entities(draft: OutlineDraft, haystack: str) -> Entities:
     )  # fmt: skip
 
 
+def _joined(segments: list[Segment]) -> str:
+    """Consecutive segments as one quote: a space between them, except after Chinese punctuation."""
+    text = ""
+    for segment in segments:
+        piece = segment.text.strip()
+        glued = text and CJK.match(text[-1]) and not text[-1].isalnum()
+        text += piece if not text or glued else " " + piece
+    return text
+
+
+def _size(text: str) -> int:
+    return len(text) + len(CJK.findall(text))  # a Chinese character says about what two Latin letters do
+
+
+def _complete(text: str) -> bool:
+    """Ends a sentence. Whisper's Chinese segments often carry no final punctuation: a clause ending in a character
+    (not in ，、；：) counts as whole."""
+    last = text.rstrip()[-1:]
+    return last in SENTENCE_ENDS or (bool(CJK.match(last)) and last not in "，、；：")
+
+
+def quote_span(segments: list[Segment], index: int) -> list[Segment]:
+    """The cited segment, widened to a whole thought: whisper cuts segments mid-sentence ("hash what you write,"
+    / "and treat human edits as sacred."), so a fragment takes its neighbours until a sentence starts and ends.
+    Still verbatim: consecutive segments, joined as spoken."""
+    first = last = index
+    while (first > 0 and segments[first].text.strip()[:1].islower() and not _complete(segments[first - 1].text)
+           and _size(_joined(segments[first - 1 : last + 1])) <= QUOTE_MAX_CHARS):  # fmt: skip
+        first -= 1
+    while last + 1 < len(segments):
+        text = _joined(segments[first : last + 1])
+        if _complete(text) and _size(text) >= QUOTE_MIN_CHARS:
+            break
+        if _size(_joined(segments[first : last + 2])) > QUOTE_MAX_CHARS or "://" in segments[last + 1].text:
+            break  # a link said in the talk is untrusted: only a quote the model chose may carry one
+        last += 1
+    return segments[first : last + 1]
+
+
 def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
-    by_id = {segment.id: segment for segment in transcript.segments}
+    position = {segment.id: index for index, segment in enumerate(transcript.segments)}
     sections, seen = [], set()
     for item in draft.sections:
         key = _normalise(item.question)
         if not key or key in seen:
             continue
-        ids = [i for i in dict.fromkeys(item.lines) if i in by_id][:3]
+        ids = [i for i in dict.fromkeys(item.lines) if i in position]
         if not ids and (match := _matching_segment(item, transcript)) is not None:
             ids = [match]
         if not ids:
             continue  # a question with no support in the talk is not one the talk answers
         seen.add(key)
-        quotes = [Quote(segment_id=i, text=by_id[i].text, start=by_id[i].start, end=by_id[i].end) for i in ids]
+        quotes, covered = [], set()
+        for i in ids:
+            if i in covered:
+                continue  # cited lines that one quote already spans
+            span = quote_span(transcript.segments, position[i])
+            covered |= {segment.id for segment in span}
+            quotes.append(Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end))
         points = [point for point in item.key_points if point]
-        sections.append(Section(question=item.question, persona=item.persona, key_points=points, quotes=quotes))
+        sections.append(Section(question=item.question, persona=item.persona, key_points=points, quotes=quotes[:3]))
     return sections
 
 
