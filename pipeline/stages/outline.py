@@ -171,6 +171,8 @@ def quote_span(segments: list[Segment], index: int) -> list[Segment]:
 
 def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
     position = {segment.id: index for index, segment in enumerate(transcript.segments)}
+    # Auto-captions carry no punctuation at all: there a sentence cannot be found, so a line stays a line.
+    punctuated = sum(_complete(segment.text) for segment in transcript.segments) >= 0.2 * len(transcript.segments)
     sections, seen = [], set()
     for item in draft.sections:
         key = _normalise(item.question)
@@ -186,7 +188,7 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
         for i in ids:
             if i in covered:
                 continue  # cited lines that one quote already spans
-            span = quote_span(transcript.segments, position[i])
+            span = quote_span(transcript.segments, position[i]) if punctuated else [transcript.segments[position[i]]]
             covered |= {segment.id for segment in span}
             quotes.append(Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end))
         points = [point for point in item.key_points if point]
