@@ -10,13 +10,17 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
     assert len(cut) > 198
     llm_server.script("HooksDraft", {
         "titles": [f"Title {i}" for i in range(1, 6)], "x_posts": ["One.", "Two.", "Three."],
-        "linkedin": "A LinkedIn post.", "video_hooks": [cut[:200], "Hook two", "Hook three"],
+        "linkedin": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",  # the model just stopped
+        "video_hooks": [cut[:200], "Hook two", "Hook three"],
     })  # fmt: skip
-    assert cli("run", srt_file).exit_code == 0
+    result = cli("run", srt_file)
+    assert result.exit_code == 0
+    assert "LinkedIn post stopped mid-sentence; ended at its last full sentence" in result.output
     hooks = (tmp_path / "outputs" / "caching-talk" / "hooks.md").read_text()
+    assert "\nHash inputs. Keep edits.\n" in hooks and "hashing to" not in hooks
     hook = hooks.split("## Short-video hooks", 1)[1].strip().splitlines()[0]
     assert hook.startswith("1. Hash what you read.") and hook.endswith("you read.") and "the ca" not in hook
-    assert "Hook two" in hooks  # short answers are left as they are
+    assert "\n2. Hook two\n" in hooks  # a short title-like line without a period is left as it is
 
 
 def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server, srt_file, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +14,7 @@ from pipeline.limits import SENTENCE_END, shorten
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.render import outline_for_prompt
-from pipeline.text import LANGUAGE_NAMES, guard
+from pipeline.text import CJK, LANGUAGE_NAMES, guard
 
 
 class Strict(BaseModel):
@@ -96,13 +97,29 @@ def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
     return "\n".join(kept).strip()
 
 
-def finished(text: str, bound: int) -> str:
-    """A string that reached its schema bound was stopped mid-sentence by the grammar: end it at its last full
-    sentence (or word, with an ellipsis)."""
+ENDINGS = (".", "!", "?", "。", "！", "？", "…", ")", "]", "”", "」", "\"", "'", "*", "`")
+
+
+def _ends_well(text: str) -> bool:
+    """A sentence end, or what posts end with instead: a hashtag, a handle, a link, an emoji."""
+    last_word = text.split()[-1] if text.split() else ""
+    return (text.endswith(ENDINGS) or last_word.startswith(("#", "@", "http"))
+            or unicodedata.category(text[-1]) == "So"  # an emoji
+            or (CJK.match(text[-1]) is not None and text[-1].isalnum()))  # Chinese posts often end without 。  # fmt: skip
+
+
+def finished(text: str, bound: int | None = None) -> str:
+    """Whole sentences only. A string that reached its schema bound was stopped by the grammar, and small models
+    sometimes stop mid-sentence too ("...the importance of hashing to"): such a tail goes, the last full sentence
+    ends the text (a single unfinished sentence is cut at a word, with an ellipsis, only at the bound)."""
     text = text.strip()
-    if len(text) < bound - 2 or text.endswith((".", "!", "?", "。", "！", "？", "…", ")", "”", "」")):
+    if not text or _ends_well(text):
         return text
-    return shorten(text, len(text) - 1)
+    at_bound = bound is not None and len(text) >= bound - 2
+    sentences = [piece for piece in SENTENCE_END.split(text) if piece]
+    if len(sentences) > 1:
+        return shorten(text, len(text) - len(sentences[-1]))
+    return shorten(text, len(text) - 1) if at_bound else text
 
 
 def bound(schema: type[BaseModel], name: str) -> int:
@@ -113,4 +130,7 @@ def bound(schema: type[BaseModel], name: str) -> int:
 
 def prose(inputs: DraftInputs, label: str, text: str, schema: type[BaseModel], name: str) -> str:
     """Model-written text as a draft may carry it: finished sentences, no invented links."""
-    return without_invented_links(inputs, label, finished(text, bound(schema, name)))
+    whole = finished(text, bound(schema, name))
+    if whole != text.strip():
+        inputs.warnings.append(f"{label} stopped mid-sentence; ended at its last full sentence")
+    return without_invented_links(inputs, label, whole)
