@@ -11,7 +11,7 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
     llm_server.script("HooksDraft", {
         "titles": [f"Title {i}" for i in range(1, 6)], "x_posts": ["One.", "Two.", "Three."],
         "linkedin": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",  # the model just stopped
-        "video_hooks": [cut[:200], "Hook two", "Hook three"],
+        "video_hooks": [cut[:200], "Hook\n\ntwo", "Hook three"],  # a line break would end the list item
     })  # fmt: skip
     result = cli("run", srt_file)
     assert result.exit_code == 0
@@ -20,7 +20,7 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
     assert "\nHash inputs. Keep edits.\n" in hooks and "hashing to" not in hooks
     hook = hooks.split("## Short-video hooks", 1)[1].strip().splitlines()[0]
     assert hook.startswith("1. Hash what you read.") and hook.endswith("you read.") and "the ca" not in hook
-    assert "\n2. Hook two\n" in hooks  # a short title-like line without a period is left as it is
+    assert "\n2. Hook two\n" in hooks  # one line; a short title-like line without a period is kept whole
 
 
 def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server, srt_file, tmp_path):

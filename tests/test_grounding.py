@@ -154,3 +154,17 @@ def test_a_cited_fragment_becomes_a_whole_thought_still_verbatim(cli, llm_server
     ]  # and line 3, already inside the first quote, is not quoted twice
     assert "> If you remember one thing" in (folder / "blog.md").read_text()
     assert "2/2 quotes verified" in result.output
+
+
+def test_chinese_quotes_widen_over_commas_and_very_short_sentences_only():
+    from pipeline.stages.outline import quote_span
+
+    texts = ["今天我们聊一聊数据管道里的缓存，", "为什么按内容算哈希比看时间戳更可靠。", "先说问题。",
+             "每一步都很慢，而且大多数时候输入根本没有变。", "人工的修改是神圣的。", "谢谢大家。"]  # fmt: skip
+    segments = [Segment(id=i, start=float(i), end=i + 0.9, text=text) for i, text in enumerate(texts, 1)]
+    assert [[s.id for s in quote_span(segments, i)] for i in range(len(segments))] == [
+        [1, 2],  # a clause ending in ， takes the rest of its sentence
+        [2], [3, 4],  # "先说问题。" alone says too little
+        [4], [5],  # a ten-character sentence is a quote on its own
+        [6],  # the last segment has nothing to borrow
+    ]

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from pipeline.artifacts import Artifact
 from pipeline.render import base_front_matter, front_matter, quote_block
-from pipeline.stages.drafting import DraftInputs, Strict, prose
+from pipeline.stages.drafting import DraftInputs, Strict, one_line, prose
 from pipeline.voice import related_markdown
 
 VERSION = 2  # 2: finished sentences, no invented links
@@ -42,6 +42,6 @@ def blog(inputs: DraftInputs) -> Blog:
     parts.append(prose(inputs, "blog closing", draft.closing, BlogDraft, "closing"))
     if inputs.related:
         parts.append(related_markdown(inputs.related, inputs.language))
-    title = draft.title.strip() or inputs.outline.title
+    title = one_line(draft.title) or inputs.outline.title
     body = "\n\n".join(part for part in parts if part) + "\n"
     return Blog(front_matter=base_front_matter(inputs.source, inputs.outline, title), body=body)

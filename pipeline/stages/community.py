@@ -7,7 +7,7 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.limits import DISCORD
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
+from pipeline.stages.drafting import DraftInputs, Strict, fit, one_line, prose
 
 VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 2000
@@ -42,7 +42,7 @@ def community(inputs: DraftInputs) -> Community:
     return Community(
         source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
         discord=fit(inputs, "Discord post", prose(inputs, "Discord post", draft.discord, CommunityDraft, "discord"), DISCORD),
-        forum_title=prose(inputs, "forum title", draft.forum_title, CommunityDraft, "forum_title"),
+        forum_title=one_line(prose(inputs, "forum title", draft.forum_title, CommunityDraft, "forum_title")),
         forum_body=prose(inputs, "forum post", draft.forum_body, CommunityDraft, "forum_body"),
         newsletter=prose(inputs, "newsletter blurb", draft.newsletter, CommunityDraft, "newsletter"),
     )  # fmt: skip

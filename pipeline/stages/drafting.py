@@ -122,6 +122,11 @@ def finished(text: str, bound: int | None = None) -> str:
     return shorten(text, len(text) - 1) if at_bound else text
 
 
+def one_line(text: str) -> str:
+    """Titles and hooks are list items in the markdown: a line break the model put in would end the item."""
+    return " ".join(text.split())
+
+
 def bound(schema: type[BaseModel], name: str) -> int:
     """The maxLength the grammar enforced on a field (or on each item of a list field)."""
     field = schema.model_json_schema()["properties"][name]

@@ -9,7 +9,7 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.limits import X_POST, x_length
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
+from pipeline.stages.drafting import DraftInputs, Strict, fit, one_line, prose
 
 VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 1500
@@ -52,7 +52,8 @@ def hooks(inputs: DraftInputs) -> Hooks:
              for n, post in enumerate(draft.x_posts, 1)]  # fmt: skip
     return Hooks(
         source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        titles=[prose(inputs, f"title {n}", title, HooksDraft, "titles") for n, title in enumerate(draft.titles, 1)],
+        titles=[one_line(prose(inputs, f"title {n}", title, HooksDraft, "titles")) for n, title in enumerate(draft.titles, 1)],
         x_posts=posts, linkedin=fit(inputs, "LinkedIn post", prose(inputs, "LinkedIn post", draft.linkedin, HooksDraft, "linkedin"), LINKEDIN),
-        video_hooks=[prose(inputs, f"video hook {n}", hook, HooksDraft, "video_hooks") for n, hook in enumerate(draft.video_hooks, 1)],
+        video_hooks=[one_line(prose(inputs, f"video hook {n}", hook, HooksDraft, "video_hooks"))
+                     for n, hook in enumerate(draft.video_hooks, 1)],  # fmt: skip
     )  # fmt: skip

@@ -25,7 +25,7 @@ OUTLINE_MAX_TOKENS = 2048
 SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
 
 QUOTE_MIN_CHARS = 25  # a shorter quote ("Here is the problem.") borrows the next segment
-QUOTE_MAX_CHARS = 320
+QUOTE_MAX_CHARS = 320  # about 60 words, or 100 Chinese characters
 SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")
 
 Short = Annotated[str, Field(max_length=60)]
@@ -141,7 +141,7 @@ def _joined(segments: list[Segment]) -> str:
 
 
 def _size(text: str) -> int:
-    return len(text) + len(CJK.findall(text))  # a Chinese character says about what two Latin letters do
+    return len(text) + 2 * len(CJK.findall(text))  # a Chinese character says about what three Latin letters do
 
 
 def _complete(text: str) -> bool:
@@ -192,7 +192,8 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
             covered |= {segment.id for segment in span}
             quotes.append(Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end))
         points = [point for point in item.key_points if point]
-        sections.append(Section(question=item.question, persona=item.persona, key_points=points, quotes=quotes[:3]))
+        question = " ".join(item.question.split())  # a heading in the drafts: one line
+        sections.append(Section(question=question, persona=item.persona, key_points=points, quotes=quotes[:3]))
     return sections
 
 
@@ -236,6 +237,6 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     given = [*source.tags, *draft.tags]  # tags a person gave the source (batch sources.yaml) come first
     tags = list(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in given if tag.strip().lstrip("#")))
     return Outline(
-        title=draft.title.strip() or source.title, summary=draft.summary.strip(), language=language, tags=tags,
+        title=" ".join(draft.title.split()) or source.title, summary=draft.summary.strip(), language=language, tags=tags,
         entities=grounded_entities(draft, haystack), sections=sections, unverified=invented_lines(draft, transcript),
     )  # fmt: skip
