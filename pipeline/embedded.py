@@ -1,7 +1,8 @@
 """The embedded default LLM: llama-cpp-python's OpenAI-compatible server on 127.0.0.1, serving a shipped GGUF.
 
 Started on the first model call of a run and stopped when the run ends, so the rest of the code talks to it exactly
-as it talks to OpenAI, Ollama or vLLM.
+as it talks to OpenAI, Ollama or vLLM. One embedded server runs on a machine at a time: two of them share the cores
+so badly (measured: below 1 token/s each on 2 cores) that a second run waits for the first instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from pipeline.errors import SetupError
 from pipeline.models import LLM_MODELS, cache_dir, model_path
@@ -46,6 +49,15 @@ class EmbeddedServer:
         self.model, self.threads, self.n_ctx = model, threads, n_ctx
         self.process: subprocess.Popen | None = None
         self.log_path = cache_dir() / "logs" / "llama-server.log"  # named per port at start: runs may overlap
+        self.machine_lock = FileLock(str(cache_dir() / "embedded-llm.lock"))  # released by the OS if we die
+
+    def _take_the_cores(self) -> None:
+        try:
+            self.machine_lock.acquire(timeout=0)
+        except Timeout:
+            print("waiting: another devrel run is using the embedded model on this machine (its cores are shared)",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            self.machine_lock.acquire()
 
     def start(self) -> str:
         """Start the server and wait until it answers; returns its base URL."""
@@ -54,6 +66,8 @@ class EmbeddedServer:
         except ImportError:
             raise SetupError("llama-cpp-python is not installed; run `make setup`") from None
         gguf = model_path(self.model)
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        self._take_the_cores()
         port = free_port()
         self.log_path = self.log_path.with_name(f"llama-server-{port}.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +86,9 @@ class EmbeddedServer:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SetupError(f"the embedded LLM server exited at start ({self._last_log_line()}); see {self.log_path}")
+                problem = f"the embedded LLM server exited at start ({self._last_log_line()}); see {self.log_path}"
+                self.stop()
+                raise SetupError(problem)
             try:
                 with urllib.request.urlopen(f"{base_url}/models", timeout=2):
                     return base_url
@@ -96,3 +112,5 @@ class EmbeddedServer:
         if self.process is not None and self.process.returncode in (0, -15):
             self.log_path.unlink(missing_ok=True)  # a clean run's log is noise; a crash's log is kept for diagnosis
         self.process = None
+        if self.machine_lock.is_locked:
+            self.machine_lock.release()
