@@ -133,6 +133,10 @@ If you remember one thing, remember this, hash what you read, hash what you writ
 4
 00:01:07,000 --> 00:01:09,000
 and treat human edits as sacred.
+
+5
+00:01:10,000 --> 00:01:13,000
+Thanks for listening, and see you at the next meetup.
 """
 
 
@@ -141,19 +145,27 @@ def test_a_cited_fragment_becomes_a_whole_thought_still_verbatim(cli, llm_server
     talk.write_text(FRAGMENTS)
     llm_server.script("OutlineDraft", {
         "title": "Caching", "summary": "How the cache works.", "tags": [], "people": [], "organizations": [],
-        "products": [], "media": [], "sections": [outline_section([4, 1, 3])],
+        "products": [], "media": [], "sections": [
+            outline_section([4, 1, 3]),
+            {**outline_section([4, 5]), "question": "What should I remember?"},
+            {**outline_section([1]), "question": "What is the problem?"},
+        ],
     })  # fmt: skip
     result = cli("run", talk)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "outputs" / "fragments"
-    quotes = json.loads((folder / "outline.json").read_text())["sections"][0]["quotes"]
+    sections = json.loads((folder / "outline.json").read_text())["sections"]
+    quotes = sections[0]["quotes"]
     assert [(q["segment_id"], q["start"], q["end"], q["text"]) for q in quotes] == [
         (3, 62.0, 69.0, "If you remember one thing, remember this, hash what you read, hash what you write, "
                         "and treat human edits as sacred."),  # a continuation takes the sentence it ends
         (1, 1.0, 5.0, "Here is the problem. Every step is slow, and most runs change nothing."),  # too short alone
     ]  # and line 3, already inside the first quote, is not quoted twice
-    assert "> If you remember one thing" in (folder / "blog.md").read_text()
-    assert "2/2 quotes verified" in result.output
+    assert [q["segment_id"] for q in sections[1]["quotes"]] == [5]  # lines 3-4 are already quoted above
+    assert [q["segment_id"] for q in sections[2]["quotes"]] == [1]  # ...unless it is the only quote a section has
+    blog = (folder / "blog.md").read_text()
+    assert blog.count("> If you remember one thing") == 1
+    assert "4/4 quotes verified" in result.output
 
 
 def test_chinese_quotes_widen_over_commas_and_very_short_sentences_only():

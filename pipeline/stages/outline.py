@@ -173,7 +173,7 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
     position = {segment.id: index for index, segment in enumerate(transcript.segments)}
     # Auto-captions carry no punctuation at all: there a sentence cannot be found, so a line stays a line.
     punctuated = sum(_complete(segment.text) for segment in transcript.segments) >= 0.2 * len(transcript.segments)
-    sections, seen = [], set()
+    sections, seen, quoted = [], set(), set()  # quoted: segments an earlier section already quotes
     for item in draft.sections:
         key = _normalise(item.question)
         if not key or key in seen:
@@ -184,16 +184,20 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
         if not ids:
             continue  # a question with no support in the talk is not one the talk answers
         seen.add(key)
-        quotes, covered = [], set()
+        spans, covered = [], set()
         for i in ids:
             if i in covered:
                 continue  # cited lines that one quote already spans
             span = quote_span(transcript.segments, position[i]) if punctuated else [transcript.segments[position[i]]]
             covered |= {segment.id for segment in span}
-            quotes.append(Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end))
+            spans.append(span)
+        fresh = [span for span in spans if not quoted & {segment.id for segment in span}]
+        spans = (fresh or spans[:1])[:3]  # a quote the post already showed is not shown again, unless it is all there is
+        quoted |= {segment.id for span in spans for segment in span}
+        quotes = [Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end) for span in spans]
         points = [point for point in item.key_points if point]
         question = " ".join(item.question.split())  # a heading in the drafts: one line
-        sections.append(Section(question=question, persona=item.persona, key_points=points, quotes=quotes[:3]))
+        sections.append(Section(question=question, persona=item.persona, key_points=points, quotes=quotes))
     return sections
 
 
