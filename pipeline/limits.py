@@ -10,6 +10,7 @@ X_POST = 280
 X_LINK = 23  # X counts every link as 23 characters, whatever its length
 DISCORD = 2000
 URL = re.compile(r"https?://\S+")
+SENTENCE_MARKS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")  # what a finished sentence ends with
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")  # "3.5" and "example.com" are not sentence ends
 WORDS = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
 

@@ -17,6 +17,11 @@ def estimate_tokens(text: str) -> int:
     return cjk + digits + (len(text) - cjk - digits) // 4 + 1
 
 
+def one_line(text: str) -> str:
+    """Titles, headings and hooks are single lines in the markdown: a line break a model put in would end them."""
+    return " ".join(text.split())
+
+
 def guess_language(text: str) -> str:
     """English or Chinese, by the share of CJK characters (enough to pick prompts and whisper's language)."""
     letters = [ch for ch in text if not ch.isspace()]

@@ -8,7 +8,8 @@ from pydantic import Field
 
 from pipeline.artifacts import Artifact
 from pipeline.render import base_front_matter, front_matter, quote_block
-from pipeline.stages.drafting import DraftInputs, Strict, one_line, prose
+from pipeline.stages.drafting import DraftInputs, Strict, prose
+from pipeline.text import one_line
 from pipeline.voice import related_markdown
 
 VERSION = 2  # 2: finished sentences, no invented links

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.artifacts import Outline, Source
 from pipeline.check import URL, canonical_url
-from pipeline.limits import SENTENCE_END, shorten
+from pipeline.limits import SENTENCE_END, SENTENCE_MARKS, shorten
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.render import outline_for_prompt
@@ -97,7 +97,7 @@ def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
     return "\n".join(kept).strip()
 
 
-ENDINGS = (".", "!", "?", "。", "！", "？", "…", ")", "]", "”", "」", "\"", "'", "*", "`")
+ENDINGS = SENTENCE_MARKS + (")", "]", "'", "*", "`")  # and markdown's closing marks
 
 
 def _ends_well(text: str) -> bool:
@@ -120,11 +120,6 @@ def finished(text: str, bound: int | None = None) -> str:
     if len(sentences) > 1:
         return shorten(text, len(text) - len(sentences[-1]))
     return shorten(text, len(text) - 1) if at_bound else text
-
-
-def one_line(text: str) -> str:
-    """Titles and hooks are list items in the markdown: a line break the model put in would end the item."""
-    return " ".join(text.split())
 
 
 def bound(schema: type[BaseModel], name: str) -> int:

@@ -9,7 +9,8 @@ from pydantic import Field
 from pipeline.artifacts import Artifact
 from pipeline.limits import X_POST, x_length
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit, one_line, prose
+from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
+from pipeline.text import one_line
 
 VERSION = 2  # 2: finished sentences, no invented links
 MAX_TOKENS = 1500

@@ -17,7 +17,8 @@ from pipeline.artifacts import Entities, Outline, Quote, Section, Segment, Sourc
 from pipeline.errors import StageError
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
-from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens, guard
+from pipeline.limits import SENTENCE_MARKS
+from pipeline.text import CJK, LANGUAGE_NAMES, estimate_tokens, guard, one_line
 
 VERSION = 3  # 2: invented line numbers are listed in `unverified`; 3: larger map chunks, whole-thought quotes
 NOTES_MAX_TOKENS = 1200
@@ -26,7 +27,6 @@ SEPARATORS = ["\n", "。", "！", "？", ". ", "! ", "? ", "，", ", ", " ", ""]
 
 QUOTE_MIN_CHARS = 25  # a shorter quote ("Here is the problem.") borrows the next segment
 QUOTE_MAX_CHARS = 320  # about 60 words, or 100 Chinese characters
-SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")
 
 Short = Annotated[str, Field(max_length=60)]
 Point = Annotated[str, Field(max_length=240)]
@@ -148,7 +148,7 @@ def _complete(text: str) -> bool:
     """Ends a sentence. Whisper's Chinese segments often carry no final punctuation: a clause ending in a character
     (not in ，、；：) counts as whole."""
     last = text.rstrip()[-1:]
-    return last in SENTENCE_ENDS or (bool(CJK.match(last)) and last not in "，、；：")
+    return last in SENTENCE_MARKS or (bool(CJK.match(last)) and last not in "，、；：")
 
 
 def quote_span(segments: list[Segment], index: int) -> list[Segment]:
@@ -196,8 +196,7 @@ def sections_from(draft: OutlineDraft, transcript: Transcript) -> list[Section]:
         quoted |= {segment.id for span in spans for segment in span}
         quotes = [Quote(segment_id=span[0].id, text=_joined(span), start=span[0].start, end=span[-1].end) for span in spans]
         points = [point for point in item.key_points if point]
-        question = " ".join(item.question.split())  # a heading in the drafts: one line
-        sections.append(Section(question=question, persona=item.persona, key_points=points, quotes=quotes))
+        sections.append(Section(question=one_line(item.question), persona=item.persona, key_points=points, quotes=quotes))
     return sections
 
 
@@ -241,6 +240,6 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     given = [*source.tags, *draft.tags]  # tags a person gave the source (batch sources.yaml) come first
     tags = list(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in given if tag.strip().lstrip("#")))
     return Outline(
-        title=" ".join(draft.title.split()) or source.title, summary=draft.summary.strip(), language=language, tags=tags,
+        title=one_line(draft.title) or source.title, summary=draft.summary.strip(), language=language, tags=tags,
         entities=grounded_entities(draft, haystack), sections=sections, unverified=invented_lines(draft, transcript),
     )  # fmt: skip
