@@ -28,7 +28,7 @@ from pipeline.prompts import Prompt, load_prompt
 from pipeline.render import outline_markdown
 from pipeline.stages import blog, community, hooks, ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
-from pipeline.targets import Target, resolve_target, with_overrides
+from pipeline.targets import Target, refuse_ingest, resolve_target, with_overrides
 
 STAGES = ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}
@@ -254,7 +254,7 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     if target.folder is not None:  # an output folder: its source.json is the ingested source
         stages = [stage for stage in stages if stage != "ingest"]
         if not stages:
-            raise UserError(f"{target.label}: an output folder cannot be ingested again; run `devrel run` on the original source")
+            refuse_ingest(target.label)
     prompts = stage_prompts(settings, target_for(stages))
     path, slug = target.label, target.slug
     folder = target.folder or Path(settings.out) / slug

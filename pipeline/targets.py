@@ -39,13 +39,14 @@ def is_output_folder(path: Path) -> bool:
     return path.is_dir() and (path / "source.json").is_file()
 
 
+def refuse_ingest(label: str) -> Source:
+    raise UserError(f"{label}: an output folder cannot be ingested again; run `devrel run` on the original source")
+
+
 def folder_target(path: Path) -> Target:
     """`devrel run outputs/<slug> --from STAGE`: start from the artifacts on disk; the source itself is not needed."""
     folder = path.resolve()
-
-    def make(_folder, _reporter) -> Source:
-        raise UserError(f"{path}: an output folder cannot be ingested again; run `devrel run` on the original source")
-
+    make = lambda _folder, _reporter: refuse_ingest(str(path))  # noqa: E731
     return Target(label=str(path), slug=folder.name, key={"folder": str(folder)}, make=make, folder=folder)
 
 

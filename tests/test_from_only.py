@@ -57,3 +57,10 @@ def test_bad_selections_are_usage_errors(cli, llm_server, srt_file, tmp_path):
     (tmp_path / "notes").mkdir()
     result = cli("run", tmp_path / "notes", "--only", "blog")
     assert result.exit_code == 2 and "not an output folder" in result.output
+
+
+def test_an_output_folder_cannot_be_ingested_again(cli, llm_server, srt_file, tmp_path):
+    assert cli("run", srt_file, "--to", "transcript").exit_code == 0
+    result = cli("run", tmp_path / "outputs" / "caching-talk", "--only", "ingest")
+    assert result.exit_code == 2 and "cannot be ingested again" in result.output
+    assert (tmp_path / "outputs" / "caching-talk" / "transcript.json").exists()
