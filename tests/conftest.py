@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -33,6 +34,11 @@ Human edits are never overwritten; we write the new version beside them.
 """
 
 
+def front(path: Path) -> dict:
+    """A draft's YAML front matter."""
+    return yaml.safe_load(path.read_text().split("---\n")[1])
+
+
 def last_run(folder: Path) -> dict:
     """The newest line of a source folder's runs.jsonl: what the last run did."""
     return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
@@ -52,9 +58,9 @@ def verbatim_run(quote: dict, segments: list[dict]) -> list[dict] | None:
 
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path, monkeypatch):
-    """Each test runs in its own folder with no LLM configuration leaking in from the machine."""
+    """Each test runs in its own folder with no LLM or Chroma server configuration leaking in from the machine."""
     for name in list(os.environ):
-        if name.startswith(("DEVREL_", "OPENAI_")) and name != "DEVREL_CACHE":
+        if name.startswith(("DEVREL_", "OPENAI_", "CHROMA_")) and name != "DEVREL_CACHE":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     return tmp_path

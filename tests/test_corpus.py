@@ -19,12 +19,6 @@ from conftest import REPO
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture(autouse=True)
-def no_server(monkeypatch):
-    for name in ("CHROMA_HOST", "CHROMA_PORT"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def embedded() -> int:
     from pipeline.store import UsemEmbedding
 

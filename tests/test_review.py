@@ -6,19 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import front
 from pipeline.artifacts import sha256_file
-
-
-@pytest.fixture(autouse=True)
-def no_server(monkeypatch):
-    for name in ("CHROMA_HOST", "CHROMA_PORT"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def front(path: Path) -> dict:
-    return yaml.safe_load(path.read_text().split("---\n")[1])
 
 
 def recorded(folder: Path, name: str) -> str:

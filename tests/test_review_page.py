@@ -22,9 +22,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
 
-from conftest import speak
+from conftest import front, speak
 from pipeline.artifacts import Source, sha256_file
 from pipeline.config import load_settings
 from pipeline.review_server import ReviewServer
@@ -33,16 +32,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 SCREENSHOT = Path("/tmp/review-page.png")
-
-
-@pytest.fixture(autouse=True)
-def no_chroma_server(monkeypatch):
-    for name in ("CHROMA_HOST", "CHROMA_PORT"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def front(path: Path) -> dict:
-    return yaml.safe_load(path.read_text().split("---\n")[1])
 
 
 def long_srt(path: Path, count: int = 40) -> Path:

@@ -31,12 +31,6 @@ OUTLINE = {
 CACHE_POST = "https://devrel.example.com/blog/cache-keys-from-content"
 
 
-@pytest.fixture(autouse=True)
-def no_server(monkeypatch):
-    for name in ("CHROMA_HOST", "CHROMA_PORT"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def index(cli, corpus: Path) -> None:
     result = cli("corpus", "index", corpus)
     assert result.exit_code == 0, result.output
