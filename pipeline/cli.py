@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Column, Table
 
@@ -32,7 +33,7 @@ def friendly(command):
         try:
             return command(*args, **kwargs)
         except DevrelError as error:
-            err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
 
     return wrapper
@@ -47,7 +48,7 @@ class ConsoleReporter:
         self.task, self.what = None, None
 
     def starting(self, name: str) -> None:
-        self.console.print(f"[dim]…[/dim] {name}", highlight=False)
+        self.console.print(f"[dim]…[/dim] {escape(name)}", highlight=False)
 
     def progress(self, done: float, total: float, what: str = "transcribe") -> None:
         """A bar in audio seconds while transcribing, in bytes while downloading."""
@@ -70,7 +71,7 @@ class ConsoleReporter:
             self.bar.stop()
             self.bar = None
         mark = "[dim]· cached[/dim]" if cached else f"[green]✓[/green] {seconds:.1f}s"
-        self.console.print(f"{mark} {name}", highlight=False)
+        self.console.print(f"{mark} {escape(name)}", highlight=False)
 
 
 @app.command()
@@ -107,16 +108,16 @@ def run(
             entries = targets.expand(source, settings)
         except UserError as error:
             bad += 1
-            err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
             continue
         for entry in entries:
-            err_console.print(f"[bold]{entry}[/bold]", highlight=False)
+            err_console.print(f"[bold]{escape(str(entry))}[/bold]", highlight=False, soft_wrap=True)
             try:
                 result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console),
                                            start=start, only=only)  # fmt: skip
             except UserError as error:
                 bad += 1
-                err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+                err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
                 continue
             if _report(result):
                 done += 1
@@ -128,19 +129,19 @@ def run(
 
 def _report(result) -> bool:
     for name, side in result.edits_kept.items():
-        err_console.print(f"[yellow]kept your edit:[/yellow] {result.folder / name} was edited; the new version is {side}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; the new version is {escape(str(side))}", highlight=False, soft_wrap=True)
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
     if result.error:
-        err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {escape(str(result.error))}", highlight=False, soft_wrap=True)
         return False
     summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
     if result.stages_skipped:
         summary += f"; left out: {', '.join(result.stages_skipped)} (files on disk used)"
-    err_console.print(f"done in {result.seconds:.1f}s: {summary}", highlight=False, soft_wrap=True)
+    err_console.print(f"done in {result.seconds:.1f}s: {escape(summary)}", highlight=False, soft_wrap=True)
     if result.checks:
         _print_checks(result.checks, result.folder)
-    out_console.print(str(result.folder), highlight=False)
+    out_console.print(str(result.folder), highlight=False, markup=False, soft_wrap=True)
     return True
 
 
@@ -148,9 +149,9 @@ def _print_checks(figures: dict, folder: Path) -> None:
     from pipeline.check import summary
 
     if figures["failures"]:
-        line = f"[yellow]check:[/yellow] {summary(figures)}; run `devrel check {folder}` for details (drafts are kept for review; exit code unaffected)"
+        line = f"[yellow]check:[/yellow] {escape(summary(figures))}; run `devrel check {escape(str(folder))}` for details (drafts are kept for review; exit code unaffected)"
     else:
-        line = f"[green]check:[/green] {summary(figures)}"
+        line = f"[green]check:[/green] {escape(summary(figures))}"
     err_console.print(line, highlight=False, soft_wrap=True)
 
 
@@ -172,13 +173,13 @@ def check(
         marks = ["[red]✗[/red]" if file.problems.get(name) else "[green]✓[/green]" for name in ("front matter", "limits", "phrases", "links")]
         quotes = f"{file.quotes_verified}/{file.quotes_total}"
         quotes = f"[red]{quotes}[/red]" if file.problems.get("quotes") else quotes
-        table.add_row(names[file.path], marks[0], quotes, *marks[1:])
+        table.add_row(escape(names[file.path]), marks[0], quotes, *marks[1:])
     out_console.print(table)
     for file in report.files:
         for category, messages in file.problems.items():
             for message in messages:
-                out_console.print(f"[red]✗[/red] {names[file.path]}: {category}: {message}", highlight=False, soft_wrap=True)
-    out_console.print(summary(report.figures()), highlight=False)
+                out_console.print(f"[red]✗[/red] {escape(names[file.path])}: {category}: {escape(str(message))}", highlight=False, soft_wrap=True)
+    out_console.print(summary(report.figures()), highlight=False, markup=False)
     if report.failures:
         raise typer.Exit(1)
 
@@ -193,7 +194,7 @@ def doctor() -> None:
     for name, detail, ok in checks(load_settings()):
         ready &= ok
         mark = "[green]ready[/green]" if ok else "[red]not ready[/red]"
-        out_console.print(f"{name:<8} {mark}  {detail}", highlight=False, soft_wrap=True)
+        out_console.print(f"{name:<8} {mark}  {escape(str(detail))}", highlight=False, soft_wrap=True)
     if not ready:
         raise typer.Exit(1)
 

@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pipeline.text import CJK
 
 X_POST = 280
 X_LINK = 23  # X counts every link as 23 characters, whatever its length
+# twitter-text v3 (what X counts): these code points weigh 1, every other one 2 (CJK, most symbols, emoji)
+X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 DISCORD = 2000
 URL = re.compile(r"https?://\S+")
 SENTENCE_MARKS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")  # what a finished sentence ends with
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")  # "3.5" and "example.com" are not sentence ends
+# One emoji as X sees it, weighing 2 whatever it is made of: a flag, a keycap, or pictographs (with variation selector,
+# skin tone, tags) joined by zero-width joiners. © and ® are emoji only with U+FE0F (alone they are Latin-1, weight 1).
+_PICTOGRAPH = ("(?:[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2900-\u297F\u2B00-\u2BFF"
+               "\u203C\u2049\u2122\u2139\u3030\u303D\u3297\u3299]\uFE0F?|[\u00A9\u00AE]\uFE0F)"
+               "[\U0001F3FB-\U0001F3FF]?[\U000E0020-\U000E007F]*")
+EMOJI = re.compile(f"[\U0001F1E6-\U0001F1FF]{{2}}|[0-9#*]\uFE0F?\u20E3|{_PICTOGRAPH}(?:\u200D{_PICTOGRAPH})*")
+_X_TOKEN = re.compile(f"(?P<url>{URL.pattern})|(?P<emoji>{EMOJI.pattern})|.", re.S)
 WORDS = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
 
 
 def x_length(text: str) -> int:
-    return len(URL.sub("x" * X_LINK, text))
+    """X's weighted length (twitter-text v3, which X enforces against X_POST): after NFC, a link counts X_LINK, an
+    emoji 2, a code point in X_LIGHT 1 (Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts...) and any other 2
+    (Chinese, Japanese, Korean, most symbols). So 140 Chinese characters fill an X post."""
+    total = 0
+    for token in _X_TOKEN.finditer(unicodedata.normalize("NFC", text)):
+        if token["url"]:
+            total += X_LINK
+        elif token["emoji"]:
+            total += 2
+        else:
+            point = ord(token[0])
+            total += 1 if any(low <= point <= high for low, high in X_LIGHT) else 2
+    return total
 
 
 def shorten(text: str, limit: int, length=len) -> str:

@@ -22,10 +22,10 @@ class _ItemReporter:
         self.task = bars.add_task(name, total=6, stage="waiting")
 
     def starting(self, name: str) -> None:
-        self.bars.update(self.task, stage=name)
+        self.bars.update(self.task, stage=escape(name))
 
     def stage(self, name: str, cached: bool, seconds: float) -> None:
-        self.bars.update(self.task, advance=1, stage=f"{name} {'cached' if cached else 'done'}")
+        self.bars.update(self.task, advance=1, stage=escape(f"{name} {'cached' if cached else 'done'}"))
 
     def progress(self, done: float, total: float, what: str = "transcribe") -> None:
         if total:
@@ -54,19 +54,19 @@ def batch(
         result = run_batch(
             spec, settings, base=sources.parent, week=week, workers=workers, executor=executor, to=to, force=force,
             on_jobs=lambda jobs: progress.update(overall, total=len(jobs)),
-            reporter_for=lambda job: _ItemReporter(progress, job.source[-40:]),
-            done=lambda item: progress.update(overall, advance=1, stage=item.status),
+            reporter_for=lambda job: _ItemReporter(progress, escape(job.source[-40:])),
+            done=lambda item: progress.update(overall, advance=1, stage=escape(item.status)),
         )  # fmt: skip
-    table = Table("source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {result.week}")
+    table = Table("source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {escape(str(result.week))}")
     for item in result.items:
         colour = {"ok": "green", "failed": "red"}.get(item.status, "yellow")
-        table.add_row(escape(item.slug or item.source), f"[{colour}]{item.status}[/{colour}]", f"{item.seconds:.1f}",
+        table.add_row(escape(item.slug or item.source), f"[{colour}]{escape(item.status)}[/{colour}]", f"{item.seconds:.1f}",
                       f"{item.tokens_in}/{item.tokens_out}", f"{len(item.stages_run)} / {len(item.stages_cached)}")  # fmt: skip
     err_console.print(table)
     for item in result.items:
         if item.error:
             err_console.print(f"[red]{item.status}:[/red] {escape(item.error)}", highlight=False, soft_wrap=True)
-    out_console.print(str(result.folder), highlight=False)
+    out_console.print(str(result.folder), highlight=False, markup=False, soft_wrap=True)
     if result.failed:
         raise typer.Exit(1)
 

@@ -56,7 +56,7 @@ def search(
         typer.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
         return
     for hit in hits:
-        out_console.print(f"[bold]{hit.score:.2f}[/bold] {hit.type:<10} {hit.language:<3} {escape(hit.title)}  [dim]{escape(hit.file)}[/dim]", highlight=False, soft_wrap=True)
+        out_console.print(f"[bold]{hit.score:.2f}[/bold] {escape(f'{hit.type:<10} {hit.language:<3}')} {escape(hit.title)}  [dim]{escape(hit.file)}[/dim]", highlight=False, soft_wrap=True)
         snippet = " ".join(hit.text.split())
         out_console.print(f"     {snippet[:160]}{'…' if len(snippet) > 160 else ''}", highlight=False, markup=False)
 
@@ -71,11 +71,11 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the figure
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    out_console.print(f"store    {figures['store']}", highlight=False)
+    out_console.print(f"store    {figures['store']}", highlight=False, markup=False, soft_wrap=True)
     out_console.print(f"files    {figures['files']} ({figures['chunks']} chunks)", highlight=False)
     for label in ("types", "languages"):
         counts = ", ".join(f"{name} {count}" for name, count in sorted(figures[label].items())) or "-"
-        out_console.print(f"{label:<8} {counts}", highlight=False)
+        out_console.print(f"{label:<8} {counts}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -27,10 +27,10 @@ def list_drafts(
     folder = out or Path(load_settings().out)
     found = drafts(folder)
     if not found:
-        err_console.print(f"no drafts under {folder}; run `devrel run` first", highlight=False)
+        err_console.print(f"no drafts under {folder}; run `devrel run` first", highlight=False, markup=False, soft_wrap=True)
     for draft in found:
         colour = {"approved": "green", "rejected": "red"}.get(draft.status, "yellow")
-        out_console.print(f"[{colour}]{draft.status:<9}[/{colour}] {draft.type:<10} {escape(str(draft.path))}  [dim]{escape(draft.title)}[/dim]", highlight=False, soft_wrap=True)
+        out_console.print(f"[{colour}]{escape(f'{draft.status:<9}')}[/{colour}] {escape(f'{draft.type:<10}')} {escape(str(draft.path))}  [dim]{escape(draft.title)}[/dim]", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -56,16 +56,35 @@ function sections(text) {
   return found.map((s) => ({ heading: s.heading, text: s.lines.join("\n").trim() }));
 }
 
+// Mirrors pipeline/limits.py x_length: X's weighted length (twitter-text v3). After NFC a link counts xLink, an emoji
+// (flag, keycap, or pictographs with variation selector, skin tone, tags, joined by ZWJ) 2, a code point in X_LIGHT 1
+// and any other 2 (Chinese, Japanese, Korean, most symbols).
+const X_LIGHT = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
+const PICTOGRAPH = String.raw`(?:[\u{1F000}-\u{1FAFF}\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2900-\u297F\u2B00-\u2BFF\u203C\u2049\u2122\u2139\u3030\u303D\u3297\u3299]\uFE0F?|[\u00A9\u00AE]\uFE0F)[\u{1F3FB}-\u{1F3FF}]?[\u{E0020}-\u{E007F}]*`;
+const X_TOKEN = new RegExp(String.raw`(https?:\/\/\S+)|([\u{1F1E6}-\u{1F1FF}]{2}|[0-9#*]\uFE0F?\u20E3|${PICTOGRAPH}(?:\u200D${PICTOGRAPH})*)|.`, "gsu");
+
+function xLength(text, xLink) {
+  let total = 0;
+  for (const [token, url, emoji] of text.normalize("NFC").matchAll(X_TOKEN)) {
+    if (url) total += xLink;
+    else if (emoji) total += 2;
+    else {
+      const point = token.codePointAt(0);
+      total += X_LIGHT.some(([low, high]) => low <= point && point <= high) ? 1 : 2;
+    }
+  }
+  return total;
+}
+
 function countPosts() {
   const area = document.getElementById("text"), list = document.getElementById("counts");
   if (!area || !list) return;
   const xPost = +area.dataset.xPost, xLink = +area.dataset.xLink, discord = +area.dataset.discord;
-  const xLength = (t) => [...t.replace(/https?:\/\/\S+/g, "x".repeat(xLink))].length;
   const update = () => {
     list.replaceChildren();
     for (const { heading, text } of sections(area.value)) {
       let used = null, limit = null;
-      if (area.dataset.kind === "hooks" && /^X post\b/i.test(heading)) [used, limit] = [xLength(text), xPost];
+      if (area.dataset.kind === "hooks" && /^X post\b/i.test(heading)) [used, limit] = [xLength(text, xLink), xPost];
       if (area.dataset.kind === "community" && heading.toLowerCase().startsWith("discord")) [used, limit] = [[...text].length, discord];
       if (used === null) continue;
       const item = document.createElement("li");
