@@ -1,0 +1,579 @@
+"""What in a transcript is talk and what is noise, and which sentences stand alone as quotes.
+
+Pure functions over one sentence (or one line) at a time, English ("en") and Chinese ("zh"), no model: a segmenter
+cuts stage directions out with STAGE_DIRECTION, the outline drops page furniture and remarks to the room, drafts
+quote `clean` sentences, and `quotability` ranks pull-quote candidates. The rules are written against real
+stenographer captions and Chinese speech, and they err on the side of keeping words: a filler left in is a blemish,
+a content word taken out changes what the speaker said.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage directions
+# ---------------------------------------------------------------------------------------------------------------
+
+_OPEN, _CLOSE = r"[(\[（【]", r"[)\]）】]"
+# A cue word must be inside: "(MIT)", "(JIT)" or "（比如远程办公）" are asides the speaker said, not directions.
+_EN_CUES = (
+    r"applause|applauding|clapping|claps|laughter|laughing|laughs?|chuckles?|chuckling|giggles|music|inaudible|"
+    r"indistinct|unintelligible|crosstalk|cross-talk|cheers|cheering|silence|pause|coughs?|coughing|noise|phonetic|"
+    r"booing|groans?|audience|sighs?|whistling|whistles"
+)
+_ZH_CUES = r"掌声|鼓掌|笑声|大笑|众笑|笑|欢呼|音乐|听不清|杂音|停顿|沉默|咳嗽"
+_EN_DIRECTION = rf"{_OPEN}\s*(?=[a-z' -]*\b(?:{_EN_CUES})\b)[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){{0,3}}\s*{_CLOSE}"
+_ZH_DIRECTION = rf"{_OPEN}\s*(?:(?:现场|观众|全场|众人)?(?:{_ZH_CUES})声?(?:雷动)?[和与及、\s]*){{1,3}}{_CLOSE}"
+STAGE_DIRECTION: re.Pattern = re.compile(f"{_EN_DIRECTION}|{_ZH_DIRECTION}", re.IGNORECASE)
+
+_WORDY = re.compile(r"[^\W_]")  # a letter, digit or CJK character
+
+
+def is_stage_direction(text: str) -> bool:
+    """A piece that is only "(applause)" and the like: nobody said it, so it is neither content nor a quote."""
+    return bool(STAGE_DIRECTION.search(text)) and not _WORDY.search(STAGE_DIRECTION.sub("", text))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"[!?。！？…]|\.(?=\s|$|[\"'”’)])")
+_URL = re.compile(r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|cn|ai|co)\b", re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    """English words: whitespace tokens with a letter or digit in them (a lone "--" is not a word)."""
+    return [token for token in text.split() if _WORDY.search(token)]
+
+
+def _zh_length(text: str) -> int:
+    """Chinese length in characters, an embedded Latin word or number counting as one."""
+    return len(_CJK_CHAR.findall(text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Longest first, so "about us" wins over "about"; spaces match any run of spaces."""
+    escaped = [re.escape(phrase).replace(r"\ ", r"\s+") for phrase in sorted(phrases, key=len, reverse=True)]
+    return "|".join(escaped)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Page furniture
+# ---------------------------------------------------------------------------------------------------------------
+
+_EN_UI_WORDS = [
+    "home", "about", "about us", "contact", "contact us", "blog", "login", "log in", "logout", "log out", "sign in",
+    "sign up", "sign out", "register", "menu", "search", "privacy", "privacy policy", "terms", "terms of service",
+    "terms of use", "faq", "help", "careers", "pricing", "docs", "share", "shares", "like", "likes", "comment",
+    "comments", "reply", "replies", "follow", "followers", "following", "subscribe", "subscribers", "view", "views",
+    "reads", "retweet", "retweets", "repost", "reposts", "save", "bookmark", "download", "print", "tweet", "upvote",
+    "upvotes", "report", "read more", "show more", "load more", "see more", "next post", "previous post",
+    "back to top", "skip to content", "copy link", "min read", "claps", "reactions",
+]  # fmt: skip
+_ZH_UI_WORDS = [
+    "首页", "主页", "登录", "登陆", "注册", "退出", "搜索", "菜单", "关于我们", "联系我们", "帮助", "隐私政策",
+    "用户协议", "服务条款", "下载", "打开APP", "下载APP", "阅读原文", "阅读全文", "阅读量", "阅读", "展开全文",
+    "展开", "收起", "查看更多", "加载更多", "更多", "点赞", "赞", "收藏", "分享", "转发", "评论", "回复", "关注",
+    "已关注", "订阅", "在看", "喜欢", "举报", "浏览", "次浏览", "次阅读", "羽毛", "返回顶部", "上一篇", "下一篇",
+    "复制链接", "投诉", "扫一扫", "赞赏", "打赏", "粉丝",
+]  # fmt: skip
+_UI = re.compile(rf"\b(?:{_alternation(_EN_UI_WORDS)})\b|{_alternation(_ZH_UI_WORDS)}", re.IGNORECASE)
+_COUNT = re.compile(r"\d[\d,.]*\s*(?:[kmw万千亿]|次)?", re.IGNORECASE)
+_NAV_SEPARATOR = re.compile(r"\s*[|｜·•»›>]\s*|\s+/\s+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[.-])\d{3,4}[.-]\d{4}(?!\d)"
+    r"|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)"
+)
+_CONTACT = re.compile(
+    r"^\s*(?:(?:微信号?|公众号|QQ群?|电话|手机|邮箱|联系方式|WeChat|E-?mail|Tel|Phone|Mobile|Fax)\s*[:：]"
+    r"|follow us\b|find us on\b|connect with us\b|关注我们|扫码关注|长按(?:识别)?二维码|扫描二维码)",
+    re.IGNORECASE,
+)
+_WIDGET = re.compile(
+    r"恭喜你?.{0,3}答对了|答错了|成功推荐给|推荐给(?:其他人|朋友)|已推荐|正确答案是|查看答案|领取奖励|积分\s*[+＋]"
+    r"|^\s*(?:我知道了|知道了|确定|取消|关闭)\s*$"
+    r"|^\s*(?:thanks for reading|subscribe to (?:our|the|my) newsletter|sign up for (?:our|the|my) newsletter"
+    r"|continue reading|we use cookies|accept (?:all )?cookies|advertisement|sponsored)\b",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\s*(?:©|\(c\))?\s*\d{4}|\ball rights reserved\b|版权所有|保留所有权利"
+    r"|未经(?:许可|授权).{0,10}转载|转载请注明|ICP备|公网安备",
+    re.IGNORECASE,
+)
+
+
+def _is_short(text: str, lang: str, words: int = 15, chars: int = 40) -> bool:
+    """Furniture is short; the length guard keeps a long spoken sentence that mentions an email from being dropped."""
+    return _zh_length(text) <= chars if lang == "zh" else len(_words(text)) <= words
+
+
+def _is_ui_only(text: str) -> bool:
+    """Only buttons, links and counters: "Share", "Like 42", "阅读 1.2万", "+ 10羽毛", "首页 登录 注册"."""
+    if len(text) > 60 or not _UI.search(text) or _SENTENCE_END.search(text):
+        return False
+    return not _WORDY.search(_COUNT.sub(" ", _UI.sub(" ", text)))
+
+
+def _is_navigation(text: str, lang: str) -> bool:
+    """Three or more short items in a row, split by "|", "·", ">" (or by spaces, for Chinese menus)."""
+    if _SENTENCE_END.search(text) or "," in text or "，" in text:
+        return False
+    items = [item for item in _NAV_SEPARATOR.split(text.strip()) if item]
+    if len(items) >= 3 and all(len(item.split()) <= 3 and len(item) <= 24 for item in items):
+        return True
+    return lang == "zh" and bool(re.fullmatch(r"\s*[\u4e00-\u9fff]{1,6}(?:\s+[\u4e00-\u9fff]{1,6}){2,}\s*", text))
+
+
+def _is_mostly_symbols(text: str) -> bool:
+    """A short line without sentence punctuation that is mostly digits and symbols: dates, counters, page numbers."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible or len(text) > 40 or _SENTENCE_END.search(text):
+        return False
+    letters = sum(ch.isalpha() for ch in visible)
+    return letters / len(visible) < 0.5
+
+
+def is_furniture(text: str, lang: str) -> bool:
+    """Web-page text that a copied transcript drags along (menus, buttons, contact lines, quiz pop-ups, copyright):
+    it was never said, so it must not reach the outline or a quote."""
+    if not _WORDY.search(text):
+        return False
+    if _COPYRIGHT.search(text) or _WIDGET.search(text) or _is_ui_only(text) or _is_navigation(text, lang):
+        return True
+    if _is_short(text, lang) and (_CONTACT.search(text) or _EMAIL.search(text) or _PHONE.search(text)):
+        return True
+    return _is_mostly_symbols(text)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Remarks to the room
+# ---------------------------------------------------------------------------------------------------------------
+
+_EN_INTRO = r"(?:i'm|i am|my name is) (?-i:[A-Z])[\w'-]*(?: (?-i:[A-Z])[\w'-]*){0,2}"  # a name, capitalised
+_EN_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)"
+_EN_REMARKS = [
+    # acknowledgements and fillers said on their own
+    r"ok(?:ay)?|yeah|yes|yep|yup|no|cool|all ?right|right|great|awesome|good|sure|perfect|nice|wow|so|um+|uh+|oh|"
+    r"anyway|hmm+|whoa|oops|sorry|excellent|fantastic|wonderful|exactly|amazing|neat|fine|sweet|ha(?:ha)*|yay|woo+|"
+    r"oh (?:boy|no|well)|so yeah|okay cool|i'm done|i'm finished|everyone|everybody|folks|guys|y'all|all|"
+    r"i'?ll project|where was i|here we go|bear with me|(?:hang|hold) on",
+    # thanks and greetings, the speaker's own name included
+    r"(?:thank you|thanks|thank ya|many thanks)(?: (?:so|very) much)?(?: (?:all|everyone|everybody|guys|folks|"
+    r"again|y'all))?(?: (?:so|very) much)?(?: for (?:coming|listening|having me|being here|your (?:time|attention)|"
+    r"inviting me|the (?:introduction|intro)|watching))?(?: (?:today|tonight|here))?",
+    r"(?:(?:hello|hi|hey|howdy|good (?:morning|afternoon|evening)|welcome(?: back)?) ?)+(?: (?:everyone|everybody|"
+    rf"all|folks|guys|there|y'all|again|people))?(?: {_EN_INTRO})?",
+    _EN_INTRO,
+    r"how(?: is|'s| are) (?:everyone|everybody|you(?: all| guys)?|y'all)(?: doing)?(?: today| tonight)?",
+    # is the sound and the screen working
+    r"(?:can|could) (?:everyone|everybody|you(?: all| guys)?|people|y'all|folks)(?: in the back)? (?:hear|see)"
+    r"(?: (?:me|this|that|it|ok|okay|all right|well|the (?:screen|slides?)|now)){0,3}(?: (?:in|at) the back)?",
+    r"(?:is|are) (?:this|that|it|the mic|my mic|the microphone|my microphone|we|i) (?:on|working|live|good|"
+    r"loud enough|too loud|too quiet|okay|ok)(?: now)?",
+    r"am i (?:being )?(?:amplified|on|audible|loud enough|too loud|too quiet|miked|mic'd|coming through)",
+    r"(?:mic |sound )?(?:check|testing)(?: (?:check|testing|one|two|three|1|2|3))*",
+    # time, slides, laptops, questions
+    rf"{_EN_NUMBER_WORD} (?:more )?(?:minutes?|mins?|seconds?)(?: (?:left|to go|remaining))?",
+    rf"(?:we|i|you) (?:have|'ve got|have got) {_EN_NUMBER_WORD} (?:more )?minutes?(?: left)?",
+    r"talk (?:amongst|among) yourselves",
+    r"(?:(?:go to|back to|on to|onto) )?(?:the )?(?:next|previous|last) slide(?: please)?",
+    r"(?:can (?:i|we|you) )?(?:go|skip) (?:back|forward|ahead)(?: (?:one|a) slides?)?(?: please)?",
+    r"(?:let me|let's|i'm going to|i'll|i need to|we need to) [a-z' ]{0,25}\b(?:laptop|computer|slides|screen|"
+    r"projector|mic|microphone|adapter|dongle|presentation|clicker)(?: (?:up|here|working|real quick|now|again))*",
+    r"(?:are there |do we have |does anyone have |anyone have )?(?:any )?(?:more |other |further )?questions?",
+    r"(?:i'll|we'll|we can|i can) take (?:some |any |a few )?questions(?: now)?",
+    r"(?:that's|that is) (?:it|all|all i have|all i've got|my talk|about it)(?: for (?:me|today|now))?",
+    r"(?:one|just a|give me a|wait a) (?:second|sec|moment|minute)|let me see|let's see",
+    r"let's (?:get started|begin|start|do this|go)|(?:let's )?give it up(?: for [a-z' ]{1,30})?",
+    r"(?:a )?(?:show of hands|round of applause)",
+]
+_EN_REMARK = re.compile(
+    r"(?:(?:so|and|well|um|uh|oh|okay|ok|all right|alright|yeah|but|now|again) )*"
+    rf"(?:{'|'.join(f'(?:{pattern})' for pattern in _EN_REMARKS)})"
+    r"(?: (?:then|again|now|please|guys|everyone|everybody|folks|y'all|here))*",
+    re.IGNORECASE,
+)
+_ZH_REMARKS = [
+    r"大家好|各位好|你们好|哈喽|嗨|hello|hi|各位(?:朋友|观众|同学|老师|嘉宾|来宾)们?(?:大家)?好?",
+    r"(?:大家|各位)?(?:早上|上午|中午|下午|晚上)好",
+    r"(?:谢谢|非常感谢|感谢|多谢)(?:大家|各位|你|你们|您)?(?:的(?:聆听|收听|观看|时间|支持))?|谢了",
+    r"好的|好|好吧|好了|行|嗯+|对|对的|对对|是的|没错|ok|okay|那么|那|然后|然后呢|哦|啊|呃|可以|来",
+    r"(?:我们)?(?:看|来看|翻到)?(?:下一|上一)(?:页|张)|翻(?:一)?页|换(?:一)?页|这一页",
+    r"(?:大家|你们|后排|后面)?(?:能|可以)?听(?:到|见|得到|得见|清楚|得清楚)(?:我(?:说话|的声音)?)?(?:吗|么|嘛)?",
+    r"(?:麦克风|话筒|麦)(?:有声音|开了|能用)?(?:吗|么)?|喂+",
+    r"(?:大家)?(?:有|还有)(?:没有)?(?:什么)?问题(?:吗|么)?",
+    r"(?:还有|我还有)(?:\d+|[一二两三四五六七八九十]+)分钟",
+    r"(?:我的)?时间(?:到了|差不多了)|(?:今天)?(?:就)?(?:到这里|讲到这里|这些)|我(?:今天)?(?:就)?讲(?:到这里|完了|这么多)",
+    r"我是(?:[\u4e00-\u9fff]{2,4}|[A-Za-z][A-Za-z ]{1,20})",
+    r"稍等(?:一下)?|等一下|等我一下|我看一下|(?:我们)?开始(?:吧)?",
+]
+_ZH_REMARK = re.compile(rf"(?:{'|'.join(f'(?:{pattern})' for pattern in _ZH_REMARKS)})[啊呀啦吧哈嘛呢哦]*", re.IGNORECASE)
+
+
+def _clauses(text: str, lang: str) -> list[str]:
+    """The sentence cut at its punctuation: "Okay, thank you so much!" is two clauses. Case is kept for names."""
+    cuts = r"[，,。！？!?.;；：:、…\s]+" if lang == "zh" else r"[,.!?;:…\"“”()]+|\s-{2,}\s"
+    normal = text.replace("’", "'")
+    clauses = [" ".join(clause.split()) for clause in re.split(cuts, normal)]
+    return [clause for clause in clauses if clause]
+
+
+def is_remark_to_room(text: str, lang: str) -> bool:
+    """Short sentences addressed to the audience or the AV desk ("Can everyone hear me?", "谢谢大家"): true to the
+    recording, but no reader needs them. Every clause must be such a remark, so "Thank you for building X, which
+    made Y possible" stays content."""
+    if STAGE_DIRECTION.search(text):
+        text = STAGE_DIRECTION.sub(" ", text)
+    too_long = _zh_length(text) > 20 if lang == "zh" else len(_words(text)) > 12
+    clauses = _clauses(text, lang)
+    if too_long or not clauses:
+        return False
+    pattern = _ZH_REMARK if lang == "zh" else _EN_REMARK
+    return all(pattern.fullmatch(clause) for clause in clauses)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cleaning speech into prose
+# ---------------------------------------------------------------------------------------------------------------
+
+# Words that begin a new clause: "So" before one of them is a filler, "So many" and "So far" are not.
+_CLAUSE_START = {
+    "i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "we'd", "you", "you're", "you've", "you'll",
+    "he", "he's", "she", "she's", "it", "it's", "they", "they're", "they've", "this", "that", "that's", "these",
+    "those", "there", "there's", "here", "here's", "what", "what's", "how", "why", "when", "where", "who", "which",
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "if", "now", "then", "let", "let's", "in",
+    "on", "at", "for", "after", "before", "one", "today", "first", "as", "once", "even", "every", "some", "just",
+    "basically", "anyway", "yeah", "um", "uh", "again", "actually", "instead", "another", "each", "no", "not",
+}  # fmt: skip
+# Repeats that are emphasis or words of their own, not stutters.
+_EMPHATIC = {"very", "really", "so", "much", "many", "more", "far", "long", "over", "again", "bye", "ha", "no",
+             "knock", "blah", "yada", "tsk", "there", "well", "now", "goody", "chop", "boo", "cha", "hush"}
+_SAME_WORD_TWICE = {"that", "had", "is", "do"}  # "I know that that works", "what it is is"
+# Words that cannot end a clause, so "the, the" or "we, we" is a stutter while "to achieve it, it works" is not.
+_NO_CLAUSE_END = {"i", "we", "they", "he", "she", "the", "a", "an", "and", "but", "or", "so", "because", "if",
+                  "of", "to", "in", "on", "at", "for", "with", "from", "by", "my", "our", "your", "their", "its"}
+# Subjects: a filler between commas before one of them keeps a comma ("I would say, like, I mean" -> "say, I mean").
+_SUBJECTS = {"i", "we", "you", "he", "she", "it", "they", "there", "this", "that", "i'm", "we're", "you're", "it's",
+             "they're", "there's", "that's", "i've", "we've", "i'll", "we'll", "he's", "she's"}
+_LINKERS = {"and", "or", "but", "so", "because", "the", "a", "an", "to", "of", "in", "on", "for", "with", "like"}
+# "I was, like, ..." quotes someone ("like" there means "said"); "it was, like, huge" is a filler.
+_QUOTATIVE = re.compile(r"\b(?:(?:i|he|she|we|they|you)\s+(?:was|were|am|are|is)|i'm|he's|she's|we're|they're|you're)$",
+                        re.IGNORECASE)
+# After "--", these words mark a pause in the same thought (a comma), anything else a break (an em dash).
+_PAUSE_WORDS = {"really", "like", "um", "uh", "well", "actually", "basically", "maybe", "perhaps", "again", "sort",
+                "kind", "honestly", "anyway", "obviously", "probably", "though", "too"}
+
+_EN_FILLER = re.compile(r"(?:,\s*)?\b(?:u+m+|u+h+|e+r+m+|er|uhm+|hmm+)\b(?!-)(?:\s*,)?", re.IGNORECASE)
+_EN_DELIMITED_FILLER = re.compile(
+    r"(?P<before>[\w']+)?(?:\s*,|\s+-{2,})\s*(?P<filler>u+m+|u+h+|e+r+m+|er|uhm+|hmm+|you know|like|sort of|kind of)"
+    r"(?:\s*,|\s*-{2,})\s*(?=(?P<after>[\w']+)?)",
+    re.IGNORECASE,
+)
+_EN_LEADING_FILLER = re.compile(r"^\s*(?:you know|like|i mean)\s*,\s*", re.IGNORECASE)
+_EN_TAG = re.compile(r",\s*(?:right|you know)\s*[?.!]+\s*$", re.IGNORECASE)
+_EN_OPENER_COMMA = re.compile(
+    r"^\s*(?:(?:okay|ok|all right|alright)\s*,?\s*so|so|and so|well|right|yeah|basically|okay|ok|all right|alright|"
+    r"anyway)\s*,\s*(?=\S)",
+    re.IGNORECASE,
+)
+_EN_OPENER_WORD = re.compile(r"^\s*(?:(?:okay|ok|all right|alright)\s*,?\s*so|and so|so)\s+(?=(\S+))", re.IGNORECASE)
+_EN_CUT_OFF = re.compile(r"\b([a-z]{1,4})-\s+(?=\1)", re.IGNORECASE)
+_EN_REPEAT = re.compile(r"\b([a-z']+(?: [a-z']+){0,2})(\s*(?:,|-{2,})\s*|\s+)\1\b", re.IGNORECASE)
+
+
+def _delimited_filler(match: re.Match) -> str:
+    """A filler between commas (or dashes) goes; the comma stays only where a new clause follows."""
+    before, after = (match.group("before") or ""), (match.group("after") or "").lower()
+    if match.group("filler").lower() == "like" and _QUOTATIVE.search(match.string[: match.end("before")]):
+        return match.group(0)
+    keep_comma = after in _SUBJECTS and before and before.lower() not in _LINKERS
+    return before + (", " if keep_comma else " ")
+
+
+def _drop_fillers_en(text: str) -> str:
+    """um/uh/er anywhere; "you know", "like", "sort of", "kind of" only between commas, where they carry nothing."""
+    text = _EN_DELIMITED_FILLER.sub(_delimited_filler, text)
+    text = _EN_FILLER.sub(" ", text)
+    return _EN_LEADING_FILLER.sub("", text)
+
+
+def _drop_opener_en(text: str) -> str:
+    """One discourse marker at the start ("So", "Okay, so", "Well,"), kept when nothing would follow it."""
+    text = _EN_OPENER_COMMA.sub("", text, count=1)
+    match = _EN_OPENER_WORD.match(text)
+    if match:
+        following = match.group(1)
+        if following.lower().strip(",.") in _CLAUSE_START or following[:1].isupper():
+            text = text[match.end():]
+    return text
+
+
+def _is_stutter(phrase: str, separator: str) -> bool:
+    """Whether a phrase said twice is a false start. After a dash it always is; after a comma only if the phrase
+    cannot end a clause ("the, the", "it's, it's"; not "to achieve it, it works"); side by side unless it is a
+    word that doubles on purpose ("that that", "slower and slower and slower")."""
+    words = phrase.lower().split()
+    if len(words) == 1 and words[0] in _EMPHATIC:
+        return False
+    if separator.startswith("-"):
+        return True
+    if separator == ",":
+        return len(words) > 1 or "'" in phrase or words[0] in _NO_CLAUSE_END
+    return not ((len(words) == 1 and words[0] in _SAME_WORD_TWICE) or {"and", "or"} & set(words))
+
+
+def _collapse_stutters_en(text: str) -> str:
+    """Cut-off starts ("I- I think", "wh- what") and repeated words or short phrases, until none are left."""
+    text = _EN_CUT_OFF.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EN_REPEAT.sub(lambda m: m.group(1) if _is_stutter(m.group(1), m.group(2).strip()) else m.group(0), text)
+    return text
+
+
+def _dashes_en(text: str) -> str:
+    """Stenographer dashes: leading ones go, a trailing one marks the sentence as broken off ("—"), a pair around a
+    short aside becomes a pair of em dashes, one before a hedge ("-- really, the means") a comma, any other an em
+    dash (a break in the thought)."""
+    text = re.sub(r"^\s*-{2,}\s*", "", text)
+    text = re.sub(r"\s*-{2,}\s*[.!?]?\s*$", "—", text)
+    parts = re.split(r"\s*-{2,}\s*", text)
+    out, aside_open = parts[0], False
+    for index, part in enumerate(parts[1:], start=1):
+        first = re.match(r"[\w']+", part)
+        if aside_open and len(_words(parts[index - 1])) <= 8:
+            separator, aside_open = "—", False
+        elif first and first.group(0).lower() in _PAUSE_WORDS:
+            separator = ", "
+        else:
+            separator, aside_open = "—", True
+        out += separator + part
+    return out
+
+
+def _tidy_en(text: str) -> str:
+    """Spaces and commas left behind by the removals, then a capital first letter."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.!?;:%)\]”’]+)(?=\s|$|[\"”’])", r"\1", text)
+    text = re.sub(r"([(\[“])\s+", r"\1", text)
+    text = re.sub(r",(?:\s*,)+", ",", text)
+    text = re.sub(r",\s*(?=[.!?;:—])", "", text)
+    text = re.sub(r"^[\s,;:—]+", "", text).strip()
+    first = re.search(r"[A-Za-z]\w*", text)
+    if first and first.start() == len(text) - len(text.lstrip("\"“‘'([")) and first.group(0).islower():
+        text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1:]
+    return text
+
+
+def _clean_en(text: str) -> str:
+    """English speech noise out, in an order where each removal can expose the next ("So, um, like, the...")."""
+    text = " ".join(STAGE_DIRECTION.sub(" ", text).split())
+    previous = None
+    while previous != text:
+        previous = text
+        text = _drop_fillers_en(_drop_opener_en(text))
+    text = _collapse_stutters_en(text)
+    text = _dashes_en(text)
+    text = _EN_TAG.sub(".", text)
+    text = _drop_opener_en(_tidy_en(text))
+    return _tidy_en(text)
+
+
+_ZH_BOUNDARY = r"(^|[，。！？；：,.!?;:\s])"
+_ZH_PRONOUN_AHEAD = r"(?=我们|我|你们|你|他们|他|她|大家|咱们|就是|然后|这个)"
+_AA_WORDS = set("谢看常刚渐往偏仅天人个试想听说等稍慢悄默轻哥姐弟妹妈爸宝星聊谈走点些年处样家事哈")
+
+
+def _collapse_run(match: re.Match) -> str:
+    """"我我我" is a stutter; "谢谢谢谢" keeps the word 谢谢, so AA words keep two characters."""
+    char = match.group(1)
+    return char * 2 if char in _AA_WORDS else char
+
+
+def _drop_fillers_zh(text: str) -> str:
+    """嗯/呃 anywhere, 啊/哦 and 那个/然后呢 only where a clause starts, 就是说 unless it is 也就是说 (meaning "that is")."""
+    text = re.sub(r"[嗯呃]+[，,、…\s]*", "", text)
+    text = re.sub(_ZH_BOUNDARY + r"[啊哦噢喔]+[，,、！!…\s]*", r"\1", text)
+    text = re.sub(_ZH_BOUNDARY + r"那个(?:[，,]\s*|" + _ZH_PRONOUN_AHEAD + ")", r"\1", text)
+    text = re.sub(_ZH_BOUNDARY + r"然后呢[，,]?\s*", r"\1", text)
+    return re.sub(r"(?<![也这那])就是说(?![明服话法出])[，,]?", "", text)
+
+
+def _collapse_stutters_zh(text: str) -> str:
+    """A word said again after a comma ("我们，我们"), a pronoun said twice ("我，我觉得"), a character three times."""
+    text = re.sub(r"([\u4e00-\u9fff]{2,4})(?:[，,]\s*\1)+", r"\1", text)
+    text = re.sub(r"([我你他她就这那])[，,]\s*\1", r"\1", text)
+    return re.sub(r"([\u4e00-\u9fff])\1{2,}", _collapse_run, text)
+
+
+def _tidy_zh(text: str) -> str:
+    """Punctuation left doubled or leading by the removals, and spaces next to Chinese punctuation."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s*([，。！？；：、“”（）])\s*", r"\1", text)
+    text = re.sub(r"([，、；：])[，、；：,]+", r"\1", text)
+    text = re.sub(r"[，、；：,]+([。！？!?])", r"\1", text)
+    return re.sub(r"^[，、；：,;:\s]+", "", text).strip()
+
+
+def _clean_zh(text: str) -> str:
+    """Chinese speech noise out: interjections, fillers, tag questions at the end, stutters."""
+    text = STAGE_DIRECTION.sub("", text)
+    text = _drop_fillers_zh(text)
+    text = re.sub(r"[，,]\s*(?:对吧|对不对|是吧|是不是)[？?。！!]*\s*$", "。", text)
+    text = re.sub(r"(?:对吧|对不对)[？?]\s*$", "。", text)
+    return _tidy_zh(_collapse_stutters_zh(text))
+
+
+def clean(text: str, lang: str) -> str:
+    """The sentence as written prose: fillers, false starts, tag questions and stage directions out, nothing added
+    and the meaning kept, so a draft can quote it. "" when nothing was said."""
+    cleaned = _clean_zh(text) if lang == "zh" else _clean_en(text)
+    return cleaned if _WORDY.search(cleaned) else ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fragments
+# ---------------------------------------------------------------------------------------------------------------
+
+_CLOSERS = "\"'”’」』）)》"
+
+
+def _is_fragment_en(text: str) -> bool:
+    """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence) or too short to mean much."""
+    if text.endswith(("...", "…", "--", "—", "–")) or text[-1] not in ".!?\"”)’":
+        return True
+    opening = text.lstrip("\"“‘'([")
+    return (opening[:1].isalpha() and opening[:1].islower()) or len(_words(text)) < 5
+
+
+def _is_fragment_zh(text: str) -> bool:
+    """Too short, ending on a pause mark, or trailing off; a sentence ending on a character counts as whole."""
+    if len(_CJK_CHAR.findall(text)) < 8 or text.endswith(("……", "...", "…")):
+        return True
+    last = text.rstrip(_CLOSERS)[-1:] or text[-1]
+    if last in "，、；：,;:":
+        return True
+    return not (last in "。！？!?" or _CJK_CHAR.match(last) or last.isalnum())
+
+
+def is_fragment(text: str, lang: str) -> bool:
+    """Not a whole thought a reader could quote on its own; stage directions included."""
+    text = text.strip()
+    if not text or is_stage_direction(text):
+        return True
+    return _is_fragment_zh(text) if lang == "zh" else _is_fragment_en(text)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quotability
+# ---------------------------------------------------------------------------------------------------------------
+
+# The score of a whole sentence is the length fit times (base + every signal that fires), clipped to [0, 1].
+# `make eval` may tune these; a signal counts once, except hedges, which cost for each one after the first.
+WEIGHTS: dict[str, float] = {
+    "base": 0.55,              # a whole sentence in the length window, nothing else known
+    "number": 0.15,            # a figure: "from forty minutes to four", "3 倍"
+    "claim": 0.15,             # a first-person lesson or a claim: "I learned", "the key", "because", "关键是"
+    "contrast": 0.10,          # "but", "instead", "不是…而是"
+    "question": -0.25,         # ends with "?": a pull quote states
+    "conjunction_start": -0.15,  # "And", "So", "Because", "所以" lean on the sentence before
+    "room_reference": -0.35,   # "this slide", "as you can see", "这张图": meaningless off stage
+    "vague_opening": -0.10,    # "It", "This", "That", "They" first: who or what?
+    "greeting": -0.30,         # "Thank you for...", "大家好"
+    "hedge": -0.08,            # per hedge after the first: "maybe I think it's sort of"
+    "vague_words": -0.30,      # leans on "that", "this stuff", "it" for its meaning: empty out of context
+    "specific": 0.10,          # three or more long words: a technical, concrete sentence
+    "length_edge": 0.6,        # length fit at the outer bounds of the window, 1 inside the best range
+}
+# Words (English) or characters (Chinese): outer lower bound, best range, outer upper bound.
+LENGTH_WINDOW = {"en": (7, 10, 35, 50), "zh": (10, 15, 70, 100)}
+
+_SIGNALS = {
+    "en": {
+        "number": r"\d|\b(?:hundred|thousand|million|billion|trillion|percent|twice|half|double|triple|dozen|ten|"
+                  r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
+        "claim": r"\bI (?:learned|learnt|realized|realised|found out|discovered|figured out)\b|\bwe (?:learned|learnt|"
+                 r"realized|realised|discovered)\b|\bthe (?:lesson|key|secret|trick|point|truth)\b|\bwhat matters\b|"
+                 r"\byou should\b|\bnever\b|\balways\b|\bthe most\b|\bthe problem is\b|\bbecause\b|\bturns out\b",
+        "contrast": r"\bbut\b|\binstead\b|\brather than\b|\bhowever\b|\bwhereas\b",
+        "conjunction_start": r"^(?:and|but|so|or|because|also|plus|then|um|uh|like|well|okay|ok|yeah|right)\b",
+        "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
+                          r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
+                          r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b",
+        "vague_opening": r"^(?:it|this|that|they|these|those)\b",
+        "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
+        "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
+                 r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
+    },
+    "zh": {
+        "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"
+                  r"次|位|名|元|块|美元|人)|百分之",
+        "claim": r"我发现|我意识到|我学到|我认为|关键是|关键在于|最重要|其实|因为|所以|本质上|核心是|秘诀|真正的|"
+                 r"一定要|永远|从来不|千万(?:不要|别)",
+        "contrast": r"不是.{1,30}?而是|但是|但|然而|而是|却|反而|相反|不过",
+        "conjunction_start": r"^(?:而且|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
+        "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看",
+        "vague_opening": r"^(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
+        "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
+        "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
+    },
+}
+_VAGUE = {"it", "it's", "this", "that", "that's", "these", "those", "stuff", "thing", "things", "there", "here"}
+_SIGNAL_PATTERNS = {
+    lang: {name: re.compile(pattern, re.IGNORECASE) for name, pattern in signals.items()}
+    for lang, signals in _SIGNALS.items()
+}
+
+
+def _length_fit(length: int, lang: str) -> float:
+    """1 inside the best range, falling to WEIGHTS["length_edge"] at the outer bounds, then further beyond them."""
+    low, best_low, best_high, high = LENGTH_WINDOW[lang]
+    edge = WEIGHTS["length_edge"]
+    if best_low <= length <= best_high:
+        return 1.0
+    if length < best_low:
+        if length < low:
+            return edge * length / low
+        return edge + (1 - edge) * (length - low) / (best_low - low)
+    if length > high:
+        return edge * high / length
+    return 1 - (1 - edge) * (length - best_high) / (high - best_high)
+
+
+def _signal_sum(text: str, lang: str) -> float:
+    """The weights of the signals that fire; the start-of-sentence ones look past opening quotes."""
+    patterns = _SIGNAL_PATTERNS[lang]
+    stripped = text.strip().lstrip("\"“‘'([")
+    total = 0.0
+    for name, pattern in patterns.items():
+        if name == "hedge":
+            total += WEIGHTS["hedge"] * max(0, len(pattern.findall(stripped)) - 1)
+        elif pattern.search(stripped):
+            total += WEIGHTS[name]
+    if text.strip().rstrip(_CLOSERS).endswith(("?", "？")):
+        total += WEIGHTS["question"]
+    if lang != "zh":
+        words = _words(stripped)
+        vague = sum(1 for word in words if word.lower().strip(".,!?;:'\"") in _VAGUE)
+        total += WEIGHTS["vague_words"] if words and vague / len(words) >= 0.15 else 0.0
+        total += WEIGHTS["specific"] if sum(len(word.strip(".,!?;:")) >= 8 for word in words) >= 3 else 0.0
+    return total
+
+
+def quotability(text: str, lang: str) -> float:
+    """How well a sentence stands alone as a pull quote, 0 to 1: 0 for what no reader should see quoted
+    (fragments, stage directions, furniture, remarks to the room, URLs), else length fit times the signals in
+    WEIGHTS. Score the text as a reader would see it, so pass `clean(...)` output for a draft's quote."""
+    text = text.strip()
+    if (is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang)
+            or _URL.search(text)):
+        return 0.0
+    length = _zh_length(text) if lang == "zh" else len(_words(text))
+    score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))
+    return round(min(1.0, max(0.0, score)), 3)
