@@ -61,11 +61,22 @@ class Source(Artifact):
     tags: list[str] = Field(default_factory=list)
 
 
+# Why a segment is shown in transcript.md but never quoted, summarised or used for sections:
+# stage: "(applause)"; furniture: a web page's navigation, counters, contact or reward lines in a text input;
+# host: the host's introduction or closing; audience: a question from the room; injection: text that addresses the
+# model ("ignore previous instructions"): untrusted words stay data.
+Mark = Literal["stage", "furniture", "host", "audience", "injection"]
+
+
 class Segment(Artifact):
+    """A sentence (or a run of sentences within one speaker turn), never a line break; times kept or interpolated."""
+
     id: int
     start: float | None = None
     end: float | None = None
     text: str
+    speaker: str | None = None
+    mark: Mark | None = None
 
 
 class Transcript(Artifact):
@@ -78,6 +89,10 @@ class Transcript(Artifact):
     def text(self) -> str:
         return "\n".join(segment.text for segment in self.segments)
 
+    def speech(self) -> list[Segment]:
+        """What the talk says: the segments that may be quoted, summarised and cut into sections."""
+        return [segment for segment in self.segments if segment.mark is None]
+
 
 class Quote(Artifact):
     """A verbatim quote: the text and times are copied from the transcript segment, never typed by a model."""
@@ -89,10 +104,14 @@ class Quote(Artifact):
 
 
 class Section(Artifact):
+    """A contiguous span of the talk (segments `first`..`last`), the reader question it answers, its quotes."""
+
     question: str
     persona: str
     key_points: list[str]
     quotes: list[Quote]
+    first: int | None = None  # segment ids of the span; None in outlines written before spans existed
+    last: int | None = None
 
 
 class Entities(Artifact):

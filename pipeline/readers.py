@@ -1,4 +1,8 @@
-"""Readers for transcripts that already exist: subtitles (pysubs2), plain text, and transcript JSON."""
+"""Readers for transcripts that already exist: subtitles (pysubs2), plain text, and transcript JSON.
+
+They return pieces as written (captions, lines, segments) with their times and speaker turns; pipeline.sentences
+turns them into sentences.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +10,45 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.artifacts import Segment, Transcript
+from pipeline.artifacts import Transcript
 from pipeline.errors import UserError
-from pipeline.limits import SENTENCE_END
-from pipeline.text import CJK
+from pipeline.sentences import Piece, text_pieces
 
-MAX_SEGMENT_CHARS = 400
 TAGS = re.compile(r"<[^>]+>")
+VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")  # WebVTT voice tags: <v Ada Lovelace> or <v.loud Ada>
+SPEAKER_KEYS = ("speaker", "speaker_label", "speaker_name")  # WhisperX, AssemblyAI, Deepgram-style exports
 
 
-def _split_long(text: str) -> list[str]:
-    """Keep segments quotable: a long paragraph becomes sentence-sized pieces."""
-    if len(text) <= MAX_SEGMENT_CHARS:
-        return [text]
-    pieces, current = [], ""
-    for sentence in (s for s in SENTENCE_END.split(text) if s.strip()):
-        if current and len(current) + len(sentence) > MAX_SEGMENT_CHARS:
-            pieces.append(current.strip())
-            current = ""
-        current += sentence if not current or CJK.match(sentence[:1]) else " " + sentence
-    if current.strip():
-        pieces.append(current.strip())
-    return pieces
+def _vtt_voices(path: Path) -> list[str | None]:
+    """Each cue's `<v Name>` in file order: pysubs2 drops voice tags, so they are read from the raw cues."""
+    if path.suffix.lower() != ".vtt":
+        return []
+    blocks = re.split(r"\n\s*\n", path.read_text(encoding="utf-8", errors="replace"))
+    voices = []
+    for block in blocks:
+        if "-->" in block:
+            voice = VOICE.search(block.split("-->", 1)[1])
+            voices.append(" ".join(voice.group(1).split()) if voice else None)
+    return voices
 
 
-def _numbered(items: list[tuple[float | None, float | None, str]]) -> list[Segment]:
-    return [Segment(id=i, start=start, end=end, text=text) for i, (start, end, text) in enumerate(items, 1)]
-
-
-def read_subtitles(path: Path) -> list[Segment]:
+def read_subtitles(path: Path) -> list[Piece]:
     import pysubs2
 
     try:
         subs = pysubs2.load(str(path), encoding="utf-8")
     except Exception as error:
         raise UserError(f"{path}: not a subtitle file that can be parsed ({type(error).__name__}); check its format") from None
-    items: list[tuple[float | None, float | None, str]] = []
+    items: list[Piece] = []
     previous: list[str] = []
-    for event in subs:
+    voices = _vtt_voices(path)
+    speaker = None
+    for index, event in enumerate(subs):
         if event.is_comment:
             continue
+        voice = voices[index] if len(voices) == len(subs) else None
+        turn = voice is not None and voice != speaker
+        speaker = voice or speaker
         lines = [" ".join(TAGS.sub("", line).split()) for line in event.plaintext.splitlines()]
         lines = [line for line in lines if line]
         # Rolling auto-captions repeat the previous cue's lines above the new words: keep only what is new.
@@ -54,28 +57,33 @@ def read_subtitles(path: Path) -> list[Segment]:
         text = " ".join(fresh)
         if not text:
             continue
-        if items and items[-1][2] == text:  # a caption repeated back to back is one caption
-            items[-1] = (items[-1][0], event.end / 1000, text)
+        if items and items[-1].text == text:  # a caption repeated back to back is one caption
+            items[-1].end = event.end / 1000
             continue
-        items.append((event.start / 1000, event.end / 1000, text))
+        items.append(Piece(text, event.start / 1000, event.end / 1000, speaker=voice, turn=turn))
     if not items:
         raise UserError(f"{path}: no captions found in the subtitle file; check that it is the right file")
-    return _numbered(items)
+    return items
 
 
-def read_text(path: Path) -> list[Segment]:
+def read_text(path: Path) -> list[Piece]:
+    """Hard-wrapped lines are joined later; blank lines, `>>` and `NAME:` turns are kept as boundaries."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text; convert it to UTF-8 or pass the recording instead") from None
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-    items = [(None, None, piece) for paragraph in paragraphs for piece in _split_long(paragraph)]
-    if not items:
+    pieces = text_pieces(text)
+    if not any(piece.text for piece in pieces):
         raise UserError(f"{path}: the transcript has no text; pass a transcript with content")
-    return _numbered(items)
+    return pieces
 
 
-def read_transcript_json(path: Path) -> Transcript | list[Segment]:
+def _speaker(segment: dict) -> str | None:
+    value = next((segment[key] for key in SPEAKER_KEYS if segment.get(key) not in (None, "")), None)
+    return None if value is None else (f"SPEAKER_{value}" if isinstance(value, int) else " ".join(str(value).split()))
+
+
+def read_transcript_json(path: Path) -> Transcript | list[Piece]:
     """Our own transcript.json, or any JSON with a `segments` list of {start, end, text} (whisper's shape)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -89,11 +97,16 @@ def read_transcript_json(path: Path) -> Transcript | list[Segment]:
     segments = data.get("segments") if isinstance(data, dict) else None
     if not isinstance(segments, list) or not segments:
         raise UserError(f"{path}: JSON has no `segments` list; expected a transcript with segments of start/end/text")
-    items = []
+    items: list[Piece] = []
     for segment in segments:
         if not isinstance(segment, dict) or not str(segment.get("text", "")).strip():
             continue
-        items.append((segment.get("start"), segment.get("end"), " ".join(str(segment["text"]).split())))
+        speaker = _speaker(segment)
+        turn = speaker is not None and (not items or items[-1].speaker != speaker)
+        start, end = segment.get("start"), segment.get("end")
+        if isinstance(start, (int, float)) and isinstance(end, (int, float)) and max(start, end) > 36000:
+            start, end = start / 1000, end / 1000  # AssemblyAI and others count milliseconds
+        items.append(Piece(" ".join(str(segment["text"]).split()), start, end, speaker=speaker, turn=turn))
     if not items:
         raise UserError(f"{path}: the transcript's segments have no text")
-    return _numbered(items)
+    return items

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import readers
-from pipeline.artifacts import Segment, Source, Transcript
+from pipeline.artifacts import Source, Transcript
+from pipeline.marks import marked
+from pipeline.sentences import Piece, sentences
 from pipeline.config import Settings
 from pipeline.errors import UserError
 from pipeline.text import guess_language, timestamp
 
-VERSION = 2
+VERSION = 3  # 3: segments are sentences, with speakers and marks
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
@@ -25,6 +27,10 @@ ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
 SEED = 0
 
 Progress = Callable[[float, float], None]
+MARK_NOTES = {
+    "stage": "stage direction", "furniture": "page furniture, not speech", "host": "host, not quoted",
+    "audience": "from the room, not quoted", "injection": "addresses the AI: kept as data, never used",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=2)
@@ -113,8 +119,7 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
             for piece in segments:
                 text = _without_echo(piece.text, options.get("initial_prompt"))
                 if text:
-                    start, end = round(offset + piece.start, 2), round(offset + piece.end, 2)
-                    items.append(Segment(id=len(items) + 1, start=start, end=end, text=text))
+                    items.append(Piece(text, round(offset + piece.start, 2), round(offset + piece.end, 2)))
                 if progress:
                     progress(min(offset + piece.end, total), total)
     except UserError:
@@ -125,8 +130,10 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
         progress(total, total)
     if not items:
         raise UserError(f"{source.path}: no speech found in the recording; check that it is the right file")
+    language = detected or "en"
     return Transcript(
-        language=detected, origin="whisper", model=settings.whisper_model, duration=round(total, 2), segments=items,
+        language=language, origin="whisper", model=settings.whisper_model, duration=round(total, 2),
+        segments=marked(sentences(items, language.split("-")[0]), language),
     )  # fmt: skip
 
 
@@ -136,16 +143,17 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
         return _speech(source, settings, progress)
     path = Path(source.path)
     if source.kind == "subtitles":
-        segments, origin = readers.read_subtitles(path), "subtitles"
+        pieces, origin = readers.read_subtitles(path), "subtitles"
     elif source.kind == "text":
-        segments, origin = readers.read_text(path), "text"
+        pieces, origin = readers.read_text(path), "text"
     else:
         parsed = readers.read_transcript_json(path)
         if isinstance(parsed, Transcript):
             return parsed
-        segments, origin = parsed, "transcript"
-    text = "\n".join(segment.text for segment in segments)
+        pieces, origin = parsed, "transcript"
+    text = "\n".join(piece.text for piece in pieces)
     language = settings.lang if settings.lang != "auto" else speech_language(source, settings) or guess_language(text)
+    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text")
     ends = [segment.end for segment in segments if segment.end is not None]
     return Transcript(language=language, origin=origin, duration=max(ends) if ends else None, segments=segments)
 
@@ -153,8 +161,13 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
 def transcript_markdown(source: Source, transcript: Transcript) -> str:
     """transcript.md: one line per segment, with its timestamp, for people to read and search."""
     lines = [f"# {source.title}", "", f"Language: {transcript.language} · origin: {transcript.origin}", ""]
+    speaker = None
     for segment in transcript.segments:
+        if segment.speaker and segment.speaker != speaker:
+            lines += [f"**{segment.speaker}:**", ""]
+        speaker = segment.speaker or speaker
         stamp = timestamp(segment.start)
-        lines.append(f"[{stamp}] {segment.text}" if stamp else f"({segment.id}) {segment.text}")
+        mark = f" *({MARK_NOTES[segment.mark]})*" if segment.mark else ""
+        lines.append((f"[{stamp}] " if stamp else f"({segment.id}) ") + segment.text + mark)
         lines.append("")
     return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""Transcripts as sentences: hard-wrapped lines joined, turns kept, stage directions, furniture and the host marked."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.artifacts import Source
+from pipeline.config import load_settings
+from pipeline.stages.transcribe import transcript, transcript_markdown
+
+# A stenographer's transcript, written for this test: wrapped at ~40 characters, `>>` turns, a host around the talk.
+STENO = """ >> Our next speaker needs no
+introduction. Please welcome her!
+(applause)
+ >> Thank you. So today I want to talk
+about build caches, and why every
+pipeline step should hash its inputs.
+When a step's inputs have not changed,
+the step does not need to run again.
+(laughter) We measured this on our own
+pipeline: reruns went from 40 minutes
+to 90 seconds. That's the whole trick.
+ >> Can you speak up?
+ >> Sure. The second lesson is that
+human edits are sacred. We never
+overwrite a file a person has changed.
+ >> Thank you! Let's take a break.
+"""
+
+NAMED = """MAGGIE:  Five minutes! Talk amongst yourselves!
+ADA:  Hello, everyone. I built a compiler
+for a tiny language, and I learned that
+error messages matter more than speed.
+AUDIENCE MEMBER:  What about types?
+ADA:  Types came later, after the error
+messages were good.
+MAGGIE:  Thanks, Ada!
+"""
+
+CHINESE_PAGE = """首页 | 登录 | 注册
+阅读 1.2万
+我有时觉得做社区最难的是持续提供价值。很多人技术很强，但不知道怎么吸引用户。
+
+举个例子，我们每周写一篇文章，坚持了两年，订阅者从一百人涨到一万人。
+成功推荐给其他人 + 10羽毛
+我知道了 恭喜你~答对了
+"""
+
+
+def _read(tmp_path, name: str, text: str, lang: str = "auto"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    kind = {"txt": "text", "vtt": "subtitles", "srt": "subtitles", "json": "transcript"}[name.rsplit(".", 1)[1]]
+    source = Source(kind=kind, slug="t", title="T", path=str(path), sha256="0", size=1)
+    return source, transcript(source, load_settings({"lang": lang}))
+
+
+def test_hard_wrapped_text_becomes_sentences_with_turns_and_marks(tmp_path):
+    _, made = _read(tmp_path, "steno.txt", STENO)
+    texts = [s.text for s in made.segments]
+    assert "So today I want to talk about build caches, and why every pipeline step should hash its inputs." in texts
+    assert "We measured this on our own pipeline: reruns went from 40 minutes to 90 seconds." in texts
+    assert all("\n" not in text for text in texts)
+    marks = {s.text: s.mark for s in made.segments}
+    assert marks["(applause)"] == "stage" and marks["(laughter)"] == "stage"
+    assert marks["Our next speaker needs no introduction."] == "host"  # before the speaker's first turn
+    assert marks["Can you speak up?"] == "audience"  # between the speaker's turns
+    assert marks["Thank you!"] == "host"  # after the speaker's last turn
+    speech = made.speech()
+    assert speech[0].text == "Thank you." and speech[-1].text == "We never overwrite a file a person has changed."
+    assert len({s.speaker for s in speech}) == 1 and speech[0].speaker.startswith("SPEAKER_")
+
+
+def test_named_turns_keep_their_speaker(tmp_path):
+    source, made = _read(tmp_path, "named.txt", NAMED)
+    by_text = {s.text: s for s in made.segments}
+    lesson = by_text["I built a compiler for a tiny language, and I learned that error messages matter more than speed."]
+    assert lesson.speaker == "Ada" and lesson.mark is None
+    assert by_text["What about types?"].mark == "audience" and by_text["What about types?"].speaker == "Audience Member"
+    assert by_text["Five minutes!"].mark == "host"
+    assert by_text["Thanks, Ada!"].mark == "host"
+    page = transcript_markdown(source, made)
+    assert "**Ada:**" in page and "(host, not quoted)" in page
+
+
+def test_chinese_page_text_marks_furniture_and_keeps_sentences(tmp_path):
+    _, made = _read(tmp_path, "zh-club.txt", CHINESE_PAGE)
+    assert made.language == "zh"
+    speech = [s.text for s in made.speech()]
+    assert "我有时觉得做社区最难的是持续提供价值。" in speech
+    assert "举个例子，我们每周写一篇文章，坚持了两年，订阅者从一百人涨到一万人。" in speech
+    assert not any("羽毛" in text or "答对了" in text or "登录" in text for text in speech)
+    assert {s.mark for s in made.segments if "羽毛" in s.text or "登录" in s.text} == {"furniture"}
+
+
+def test_captions_are_joined_into_sentences_with_interpolated_times(tmp_path):
+    vtt = """WEBVTT
+
+00:00:01.000 --> 00:00:03.000
+<v Ada Lovelace>Every step gets a cache key built
+
+00:00:03.000 --> 00:00:05.000
+<v Ada Lovelace>from its inputs. Edits are never
+
+00:00:05.000 --> 00:00:07.000
+<v Ada Lovelace>overwritten by a rerun.
+
+00:00:07.000 --> 00:00:09.000
+<v Grace Hopper>Why hash the prompt too?
+"""
+    _, made = _read(tmp_path, "talk.vtt", vtt, lang="en")
+    first, second, third = made.segments[:3]
+    assert first.text == "Every step gets a cache key built from its inputs." and first.speaker == "Ada Lovelace"
+    assert first.start == 1.0 and 3.0 < first.end < 5.0
+    assert second.text == "Edits are never overwritten by a rerun." and 3.0 < second.start < 5.0 and second.end == 7.0
+    assert third.speaker == "Grace Hopper" and third.start == 7.0
+
+
+def test_json_export_with_speakers(tmp_path):
+    data = {"segments": [
+        {"start": 0.0, "end": 2.0, "text": "Welcome to the show.", "speaker": "SPEAKER_00"},
+        {"start": 2.0, "end": 6.0, "text": "Thanks. I think caching is the", "speaker": "SPEAKER_01"},
+        {"start": 6.0, "end": 9.0, "text": "most underrated idea in data tooling.", "speaker": "SPEAKER_01"},
+    ]}  # fmt: skip
+    _, made = _read(tmp_path, "export.json", json.dumps(data), lang="en")
+    texts = [(s.speaker, s.text) for s in made.segments]
+    assert ("SPEAKER_01", "I think caching is the most underrated idea in data tooling.") in texts
+    assert made.segments[0].speaker == "SPEAKER_00"
+
+
+def test_unpunctuated_captions_are_cut_at_pauses_not_left_as_one_block(tmp_path):
+    words = " ".join(f"word{i}" for i in range(300))
+    _, made = _read(tmp_path, "flat.txt", words, lang="en")
+    assert len(made.segments) >= 5
+    assert all(len(s.text.split()) <= 80 for s in made.segments)
