@@ -50,6 +50,13 @@ class Settings(BaseModel):
     lang: Literal["auto", "en", "zh"] = "auto"
     prompts: str | None = None
     out: str = "outputs"
+    # The blog's passages are the speaker's words; a model may rewrite them as prose (kept only when it adds no
+    # name, number or claim). auto: with an endpoint, not with the embedded model (it returns them verbatim).
+    rewrite: Literal["auto", "on", "off"] = "auto"
+
+    @property
+    def rewrites_passages(self) -> bool:
+        return self.rewrite == "on" or (self.rewrite == "auto" and not self.uses_embedded_llm)
 
     # Corpus and vector store: an embedded chromadb folder, or a shared Chroma server when chroma_host is set.
     corpus: str = "corpus"

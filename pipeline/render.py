@@ -40,20 +40,26 @@ def source_label(source: Source) -> str:
     return source.url or (source.path.rsplit("/", 1)[-1] if source.path else source.title)
 
 
-def base_front_matter(source: Source, outline: Outline, title: str) -> dict:
-    """The fields every draft carries, like a static-site post."""
+def blog_front_matter(source: Source, outline: Outline, speaker: str | None) -> dict:
+    """The fields of a static-site post, in the form our users write (shared/reference/seed-000.md): who spoke,
+    `draft: true` until a person publishes it, and the names the talk mentions under their usual keys."""
     return {
-        "title": title,
+        "title": outline.title,
         "date": source.date or date.today().isoformat(),
+        "author": speaker or "",
+        "speaker": speaker or "",
+        "guest": "",
+        "layout": "post.njk",
         "source": source_label(source),
-        "speaker": ", ".join(source.speakers) or None,
         "language": outline.language,
+        "category": outline.tags[0] if outline.tags else "",
         "tags": outline.tags,
         "summary": outline.summary,
+        "draft": True,
         "people": outline.entities.people,
-        "organizations": outline.entities.organizations,
-        "products": outline.entities.products,
-        "media": outline.entities.media,
+        "companies_orgs": outline.entities.organizations,
+        "products_models": outline.entities.products,
+        "media_books": outline.entities.media,
         "status": "draft",
     }
 

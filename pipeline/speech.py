@@ -505,7 +505,7 @@ _SIGNALS = {
         "conjunction_start": r"^(?:and|but|so|or|because|also|plus|then|um|uh|like|well|okay|ok|yeah|right)\b",
         "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
                           r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
-                          r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b",
+                          r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
         "vague_opening": r"^(?:it|this|that|they|these|those)\b",
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"

@@ -1,26 +1,40 @@
-"""blog: the outline becomes a blog post; the questions are its headings, the quotes are copied verbatim."""
+"""blog: the talk as a post in our users' own form — a `###` question heading per section, and under it the
+speaker's own words from that section's span, cleaned of speech noise and condensed by selection, in order.
+
+No model writes the prose: the embedded model cannot edit a passage (it returns it verbatim, fillers and all), and a
+post of the speaker's own words cannot put a claim in their mouth. Names the outline found are in bold at first
+mention; each section links back to where it starts in the recording.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
 
 from pydantic import Field
 
-from pipeline.artifacts import Artifact
-from pipeline.render import base_front_matter, front_matter, quote_block
-from pipeline.stages.drafting import DraftInputs, Strict, prose
-from pipeline.text import one_line
+from pipeline import untrusted
+from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Transcript
+from pipeline.check import URL
+from pipeline.marks import main_speaker
+from pipeline.render import blog_front_matter, front_matter, time_link
+from pipeline.selection import paragraphs, passage, words
+from pipeline.stages.drafting import DraftInputs, Strict
+from pipeline.text import LANGUAGE_NAMES, guard
 from pipeline.voice import related_markdown
 
-VERSION = 2  # 2: finished sentences, no invented links
-MAX_TOKENS = 3000
+VERSION = 3  # 3: the speaker's own words per section, no model prose
+SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
+MAX_WORDS = 2000
+MIN_WORDS = 120
 
 
-class BlogDraft(Strict):
-    title: str = Field(max_length=120)
-    intro: str = Field(max_length=900)
-    answers: list[Annotated[str, Field(max_length=900)]] = Field(min_length=1, max_length=6)
-    closing: str = Field(max_length=700)
+REWRITE_TOKENS = 500
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+CONTENT_WORD = re.compile(r"[a-z]{5,}")
+
+
+class Rewritten(Strict):
+    text: str = Field(max_length=1000)
 
 
 class Blog(Artifact):
@@ -31,18 +45,95 @@ class Blog(Artifact):
         return front_matter(self.front_matter) + "\n" + self.body
 
 
+def speaker_name(source: Source, transcript: Transcript | None) -> str | None:
+    """Who gave the talk: the name a person gave the source, else the transcript's named main speaker."""
+    if source.speakers:
+        return ", ".join(source.speakers)
+    main = main_speaker(transcript.segments) if transcript else None
+    return main if main and not main.startswith("SPEAKER_") else None
+
+
+def span_of(section: Section, transcript: Transcript) -> list[Segment]:
+    if section.first is None or section.last is None:
+        return []
+    return [s for s in transcript.speech() if section.first <= s.id <= section.last]
+
+
+def _bold_first_mentions(text: str, names: list[str], seen: set[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        if name in seen:
+            continue
+        latin = re.match(r"\w", name, re.ASCII) is not None
+        pattern = rf"(?<![\w*]){re.escape(name)}(?![\w*])" if latin else re.escape(name)
+        text, count = re.subn(pattern, f"**{name}**", text, count=1)
+        if count:
+            seen.add(name)
+    return text
+
+
+def section_text(section: Section, segments: list[Segment], language: str, budget: int) -> list[str]:
+    """The section's paragraphs: its most central sentences within `budget` words, cleaned, in order."""
+    from pipeline.store import embed
+
+    if not segments:  # an outline from before spans existed: its key points stand in
+        return ["\n".join(f"- {point}" for point in section.key_points)]
+    sentences = passage(segments, embed([s.text for s in segments]), language, budget)
+    return paragraphs(sentences, language)
+
+
+def adds_nothing(rewrite: str, original: str, language: str) -> bool:
+    """A rewrite may tidy, never add: no number, name, link or content word (a stand-in for a claim) the speaker did
+    not say, and not longer than what it rewrites."""
+    from pipeline.names import unknown_names
+
+    if not rewrite.strip() or words(rewrite) > words(original) * 1.1:
+        return False
+    if set(URL.findall(rewrite)) - set(URL.findall(original)):  # "see https://ab.io": one new word, a made-up link
+        return False
+    if set(NUMBER.findall(rewrite)) - set(NUMBER.findall(original)) or unknown_names(rewrite, original, language):
+        return False
+    if language == "zh":
+        chars = {ch for ch in rewrite if "\u3400" <= ch <= "\u9fff"}
+        return len(chars - set(original)) <= max(1, len(chars) // 10)
+    said = {word[:5] for word in CONTENT_WORD.findall(original.lower())}
+    new = [word for word in CONTENT_WORD.findall(rewrite.lower()) if word[:5] not in said]
+    return len(new) <= max(1, len(CONTENT_WORD.findall(rewrite.lower())) // 10)
+
+
+def edited(inputs: DraftInputs, text: str, label: str) -> str:
+    """A capable model's prose edit of one paragraph, when it adds nothing; else the speaker's cleaned words."""
+    answer = inputs.llm.structured(inputs.prompts["blog"], Rewritten, REWRITE_TOKENS, passage=guard(text), voice=inputs.voice,
+                                   language=LANGUAGE_NAMES.get(inputs.language, inputs.language)).text.strip()  # fmt: skip
+    answer = untrusted.draft_text(inputs, label, answer)  # marked (injection) text never passes (issue 14)
+    if adds_nothing(answer, text, inputs.language):
+        return answer
+    inputs.warnings.append(f"{label}: the model's rewrite added words the speaker did not say; kept the speaker's words")
+    return text
+
+
+def budget_for(outline: Outline, spans: list[list[Segment]]) -> list[int]:
+    """About a third of the talk (at most MAX_WORDS), shared out by how much each section says."""
+    sizes = [sum(words(s.text) for s in span) for span in spans]
+    total = sum(sizes) or 1
+    wanted = max(MIN_WORDS, min(MAX_WORDS, round(total * SHARE)))
+    return [max(40, round(wanted * size / total)) for size in sizes]
+
+
 def blog(inputs: DraftInputs) -> Blog:
-    draft = inputs.llm.structured(inputs.prompts["blog"], BlogDraft, MAX_TOKENS, **inputs.variables())
-    parts = [prose(inputs, "blog intro", draft.intro, BlogDraft, "intro")]
-    for index, section in enumerate(inputs.outline.sections):
-        answer = prose(inputs, f"blog answer {index + 1}", draft.answers[index], BlogDraft, "answers") if index < len(draft.answers) else ""
-        if not answer:  # the model gave fewer answers than questions: the key points stand in
-            answer = "\n".join(f"- {point}" for point in section.key_points)
-        parts += [f"## {section.question}", answer]
-        parts += [quote_block(inputs.source, quote) for quote in section.quotes]
-    parts.append(prose(inputs, "blog closing", draft.closing, BlogDraft, "closing"))
+    outline, transcript, language = inputs.outline, inputs.transcript, inputs.language
+    spans = [span_of(section, transcript) if transcript else [] for section in outline.sections]
+    names = [*outline.entities.people, *outline.entities.organizations, *outline.entities.products, *outline.entities.media]
+    parts, seen = [], set()
+    for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budget_for(outline, spans)), 1):
+        parts.append(f"### {section.question}")
+        texts = section_text(section, span, language, budget)
+        if inputs.rewrite and span:
+            texts = [edited(inputs, text, f"blog section {number}") for text in texts]
+        parts += [_bold_first_mentions(text, names, seen) for text in texts]
+        if span and (link := time_link(inputs.source, span[0].start)):
+            parts.append(f"▶ {link}")
     if inputs.related:
-        parts.append(related_markdown(inputs.related, inputs.language))
-    title = one_line(draft.title) or inputs.outline.title
+        parts.append(related_markdown(inputs.related, language))
     body = "\n\n".join(part for part in parts if part) + "\n"
-    return Blog(front_matter=base_front_matter(inputs.source, inputs.outline, title), body=body)
+    speaker = speaker_name(inputs.source, transcript)
+    return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker), body=body)

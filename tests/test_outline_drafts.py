@@ -1,0 +1,82 @@
+"""A talk in the shape real transcripts come in (hard-wrapped, `>>` turns, stage directions, a host) becomes an
+outline of code-found sections with code-chosen whole-sentence quotes, and a blog of the speaker's own words."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+from conftest import DATA, front
+
+from pipeline.speech import is_fragment
+from pipeline.stages.blog import adds_nothing
+
+TALK = DATA / "steno-talk.txt"
+
+
+def _run(cli, tmp_path, *extra):
+    shutil.copy(TALK, tmp_path / "talk.txt")
+    result = cli("run", tmp_path / "talk.txt", *extra)
+    assert result.exit_code == 0, result.output
+    return tmp_path / "outputs" / "talk"
+
+
+def test_sections_are_spans_with_whole_sentence_quotes(cli, tmp_path, llm_server):
+    folder = _run(cli, tmp_path)
+    transcript = json.loads((folder / "transcript.json").read_text())
+    outline = json.loads((folder / "outline.json").read_text())
+    by_id = {segment["id"]: segment for segment in transcript["segments"]}
+    sections = outline["sections"]
+    assert len(sections) >= 2
+    spans = [(section["first"], section["last"]) for section in sections]
+    assert spans == sorted(spans) and all(a <= b for a, b in spans)
+    assert all(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))  # contiguous, never overlapping
+    quotes = [quote for section in sections for quote in section["quotes"]]
+    assert quotes and len({quote["text"] for quote in quotes}) == len(quotes)  # no quote twice
+    for quote in quotes:
+        segment = by_id[quote["segment_id"]]
+        assert quote["text"] == segment["text"]  # verbatim: a whole transcript sentence
+        assert segment["mark"] is None  # never the host, the room or "(applause)"
+        assert not is_fragment(quote["text"], "en"), quote["text"]
+    questions = [section["question"] for section in sections]
+    assert len(set(questions)) == len(questions)
+    # the model is asked about one span at a time, with that span's words only
+    asked = [r["messages"][-1]["content"] for r in llm_server.chat_requests("SectionDraft")]
+    assert len(asked) == len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
+
+
+def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server):
+    folder = _run(cli, tmp_path)
+    blog = (folder / "blog.md").read_text()
+    meta = front(folder / "blog.md")
+    assert meta["draft"] is True and meta["layout"] and "companies_orgs" in meta and "products_models" in meta
+    outline = json.loads((folder / "outline.json").read_text())
+    headings = re.findall(r"^### (.+)$", blog, flags=re.M)
+    assert headings == [section["question"] for section in outline["sections"]]
+    body = blog.split("---\n", 2)[2]
+    for noise in ("(applause)", "(laughter)", "Can everyone hear me", "Okay.", "Please welcome her", "move closer"):
+        assert noise not in body
+    assert "mocked the language model everywhere" in body  # the speaker's own words
+    prose = [line for line in body.splitlines() if line and not line.startswith(("#", "▶", "-", ">"))]
+    talk_words = sum(len(s["text"].split()) for s in json.loads((folder / "transcript.json").read_text())["segments"]
+                     if s["mark"] is None)  # fmt: skip
+    assert sum(len(line.split()) for line in prose) >= 0.3 * talk_words
+    assert "This blog post" not in body and "In this talk" not in body
+
+
+def test_a_rewrite_that_adds_a_claim_is_not_kept(cli, tmp_path, llm_server):
+    llm_server.script("Rewritten", {"text": "As Elon Musk said, caching cut our costs by 99 percent."})
+    folder = _run(cli, tmp_path, "--only", "ingest,transcribe,outline,blog")
+    body = (folder / "blog.md").read_text()
+    assert "Elon Musk" not in body and "99 percent" not in body
+    run = json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
+    assert any("rewrite added words" in warning for warning in run["warnings"])
+
+
+def test_adds_nothing_accepts_a_tidy_edit_and_refuses_new_facts():
+    said = "So, um, we measured this on our own pipeline, and a rerun went from 40 minutes to, like, 90 seconds."
+    assert adds_nothing("We measured this on our own pipeline: a rerun went from 40 minutes to 90 seconds.", said, "en")
+    assert not adds_nothing("We measured a rerun going from 40 minutes to 9 seconds.", said, "en")
+    assert not adds_nothing("Google measured a rerun going from 40 minutes to 90 seconds.", said, "en")
+    assert not adds_nothing("We measured this on our pipeline, proving that serverless databases beat everything.", said, "en")
