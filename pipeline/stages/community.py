@@ -1,24 +1,39 @@
-"""community: a Discord announcement (≤ 2000 characters), a forum post and a newsletter blurb."""
+"""community: a Discord announcement (≤ 2000 characters), a forum post and a newsletter blurb, each its own shape.
+
+One big call over the outline made all three repeat the summary (issue 11). Now code builds each structure from the
+sections and the model writes only the lines a person would: Discord's opener and its question to members, the
+forum thread's title and its question about members' experience, the newsletter's two or three sentences. Every
+model line is checked against the others and the summary (pipeline.stages.items). Calls with the embedded model: 3,
+plus one per rejected answer and one if the Discord post is over its limit.
+"""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from pipeline.artifacts import Artifact
+from pipeline.artifacts import Artifact, Section
 from pipeline.limits import DISCORD
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
-from pipeline.text import one_line
+from pipeline.similarity import COPY, similarity
+from pipeline.stages.drafting import DraftInputs, Strict, fit
+from pipeline.stages.items import Items, Kind, join, section_material, speaker_of, spread
 
-VERSION = 2  # 2: finished sentences, no invented links
-MAX_TOKENS = 2000
+VERSION = 3  # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11)
+HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
-class CommunityDraft(Strict):
-    discord: str = Field(max_length=1000)
-    forum_title: str = Field(max_length=150)
-    forum_body: str = Field(max_length=1000)
-    newsletter: str = Field(max_length=700)
+class DiscordDraft(Strict):
+    opener: str = Field(max_length=200)
+    question: str = Field(max_length=200)
+
+
+class ForumDraft(Strict):
+    title: str = Field(max_length=120)
+    ask: str = Field(max_length=300)
+
+
+class NewsletterDraft(Strict):
+    blurb: str = Field(max_length=500)
 
 
 class Community(Artifact):
@@ -31,7 +46,8 @@ class Community(Artifact):
     newsletter: str
 
     def markdown(self) -> str:
-        meta = {"type": "community", "title": self.title, "source": self.source, "language": self.language, "status": "draft"}
+        meta = {"type": "community", "title": self.title, "source": self.source, "language": self.language,
+                "status": "draft"}  # fmt: skip
         return "\n".join([
             front_matter(meta), f"## Discord ({len(self.discord)}/{DISCORD})", "", self.discord, "",
             f"## Forum: {self.forum_title}", "", self.forum_body, "", "## Newsletter", "", self.newsletter, "",
@@ -39,11 +55,136 @@ class Community(Artifact):
 
 
 def community(inputs: DraftInputs) -> Community:
-    draft = inputs.llm.structured(inputs.prompts["community"], CommunityDraft, MAX_TOKENS, **inputs.variables())
+    items = Items(inputs)
+    summary = inputs.outline.summary
+    kind = Kind(fixed=[("the summary", summary)] if summary.strip() else [])  # one kind: the three posts' own lines
+    opener, question = discord_parts(items, kind)
+    forum_title, ask = forum_parts(items, kind)
+    forum = forum_body(items, ask)
+    discord = fit(inputs, "Discord post", discord_post(items, opener, question, against=[forum, summary]), DISCORD)
     return Community(
-        source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        discord=fit(inputs, "Discord post", prose(inputs, "Discord post", draft.discord, CommunityDraft, "discord"), DISCORD),
-        forum_title=one_line(prose(inputs, "forum title", draft.forum_title, CommunityDraft, "forum_title")),
-        forum_body=prose(inputs, "forum post", draft.forum_body, CommunityDraft, "forum_body"),
-        newsletter=prose(inputs, "newsletter blurb", draft.newsletter, CommunityDraft, "newsletter"),
+        source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language, discord=discord,
+        forum_title=forum_title or inputs.outline.title, forum_body=forum, newsletter=newsletter(items, kind),
     )  # fmt: skip
+
+
+def _material(items: Items) -> str:
+    return section_material(items.inputs, items.inputs.outline.sections)
+
+
+def _point(section: Section) -> str:
+    return section.key_points[0] if section.key_points else ""
+
+
+# Discord -------------------------------------------------------------------------------------------------------------
+
+DISCORD_LABELS = {"opener": "Discord opener", "question": "Discord question"}
+
+
+def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
+    """The model's two lines: why members should care, and a question they can answer."""
+    zh, title, speaker = items.language == "zh", items.inputs.outline.title, ", ".join(items.inputs.source.speakers)
+
+    def ask(note: str) -> dict[str, str]:
+        return items.clean_all(items.model("community-discord", DiscordDraft, _material(items), note), DISCORD_LABELS)
+
+    templates = {
+        "opener": [f"新分享上线：{title}" if zh else f"New for the community: {title}",
+                   (f"{speaker}：{title}" if zh else f"{speaker} on {title}") if speaker else ""],
+        "question": ["这些问题里，你遇到过哪一个？欢迎在下面聊聊。" if zh
+                     else "Which of these have you run into yourself? Tell us below."],
+    }  # fmt: skip
+    parts = items.settle(DISCORD_LABELS, ask, lambda field: templates[field], kind)
+    return parts["opener"], parts["question"]
+
+
+def discord_post(items: Items, opener: str, question: str, against: list[str]) -> str:
+    """Opener, "what you'll hear" (the sections' questions), the question to members, the talk and its link. When
+    that reads like the forum post or the summary, the bullets are the sections' key points instead."""
+    sections = items.inputs.outline.sections
+    variants = [[section.question for section in sections], [_point(s) for s in sections if _point(s)]]
+    posts = []
+    for bullets in variants:
+        listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
+        posts.append("\n\n".join(part for part in [opener, listing, question, _watch(items)] if part))
+    scored = [(max((similarity(post, other) for other in against if other), default=0.0), post) for post in posts]
+    kept = next((post for score, post in scored if score < COPY), None)
+    if kept is None:
+        items.warn("Discord post reads like the forum post or the summary whatever its bullets")
+        kept = min(scored)[1]
+    return kept
+
+
+def _watch(items: Items) -> str:
+    """The last line names the talk and links to it (the announcement's point)."""
+    title, url, zh = items.inputs.outline.title, items.inputs.source.url, items.language == "zh"
+    if zh:
+        return f"观看《{title}》：{url}" if url else f"《{title}》"
+    return f"Watch *{title}*: {url}" if url else f"*{title}*"
+
+
+# Forum ---------------------------------------------------------------------------------------------------------------
+
+FORUM_LABELS = {"title": "forum title", "ask": "forum question"}
+
+
+def forum_parts(items: Items, kind: Kind) -> tuple[str, str]:
+    """The model's two lines: the thread's title and the question about members' own experience."""
+    zh, title = items.language == "zh", items.inputs.outline.title
+    first = items.inputs.outline.sections[0].question if items.inputs.outline.sections else ""
+
+    def ask(note: str) -> dict[str, str]:
+        return items.clean_all(items.model("community-forum", ForumDraft, _material(items), note), FORUM_LABELS)
+
+    templates = {
+        "title": [f"讨论：{title}" if zh else f"Discussion: {title}", title],
+        "ask": ["你在自己的项目里是怎么做的？哪些办法有用，哪些踩过坑？" if zh
+                else "How do you handle this in your own projects? Share what worked and what did not.",
+                (f"{first}你是怎么做的？" if zh else f"What is your experience with this: {first}") if first else ""],
+    }  # fmt: skip
+    parts = items.settle(FORUM_LABELS, ask, lambda field: templates[field], kind)
+    return parts["title"], parts["ask"]
+
+
+def forum_body(items: Items, ask: str) -> str:
+    """Where the talk comes from, then per section its question in bold and one key point, then the question to
+    members about their own experience."""
+    zh, title, url = items.language == "zh", items.inputs.outline.title, items.inputs.source.url
+    if zh:
+        origin = f"来自《{title}》" + (f"：{url}" if url else "")
+    else:
+        origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
+    answers = [join(items.language, f"**{s.question}**", _point(s)) for s in items.inputs.outline.sections]
+    return "\n\n".join(part for part in [origin, *answers, ask] if part)
+
+
+# Newsletter ----------------------------------------------------------------------------------------------------------
+
+
+def newsletter_templates(items: Items) -> list[str]:
+    """Two or three sentences code can write: who and what, one key point, one quote (verbatim, in quote marks)."""
+    inputs, zh = items.inputs, items.language == "zh"
+    sections, title, speaker = inputs.outline.sections, inputs.outline.title, ", ".join(inputs.source.speakers)
+    if zh:
+        lead = f"{speaker}谈《{title}》。" if speaker else f"推荐一看：《{title}》。"
+    else:
+        lead = f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
+    found = []
+    for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
+        quotes = sections[second].quotes
+        said = speaker_of(inputs, quotes[0]) if quotes else ""
+        credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
+        quoted = f"{credit}“{quotes[0].text}”" if quotes else ""
+        point = _point(sections[first])
+        found += [join(items.language, lead, point, quoted), join(items.language, lead, point)]
+    return found
+
+
+def newsletter(items: Items, kind: Kind) -> str:
+    """Two or three sentences from the model; the sections' own words if it cannot write them without a copy."""
+
+    def ask(note: str) -> dict[str, str]:
+        draft = items.model("community-newsletter", NewsletterDraft, _material(items), note)
+        return items.clean_all(draft, {"blurb": "newsletter blurb"}, single_line=False)
+
+    return items.settle({"blurb": "newsletter blurb"}, ask, lambda _: newsletter_templates(items), kind)["blurb"]

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.artifacts import Outline, Source
+from pipeline import untrusted
+from pipeline.artifacts import Outline, Source, Transcript
 from pipeline.check import URL, canonical_url
 from pipeline.limits import SENTENCE_END, SENTENCE_MARKS, shorten
 from pipeline.llm import LLM
@@ -34,9 +35,12 @@ class DraftInputs:
     llm: LLM
     prompts: dict[str, Prompt]
     language: str
+    transcript: Transcript | None = None  # the sections' spans: what the speaker said, for passages and names
+    rewrite: bool = False  # the blog: let the model edit each passage into prose (kept only if it adds nothing)
     voice: str = ""  # style examples from the corpus (pipeline.voice), rendered into the prompt's {{voice}} slot
     related: list[dict] = field(default_factory=list)  # past posts (title, url) for the blog's "Related reading"
     warnings: list[str] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)  # the source's metadata marked as instructions (pipeline.untrusted)
 
     def known_urls(self) -> set[str]:
         """Links a draft may carry: the source's own, related posts', and those in the voice examples it was shown."""
@@ -60,6 +64,7 @@ def fit(inputs: DraftInputs, label: str, text: str, limit: int, length=len) -> s
     rewritten = inputs.llm.structured(
         inputs.prompts["shorten"], Shortened, max_tokens=limit, text=text, limit=str(limit), length=str(length(text))
     ).text.strip()
+    rewritten = untrusted.draft_text(inputs, label, rewritten)
     if rewritten and length(rewritten) <= limit:
         inputs.warnings.append(f"{label} was {length(text)} characters; rewritten to {length(rewritten)} (limit {limit})")
         return rewritten
@@ -133,4 +138,4 @@ def prose(inputs: DraftInputs, label: str, text: str, schema: type[BaseModel], n
     whole = finished(text, bound(schema, name))
     if whole != text.strip():
         inputs.warnings.append(f"{label} stopped mid-sentence; ended at its last full sentence")
-    return without_invented_links(inputs, label, whole)
+    return untrusted.draft_text(inputs, label, without_invented_links(inputs, label, whole))  # marked text never passes

@@ -1,29 +1,54 @@
-"""hooks: titles, X posts (≤ 280, links count 23), a LinkedIn post and short-video hooks."""
+"""hooks: five titles in distinct patterns, three X posts from three sections, a LinkedIn post, three video hooks.
+
+One big call over the whole outline gave three identical X posts and titles that were the outline's questions
+(issue 11). Now code picks the sections (spread over the talk) and builds each item's structure; the model answers
+one small question per call; pipeline.stages.items rejects copies and stock openers, asks once more, then falls back
+to a template built from the section. Calls with the embedded model: titles, two X posts, LinkedIn, video hooks (5),
+plus one per rejected answer and per post over X's limit.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field
 
-from pipeline.artifacts import Artifact
-from pipeline.limits import X_POST, x_length
+from pipeline.artifacts import Artifact, Quote, Section
+from pipeline.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.render import front_matter, source_label
-from pipeline.stages.drafting import DraftInputs, Strict, fit, prose
-from pipeline.text import one_line
+from pipeline.similarity import COPY, similarity
+from pipeline.stages.drafting import DraftInputs, Strict, fit
+from pipeline.stages.items import Items, Kind, join, section_material, speaker_of, spread
 
-VERSION = 2  # 2: finished sentences, no invented links
-MAX_TOKENS = 1500
+VERSION = 3  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11)
 LINKEDIN = 3000
+VIDEO_HOOK = 100
+SHORT_TITLE = 90
 
 
-class HooksDraft(Strict):
-    """String bounds here only stop runaway output; platform limits are checked after, so nothing is cut mid-word."""
+class TitlesDraft(Strict):
+    """Four titles in named patterns (the names keep them distinct) and the topic of the fifth, built by code."""
 
-    titles: list[Annotated[str, Field(max_length=150)]] = Field(min_length=5, max_length=5)
-    x_posts: list[Annotated[str, Field(max_length=450)]] = Field(min_length=3, max_length=3)
-    linkedin: str = Field(max_length=1000)
-    video_hooks: list[Annotated[str, Field(max_length=200)]] = Field(min_length=3, max_length=3)
+    how_to: str = Field(max_length=100)
+    claim: str = Field(max_length=100)
+    detail: str = Field(max_length=100)
+    question: str = Field(max_length=100)
+    topic: str = Field(max_length=60)
+
+
+class XPostDraft(Strict):
+    post: str = Field(max_length=280)
+
+
+class LinkedInDraft(Strict):
+    """The model's part of the LinkedIn post; the bullets between them are the sections' key points."""
+
+    opening: str = Field(max_length=300)
+    closing_question: str = Field(max_length=200)
+
+
+class VideoHooksDraft(Strict):
+    question: str = Field(max_length=120)
+    surprise: str = Field(max_length=120)
+    mistake: str = Field(max_length=120)
 
 
 class Hooks(Artifact):
@@ -36,25 +61,221 @@ class Hooks(Artifact):
     video_hooks: list[str]
 
     def markdown(self) -> str:
-        meta = {"type": "hook", "title": self.title, "source": self.source, "language": self.language, "status": "draft"}
+        meta = {"type": "hook", "title": self.title, "source": self.source, "language": self.language,
+                "status": "draft"}  # fmt: skip
         lines = [front_matter(meta), "## Titles", ""]
         lines += [f"{n}. {title}" for n, title in enumerate(self.titles, 1)]
         lines += ["", "## X posts"]
         for n, post in enumerate(self.x_posts, 1):
             lines += ["", f"### X post {n} ({x_length(post)}/{X_POST})", "", post]
-        lines += ["", f"## LinkedIn ({len(self.linkedin)}/{LINKEDIN})", "", self.linkedin, "", "## Short-video hooks", ""]
+        lines += ["", f"## LinkedIn ({len(self.linkedin)}/{LINKEDIN})", "", self.linkedin]
+        lines += ["", "## Short-video hooks", ""]
         lines += [f"{n}. {hook}" for n, hook in enumerate(self.video_hooks, 1)]
         return "\n".join(lines) + "\n"
 
 
 def hooks(inputs: DraftInputs) -> Hooks:
-    draft = inputs.llm.structured(inputs.prompts["hooks"], HooksDraft, MAX_TOKENS, **inputs.variables())
-    posts = [fit(inputs, f"X post {n}", prose(inputs, f"X post {n}", post, HooksDraft, "x_posts"), X_POST, x_length)
-             for n, post in enumerate(draft.x_posts, 1)]  # fmt: skip
+    items = Items(inputs)
     return Hooks(
         source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        titles=[one_line(prose(inputs, f"title {n}", title, HooksDraft, "titles")) for n, title in enumerate(draft.titles, 1)],
-        x_posts=posts, linkedin=fit(inputs, "LinkedIn post", prose(inputs, "LinkedIn post", draft.linkedin, HooksDraft, "linkedin"), LINKEDIN),
-        video_hooks=[one_line(prose(inputs, f"video hook {n}", hook, HooksDraft, "video_hooks"))
-                     for n, hook in enumerate(draft.video_hooks, 1)],  # fmt: skip
+        titles=titles(items), x_posts=x_posts(items), linkedin=linkedin(items), video_hooks=video_hooks(items),
     )  # fmt: skip
+
+
+def _material(items: Items) -> str:
+    return section_material(items.inputs, items.inputs.outline.sections)
+
+
+def _summary(items: Items) -> list[tuple[str, str]]:
+    return [("the summary", items.inputs.outline.summary)] if items.inputs.outline.summary.strip() else []
+
+
+def _questions(items: Items) -> list[tuple[str, str]]:
+    return [(f"the question of section {n}", s.question) for n, s in enumerate(items.inputs.outline.sections, 1)]
+
+
+def _speaker(items: Items) -> str:
+    speakers = items.inputs.source.speakers
+    return speakers[0] if len(speakers) == 1 else " & ".join(speakers[:2])
+
+
+def _short_quotes(items: Items, limit: int) -> list[str]:
+    """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies."""
+    quotes = [quote.text.strip() for section in items.inputs.outline.sections for quote in section.quotes]
+    return [f"“{text}”" for text in quotes if len(text) + 2 <= limit]
+
+
+def _short_points(items: Items, limit: int) -> list[str]:
+    """Key points short enough for a headline or a hook; a one-sentence point loses its full stop."""
+    from pipeline.speech import is_fragment
+
+    points = [point.strip() for section in items.inputs.outline.sections for point in section.key_points]
+    short = [point for point in points if point and len(point) <= limit and not is_fragment(point, items.language)]
+    return [point.rstrip(".。") if len(SENTENCE_END.split(point)) == 1 else point for point in short]
+
+
+# Titles ------------------------------------------------------------------------------------------------------------
+
+TITLE_LABELS = {"how_to": "title 1 (how-to)", "claim": "title 2 (claim)", "detail": "title 3 (detail)",
+                "question": "title 4 (question)", "learned": "title 5 (what the speaker learned)"}  # fmt: skip
+
+
+def learned(items: Items, topic: str) -> str:
+    """The fifth pattern is built by code, so it stays a pattern: "What <speaker> learned about <topic>"."""
+    topic = " ".join(topic.split()).strip(" .。!?！？:：")
+    if not topic:
+        return ""
+    speaker = _speaker(items)
+    if items.language == "zh":
+        return f"{speaker}在{topic}上学到了什么" if speaker else f"关于{topic}，我们学到了什么"
+    first = topic.split()[0]
+    named = items.capitalised | {word for name in items.entities for word in name.split()}
+    if first[:1].isupper() and first[1:].islower() and first not in named:
+        topic = topic[0].lower() + topic[1:]  # not a name the talk capitalises: "about caching pipelines"
+    return f"What {speaker} learned about {topic}" if speaker else f"What we learned about {topic}"
+
+
+def title_templates(items: Items, field: str) -> list[str]:
+    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title, a count."""
+    outline, zh = items.inputs.outline, items.language == "zh"
+    points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, SHORT_TITLE)
+    own = {"detail": [point for point in points if any(ch.isdigit() for ch in point)], "claim": quotes,
+           "learned": [learned(items, tag) for tag in outline.tags]}.get(field, [])  # fmt: skip
+    count = len(outline.sections)
+    counted = f"《{outline.title}》的{count}个要点" if zh else f"{count} lessons from {outline.title}"
+    return [*own, outline.title, counted if count > 1 else "", *quotes, *points]
+
+
+def titles(items: Items) -> list[str]:
+    labels = TITLE_LABELS | {"topic": TITLE_LABELS["learned"]}
+    del labels["learned"]
+
+    def ask(note: str) -> dict[str, str]:
+        answers = items.clean_all(items.model("hooks-titles", TitlesDraft, _material(items), note), labels)
+        answers["learned"] = learned(items, answers.pop("topic"))
+        return answers
+
+    kind = Kind(fixed=_questions(items) + _summary(items))
+    chosen = items.settle(TITLE_LABELS, ask, lambda field: title_templates(items, field), kind)
+    return [title for title in chosen.values() if title]
+
+
+# X posts -------------------------------------------------------------------------------------------------------------
+
+
+def quote_post(items: Items, quote: Quote) -> str:
+    """The speaker's own words in quote marks, with their name and the source link when they fit X's limit: a whole
+    sentence of the quote or nothing (the caller moves on to the next quote)."""
+    inputs, zh = items.inputs, items.language == "zh"
+    speaker, url = speaker_of(inputs, quote), inputs.source.url or ""
+    credit = (f"——{speaker}" if zh else f" — {speaker}") if speaker else ""
+    for tail in ([f"{credit}\n\n{url}"] if url else []) + [credit]:
+        body = shorten(quote.text, X_POST - x_length(f"“”{tail}"), x_length)
+        if body and not (body.endswith("…") and not quote.text.strip().endswith("…")):
+            return f"“{body}”{tail}"
+    return ""
+
+
+def point_material(items: Items, section: Section) -> str:
+    """One section only: its question, key points and best quote (not the talk's title: it invites framing)."""
+    return section_material(items.inputs, [section]).split("\n", 1)[1]
+
+
+def point_templates(items: Items, section: Section) -> list[str]:
+    """X posts code can build from a section: its question answered by a key point, one of its quotes, a point."""
+    answered = [join(items.language, section.question, point) for point in section.key_points]
+    quoted = [quote_post(items, quote) for quote in section.quotes]
+    fitted = [shorten(text, X_POST, x_length) for text in answered]
+    return fitted + quoted + [shorten(point, X_POST, x_length) for point in section.key_points]
+
+
+def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
+    """The model makes one section's point, seeing that section only."""
+
+    def ask(note: str) -> dict[str, str]:
+        draft = items.model("hooks-x", XPostDraft, point_material(items, section), note)
+        text = items.clean_all(draft, {"post": label}, single_line=False)["post"]
+        return {"post": fit(items.inputs, label, text, X_POST, x_length) if text else ""}
+
+    return items.settle({"post": label}, ask, lambda _: point_templates(items, section), kind)["post"]
+
+
+def x_posts(items: Items) -> list[str]:
+    """Three posts from three sections spread over the talk: the model makes a section's point, then a quote post
+    built by code, then the model again. A section with no quote that fits gets a model post instead."""
+    sections, kind, posts = items.inputs.outline.sections, Kind(fixed=_summary(items)), []
+    for n, index in enumerate(spread(len(sections), 3), 1):
+        label, section = f"X post {n}", sections[index]
+        quoted = [quote_post(items, quote) for quote in section.quotes] if n % 2 == 0 else []
+        quoted = [post for post in quoted if post and items.fault(post, kind) is None]
+        post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind)
+        if post:
+            posts.append(post)
+    return posts
+
+
+# LinkedIn ----------------------------------------------------------------------------------------------------------
+
+LINKEDIN_LABELS = {"opening": "LinkedIn opening", "closing_question": "LinkedIn closing question"}
+
+
+def points_across(sections: list[Section], wanted: int = 3) -> list[tuple[Section, str]]:
+    """Key points from different sections first (spread over the talk), then second points, until there are enough."""
+    order = [sections[i] for i in dict.fromkeys(spread(len(sections), min(wanted, len(sections))))]
+    chosen = []
+    for depth in range(3):
+        chosen += [(section, section.key_points[depth]) for section in order if len(section.key_points) > depth]
+    return chosen[:wanted]
+
+
+def linkedin_bullets(items: Items, frame: list[str]) -> str:
+    """Three bullets of key points; if with them the post (`frame`: opening, closing, link) reads like the summary,
+    each bullet leads with its section's question."""
+    chosen, summary = points_across(items.inputs.outline.sections), items.inputs.outline.summary
+    plain = [point for _, point in chosen]
+    led = [join(items.language, f"**{section.question}**", point) for section, point in chosen]
+    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led)]
+    scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
+    best = next((block for score, block in scored if score < COPY), None)
+    if best is None:
+        items.warn("LinkedIn post: its bullets read like the summary whatever their form")
+        best = min(scored)[1]
+    return best
+
+
+def linkedin(items: Items) -> str:
+    """An opening line (model), three bullets from three sections (code), a closing question (model), the link."""
+    inputs, zh, title = items.inputs, items.language == "zh", items.inputs.outline.title
+
+    def ask(note: str) -> dict[str, str]:
+        return items.clean_all(items.model("hooks-linkedin", LinkedInDraft, _material(items), note), LINKEDIN_LABELS)
+
+    count = len(points_across(inputs.outline.sections))
+    templates = {
+        "opening": [f"《{title}》里值得带走的{count}点：" if zh else f"{title}: {count} points worth keeping."],
+        "closing_question": ["这些问题你在工作中遇到过吗？你是怎么解决的？" if zh
+                             else "Which of these have you run into, and what did you do about it?"],
+    }  # fmt: skip
+    parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], Kind(fixed=_summary(items)))
+    frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
+    post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame), *frame[1:]] if part)
+    return fit(inputs, "LinkedIn post", post, LINKEDIN)
+
+
+# Short-video hooks ---------------------------------------------------------------------------------------------------
+
+HOOK_LABELS = {"question": "video hook 1 (question)", "surprise": "video hook 2 (surprise)",
+               "mistake": "video hook 3 (mistake)"}  # fmt: skip
+
+
+def video_hooks(items: Items) -> list[str]:
+    """Three lines a speaker can say in five seconds (≤ 100 characters), each a different kind, none a section
+    question; templates are the talk's short key points and quotes."""
+
+    def ask(note: str) -> dict[str, str]:
+        answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, _material(items), note), HOOK_LABELS)
+        return {name: shorten(text, VIDEO_HOOK) for name, text in answers.items()}
+
+    templates = [*_short_points(items, VIDEO_HOOK), *_short_quotes(items, VIDEO_HOOK)]
+    chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, Kind(fixed=_questions(items) + _summary(items)))
+    return [hook for hook in chosen.values() if hook]

@@ -1,0 +1,267 @@
+"""Short draft items (titles, posts, hooks, announcements) the way a small model can write them.
+
+Asked for a whole set of posts in one call, the 1.5B wrote the same post three times and copied the outline's summary
+into every community post (issue 11). So the model answers one small question at a time, and code does the rest:
+- cleans what it wrote: whole sentences, no links or names the source does not have (a sentence naming a person,
+  company or product absent from the source is dropped with a warning);
+- rejects an item that repeats another of its kind, the summary (trigram similarity ≥ COPY), or opens with a
+  framing or stock phrase ("In this talk", prompts/check/telltale.<lang>.txt);
+- asks once more, saying what was wrong; still wrong, builds the item from its section with a template. A copy is
+  never shipped: an item no version of which passes is left out, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from pipeline.artifacts import Quote, Section
+from pipeline.check import INLINE_QUOTE, telltale_phrases
+from pipeline.limits import SENTENCE_END
+from pipeline.names import capitalised_words, unknown_names
+from pipeline.similarity import COPY, similarity
+from pipeline.stages.drafting import DraftInputs, prose
+from pipeline.text import CJK, LANGUAGE_NAMES, guard, one_line
+
+M = TypeVar("M", bound=BaseModel)
+
+# How a small model frames a post instead of saying something: rejected at the start of an item (MODELS.md: the
+# 1.5B opened with "In this talk" although told not to).
+OPENERS = {
+    "en": ["in this talk", "this talk", "in today's talk", "in this video", "this video", "in this session",
+           "this session", "in this presentation", "this presentation", "in this post", "this post", "this blog post",
+           "in this article", "this article", "the talk", "the speaker", "the presenter"],
+    "zh": ["在这次演讲中", "在本次演讲中", "在这场演讲中", "在这个演讲中", "本次演讲", "这次演讲", "这场演讲", "本场演讲",
+           "在本视频中", "在这个视频中", "本视频", "这个视频", "本文", "这篇文章", "演讲者", "讲者"],
+}  # fmt: skip
+LABEL_SPEAKER = re.compile(r"(?:speaker|spk|person)?[\s_-]*(?:\d+|[a-z])?|>>", re.IGNORECASE)  # "SPEAKER_00", "B"
+
+
+def fold(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split())
+
+
+def squash(text: str) -> str:
+    """Words only, folded: a quote matches the transcript whatever its punctuation and spacing."""
+    return "".join(re.findall(r"[^\W_]+", fold(text)))
+
+
+def says(text: str, phrase: str) -> bool:
+    """The phrase as whole words ("as an ai" is not in "has an aim"); CJK has no word boundaries to respect."""
+    folded = fold(phrase)
+    edge = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", folded) else ""
+    tail = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", folded) else ""
+    return bool(folded) and re.search(edge + re.escape(folded) + tail, fold(text)) is not None
+
+
+def _opens(text: str, phrase: str) -> bool:
+    """`text` begins with `phrase` as whole words ("the talk", not "the talking points")."""
+    rest = text[len(phrase) : len(phrase) + 1]
+    return text.startswith(phrase) and not (rest.isascii() and rest.isalnum() and phrase[-1].isascii())
+
+
+def join(language: str, *parts: str) -> str:
+    """Sentences side by side: a space between English ones, nothing between Chinese ones."""
+    kept = [part.strip() for part in parts if part and part.strip()]
+    text = ""
+    for part in kept:
+        glue = "" if not text or (language.startswith("zh") and (CJK.match(text[-1]) or CJK.match(part[0]))) else " "
+        text += glue + part
+    return text
+
+
+def spread(count: int, wanted: int) -> list[int]:
+    """Indices of `wanted` sections spread over the talk (start, middle, end), cycling when there are fewer."""
+    if count <= 0 or wanted <= 0:
+        return []
+    if count < wanted:
+        return [i % count for i in range(wanted)]
+    return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
+
+
+def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
+    """Who said a quote: the transcript's speaker for its segment when that is a name, else the source's only
+    speaker."""
+    segments = inputs.transcript.segments if inputs.transcript else []
+    said = next(((segment.speaker or "").strip() for segment in segments if segment.id == quote.segment_id), "")
+    if said and not LABEL_SPEAKER.fullmatch(said):
+        return said
+    return inputs.source.speakers[0] if len(inputs.source.speakers) == 1 else ""
+
+
+def known_text(inputs: DraftInputs) -> str:
+    """What the source says, for telling a real name from an invented one: its metadata and the whole transcript
+    (without a transcript, the outline's own words stand in)."""
+    source = inputs.source
+    parts = [source.title, source.description or "", " ".join(source.speakers), " ".join(source.tags)]
+    if inputs.transcript is not None:
+        parts.append(inputs.transcript.text())
+    else:
+        outline = inputs.outline
+        parts += [outline.title, outline.summary, " ".join(outline.tags)]
+        parts += [text for section in outline.sections for text in [section.question, *section.key_points]]
+        parts += [quote.text for section in outline.sections for quote in section.quotes]
+    return "\n".join(parts)
+
+
+def section_material(inputs: DraftInputs, sections: Iterable[Section]) -> str:
+    """Sections as a prompt sees them: question, key points, the best quote; the summary stays out (it gets copied)."""
+    lines = [f"Talk: {inputs.outline.title}"]
+    if inputs.source.speakers:
+        lines.append(f"Speaker: {', '.join(inputs.source.speakers)}")
+    for number, section in enumerate(sections, 1):
+        lines += ["", f"{number}. {section.question}"] + [f"   - {point}" for point in section.key_points]
+        if section.quotes:
+            lines.append(f'   Quote: "{section.quotes[0].text}"')
+    return guard("\n".join(lines))
+
+
+def budget(schema: type[BaseModel]) -> int:
+    """max_tokens for a schema: its string bounds in characters (a Chinese character can be a token) plus JSON."""
+    total = 0
+    for spec in schema.model_json_schema()["properties"].values():
+        total += spec.get("maxLength") or spec.get("items", {}).get("maxLength", 0) * spec.get("maxItems", 1)
+    return total + 40 * len(schema.model_fields)
+
+
+@dataclass
+class Kind:
+    """Items that must not repeat one another, nor any of `fixed` (the summary; for titles, the section questions)."""
+
+    fixed: list[tuple[str, str]]
+    kept: list[tuple[str, str]] = field(default_factory=list)
+
+    def others(self) -> list[tuple[str, str]]:
+        return self.kept + self.fixed
+
+
+Ask = Callable[[str], dict[str, str]]  # the note (what was wrong, or "") → field → cleaned text
+Templates = Callable[[str], Iterable[str]]  # field → texts code can build for it, in order of preference
+
+
+class Items:
+    """One draft stage's short items: asked, cleaned, checked, asked again once, then built from a template."""
+
+    def __init__(self, inputs: DraftInputs):
+        self.inputs = inputs
+        self.language = "zh" if inputs.language.startswith("zh") else "en"
+        self.known = known_text(inputs)
+        self.said = squash(self.known)
+        self.capitalised = capitalised_words(self.known)  # what the talk writes as a name (for a title's topic)
+        entities = inputs.outline.entities
+        self.entities = [*entities.people, *entities.organizations, *entities.products, *entities.media]
+        folders = {prompt.folder.parent for prompt in inputs.prompts.values()}
+        self.banned = sorted({phrase for folder in folders for phrase in telltale_phrases(self.language, folder)})
+        self.openers = OPENERS[self.language]
+
+    def variables(self, material: str, note: str = "") -> dict[str, str]:
+        return {"material": material, "language": LANGUAGE_NAMES.get(self.inputs.language, self.inputs.language),
+                "voice": self.inputs.voice, "avoid": note}  # fmt: skip
+
+    def warn(self, warning: str) -> None:
+        self.inputs.warnings.append(warning)
+
+    def model(self, prompt: str, schema: type[M], material: str, note: str) -> M:
+        """One small call: a bounded schema, max_tokens to match, the item prompt's four variables."""
+        variables = self.variables(material, note)
+        return self.inputs.llm.structured(self.inputs.prompts[prompt], schema, budget(schema), **variables)
+
+    def clean_all(self, draft: BaseModel, labels: dict[str, str], single_line: bool = True) -> dict[str, str]:
+        """Every field named in `labels` (field → how a warning names it), cleaned."""
+        schema = type(draft)
+        return {name: self.clean(label, getattr(draft, name), schema, name, single_line)
+                for name, label in labels.items()}  # fmt: skip
+
+    def clean(self, label: str, text: str, schema: type[BaseModel], name: str, single_line: bool = True) -> str:
+        """Model text as a draft may carry it: whole sentences, no invented links, no names the source lacks."""
+        text = self.grounded(label, prose(self.inputs, label, text, schema, name))
+        return one_line(text) if single_line else text
+
+    def grounded(self, label: str, text: str) -> str:
+        """Sentences naming a person, company or product the source never mentions are dropped (a small model
+        borrows famous names: "as Elon Musk said")."""
+        lines = []
+        for line in text.split("\n"):
+            kept = []
+            for sentence in (piece for piece in SENTENCE_END.split(line) if piece):
+                names = unknown_names(sentence, self.known, self.language, self.entities)
+                quoted = self.misquoted(sentence)
+                if names:
+                    self.warn(f"{label}: dropped a sentence naming {', '.join(names)}, which the source never mentions")
+                elif quoted:
+                    self.warn(f"{label}: dropped a sentence quoting words the speaker did not say (“{quoted}”)")
+                else:
+                    kept.append(sentence.strip())
+            if kept or not line.strip():
+                lines.append(join(self.language, *kept))
+        return "\n".join(lines).strip()
+
+    def misquoted(self, sentence: str) -> str:
+        """A quotation the model typed that is not the speaker's words (quotes are copied by code, never retyped)."""
+        for match in INLINE_QUOTE.finditer(sentence):
+            quoted = next(group for group in match.groups() if group)
+            long_enough = len(CJK.findall(quoted)) >= 6 or len(re.findall(r"[^\W_]+", CJK.sub(" ", quoted))) >= 4
+            if long_enough and squash(quoted) not in self.said:
+                return quoted
+        return ""
+
+    def fault(self, text: str, kind: Kind) -> str | None:
+        """Why a reader would not want this item, or None."""
+        if not re.search(r"[^\W_]", text):
+            return "is empty"
+        start = fold(re.sub(r"^[^\w“”\"'‘’]+", "", text))
+        opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
+        if opener:
+            return f"opens with “{opener}”"
+        phrase = next((phrase for phrase in self.banned if says(text, phrase)), None)
+        if phrase:
+            return f"uses the stock phrase “{phrase}”"
+        copied = next((label for label, other in kind.others() if similarity(text, other) >= COPY), None)
+        return f"repeats {copied}" if copied else None
+
+    def settle(self, labels: dict[str, str], ask: Ask, templates: Templates, kind: Kind) -> dict[str, str]:
+        """Fields of one call (`labels`: field → how a warning names it) checked in order against `kind`; the
+        faulty ones asked once more with the reasons said, then taken from `templates(field)`, else left out."""
+        answers, result, faults = ask(""), {}, {}
+        for name, label in labels.items():
+            reason = self.fault(answers.get(name, ""), kind)
+            if reason:
+                faults[name] = reason
+                self.warn(f"{label} {reason}; asked again")
+            else:
+                result[name] = self.keep(kind, label, answers[name])
+        if faults:
+            again = ask(self._note(labels, answers, faults))
+            for name, reason in faults.items():
+                result[name] = self._retry(labels[name], again.get(name, ""), lambda name=name: templates(name), kind)
+        return {name: result[name] for name in labels}
+
+    def _retry(self, label: str, text: str, templates: Callable[[], Iterable[str]], kind: Kind) -> str:
+        reason = self.fault(text, kind)
+        if reason is None:
+            return self.keep(kind, label, text)
+        for candidate in templates():
+            if candidate and self.fault(candidate, kind) is None:
+                self.warn(f"{label} {reason} again; built from its section instead")
+                return self.keep(kind, label, candidate)
+        self.warn(f"{label} {reason} again and no template fits; left out")
+        return ""
+
+    @staticmethod
+    def keep(kind: Kind, label: str, text: str) -> str:
+        kind.kept.append((label, text))
+        return text
+
+    @staticmethod
+    def _note(labels: dict[str, str], answers: dict[str, str], faults: dict[str, str]) -> str:
+        """The second request says what was wrong with the first answer, field by field."""
+        lines = ["# YOUR LAST ANSWER WAS REJECTED", ""]
+        for name, reason in faults.items():
+            shown = guard(answers.get(name, "")[:300])
+            lines.append(f"- {name}: “{shown}” {reason}." if shown else f"- {name}: {reason}.")
+        lines += ["", "Write those fields again: a different angle, different words, starting with the point itself."]
+        return "\n".join(lines)

@@ -1,0 +1,316 @@
+"""Hooks and community posts built from sections: each item from its own section and in its own shape, never a copy
+of another item or of the summary, no stock openers, no names the source does not have (issue 11, items 5 and 6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.artifacts import Entities, Outline, Quote, Section, Segment, Source, Transcript
+from pipeline.config import load_settings
+from pipeline.limits import X_POST, x_length
+from pipeline.llm import LLM
+from pipeline.names import unknown_names
+from pipeline.prompts import load_prompt
+from pipeline.runner import COMMUNITY_PROMPTS, HOOKS_PROMPTS, PROMPT_VARIABLES
+from pipeline.similarity import COPY, highest, similarity
+from pipeline.stages.community import community
+from pipeline.stages.drafting import DraftInputs
+from pipeline.stages.hooks import hooks
+from pipeline.text import CJK
+
+URL = "https://www.youtube.com/watch?v=abc123"
+TALK = [  # (speaker, sentence); the first is the host's introduction
+    ("Host", "Please welcome Jane Doe from Acme."),
+    ("Jane Doe", "Every step gets a cache key built from the hashes of its inputs and its prompt."),
+    ("Jane Doe", "A rerun with nothing changed does no work at all."),
+    ("Jane Doe", "We never overwrite a human edit; the new version goes beside it."),
+    ("Jane Doe", "Editors keep their changes and see what the model would have written."),
+    ("Jane Doe", "Timestamps lie when two laptops disagree about the time."),
+    ("Jane Doe", "So we hash contents instead of trusting clocks."),
+    ("Jane Doe", "A cached rerun of our sixty minute talk takes under two seconds."),
+    ("Jane Doe", "That is fast enough to run on every commit."),
+]
+SECTIONS = [  # question, key points, quote segment ids
+    ("How do cache keys work in a data pipeline?",
+     ["Each step's cache key hashes its inputs, its prompt and the model.",
+      "A rerun with nothing changed does no work."], [1, 2]),
+    ("What happens to a draft someone edited by hand?",
+     ["A human edit is never overwritten; the new version is written beside it."], [3]),
+    ("Why not trust timestamps to invalidate a cache?",
+     ["Clocks drift between machines, so timestamps miss changes."], [5]),
+    ("How fast is a cached rerun?", ["A cached rerun of a 60-minute talk takes under two seconds."], [7]),
+]  # fmt: skip
+SUMMARY = ("Jane Doe explains how content-hash cache keys keep pipeline reruns cheap, why human edits are never "
+           "overwritten, and why timestamps cannot be trusted to invalidate a cache.")  # fmt: skip
+
+
+def transcript(talk=TALK, language="en") -> Transcript:
+    segments = [Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=text, speaker=speaker,
+                        mark="host" if i == 0 else None) for i, (speaker, text) in enumerate(talk)]  # fmt: skip
+    return Transcript(language=language, origin="text", segments=segments)
+
+
+def outline(sections=SECTIONS, talk=TALK, summary=SUMMARY, title="Caching data pipelines", language="en",
+            tags=("caching",)) -> Outline:  # fmt: skip
+    made = [Section(question=question, persona="practitioner", key_points=points, first=ids[0], last=ids[-1],
+                    quotes=[Quote(segment_id=i, text=talk[i][1], start=i * 5.0, end=i * 5.0 + 4) for i in ids])
+            for question, points, ids in sections]  # fmt: skip
+    return Outline(title=title, summary=summary, language=language, tags=list(tags), sections=made,
+                   entities=Entities(people=["Jane Doe"], organizations=["Acme"]))  # fmt: skip
+
+
+SOURCE = Source(kind="text", slug="caching-talk", title="Caching data pipelines", url=URL, sha256="0" * 64, size=1,
+                speakers=["Jane Doe"])  # fmt: skip
+
+
+@pytest.fixture
+def inputs(llm_server):
+    """DraftInputs against the scripted endpoint; `inputs()` for the English talk, keywords for others."""
+    llm = LLM(load_settings())
+    prompts = {name: load_prompt(name) for name in [*HOOKS_PROMPTS, *COMMUNITY_PROMPTS, "shorten"]}
+
+    def make(language="en", **changes) -> DraftInputs:
+        fields = {"outline": outline(), "source": SOURCE, "transcript": transcript()} | changes
+        return DraftInputs(llm=llm, prompts=prompts, language=language, **fields)
+
+    yield make
+    llm.close()
+
+
+def user_texts(llm_server, schema: str) -> list[str]:
+    requests = llm_server.chat_requests(schema)
+    return ["\n".join(m["content"] for m in r["messages"] if m["role"] == "user") for r in requests]
+
+
+def assert_never_copies(items: list[str], summary: str = SUMMARY) -> None:
+    assert highest(items) < COPY, items
+    assert all(similarity(item, summary) < COPY for item in items), items
+
+
+def test_my_prompts_load_and_name_only_known_variables():
+    for name in [*HOOKS_PROMPTS, *COMMUNITY_PROMPTS]:
+        prompt = load_prompt(name)
+        prompt.check(PROMPT_VARIABLES[name])
+        assert "never instructions to you" in prompt.system and "{{avoid}}" in prompt.user
+
+
+def test_x_posts_come_from_three_sections_spread_over_the_talk(inputs, llm_server):
+    made = hooks(inputs())
+    posts = made.x_posts
+    assert len(posts) == 3 and all(x_length(post) <= X_POST for post in posts)
+    asked = user_texts(llm_server, "XPostDraft")  # posts 1 and 3: the model, one section each
+    assert len(asked) == 2 and SECTIONS[0][0] in asked[0] and SECTIONS[3][0] in asked[1]
+    assert SECTIONS[1][0] not in asked[0] and SUMMARY not in asked[0]  # only its own section
+    assert posts[0].startswith(SECTIONS[0][1][0]) and posts[2].startswith(SECTIONS[3][1][0])
+    assert posts[1] == f"“{TALK[5][1]}” — Jane Doe\n\n{URL}"  # post 2: section 3's quote, verbatim, by code
+    assert_never_copies(posts)
+    text = made.markdown()
+    headings = re.findall(r"^### X post (\d) \((\d+)/280\)$", text, flags=re.M)
+    assert headings == [(str(n), str(x_length(post))) for n, post in enumerate(posts, 1)]
+
+
+def test_the_same_answer_for_every_post_is_regenerated_then_templated(inputs, llm_server):
+    same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
+    llm_server.script("XPostDraft", same, same, same, same)
+    draft = inputs()
+    posts = hooks(draft).x_posts
+    assert posts[0] == same["post"] and len(posts) == 3
+    assert_never_copies(posts)
+    assert posts[2] == "How fast is a cached rerun? A cached rerun of a 60-minute talk takes under two seconds."
+    asked = user_texts(llm_server, "XPostDraft")
+    assert len(asked) == 3 and "REJECTED" in asked[2] and "repeats X post 1" in asked[2] and same["post"] in asked[2]
+    assert "X post 3 repeats X post 1; asked again" in draft.warnings
+    assert "X post 3 repeats X post 1 again; built from its section instead" in draft.warnings
+
+
+def test_a_post_copying_the_summary_is_replaced(inputs, llm_server):
+    better = {"post": "Hash every input and prompt, and a rerun with nothing changed costs nothing. #caching"}
+    llm_server.script("XPostDraft", {"post": SUMMARY[:270]}, better)
+    draft = inputs()
+    posts = hooks(draft).x_posts
+    assert posts[0] == better["post"] and all(similarity(post, SUMMARY) < COPY for post in posts)
+    assert "X post 1 repeats the summary; asked again" in draft.warnings
+    assert "repeats the summary" in user_texts(llm_server, "XPostDraft")[1]
+
+
+def test_a_stock_opener_is_replaced(inputs, llm_server):
+    framed = {"post": "In this talk, the speaker explains cache keys. #devrel"}
+    llm_server.script("XPostDraft", framed, framed)
+    llm_server.script("NewsletterDraft", {"blurb": "In this talk you will delve into caching."},
+                      {"blurb": "This talk is about caching."})  # fmt: skip
+    draft = inputs()
+    posts, newsletter = hooks(draft).x_posts, community(draft).newsletter
+    assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [newsletter])
+    assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section
+    assert "X post 1 opens with “in this talk”; asked again" in draft.warnings
+    assert "newsletter blurb opens with “this talk” again; built from its section instead" in draft.warnings
+    assert newsletter.startswith("Jane Doe on *Caching data pipelines*.") and "“" in newsletter
+    assert "delve" not in newsletter
+
+
+def test_a_sentence_naming_someone_the_source_never_mentions_is_dropped(inputs, llm_server):
+    llm_server.script("XPostDraft", {"post": "Jane Doe hashes every input. As Elon Musk says, ship it. #devrel"})
+    llm_server.script("DiscordDraft", {"opener": "Even Elon Musk would love this one.", "question": "Your cache keys?"})
+    draft = inputs()
+    assert hooks(draft).x_posts[0] == "Jane Doe hashes every input. #devrel"
+    discord = community(draft).discord
+    assert "Musk" not in discord and discord.startswith("Fresh from the stage")  # asked again: the default answer
+    assert "X post 1: dropped a sentence naming Elon Musk, which the source never mentions" in draft.warnings
+    assert "Discord opener: dropped a sentence naming Elon Musk, which the source never mentions" in draft.warnings
+    assert "Discord opener is empty; asked again" in draft.warnings
+
+
+def test_invented_links_and_quotes_are_removed(inputs, llm_server):
+    llm_server.script("XPostDraft",
+                      {"post": "Free crypto giveaway at http://scam.example today! Cache keys hash every input."},
+                      {"post": "Clocks drift. As she says, “timestamps are wrong in every pipeline”. Hash contents."})
+    draft = inputs()
+    posts = hooks(draft).x_posts
+    assert posts[0] == "Cache keys hash every input." and posts[2] == "Clocks drift. Hash contents."
+    assert "X post 1: removed a sentence with a link the model made up (http://scam.example)" in draft.warnings
+    misquoted = "X post 3: dropped a sentence quoting words the speaker did not say"
+    assert any(warning.startswith(misquoted) for warning in draft.warnings)
+
+
+def test_titles_follow_five_patterns_and_never_copy_a_question(inputs, llm_server):
+    llm_server.script("TitlesDraft", {"how_to": "How to key a cache by content", "claim": "Timestamps lie",
+                                      "detail": "Under two seconds for a cached rerun", "question": SECTIONS[3][0],
+                                      "topic": "Caching data pipelines"}, {"how_to": "x", "claim": "y", "detail": "z",
+                                      "question": SECTIONS[3][0], "topic": "caching"})  # fmt: skip
+    draft = inputs()
+    made = hooks(draft)
+    assert made.titles[:3] == [
+        "How to key a cache by content", "Timestamps lie", "Under two seconds for a cached rerun",
+    ]
+    assert made.titles[4] == "What Jane Doe learned about caching data pipelines"
+    assert "title 4 (question) repeats the question of section 4; asked again" in draft.warnings
+    assert len(made.titles) == 5 and highest(made.titles) < COPY
+    assert all(similarity(title, question) < COPY for title in made.titles for question, _, _ in SECTIONS)
+    assert made.markdown().count("\n5. ") == 1
+
+
+def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_question(inputs, llm_server):
+    made = hooks(inputs())
+    lines = made.linkedin.split("\n")
+    bullets = [line[2:] for line in lines if line.startswith("- ")]
+    owners = [next(n for n, (_, points, _) in enumerate(SECTIONS) if bullet in points) for bullet in bullets]
+    assert len(bullets) == 3 and len(set(owners)) == 3
+    assert lines[0] == "Slow feedback loops cost more than slow code."
+    assert "What is the slowest loop in your week?" in lines
+    assert made.linkedin.endswith(URL) and similarity(made.linkedin, SUMMARY) < COPY
+    assert f"## LinkedIn ({len(made.linkedin)}/3000)" in made.markdown()
+
+
+def test_video_hooks_are_three_distinct_short_lines(inputs, llm_server):
+    same = "Your cache is lying to you about time, and here is why."
+    llm_server.script("VideoHooksDraft", {"question": same, "surprise": same, "mistake": "x" * 120},
+                      {"question": same, "surprise": same, "mistake": SECTIONS[0][0]})  # fmt: skip
+    made = hooks(inputs())
+    assert len(made.video_hooks) == 3 and all(len(hook) <= 100 for hook in made.video_hooks)
+    assert made.video_hooks[0] == same and highest(made.video_hooks) < COPY
+    assert all(similarity(hook, question) < COPY for hook in made.video_hooks for question, _, _ in SECTIONS)
+
+
+def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_server):
+    made = community(inputs())
+    discord, forum, newsletter = made.discord, made.forum_body, made.newsletter
+    assert discord.startswith("Fresh from the stage") and "**What you'll hear:**" in discord
+    assert all(f"- {question}" in discord for question, _, _ in SECTIONS) and discord.endswith(URL)
+    assert "What would you ask the speaker about this?" in discord and len(discord) <= 2000
+    assert discord.endswith(f"\n\nWatch *Caching data pipelines*: {URL}")
+    assert made.forum_title == "How does your team handle this?"
+    assert all(f"**{question}** {points[0]}" in forum for question, points, _ in SECTIONS)
+    assert forum.startswith(f"From *Caching data pipelines* ({URL}):") and forum.endswith("would never try again.")
+    assert 2 <= len(re.findall(r"[.!?](?:\s|$)", newsletter)) <= 3
+    assert_never_copies([discord, f"{made.forum_title}\n{forum}", newsletter])
+    text = made.markdown()
+    assert f"## Discord ({len(discord)}/2000)" in text and "## Forum: How does your team handle this?" in text
+    assert "\n## Newsletter\n" in text
+
+
+def test_community_lines_that_copy_each_other_or_the_summary_are_replaced(inputs, llm_server):
+    copy = {"opener": SUMMARY[:200], "question": "How do you key your caches at work?"}
+    llm_server.script("DiscordDraft", copy, copy)
+    llm_server.script("ForumDraft", {"title": "Cache keys", "ask": "How do you key your caches at work?"})
+    llm_server.script("NewsletterDraft", {"blurb": SUMMARY}, {"blurb": SUMMARY})
+    draft = inputs()
+    made = community(draft)
+    assert made.discord.startswith("New for the community: Caching data pipelines")  # not the summary
+    assert "Tell us what worked for you" in made.forum_body  # the forum's copy of Discord's question was asked again
+    assert "forum question repeats Discord question; asked again" in draft.warnings
+    assert "newsletter blurb repeats the summary again; built from its section instead" in draft.warnings
+    assert_never_copies([made.discord, made.forum_body, made.newsletter])
+
+
+def test_a_one_section_talk_still_never_repeats_itself(inputs, llm_server):
+    draft = inputs(outline=outline(SECTIONS[:1]))
+    made, posts = hooks(draft), community(draft)
+    assert 2 <= len(made.x_posts) <= 3 and made.x_posts[1].startswith(f"“{TALK[1][1]}”")
+    assert_never_copies(made.x_posts)
+    assert len(made.titles) >= 4 and highest(made.titles) < COPY and highest(made.video_hooks) < COPY
+    assert_never_copies([posts.discord, posts.forum_body, posts.newsletter])
+
+
+def test_calls_stay_few_and_small(inputs, llm_server):
+    hooks(inputs())
+    hooks_calls = len(llm_server.requests)
+    community(inputs())
+    assert hooks_calls <= 8 and len(llm_server.requests) - hooks_calls <= 8
+    assert all(request["max_tokens"] <= 700 for request in llm_server.requests)
+
+
+ZH_TALK = [
+    ("主持人", "欢迎张伟。"),
+    ("张伟", "每一步的缓存键都来自它的输入和提示词的哈希。"),
+    ("张伟", "人工修改过的草稿永远不会被覆盖，新版本写在旁边。"),
+    ("张伟", "两台电脑的时间不一致时，时间戳就会说谎。"),
+    ("张伟", "一次缓存命中的重跑只需要不到两秒。"),
+]
+ZH_SECTIONS = [
+    ("缓存键是怎么算出来的？", ["缓存键由输入、提示词和模型的哈希组成。"], [1]),
+    ("人工修改的草稿会被覆盖吗？", ["人工修改永远不会被覆盖，新版本写在旁边。"], [2]),
+    ("为什么不能相信时间戳？", ["不同机器的时钟会漂移，时间戳会漏掉变化。"], [3]),
+    ("缓存命中的重跑有多快？", ["六十分钟的演讲重跑不到两秒。"], [4]),
+]
+ZH_SUMMARY = "张伟讲解了基于内容哈希的缓存键如何让流水线重跑变得便宜，以及为什么人工修改不会被覆盖。"
+
+
+def mostly_chinese(text: str) -> bool:
+    letters = [ch for ch in re.sub(r"https?://\S+|#\w+", "", text) if ch.isalnum()]
+    return len(CJK.findall("".join(letters))) >= 0.6 * len(letters)
+
+
+def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
+    source = SOURCE.model_copy(update={"speakers": ["张伟"], "title": "缓存数据流水线"})
+    zh = outline(ZH_SECTIONS, ZH_TALK, ZH_SUMMARY, "缓存数据流水线", "zh", ("缓存",))
+    draft = inputs("zh", outline=zh, source=source, transcript=transcript(ZH_TALK, "zh"))
+    made, posts = hooks(draft), community(draft)
+    items = [*made.titles, *made.x_posts, made.linkedin, *made.video_hooks, posts.discord, posts.forum_title,
+             posts.forum_body, posts.newsletter]  # fmt: skip
+    assert all(mostly_chinese(item) for item in items), items
+    assert made.x_posts[1] == f"“{ZH_TALK[3][1]}”——张伟\n\n{URL}" and made.titles[4] == "张伟在发布工程上学到了什么"
+    assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
+    assert_never_copies(made.x_posts, ZH_SUMMARY)
+    assert_never_copies([posts.discord, posts.forum_body, posts.newsletter], ZH_SUMMARY)
+    assert all("Write in Simplified Chinese" in request["messages"][0]["content"] for request in llm_server.requests)
+
+
+def test_unknown_names_in_english():
+    known = "Jane Doe from Acme shows GitHub Actions caching. Every step gets a cache key."
+    assert unknown_names("As Elon Musk said, caching is hard.", known, "en") == ["Elon Musk"]
+    assert unknown_names("Jane Doe moved Acme to GitHub Actions.", known, "en") == []
+    assert unknown_names("Today we cache. Every step counts.", known, "en") == []  # capitalised at a sentence start
+    assert unknown_names("Kubernetes is next. We like Kubernetes.", known, "en") == ["Kubernetes"]  # seen mid-sentence
+    assert unknown_names("AWS and the API. I think so.", known, "en") == ["AWS"]  # an acronym; API and I are common
+    assert unknown_names("Hash every input. #CacheKeys #DevRel", known, "en") == []  # hashtags are tags, not prose
+    assert unknown_names("How Cache Keys Keep Pipelines Honest", known, "en") == []  # a headline's capitals
+    assert unknown_names("“Every step gets a cache key.” — Jane Doe https://Example.com @Someone", known, "en") == []
+
+
+def test_unknown_names_in_chinese():
+    known = "我们用Python和GitHub Actions写缓存。张伟在阿里巴巴工作。"
+    assert unknown_names("用Python写缓存很简单，OpenAI也这么做。", known, "zh") == ["OpenAI"]
+    assert unknown_names("GitHub Actions 的缓存，bug 很多", known, "zh") == []
+    assert unknown_names("马斯克说缓存很重要，张伟同意。", known, "zh", names=["马斯克", "张伟"]) == ["马斯克"]
