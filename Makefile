@@ -20,12 +20,13 @@ SAMPLE := pipeline/samples/devrel-in-five-minutes.ogg
 DEMO_MODEL ?= qwen2.5-coder-1.5b
 DEMO_OUT ?= outputs
 
-.PHONY: help setup setup-demo system-packages llama models demo test weekly bench review clean
+.PHONY: help setup setup-demo system-packages llama models demo test weekly bench eval review clean
 
 help:
 	@echo "make demo   set up and run the pipeline on the bundled sample with the embedded model (no API key)"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure speed, memory, tokens and cache on this machine (bench/results.json, bench/results.md)"
+	@echo "make eval   score the drafts of real talks, 1.5B and 0.5B (EVAL_DIR=, default ../shared/eval; eval/results.md)"
 	@echo "make review review, edit and approve drafts in the browser (a page on 127.0.0.1)"
 	@echo "make setup  set up only (venv, packages, Debian packages, shipped models, llama-cpp-python)"
 
@@ -67,7 +68,10 @@ setup-demo: setup
 	$(PY) -m pipeline.models assemble $(DEMO_MODEL)
 
 # The demo always uses the embedded model, even when an API key is set in the shell.
+# The starter corpus is indexed first (incrementally: seconds when nothing changed), so the first drafts carry the
+# team's voice examples and "Related reading".
 demo: setup-demo
+	$(DEVREL) corpus index
 	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL DEVREL_LOCAL_MODEL=$(DEMO_MODEL) $(DEVREL) run $(SAMPLE) --out $(DEMO_OUT)
 	@echo "Drafts are in $(DEMO_OUT)/devrel-in-five-minutes/: blog.md, hooks.md, community.md (and outline.md)."
 
@@ -85,6 +89,11 @@ review: setup
 # A benchmark, not a test: figures with their targets, in one run (ratios where a comparison is meant).
 bench: setup
 	$(PY) -m bench
+
+# Draft quality on real talks (../shared/eval when present, else the sample), embedded 1.5B and 0.5B: eval/results.md.
+EVAL_DIR ?=
+eval: setup-demo
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL $(PY) -m pipeline.evaluation $(if $(EVAL_DIR),--dir $(EVAL_DIR))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,13 +2,16 @@
 
 Per draft: front matter valid against its type's schema; quotes (blockquotes, and inline “…” "…" 「…」) found in the
 source's transcript; platform limits; telltale AI phrases (an editable list per language); URLs and @handles that
-neither the source's metadata nor the corpus mention (the transcript is untrusted: it vouches for quotes, not links).
+neither the source's metadata nor the corpus mention (the transcript is untrusted: it vouches for quotes, not links);
+and what a reader notices (pipeline.reader_checks): fragment and repeated quotes, restated answers, copies, stock
+openers, names the source never mentions.
 Drafts are parsed with markdown-it-py, so code is never read as prose
 and a link's target is read from the link, not guessed from the text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,6 +47,7 @@ class FileReport:
     quotes_total: int = 0
     quotes_verified: int = 0
     problems: dict[str, list[str]] = field(default_factory=dict)  # category → what failed
+    figures: dict[str, float | int] = field(default_factory=dict)  # reader measures (blog words, similarities)
 
     def add(self, category: str, message: str) -> None:
         self.problems.setdefault(category, []).append(message)
@@ -58,7 +62,8 @@ class CheckReport:
         return sum(len(messages) for report in self.files for messages in report.problems.values())
 
     def figures(self) -> dict[str, float | int]:
-        """What manifest.json records. No quote at all counts as fully grounded: nothing unverified reached a draft."""
+        """What manifest.json records. No quote at all counts as fully grounded: nothing unverified reached a draft.
+        A fragment or a repeated quote is not verified, even when the transcript has it: a reader cannot trust it."""
         total = sum(report.quotes_total for report in self.files)
         verified = sum(report.quotes_verified for report in self.files)
         return {"quotes_total": total, "quotes_verified": verified,
@@ -75,6 +80,8 @@ class Grounds:
     text: str  # source.json and corpus, folded
     urls: set[str]
     spoken: str = ""  # the transcript, folded
+    summaries: list[str] = field(default_factory=list)  # the blog's front matter summary and the outline's
+    names_text: str = ""  # source metadata (not the file name), transcript and corpus, as written: names they contain
 
     def knows(self, reference: str) -> bool:
         if reference.startswith("@"):
@@ -96,19 +103,53 @@ def _fold_all(texts: list[str]) -> str:
 
 
 def grounds(folder: Path, corpus: Path | None) -> Grounds:
-    transcript, texts = None, []
+    transcript, corpus_texts = None, []
     if (folder / "transcript.json").is_file():
         try:
             transcript = Transcript.model_validate_json((folder / "transcript.json").read_text(encoding="utf-8"))
         except ValueError:
             pass  # reported per draft as "no transcript to verify against"
-    if (folder / "source.json").is_file():
-        texts.append((folder / "source.json").read_text(encoding="utf-8", errors="replace"))
+    source = _read(folder / "source.json")
     if corpus and corpus.is_dir():
-        texts += [path.read_text(encoding="utf-8", errors="replace") for path in sorted(corpus.rglob("*")) if path.suffix in (".md", ".txt")]
-    text = _fold_all(texts)
+        corpus_texts = [_read(path) for path in sorted(corpus.rglob("*")) if path.suffix in (".md", ".txt")]
+    text = _fold_all([source, *corpus_texts])
     spoken = _fold_all([transcript.text()]) if transcript else ""
-    return Grounds(transcript=transcript, text=text, urls={canonical_url(url) for url in URL.findall(text)}, spoken=spoken)
+    names = "\n".join([source_names(source), transcript.text() if transcript else "", *corpus_texts])
+    urls = {canonical_url(url) for url in URL.findall(text)}
+    return Grounds(transcript=transcript, text=text, urls=urls, spoken=spoken, summaries=folder_summaries(folder),
+                   names_text=names)  # fmt: skip
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
+def source_names(text: str) -> str:
+    """What source.json says about the talk, without what our ingest made up from the file name (slug, path, a
+    title that is only the file's stem): "zh club" is not a name the talk gave."""
+    try:
+        meta = json.loads(text) if text else {}
+    except ValueError:
+        return ""
+    if not isinstance(meta, dict):
+        return ""
+    stem = Path(str(meta.get("path") or "")).stem.replace("_", " ").replace("-", " ").strip()
+    kept = {key: value for key, value in meta.items() if key not in ("slug", "path", "sha256", "size", "kind")}
+    if stem and str(kept.get("title", "")).strip() == stem:
+        kept.pop("title")
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def folder_summaries(folder: Path) -> list[str]:
+    """The summaries a hook or community post must not repeat: the blog's front matter and the outline's."""
+    meta, _, _ = split_front_matter(_read(folder / "blog.md"))
+    found = [str((meta or {}).get("summary") or "")]
+    try:
+        outline = json.loads(_read(folder / "outline.json") or "{}")
+        found.append(str(outline.get("summary") or "") if isinstance(outline, dict) else "")
+    except ValueError:
+        pass
+    return [summary for summary in dict.fromkeys(found) if summary.strip()]
 
 
 def draft_kind(path: Path, meta: dict | None) -> str:
@@ -188,7 +229,7 @@ def _says(words: str, phrase: str) -> bool:
     return bool(folded) and re.search(edge + re.escape(folded) + tail, words) is not None
 
 
-def telltale_phrases(language: str, prompts_dir: str | Path | None = None) -> list[str]:
+def _telltale_lines(language: str, prompts_dir: str | Path | None = None) -> list[str]:
     """prompts/check/telltale.<lang>.txt, one phrase a line, # comments; a user's prompt folder overrides it."""
     for root in ([Path(prompts_dir)] if prompts_dir else []) + [BUILTIN_DIR]:
         path = root / "check" / f"telltale.{language}.txt"
@@ -196,6 +237,17 @@ def telltale_phrases(language: str, prompts_dir: str | Path | None = None) -> li
             lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
             return [line for line in lines if line and not line.startswith("#")]
     return []
+
+
+def telltale_phrases(language: str, prompts_dir: str | Path | None = None) -> list[str]:
+    """The phrases no draft may say anywhere (a line starting with ^ is only banned as an opener)."""
+    return [line for line in _telltale_lines(language, prompts_dir) if not line.startswith("^")]
+
+
+def opener_phrases(language: str, prompts_dir: str | Path | None = None) -> list[str]:
+    """What no item may open with: every telltale phrase, and the ^ lines ("^in this talk": fine mid-sentence,
+    framing when a post or paragraph starts with it)."""
+    return [line.lstrip("^").strip() for line in _telltale_lines(language, prompts_dir) if line.lstrip("^").strip()]
 
 
 def prose(tokens: list[Token]) -> str:
@@ -219,20 +271,37 @@ def unknown_references(tokens: list[Token], known: Grounds) -> list[str]:
     return problems
 
 
+def check_quotes(report: FileReport, quotes: list[str], known: Grounds) -> None:
+    """Each quote must be in the transcript, a whole sentence, and said once in the draft; only then is it verified.
+
+    Repeats are counted per draft: an X post may quote the sentence the blog quotes; each has its own readers."""
+    from pipeline.reader_checks import fragment, repeats  # builds on this module's parsing
+
+    repeated = set(repeats(quotes))
+    for index, quote in enumerate(quotes):
+        report.quotes_total += 1
+        short = quote if len(quote) <= 80 else quote[:79] + "…"
+        found = known.transcript is not None and find_quote(known.transcript, quote) is not None
+        if not found:
+            where = "not in the transcript:" if known.transcript else "no transcript.json to verify"
+            report.add("quotes", f"{where} “{short}”")
+        if reason := fragment(quote):
+            report.add("fragments", f"not a whole sentence ({reason}): “{short}”")
+        if index in repeated:
+            report.add("repeats", f"quoted twice: “{short}”")
+        report.quotes_verified += int(found and not reason and index not in repeated)
+
+
 def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = None) -> FileReport:
+    from pipeline.reader_checks import Draft, review  # builds on this module's parsing
+
     text = path.read_text(encoding="utf-8", errors="replace")
     meta, body, error = split_front_matter(text)
     report = FileReport(path=path, kind=draft_kind(path, meta))
     for problem in [error] if error else front_matter_problems(report.kind, meta or {}):
         report.add("front matter", problem)
     tokens = MARKDOWN.parse(body)
-    for quote in draft_quotes(tokens):
-        report.quotes_total += 1
-        if known.transcript is not None and find_quote(known.transcript, quote):
-            report.quotes_verified += 1
-        else:
-            short = quote if len(quote) <= 80 else quote[:79] + "…"
-            report.add("quotes", f"not in the transcript: “{short}”" if known.transcript else f"no transcript.json to verify “{short}”")
+    check_quotes(report, draft_quotes(tokens), known)
     for problem in limit_problems(report.kind, tokens, body):
         report.add("limits", problem)
     words = _fold(prose(tokens))
@@ -242,6 +311,11 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
             report.add("phrases", f"telltale phrase “{phrase}”")
     for problem in unknown_references(tokens, known):
         report.add("links", problem)
+    from pipeline.untrusted import check_problems  # a draft repeating marked (injection) text fails (issue 14)
+    for problem in check_problems(path, meta or {}, tokens, known.transcript):
+        report.add("injection", problem)
+    draft = Draft(kind=report.kind, meta=meta or {}, body=body, tokens=tokens, language=language)
+    review(report, draft, known, opener_phrases(language, prompts_dir))
     return report
 
 

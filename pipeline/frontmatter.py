@@ -28,17 +28,23 @@ class FrontMatter(Artifact):
 
 
 class BlogFrontMatter(FrontMatter):
-    """What render.base_front_matter writes: a static-site post."""
+    """What render.base_front_matter writes: a static-site post in the form our users publish
+    (../shared/reference/seed-000.md): who spoke and wrote it, its layout and category, and the names it mentions."""
 
     type: Literal["blog"] = "blog"
     date: Annotated[date, BeforeValidator(_iso_date)]
+    author: str | None = None
     speaker: str | None = None
+    guest: str | None = None
+    layout: str | None = None
+    draft: bool | None = None
+    category: str | None = None
     tags: list[str]
     summary: str = Field(min_length=1)
     people: list[str] = Field(default_factory=list)
-    organizations: list[str] = Field(default_factory=list)
-    products: list[str] = Field(default_factory=list)
-    media: list[str] = Field(default_factory=list)
+    companies_orgs: list[str] = Field(default_factory=list)
+    products_models: list[str] = Field(default_factory=list)
+    media_books: list[str] = Field(default_factory=list)
 
 
 class HooksFrontMatter(FrontMatter):

@@ -31,7 +31,8 @@ summary: How the cache decides what to rerun.
 status: draft
 ---
 
-Every stage is skipped when nothing it depends on changed. As the speaker put it, "we write the new version beside them".
+Every stage is skipped when nothing it depends on changed. As the speaker put it,
+"Human edits are never overwritten; we write the new version beside them."
 
 ## How does the cache decide?
 
@@ -41,6 +42,8 @@ Every stage is skipped when nothing it depends on changed. As the speaker put it
 
 Watch it at https://www.youtube.com/watch?v=abc123 and run `pip install devrel @latest`.
 """
+
+ZH_FRONT = BLOG.replace("language: en", "language: zh").replace("How the cache decides what to rerun.", "缓存怎样决定重跑什么。")
 
 HOOKS = """---
 type: hook
@@ -134,13 +137,30 @@ def test_a_fake_quote_fails_and_the_real_one_is_verified(cli, tmp_path):
     assert "2/4 quotes verified (groundedness 0.50)" in output
 
 
+QUESTIONS = [
+    ("Why should a team care about reruns?", "A rerun with nothing changed costs nothing."),
+    ("What decides that a step runs again?", "Hashes of the inputs and the prompt make the key."),
+    ("Who owns a draft after a person edits it?", "The person: the pipeline writes beside the edit."),
+]
+
+
+def plain_questions(server) -> None:
+    """Reader questions that do not echo their passage: the scripted default ("What about <its first words>?") is
+    answered by those very words, which `devrel check` rightly reports as a restated answer."""
+    server.script("SectionDraft", *({"question": question, "key_points": [point]}
+                                    for question, point in QUESTIONS))  # fmt: skip
+
+
 def test_a_reviewer_added_quote_is_checked_again(cli, llm_server, srt_file, tmp_path):
+    plain_questions(llm_server)
     assert cli("run", srt_file).exit_code == 0
     blog = tmp_path / "outputs" / "caching-talk" / "blog.md"
-    assert cli("check", blog).exit_code == 0
-    blog.write_text(blog.read_text().replace("Scripted closing.", "> Human edits are never overwritten.\n\nScripted closing."))
+    result = cli("check", blog)
+    assert result.exit_code == 0, result.output
+    text = blog.read_text()
+    blog.write_text(text + "\n> Human edits are never overwritten.\n")
     assert cli("check", blog).exit_code == 0  # real: the speaker said it
-    blog.write_text(blog.read_text().replace("Scripted closing.", "> Edits are thrown away on every run.\n\nScripted closing."))
+    blog.write_text(text + "\n> Edits are thrown away on every run.\n")
     check_fails(cli, blog, "“Edits are thrown away on every run.”")
 
 
@@ -182,9 +202,9 @@ def test_telltale_phrases_fail_and_the_list_is_the_users(cli, tmp_path):
 
 def test_chinese_quotes_verify_against_a_chinese_transcript(cli, tmp_path):
     folder = output_folder(tmp_path, talk=ZH_TALK, language="zh")
-    blog = BLOG.replace("language: en", "language: zh").split("---\n", 2)
+    blog = ZH_FRONT.split("---\n", 2)
     body = """
-讲者说得很直接：「我们给每一个步骤都算一个缓存键, 输入不变就不用重跑」。她还强调“人工改过的文件，我们绝不覆盖!”
+讲者说得很直接：「我们给每一个步骤都算一个缓存键, 输入不变就不用重跑」。她开场就说“大家好，欢迎来到今天的分享!”
 
 > 人工改过的文件，我们绝不覆盖！
 >
@@ -230,12 +250,20 @@ def test_a_bad_path_is_one_line_and_exit_2(cli, tmp_path, make, message):
 
 
 def test_run_records_groundedness_in_the_manifest(cli, llm_server, srt_file, tmp_path):
+    from pipeline.check import check_report, summary
+
+    plain_questions(llm_server)
+    llm_server.script("OutlineDraft", {  # a title in the talk's words: the posts that name it name nothing new
+        "title": "Caching data pipelines", "summary": "How a pipeline decides what to run again.",
+        "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": []})  # fmt: skip
     result = cli("run", srt_file)
     assert result.exit_code == 0
-    assert "check: 3/3 quotes verified (groundedness 1.00), no problems" in result.output
     folder = tmp_path / "outputs" / "caching-talk"
     checks = json.loads((folder / "manifest.json").read_text())["checks"]
-    assert checks == {"quotes_total": 3, "quotes_verified": 3, "groundedness": 1.0, "failures": 0}
+    assert checks == check_report(folder).figures()  # what `devrel check` says of the same drafts
+    assert checks["quotes_total"] >= 1 and checks["quotes_verified"] == checks["quotes_total"] and checks["groundedness"] == 1.0
+    assert checks["failures"] == 0 and summary(checks).endswith("no problems")
+    assert f"check: {summary(checks)}" in " ".join(result.output.split())
     assert json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])["checks"] == checks
 
 
@@ -274,3 +302,271 @@ def test_a_transcript_cannot_give_orders(cli, llm_server, tmp_path):
     (folder / "hooks.md").write_text(hooks + "\nWin big at http://scam.example\n")  # a careless edit brings it back
     output = check_fails(cli, folder, "hooks.md: links: unknown URL http://scam.example (only in the transcript, which is untrusted)")
     assert "1 problem(s)" in output
+
+
+# What a reader sees: fragments, repeats, restated answers, copies, stock openers, names the talk never mentions.
+
+READER_TALK = TALK + [
+    (14.5, "Cache keys are cheap to compute and they save hours of rework every week."),
+    (19.0, "As Ada Lovelace wrote, the engine weaves algebraic patterns."),
+]
+
+READER_BLOG = """---
+title: Caching pipelines
+date: '2025-01-14'
+source: https://www.youtube.com/watch?v=abc123
+author: DevRel team
+speaker: Ada
+guest: ''
+layout: post.njk
+draft: true
+category: data-engineering
+language: en
+tags: [caching]
+summary: How content hashes decide which stage reruns, and why a person's edit is never overwritten.
+people: [Ada Lovelace]
+companies_orgs: []
+products_models: []
+media_books: []
+status: draft
+---
+
+### How does the pipeline know what to redo?
+
+Every step gets a cache key built from the hashes of its inputs and its prompt. Change one input and only the steps
+downstream of it run again.
+
+> Every step gets a cache key built from the hashes of its inputs and its prompt.
+>
+> — [00:04](https://www.youtube.com/watch?v=abc123&t=4)
+
+### What happens to my edits?
+
+Nothing: a changed file stays as you left it, and the new version is written next to it for you to compare.
+
+▶ [00:09](https://www.youtube.com/watch?v=abc123&t=9)
+
+> Human edits are never overwritten; we write the new version beside them.
+>
+> — [00:09](https://www.youtube.com/watch?v=abc123&t=9)
+
+## Related reading
+
+- [Caching in practice](https://example.com/caching)
+"""
+
+READER_HOOKS = """---
+type: hook
+title: Caching pipelines
+source: https://www.youtube.com/watch?v=abc123
+language: en
+status: draft
+---
+
+## Titles
+
+1. {title1}
+2. Stop recomputing what did not change
+3. The cache key that saved our weekends
+4. Why your pipeline reruns everything (and how to stop it)
+5. Edits are sacred: a rerun never overwrites them
+
+## X posts
+
+### X post 1 (60/280)
+
+{post1}
+
+### X post 2 (70/280)
+
+{post2}
+
+### X post 3 (80/280)
+
+Your hand edits survive every rerun: the new draft lands beside them as a .new.md file.
+
+## LinkedIn (120/3000)
+
+{linkedin}
+
+## Short-video hooks
+
+1. One hash decides whether an hour of work runs again.
+2. What if your pipeline remembered everything it already did?
+3. Edit a draft by hand and watch the rerun leave it alone.
+"""
+
+READER_COMMUNITY = """---
+type: community
+title: Caching pipelines
+source: https://www.youtube.com/watch?v=abc123
+language: en
+status: draft
+---
+
+## Discord (60/2000)
+
+{discord}
+
+## Forum: How do you decide what a rerun redoes?
+
+We hash every input and prompt into a key per step. What do you use, timestamps or content hashes? Tell us below.
+
+## Newsletter
+
+This week: a five-minute tour of cache keys, with the line every team should steal about never overwriting edits.
+"""
+
+CLEAN_HOOKS = {"title1": "Hash the inputs, skip the work", "post1": "Content hashes make a rerun nearly free. #devrel",
+               "post2": "A person's edit is sacred: the pipeline writes its new draft beside it, never over it.",
+               "linkedin": "We rebuilt our content pipeline around one idea: a step reruns only when its inputs "
+                           "change. Drafts got cheaper and reviewers stopped losing edits."}  # fmt: skip
+CLEAN_DISCORD = "New talk is up! Five minutes on cache keys and why your edits are safe. Questions welcome in #help."
+
+
+def reader_folder(root: Path, blog: str = READER_BLOG, hooks: dict | None = None, discord: str = CLEAN_DISCORD) -> Path:
+    folder = output_folder(root, talk=READER_TALK)
+    (root / "corpus").mkdir(exist_ok=True)
+    past = "---\ntype: blog\ntitle: Caching in practice\nurl: https://example.com/caching\n---\n"
+    (root / "corpus" / "caching.md").write_text(past)  # what "Related reading" links to
+    (folder / "blog.md").write_text(blog)
+    (folder / "hooks.md").write_text(READER_HOOKS.format(**(CLEAN_HOOKS | (hooks or {}))))
+    (folder / "community.md").write_text(READER_COMMUNITY.format(discord=discord))
+    return folder
+
+
+def test_a_clean_draft_in_our_users_form_has_no_reader_problems(cli, tmp_path):
+    from pipeline.check import check_report
+
+    folder = reader_folder(tmp_path)
+    result = cli("check", folder)
+    assert result.exit_code == 0, result.output
+    assert "2/2 quotes verified (groundedness 1.00), no problems" in result.output
+    figures = {report.path.name: report.figures for report in check_report(folder, corpus=None).files}
+    assert figures["blog.md"]["blog_words"] == 50  # prose only: no headings, quotes or related reading
+    assert set(figures["hooks.md"]) == {"similarity_titles", "similarity_x_posts", "similarity_video_hooks",
+                                        "similarity_linkedin_summary", "similarity_hooks_summary"}  # fmt: skip
+    assert set(figures["community.md"]) == {"similarity_community", "similarity_community_summary"}
+    similarities = [value for report in figures.values() for name, value in report.items() if "similarity" in name]
+    assert similarities and max(similarities) < 0.5
+
+
+def test_fragment_quotes_fail_and_are_not_verified(cli, tmp_path):
+    folder = output_folder(tmp_path, talk=READER_TALK)
+    lines = ["> gets a cache key built from the hashes of its inputs", "> Human edits are never overwritten;",
+             "> Cache keys are cheap."]  # fmt: skip
+    fragments = "\n\n".join(lines) + "\n"
+    (folder / "blog.md").write_text(BLOG.replace("## How does", fragments + "\n## How does"))
+    output = check_fails(cli, folder, "fragments: not a whole sentence (starts mid-sentence): “gets a cache key",
+                         "fragments: not a whole sentence (no final sentence mark): “Human edits are never",
+                         "fragments: not a whole sentence (4 words): “Cache keys are cheap.”")
+    assert "2/5 quotes verified (groundedness 0.40)" in output  # all five are in the transcript; two are sentences
+
+
+@pytest.mark.parametrize("quote, reason", [
+    ("Every step gets a cache key built from the hashes.", None),
+    ("“Human edits are never overwritten; we write the new version beside them.”", None),
+    ("this down a little bit more. Because we", "starts mid-sentence"),
+    ("Linux. So...", "no final sentence mark"),
+    ("… and that is why we hash every input.", "starts mid-sentence"),
+    ("(applause)", "starts mid-sentence"),
+    ("It works.", "2 words"),
+    ("我们给每一个步骤都算一个缓存键，输入不变就不用重跑。", None),
+    ("我们给每一个步骤都算一个缓存键，", "ends mid-sentence"),
+    ("人工改过的文件", "under 8 characters"),
+])  # fmt: skip
+def test_what_counts_as_a_fragment(quote, reason):
+    from pipeline.reader_checks import fragment
+
+    assert fragment(quote) == reason
+
+
+def test_a_quote_repeated_in_a_draft_fails_and_counts_once(cli, tmp_path):
+    folder = reader_folder(tmp_path)
+    again = "> Every step gets a cache key built from the hashes of its inputs and its prompt.\n>\n> — [00:04](x)\n"
+    (folder / "blog.md").write_text(READER_BLOG.replace("## Related reading", again + "\n## Related reading"))
+    output = check_fails(cli, folder, "blog.md: repeats: quoted twice: “Every step gets a cache key built")
+    assert "2/3 quotes verified (groundedness 0.67)" in output and "1 problem(s)" in output
+
+
+def test_an_answer_that_restates_its_heading_fails(cli, tmp_path):
+    restated = READER_BLOG.replace("\nNothing:", "\nWhat happens to my edits is simple. Nothing:")
+    restated = restated.replace("\nEvery step", "\nThe pipeline knows what to redo from the hashes. Every step", 1)
+    folder = reader_folder(tmp_path, blog=restated)
+    check_fails(cli, folder, "the answer to “What happens to my edits?” restates it: “What happens to my edits is",
+                "restated: the answer to “How does the pipeline know what to redo?” restates it")
+
+
+def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
+    from pipeline.reader_checks import restates
+
+    assert restates("创业者如何建立社群？", "创业者建立社群的关键，是持续给用户提供价值。")
+    assert not restates("创业者如何建立社群？", "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。")
+    folder = output_folder(tmp_path, talk=ZH_TALK, language="zh")
+    front = ZH_FRONT.split("---\n", 2)[1]
+    (folder / "blog.md").write_text("---\n" + front + "---\n\n### 缓存键是怎么算的？\n\n缓存键是这样算的：把每个输入的哈希合在一起。\n")
+    check_fails(cli, folder, "restated: the answer to “缓存键是怎么算的？” restates it")
+
+
+def test_copies_between_items_and_of_the_summary_fail(cli, tmp_path):
+    summary = "How content hashes decide which stage reruns, and why a person's edit is never overwritten."
+    copied = {"post2": CLEAN_HOOKS["post1"], "title1": "Stop recomputing what did not change!", "linkedin": summary}
+    folder = reader_folder(tmp_path, hooks=copied, discord=summary.replace("How", "Here is how"))
+    check_fails(cli, folder, "hooks.md: copies: X post 2 copies X post 1 (similarity 1.00)",
+                "hooks.md: copies: title 2 copies title 1",
+                "hooks.md: copies: LinkedIn post copies the summary (similarity 1.00)",
+                "community.md: copies: Discord post copies the summary")
+    from pipeline.check import check_report
+
+    figures = {report.path.name: report.figures for report in check_report(folder, corpus=None).files}
+    hooks, community = figures["hooks.md"], figures["community.md"]
+    assert hooks["similarity_x_posts"] == 1.0 and hooks["similarity_linkedin_summary"] == 1.0
+    assert community["similarity_community_summary"] >= 0.5 > community["similarity_community"]
+
+
+def test_an_item_that_opens_with_a_telltale_phrase_fails(cli, tmp_path):
+    folder = reader_folder(tmp_path, hooks={"post1": "🚀 In today's fast-paced world, content hashes make reruns free."})
+    blog = READER_BLOG.replace("Nothing: a changed file", "It is worth noting that a changed file")
+    (folder / "blog.md").write_text(blog)
+    check_fails(cli, folder, "hooks.md: openers: X post 1 opens with “in today's fast-paced world”",
+                "hooks.md: phrases: telltale phrase “in today's fast-paced world”",
+                "blog.md: openers: answer to “What happens to my edits?” opens with “it is worth noting”")
+
+
+def test_a_caret_line_in_the_telltale_list_bans_an_opener_only(cli, tmp_path):
+    folder = reader_folder(tmp_path, hooks={"post1": "In this talk, Ada shows how content hashes make reruns free."})
+    (folder / "blog.md").write_text(READER_BLOG.replace("Change one input", "As I said in this talk, change one input"))
+    custom = tmp_path / "my-prompts" / "check"
+    custom.mkdir(parents=True)
+    (custom / "telltale.en.txt").write_text("# ours\n^in this talk\ndelve into\n")
+    result = cli("check", folder, "--prompts", custom.parent)
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1 and "hooks.md: openers: X post 1 opens with “in this talk”" in output
+    assert "1 problem(s)" in output  # not a phrase to avoid anywhere: the blog says it mid-sentence
+
+
+def test_names_the_source_never_mentions_fail(cli, tmp_path):
+    blog = READER_BLOG.replace("Change one input", "As Elon Musk said at Tesla, change one input")
+    folder = reader_folder(tmp_path, blog=blog, hooks={"post1": "Ada Lovelace would have loved content hashes."})
+    output = check_fails(cli, folder, "blog.md: names: “Elon Musk” is not in the source",
+                         "blog.md: names: “Tesla” is not in the source")
+    assert "Ada Lovelace" not in output  # the transcript names her
+    (tmp_path / "corpus" / "past.md").write_text("---\ntype: blog\n---\nElon Musk and Tesla, again.\n")
+    result = cli("check", folder)
+    assert result.exit_code == 0, result.output  # the corpus vouches for them
+
+
+def test_the_file_name_is_not_a_name_the_talk_gave(tmp_path):
+    from pipeline.check import source_names
+
+    path = str(tmp_path / "zh-club.txt")
+    source = Source(kind="text", slug="zh-club", title="zh club", path=path, sha256="0" * 64, size=1)
+    assert "zh club" not in source_names(source.to_json())
+    given = source.model_copy(update={"title": "Superlinear returns", "speakers": ["Lao Mao"]})
+    assert "Superlinear returns" in source_names(given.to_json()) and "Lao Mao" in source_names(given.to_json())
+
+
+def test_the_old_entity_keys_are_reported(cli, tmp_path):
+    folder = output_folder(tmp_path)
+    (folder / "blog.md").write_text(BLOG.replace("tags: [caching]", "tags: [caching]\norganizations: [Acme]"))
+    check_fails(cli, folder, "organizations: Extra inputs are not permitted")
