@@ -35,6 +35,7 @@ class ArtifactRecord(Artifact):
 class Manifest(Artifact):
     artifacts: dict[str, ArtifactRecord] = Field(default_factory=dict)
     checks: dict[str, float | int] = Field(default_factory=dict)
+    injections: list[str] = Field(default_factory=list)  # inputs marked as instructions to the model (issue 14)
 
 
 def cache_key(stage: str, version: int, inputs: dict[str, str], prompts: dict[str, str], options: dict) -> str:

@@ -17,7 +17,7 @@ from typing import Callable
 
 from filelock import FileLock, Timeout
 
-from pipeline import cache, voice
+from pipeline import cache, untrusted, voice
 from pipeline.artifacts import Outline, Source, Transcript, load, sha256_file
 from pipeline.check import check_report
 from pipeline.config import Settings
@@ -143,17 +143,20 @@ def output_language(settings: Settings, transcript: Transcript) -> str:
 
 
 DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
+ITEM_VARIABLES = {"material", "language", "voice", "avoid"}  # one small question per call (pipeline.stages.items)
+HOOKS_PROMPTS = ["hooks-titles", "hooks-x", "hooks-linkedin", "hooks-video"]
+COMMUNITY_PROMPTS = ["community-discord", "community-forum", "community-newsletter"]
 PROMPT_VARIABLES = {
-    "notes": {"material", "title", "language", "part"},
-    "outline": {"material", "title", "language", "hints"},
-    "blog": DRAFT_VARIABLES, "hooks": DRAFT_VARIABLES, "community": DRAFT_VARIABLES,
+    "section": {"material", "title", "language", "avoid"},
+    "outline": {"material", "title", "language"},
+    "blog": {"passage", "language", "voice"}, **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
     "shorten": {"text", "limit", "length"},
 }  # fmt: skip
 
 
 def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
     """The prompts a run will use, loaded (user folder first) and checked before any work starts."""
-    names = {"transcript": [], "outline": ["notes", "outline"]}.get(to, list(PROMPT_VARIABLES))
+    names = {"transcript": [], "outline": ["section", "outline"]}.get(to, list(PROMPT_VARIABLES))
     prompts = {name: load_prompt(name, settings.prompts) for name in names}
     for name, prompt in prompts.items():
         prompt.check(PROMPT_VARIABLES[name])
@@ -183,31 +186,39 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     if not run.wants("outline", "blog", "hooks", "community"):
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
+    screened = untrusted.screened_run(source, transcript, run.result.warnings)  # each mark a warning (issue 14)
+    source = screened.source  # marked title, description sentences, chapters: never shown to the model
     lang = output_language(settings, transcript)
     llm_options = {"model": llm.name, "temperature": settings.temperature, "seed": settings.seed, "structured": llm.structured_mode, "lang": lang}
 
     asked = voice.community_questions(settings, transcript, source.title, run.result.warnings)  # from the corpus, if any
+    _record_marks(run)
 
     def make_outline() -> dict[str, str]:
-        made = voice.match_questions(outline.outline(transcript, source, llm, prompts, lang, [q.title for q in asked]), asked)
+        drafted = outline.outline(transcript, source, llm, prompts, lang)
+        made = voice.match_questions(untrusted.outline_kept(drafted, screened, transcript, run.result.warnings), asked)
         return {"outline.json": made.to_json(), "outline.md": outline_markdown(made, source)}
 
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
              {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json"), **voice.questions_key(asked)},
-             [prompts["notes"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
+             [prompts["section"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
     if not run.wants("blog", "hooks", "community"):
         return
     the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)
-    inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang)
+    inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang, transcript=transcript,
+                         marked=screened.marked)
     draft_inputs = {name: run.sha(name) for name in ("outline.json", "source.json", "transcript.json")}
     context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
     run.result.warnings.extend(w for w in context.warnings if w not in run.result.warnings)  # a broken store: said once
-    for stage, module, used in (("blog", blog, ["blog"]), ("hooks", hooks, ["hooks", "shorten"]),
-                                ("community", community, ["community", "shorten"])):  # fmt: skip
+    _record_marks(run)
+    for stage, module, used in (("blog", blog, ["blog"]), ("hooks", hooks, [*HOOKS_PROMPTS, "shorten"]),
+                                ("community", community, [*COMMUNITY_PROMPTS, "shorten"])):  # fmt: skip
         make = getattr(module, stage)
-        staged = replace(inputs, voice=context.voice.get(stage, ""), related=context.related if stage == "blog" else [])
+        staged = replace(inputs, voice=context.voice.get(stage, ""), related=context.related if stage == "blog" else [],
+                         rewrite=stage == "blog" and settings.rewrites_passages)
         run.step(stage, module.VERSION, [f"{stage}.md"], draft_inputs | context.key(stage), [prompts[name] for name in used],
-                 llm_options, lambda make=make, stage=stage, staged=staged: {f"{stage}.md": make(staged).markdown()})  # fmt: skip
+                 llm_options | ({"rewrite": settings.rewrites_passages} if stage == "blog" else {}),
+                 lambda make=make, stage=stage, staged=staged: {f"{stage}.md": make(staged).markdown()})  # fmt: skip
     run.result.warnings.extend(inputs.warnings)
     _record_checks(run)
 
@@ -229,6 +240,14 @@ def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source
             run.result.edits_kept["outline.md"] = side
         cache.save_manifest(run.folder, run.manifest)
     return verified
+
+
+def _record_marks(run: _Run) -> None:
+    """Every input marked as an instruction to the model (transcript, metadata, corpus), in manifest.json too."""
+    marks = untrusted.marks(run.result.warnings)
+    if run.manifest.injections != marks:
+        run.manifest.injections = marks
+        cache.save_manifest(run.folder, run.manifest)
 
 
 def _record_checks(run: _Run) -> None:

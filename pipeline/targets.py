@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from pipeline import web
+from pipeline import untrusted, web
 from pipeline.artifacts import Source, sha256_file, write_atomic
 from pipeline.config import Settings
 from pipeline.errors import UserError
@@ -97,7 +97,7 @@ def web_target(source: str, settings: Settings) -> Target:
     slug = _index(settings).get(label)
     if not slug or not (Path(settings.out) / slug / "source.json").exists():
         info = _info_file(source) if not is_url(source) else web.info_title(source, settings)
-        slug = ingest.slug_for(info.get("title") or info.get("id") or "source")
+        slug = ingest.slug_for(untrusted.slug_title(info))  # a title marked as an instruction never names the folder
     key = {"url": label, "transcribe": settings.transcribe, "lang": settings.lang}
 
     def make(folder: Path, reporter) -> Source:

@@ -17,6 +17,7 @@ import numpy as np
 from pipeline.artifacts import AskedQuestion, Outline, Transcript
 from pipeline.config import Settings
 from pipeline.errors import DevrelError
+from pipeline.untrusted import unmarked  # a stored text that addresses the model is never shown to it (issue 14)
 
 STAGE_TYPES = {"blog": "blog", "hooks": "hook", "community": "community"}
 LABELS = {"blog": "blog posts", "hook": "hooks and social posts", "community": "community posts"}
@@ -125,8 +126,11 @@ def draft_context(settings: Settings, outline: Outline, slug: str) -> DraftConte
     for stage, kind in STAGE_TYPES.items():
         hits = [hit for hit in store.pieces(col, query, kind, EXAMPLES * 2) if not _own(hit, slug)]
         hits = sorted(hits, key=lambda hit: hit.language != outline.language)[:EXAMPLES]  # stable: nearest first, own language first
-        context.voice[stage] = voice_text(kind, [(hit.title, store.piece_text(col, hit.file)) for hit in hits])
+        examples = [(hit.title, store.piece_text(col, hit.file)) for hit in hits]
+        examples = unmarked(examples, lambda ex: f"{ex[0]}\n{ex[1][:EXAMPLE_CHARS]}", f"{kind} example", context.warnings)
+        context.voice[stage] = voice_text(kind, examples)
     posts = [hit for hit in store.pieces(col, query, "blog", RELATED + 1) if hit.score >= RELATED_SCORE and not _own(hit, slug)]
+    posts = unmarked(posts, lambda hit: hit.title, "related post", context.warnings)
     context.related = [{"title": hit.title, "url": hit.url} for hit in posts[:RELATED]]
     if context.related:
         context.voice["blog"] += related_text(context.related)
@@ -149,7 +153,8 @@ def community_questions(settings: Settings, transcript: Transcript, title: str, 
     from pipeline import store
 
     hits = store.pieces(col, f"{title}\n{transcript.text()[:3000]}", "question", QUESTIONS)
-    return [Question(hit.title, hit.url, hit.language) for hit in hits if hit.score >= QUESTION_SCORE]
+    near = unmarked([hit for hit in hits if hit.score >= QUESTION_SCORE], lambda hit: hit.title, "community question", warnings)
+    return [Question(hit.title, hit.url, hit.language) for hit in near]
 
 
 def match_questions(outline: Outline, questions: list[Question]) -> Outline:
