@@ -44,6 +44,18 @@ def last_run(folder: Path) -> dict:
     return json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])
 
 
+def grounded_answers(server) -> None:
+    """What a capable model answers about the SRT talk: a reader question that does not echo its passage, and a
+    title and summary in the talk's own words. The scripted defaults ("What about <its first words>?", "Scripted
+    outline") are what `devrel check` rightly reports: an answer restating its heading, a name the talk never says."""
+    server.script("SectionDraft", {"question": "What decides that a step runs again?",
+                                   "key_points": ["Hashes of the inputs and the prompt make the key."]})
+    server.script("OutlineDraft", {
+        "title": "Caching data pipelines", "summary": "A cache key per step decides what runs again, and a person's edit is kept.",
+        "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": [],
+    })  # fmt: skip
+
+
 def verbatim_run(quote: dict, segments: list[dict]) -> list[dict] | None:
     """The consecutive transcript segments a quote is copied from (starting at its segment_id), or None.
 

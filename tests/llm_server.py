@@ -47,20 +47,50 @@ def user_text(body: dict) -> str:
     return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], str))
 
 
+ITEM_ANSWERS = {  # schema → (English, Chinese)
+    "TitlesDraft": (
+        {"how_to": "How to ship faster with fewer surprises", "claim": "Most teams test the wrong layer first",
+         "detail": "Three numbers that changed our release plan",
+         "question": "Why does my build break only at night?", "topic": "release engineering"},
+        {"how_to": "如何少踩坑地更快发布", "claim": "大多数团队先测错了层", "detail": "改变我们发布计划的三个数字",
+         "question": "为什么构建总在夜里失败？", "topic": "发布工程"}),
+    "XPostDraft": (None, None),
+    "LinkedInDraft": (
+        {"opening": "Slow feedback loops cost more than slow code.",
+         "closing_question": "What is the slowest loop in your week?"},
+        {"opening": "反馈慢比代码慢代价更高。", "closing_question": "你这一周里最慢的反馈环是哪一个？"}),
+    "VideoHooksDraft": (
+        {"question": "Ever wondered why your fix broke something else?",
+         "surprise": "Half of the work happens before the first line of code.",
+         "mistake": "You skip the boring step that saves the week."},
+        {"question": "你有没有想过，为什么修一个问题会弄坏另一个？", "surprise": "一半的工作发生在写第一行代码之前。",
+         "mistake": "你跳过了那个能省下一周的无聊步骤。"}),
+    "DiscordDraft": (
+        {"opener": "Fresh from the stage, and useful for anyone shipping code this month.",
+         "question": "What would you ask the speaker about this?"},
+        {"opener": "刚出炉的分享，这个月要发版的朋友都用得上。", "question": "关于这个话题，你最想问讲者什么？"}),
+    "ForumDraft": (
+        {"title": "How does your team handle this?",
+         "ask": "Tell us what worked for you, and what you would never try again."},
+        {"title": "你的团队是怎么处理的？", "ask": "说说哪些做法对你有用，哪些你再也不会尝试。"}),
+    "NewsletterDraft": (
+        {"blurb": "A short, practical watch for anyone who maintains a project. "
+                  "You will come away with one change to try tomorrow."},
+        {"blurb": "一个简短实用的分享，适合每一位维护项目的人。看完你会带走一个明天就能试的改变。"}),
+}  # fmt: skip
+
+
 def default_answer(body: dict) -> dict:
     """A plausible, valid answer for each of our schemas, built from what the prompt contains."""
     name, text = schema_name(body), user_text(body)
-    if name in ("OutlineDraft", "Notes"):
-        lines = [(int(n), t) for n, t in re.findall(r"^\[(\d+)\] (.+)$", text, flags=re.M)][:3] or [(1, "the talk")]
-        sections = [
-            {"question": f"What does the speaker say about {t[:40]}?", "persona": "practitioner",
-             "key_points": [t[:100]], "lines": [n]}
-            for n, t in lines
-        ]  # fmt: skip
-        if name == "Notes":
-            return {"questions": sections}
+    if name == "SectionDraft":  # the reader question of one part of the talk, from its first words
+        material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1).strip()
+        return {"question": f"What about {material[:40]}?", "key_points": [material[:100]]}
+    if name == "OutlineDraft":
         return {"title": "Scripted outline", "summary": "A scripted summary of the talk.", "tags": ["scripted"],
-                "people": [], "organizations": [], "products": [], "media": [], "sections": sections}  # fmt: skip
+                "people": [], "organizations": [], "products": [], "media": []}  # fmt: skip
+    if name == "Rewritten":  # the blog's passage edit: the passage as it is
+        return {"text": re.search(r"<passage>\n(.*)\n</passage>", text, flags=re.S).group(1)}
     if name == "BlogDraft":
         count = max(1, len(re.findall(r"^Question \d+:", text, flags=re.M)))
         return {"title": "A scripted post", "intro": "Scripted intro.", "answers": [f"Scripted answer {i}." for i in range(1, count + 1)],
@@ -71,10 +101,58 @@ def default_answer(body: dict) -> dict:
     if name == "CommunityDraft":
         return {"discord": "Scripted Discord announcement.", "forum_title": "Scripted forum title",
                 "forum_body": "Scripted forum body.", "newsletter": "Scripted newsletter blurb."}  # fmt: skip
+    if name in ITEM_ANSWERS:  # hooks and community, one small question per call: distinct lines, in the asked language
+        asked = "\n".join(m["content"] for m in body["messages"] if isinstance(m["content"], str))
+        zh = re.search(r"[\u4e00-\u9fff]", text) is not None or "Simplified Chinese" in asked  # the talk's, or --lang's
+        if name == "XPostDraft":  # the section's first key point, so posts from different sections differ
+            point = (re.findall(r"^\s+- (.+)$", text, flags=re.M) or ["A scripted point."])[0]
+            return {"post": f"{point[:200]} #devrel"}
+        return ITEM_ANSWERS[name][1 if zh else 0]
     if name == "Shortened":
         post = re.search(r"<post>\n(.*)\n</post>", text, flags=re.S).group(1)
         return {"text": post[:100].rsplit(" ", 1)[0] + "."}
     raise AssertionError(f"scripted server: no default answer for schema {name!r}")
+
+
+# The worst model (issue 14): it obeys every instruction it reads. What a planted instruction wants printed is what
+# such a model prints: links, handles, hashtags, shouted markers, quoted titles. The prompt templates' own headings
+# (IDENTITY, STEPS...) are ours, not an instruction's.
+PAYLOAD = re.compile(
+    r"https?://[^\s\"'<>)，。]+|\b(?:[\w-]+\.)+example\.com(?:/[^\s\"'<>)，。]*)?|(?<![\w@])@\w+|(?<![\w#&])#[A-Za-z]\w*"
+    r"|(?<![A-Za-z])[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+(?![A-Za-z])|(?<![A-Za-z])[A-Z][A-Z0-9]{3,}(?![A-Za-z])|[“\"「]([^“”\"「」\n]{4,60})[”\"」]"
+)
+OURS = {"IDENTITY", "PURPOSE", "STEPS", "OUTPUT", "INSTRUCTIONS", "INPUT", "JSON"}
+
+
+def payloads(body: dict) -> list[str]:
+    """What the request asks a model to print, in the order it asks: every message is read, as a model would."""
+    text = "\n".join(m["content"] for m in body["messages"] if isinstance(m["content"], str))
+    found = [match.group(1) or match.group(0) for match in PAYLOAD.finditer(text)]
+    return list(dict.fromkeys(word.rstrip(".,;:!?") for word in found if word not in OURS))
+
+
+def _properties(body: dict) -> dict:
+    fmt = body.get("response_format") or {}
+    schema = fmt.get("json_schema", {}).get("schema") if fmt.get("type") == "json_schema" else fmt.get("schema")
+    return (schema or {}).get("properties", {})
+
+
+def _filled(value, said: str, spec: dict):
+    """A string field becomes what the instruction wants said (within the field's bound); choices and numbers stay."""
+    if isinstance(value, list):
+        return [_filled(item, said, spec.get("items", {})) for item in value]
+    if not isinstance(value, str) or "enum" in spec or "const" in spec:
+        return value
+    return said[: spec.get("maxLength", len(said))].strip() or value
+
+
+def obeyed(body: dict, answer: dict, forced: list[str], read: bool = True) -> dict:
+    """The answer an obedient model gives: the payload it read (and anything `forced`) in every string field."""
+    said = " ".join(dict.fromkeys([*forced, *(payloads(body) if read else [])]))
+    if not said:
+        return answer
+    properties = _properties(body)
+    return {key: _filled(value, said, properties.get(key, {})) for key, value in answer.items()}
 
 
 class ScriptedLLM:
@@ -82,6 +160,8 @@ class ScriptedLLM:
         self.requests: list[dict] = []
         self.faults: deque = deque()  # served before anything else, one per request
         self.answers: dict[str, deque] = defaultdict(deque)  # per schema name
+        self.obey = False  # the worst model: every string field carries what the request's instructions want printed
+        self.leak: list[str] = []  # and a model that prints these whatever it reads (tests the output filter)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -139,6 +219,8 @@ class ScriptedLLM:
                     action = default_answer(body)
                 if isinstance(action, Fault):
                     return self._send(action.status, action.body, action.headers)
+                if isinstance(action, dict) and (scripted.obey or scripted.leak):
+                    action = obeyed(body, action, scripted.leak, read=scripted.obey)
                 raw = action if isinstance(action, Raw) else Raw(json.dumps(action, ensure_ascii=False))
                 prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
                 self._send(200, {

@@ -3,41 +3,50 @@
 from __future__ import annotations
 
 from pipeline.limits import shorten
+from conftest import grounded_answers
 
 
 def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_file, tmp_path):
-    cut = ("Hash what you read. Hash what you write. " * 6)[:198] + "and then the ca"  # the grammar stopped it at 200
-    assert len(cut) > 198
-    llm_server.script("HooksDraft", {
-        "titles": [f"Title {i}" for i in range(1, 6)], "x_posts": ["One.", "Two.", "Three."],
-        "linkedin": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",  # the model just stopped
-        "video_hooks": [cut[:200], "Hook\n\ntwo", "Hook three"],  # a line break would end the list item
+    cut = ("Hash what you read. Hash what you write. " * 4)[:118] + "an"  # the grammar stopped it at 120
+    assert len(cut) == 120
+    llm_server.script("LinkedInDraft", {
+        "opening": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",  # the model just stopped
+        "closing_question": "What would you hash first?",
     })  # fmt: skip
-    result = cli("run", srt_file)
+    llm_server.script("VideoHooksDraft", {"question": cut, "surprise": "Hook\n\ntwo", "mistake": "Hook three"})  # a line
+    result = cli("run", srt_file)  # break would end the list item
     assert result.exit_code == 0
-    assert "LinkedIn post stopped mid-sentence; ended at its last full sentence" in result.output
+    assert "LinkedIn opening stopped mid-sentence; ended at its last full sentence" in result.output
     hooks = (tmp_path / "outputs" / "caching-talk" / "hooks.md").read_text()
     assert "\nHash inputs. Keep edits.\n" in hooks and "hashing to" not in hooks
     hook = hooks.split("## Short-video hooks", 1)[1].strip().splitlines()[0]
-    assert hook.startswith("1. Hash what you read.") and hook.endswith("you read.") and "the ca" not in hook
+    assert hook.startswith("1. Hash what you read.") and hook.endswith("you write.") and "an" not in hook.split()
+    assert len(hook) - len("1. ") <= 100  # and within the hook's own limit, at a sentence
     assert "\n2. Hook two\n" in hooks  # one line; a short title-like line without a period is kept whole
 
 
 def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server, srt_file, tmp_path):
-    llm_server.script("BlogDraft", {
-        "title": "Caching", "intro": "Caching keeps reruns cheap. Read more at https://example.com/made-up-post today.",
-        "answers": ["See [our caching guide](https://docs.example.org/caching) for the details.",
-                    "Version 3.5 hashes every input."],
-        "closing": "Thanks for reading.",
-    })  # fmt: skip
+    grounded_answers(llm_server)
+    llm_server.script("Rewritten", {  # a tidy edit of the blog's passage, but for one link nobody gave the model
+        "text": "Every step gets a cache key built from the hashes of its inputs and its prompt. "
+                "Human edits are never overwritten; see https://ab.io/x."})  # fmt: skip
+    llm_server.script("NewsletterDraft", {"blurb": "Caching keeps reruns cheap. Read more at https://example.com/made-up-post today."})
+    llm_server.script("DiscordDraft", {"opener": "See [our caching guide](https://docs.example.org/caching) for the details.",
+                                       "question": "Version 3.5 hashes every input; does yours?"})  # fmt: skip
     result = cli("run", srt_file)
     assert result.exit_code == 0, result.output
-    blog = (tmp_path / "outputs" / "caching-talk" / "blog.md").read_text()
-    assert "Caching keeps reruns cheap." in blog and "example.com/made-up-post" not in blog and "Read more" not in blog
-    assert "See our caching guide for the details." in blog and "docs.example.org" not in blog  # the words stay
-    assert "Version 3.5 hashes every input." in blog
-    assert "blog intro: removed a sentence with a link the model made up (https://example.com/made-up-post)" in result.output
-    assert "no problems" in result.output  # nothing left for `devrel check` to flag
+    folder = tmp_path / "outputs" / "caching-talk"
+    community = (folder / "community.md").read_text()
+    assert "Caching keeps reruns cheap." in community and "example.com/made-up-post" not in community and "Read more" not in community
+    assert "See our caching guide for the details." in community and "docs.example.org" not in community  # the words stay
+    assert "Version 3.5 hashes every input; does yours?" in community
+    output = " ".join(result.output.split())
+    assert "newsletter blurb: removed a sentence with a link the model made up (https://example.com/made-up-post)" in output
+    assert "Discord opener: removed a link the model made up (https://docs.example.org/caching)" in output
+    blog = (folder / "blog.md").read_text()  # a rewrite that adds a link is not kept: the speaker's words stand
+    assert "ab.io" not in blog and "we write the new version beside them." in blog
+    assert "blog section 1: the model's rewrite added words the speaker did not say" in output
+    assert "no problems" in output  # nothing left for `devrel check` to flag
 
 
 def test_shortening_never_splits_numbers_or_domains():

@@ -11,11 +11,11 @@ from llm_server import Fault, Hang, Raw
 from pipeline.config import load_settings
 from pipeline.llm import LLM, MAX_GRAMMAR_STRING, check_bounded, inline_refs
 from pipeline.prompts import load_prompt
-from pipeline.stages.blog import BlogDraft
-from pipeline.stages.community import CommunityDraft
+from pipeline.stages.blog import Rewritten
+from pipeline.stages.community import DiscordDraft, ForumDraft, NewsletterDraft
 from pipeline.stages.drafting import Shortened
-from pipeline.stages.hooks import HooksDraft
-from pipeline.stages.outline import Notes, OutlineDraft
+from pipeline.stages.hooks import LinkedInDraft, TitlesDraft, VideoHooksDraft, XPostDraft
+from pipeline.stages.outline import OutlineDraft, SectionDraft
 from conftest import last_run
 
 
@@ -25,7 +25,9 @@ def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
     result = cli("run", srt_file, "--to", "outline")
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 1.0  # the client waited as told
-    assert len(llm_server.requests) == 2  # one refused, one answered: the client's own retry, no second layer
+    calls = last_run(tmp_path / "outputs" / "caching-talk")["calls"]  # the section's question, then the outline's
+    assert [call["attempts"] for call in calls] == [1, 1]  # the client's own retry, no second layer:
+    assert len(llm_server.requests) == len(calls) + 1  # one refused, then all answered
 
 
 def test_seed_from_config_reaches_the_endpoint(cli, llm_server, srt_file, monkeypatch):
@@ -36,10 +38,10 @@ def test_seed_from_config_reaches_the_endpoint(cli, llm_server, srt_file, monkey
     assert llm_server.requests[-1]["seed"] == 7
 
 
-def test_500_then_success(cli, llm_server, srt_file):
+def test_500_then_success(cli, llm_server, srt_file, tmp_path):
     llm_server.faults.append(Fault(500))
     assert cli("run", srt_file, "--to", "outline").exit_code == 0
-    assert len(llm_server.requests) == 2
+    assert len(llm_server.requests) == len(last_run(tmp_path / "outputs" / "caching-talk")["calls"]) + 1
 
 
 def test_persistent_500_fails_the_stage_with_one_line(cli, llm_server, srt_file, tmp_path):
@@ -67,7 +69,9 @@ def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file
     assert result.exit_code == 0, result.output
     retry = llm_server.chat_requests("OutlineDraft")[-1]["messages"]
     assert retry[-1]["role"] == "user" and "invalid" in retry[-1]["content"]
-    assert last_run(tmp_path / "outputs" / "caching-talk")["llm_calls"] == 2
+    run = last_run(tmp_path / "outputs" / "caching-talk")
+    assert [(call["prompt"], call["attempts"]) for call in run["calls"]] == [("section", 1), ("outline", 2)]
+    assert run["llm_calls"] == 3
 
 
 def test_schema_violations_twice_fail_the_stage(cli, llm_server, srt_file):
@@ -102,7 +106,11 @@ def test_endpoint_unreachable(cli, srt_file, monkeypatch):
     assert result.exit_code == 1 and "cannot reach LLM" in result.output
 
 
-@pytest.mark.parametrize("schema", [Notes, OutlineDraft, BlogDraft, HooksDraft, CommunityDraft, Shortened])
+SCHEMAS = [SectionDraft, OutlineDraft, Rewritten, TitlesDraft, XPostDraft, LinkedInDraft, VideoHooksDraft, DiscordDraft,
+           ForumDraft, NewsletterDraft, Shortened]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", SCHEMAS)
 def test_every_schema_compiles_to_a_bounded_grammar(schema):
     """llama.cpp's server dies on a string bound over ~1000; an unbounded string lets a small model run away."""
     check_bounded(inline_refs(schema.model_json_schema()))

@@ -28,7 +28,7 @@ def test_list_shows_every_draft_with_its_status(cli, drafts):
     lines = result.stdout.splitlines()
     assert len(lines) == 6 and all(line.startswith("draft") for line in lines)
     assert any("outputs/2025-W10/caching-talk/hooks.md" in line for line in lines)
-    assert any("outputs/caching-talk/blog.md" in line and "A scripted post" in line for line in lines)
+    assert any("outputs/caching-talk/blog.md" in line and "Scripted outline" in line for line in lines)  # the post's title
 
 
 def test_approve_copies_into_the_corpus_and_makes_it_searchable(cli, drafts, llm_server, srt_file, tmp_path):
@@ -40,9 +40,10 @@ def test_approve_copies_into_the_corpus_and_makes_it_searchable(cli, drafts, llm
     assert recorded(drafts, "blog.md") != sha256_file(blog)  # a reviewed draft is a person's file now
 
     copy = tmp_path / "corpus" / "blog" / "caching-talk.md"
-    assert front(copy)["type"] == "blog" and front(copy)["status"] == "approved" and "Scripted intro." in copy.read_text()
-    hits = json.loads(cli("corpus", "search", "scripted intro and answers", "--type", "blog", "--json").stdout)
-    assert hits[0]["file"] == "corpus/blog/caching-talk.md" and hits[0]["title"] == "A scripted post"
+    said = "Human edits are never overwritten; we write the new version beside them."  # the speaker's words
+    assert front(copy)["type"] == "blog" and front(copy)["status"] == "approved" and said in copy.read_text()
+    hits = json.loads(cli("corpus", "search", "keeping human edits to drafts", "--type", "blog", "--json").stdout)
+    assert hits[0]["file"] == "corpus/blog/caching-talk.md" and hits[0]["title"] == "Scripted outline"
 
     listed = cli("review", "list").stdout
     assert any(line.startswith("approved") and "outputs/caching-talk/blog.md" in line for line in listed.splitlines())
@@ -51,17 +52,18 @@ def test_approve_copies_into_the_corpus_and_makes_it_searchable(cli, drafts, llm
     assert cli("run", srt_file).exit_code == 0
     run = json.loads((drafts / "runs.jsonl").read_text().splitlines()[-1])
     assert run["stages_run"] == [] and front(blog)["status"] == "approved" and not (drafts / "blog.new.md").exists()
-    assert "<examples>" not in llm_server.chat_requests("BlogDraft")[-1]["messages"][0]["content"]
+    assert "<examples>" not in llm_server.chat_requests("Rewritten")[-1]["messages"][0]["content"]
 
     # regenerating never overwrites the reviewed draft: the new version goes beside it
     assert cli("run", srt_file, "--force").exit_code == 0
     assert front(blog)["status"] == "approved" and front(drafts / "blog.new.md")["status"] == "draft"
+    assert "<examples>" not in llm_server.chat_requests("Rewritten")[-1]["messages"][0]["content"]  # not its own example
 
 
 def test_approving_a_hand_edited_draft_keeps_it_marked_as_edited(cli, drafts):
     hooks = drafts / "hooks.md"
     generated = recorded(drafts, "hooks.md")
-    hooks.write_text(hooks.read_text().replace("Title 1", "A title our editor wrote"))
+    hooks.write_text(hooks.read_text().replace("How to ship faster with fewer surprises", "A title our editor wrote"))
     assert cli("review", "approve", hooks).exit_code == 0
     assert front(hooks)["status"] == "approved" and recorded(drafts, "hooks.md") == generated
     copy = Path("corpus") / "hooks" / "caching-talk.md"

@@ -1,6 +1,6 @@
 """`devrel review serve`: the review page, driven in real headless Chromium over drafts made by `devrel run`.
 
-The browser test walks a creator's session: the list, a draft beside its transcript (click a quote's time: the
+The browser test walks a creator's session: the list, a draft beside its transcript (click a section's time: the
 transcript and the player jump there), an edit saved in place (a rerun keeps it), live character counts, approve and
 reject. Plain HTTP tests cover what must be refused: paths outside the outputs folder, POSTs without the token, a
 foreign Host, and a draft's raw HTML.
@@ -93,10 +93,23 @@ def browser(tmp_path_factory):
         context.close()
 
 
+def silence_first(wav: Path, seconds: float) -> Path:
+    """The recording starts after a pause, so the talk (and its one section) starts after 0:00."""
+    padded = wav.with_name(f"{wav.stem}-padded.wav")
+    delay = f"adelay={int(seconds * 1000)}"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-af", delay, str(padded)], check=True)
+    padded.replace(wav)
+    return wav
+
+
+X_POST_1 = "Hash the inputs, not the clock #devrel"
+
+
 def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, serve, browser, tmp_path):
-    talk = speak("Welcome to the talk about caching pipelines. Every step gets a cache key built from its inputs. "
-                 "Human edits are never overwritten by the pipeline.", tmp_path / "talk.wav")  # fmt: skip
+    talk = silence_first(speak("Welcome to the talk about caching pipelines. Every step gets a cache key built from its inputs. "
+                               "Human edits are never overwritten by the pipeline.", tmp_path / "talk.wav"), 3)  # fmt: skip
     long_talk = long_srt(tmp_path / "long-talk.srt")
+    llm_server.script("XPostDraft", {"post": X_POST_1})  # the spoken talk's first X post
     for source in (talk, long_talk):
         result = cli("run", source)
         assert result.exit_code == 0, result.output
@@ -110,23 +123,22 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     rows = page.locator("li.row")
     assert rows.count() == 6
     blog_row = page.locator('li.row[data-draft="talk/blog.md"]')
-    assert "draft" in blog_row.locator(".badge").first.inner_text() and "quotes 3/3 verified" in blog_row.inner_text()
-    assert "limits ok" in blog_row.inner_text()
+    assert "draft" in blog_row.locator(".badge").first.inner_text() and "limits ok" in blog_row.inner_text()
+    assert "quotes 1/1 verified" in page.locator('li.row[data-draft="talk/hooks.md"]').inner_text()  # the quote post
     page.screenshot(path=str(tmp_path / "review-list.png"), full_page=True)
 
-    # a draft beside its transcript: a quote's time moves the transcript and the player to that segment
+    # a draft beside its transcript: a section's time moves the transcript and the player to where it starts
     blog_row.locator("a").click()
     page.wait_for_url(re.compile(r"/draft/talk/blog\.md$"))
-    assert page.locator("blockquote.quote.verified").count() == 3
     page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=15000)
-    stamp = page.locator("blockquote a.ts").nth(2)
+    stamp = page.locator("#rendered a.ts").first  # "▶ [00:02]" under the section's heading
     seconds, segment = float(stamp.get_attribute("data-t")), stamp.get_attribute("data-seg")
-    quoted = page.locator("blockquote p").nth(2 * 2).inner_text()  # each blockquote: the quote, then its time
-    assert seconds > 0
+    outline = json.loads((tmp_path / "outputs" / "talk" / "outline.json").read_text())
+    assert seconds > 0 and segment == str(outline["sections"][0]["first"])
     stamp.click()
     highlighted = page.locator(".segment.current")
     assert highlighted.count() == 1 and highlighted.get_attribute("id") == f"seg-{segment}"
-    assert quoted.split()[0] in highlighted.inner_text()
+    assert "Welcome" in highlighted.inner_text()
     page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.3", timeout=5000)
     page.screenshot(path=str(tmp_path / "review-draft.png"), full_page=True)
     shutil.copy(tmp_path / "review-draft.png", SCREENSHOT)
@@ -134,7 +146,7 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     # edit in place: the file changes on disk, the check reruns, and a rerun of the pipeline keeps the edit
     blog = tmp_path / "outputs" / "long-talk" / "blog.md"
     page.goto(server.url + "draft/long-talk/blog.md")
-    assert page.locator("#figures").inner_text().startswith("quotes 3/3 verified")
+    assert page.locator("#figures").inner_text().startswith("quotes 0/0 verified")  # the speaker's words, no quotes
     page.locator("#editor summary").click()
     text = page.locator("#text").input_value()
     added = ("\n> Sentence number 40 explains detail 1480 about cache keys and reruns.\n>\n> — [02:36]\n"
@@ -144,7 +156,7 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     page.wait_for_url(re.compile(r"done=saved"))
     assert blog.read_text() == text.replace("\r\n", "\n") + added  # saved as written, with plain newlines
     assert "Saved" in page.locator(".flash").inner_text()
-    assert page.locator("#figures").inner_text().startswith("quotes 4/5 verified")
+    assert page.locator("#figures").inner_text().startswith("quotes 1/2 verified")
     assert page.locator("blockquote.unverified").count() == 1 and "not in the transcript" in page.locator(".problems").inner_text()
     assert "edited" in page.locator("#status").inner_text()
     page.locator("blockquote a.ts").last.click()  # segment 40, far down the transcript pane
@@ -164,15 +176,16 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     page.goto(server.url + "draft/talk/hooks.md")
     page.locator("#editor summary").click()
     hooks = page.locator("#text").input_value()
-    assert page.locator("#counts li").first.inner_text() == "X post 1: 16/280"
-    page.locator("#text").fill(hooks.replace("X post 1 #devrel", "a" * 250 + " https://example.com/" + "x/" * 40))
+    assert X_POST_1 in hooks and page.locator("#counts li").first.inner_text() == f"X post 1: {len(X_POST_1)}/280"
+    page.locator("#text").fill(hooks.replace(X_POST_1, "a" * 250 + " https://example.com/" + "x/" * 40))
     first = page.locator("#counts li").first
     assert first.inner_text() == "X post 1: 274/280" and first.get_attribute("class") == "ok"
-    page.locator("#text").fill(hooks.replace("X post 1 #devrel", "a" * 250 + " https://example.com/ " + "b" * 60))
+    page.locator("#text").fill(hooks.replace(X_POST_1, "a" * 250 + " https://example.com/ " + "b" * 60))
     assert first.inner_text() == f"X post 1: {250 + 1 + 23 + 1 + 60}/280" and first.get_attribute("class") == "over"
     page.goto(server.url + "draft/talk/community.md")
     page.locator("#editor summary").click()
-    assert page.locator("#counts li").first.inner_text() == "Discord: 30/2000"
+    discord = re.search(r"^## Discord \((\d+)/2000\)$", (tmp_path / "outputs" / "talk" / "community.md").read_text(), flags=re.M)
+    assert page.locator("#counts li").first.inner_text() == f"Discord: {discord.group(1)}/2000"  # as the pipeline counted
 
     # approve and reject do what `devrel review approve|reject` does
     page.goto(server.url + "draft/talk/blog.md")
@@ -267,7 +280,7 @@ class Tags(HTMLParser):
 
 def test_a_drafts_raw_html_is_shown_as_text(drafts, serve):
     blog = drafts / "blog.md"
-    text = blog.read_text().replace("title: A scripted post", 'title: "<script>alert(2)</script>"')
+    text = blog.read_text().replace("title: Scripted outline", 'title: "<script>alert(2)</script>"')
     blog.write_text(text + '\n<script>alert(1)</script>\n\nSee <img src=x onerror="alert(3)"> and [click](javascript:alert(4)).\n')
     server = serve()
     for path in ("/", "/draft/caching-talk/blog.md"):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import shutil
 from pathlib import Path
 
 from bench.common import chat_tokens
 from pipeline.prompts import BUILTIN_DIR
+from pipeline.runner import COMMUNITY_PROMPTS, HOOKS_PROMPTS
+from pipeline.topics import MAX_SECTIONS
 from conftest import last_run, verbatim_run
+from llm_server import schema_name
 
 ARTIFACTS = ["source.json", "transcript.json", "transcript.md", "outline.json", "outline.md",
              "blog.md", "hooks.md", "community.md", "manifest.json", "runs.jsonl"]  # fmt: skip
@@ -28,22 +33,29 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     for quote in quotes:  # copied from the transcript, with its times
         run = verbatim_run(quote, transcript["segments"])
         assert run and (quote["start"], quote["end"]) == (run[0]["start"], run[-1]["end"])
+    outline_md = (folder / "outline.md").read_text()  # quotes are shown with the time they were said
+    assert "> Every step gets a cache key built from the hashes of its inputs and its prompt.\n>\n> — [00:04]" in outline_md
 
     blog = (folder / "blog.md").read_text()
-    assert blog.startswith("---\ntitle: A scripted post\n")
-    assert "status: draft" in blog and "> Every step gets a cache key" in blog and "[00:04]" in blog
+    assert blog.startswith("---\ntitle: Scripted outline\n")
+    assert "status: draft" in blog and "draft: true" in blog
+    assert "Every step gets a cache key built from the hashes of its inputs and its prompt." in blog  # the speaker's words
+    assert "▶ [00:01]" in blog  # where the section starts in the recording
     assert "## X posts" in (folder / "hooks.md").read_text()
     assert "## Discord" in (folder / "community.md").read_text()
 
     manifest = json.loads((folder / "manifest.json").read_text())
-    record = manifest["artifacts"]["blog.md"]
+    record = manifest["artifacts"]["blog.md"]  # one paragraph, one rewrite call
     assert record["model"] == "scripted-model" and record["llm_calls"] == 1 and record["tokens_in"] > 0
     assert set(record["prompt_sha256"]) == {"blog"} and len(record["cache_key"]) == 64
 
     run = last_run(folder)
     assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
-    assert run["llm_calls"] == 4 and run["tokens_out"] > 0 and run["status"] == "ok"
-    assert [call["prompt"] for call in run["calls"]] == ["outline", "blog", "hooks", "community"]
+    assert run["tokens_out"] > 0 and run["status"] == "ok"
+    prompts = [call["prompt"] for call in run["calls"]]
+    assert prompts[:3] == ["section", "outline", "blog"]  # one section: one question for it, then title and summary
+    assert set(prompts[3:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS}  # then small calls, one kind of item each
+    assert run["llm_calls"] == len(llm_server.requests) == sum(call["attempts"] for call in run["calls"])
 
 
 def test_rerun_with_nothing_changed_runs_nothing(cli, llm_server, srt_file, tmp_path):
@@ -64,7 +76,7 @@ def test_editing_the_blog_prompt_reruns_only_the_blog(cli, llm_server, srt_file,
     assert cli("run", srt_file, "--prompts", custom).exit_code == 0
     run = last_run(tmp_path / "outputs" / "caching-talk")
     assert run["stages_run"] == ["blog"]
-    assert "Be brief." in llm_server.chat_requests("BlogDraft")[-1]["messages"][0]["content"]
+    assert "Be brief." in llm_server.chat_requests("Rewritten")[-1]["messages"][0]["content"]
 
 
 def test_force_reruns_every_stage(cli, llm_server, srt_file, tmp_path):
@@ -76,13 +88,15 @@ def test_force_reruns_every_stage(cli, llm_server, srt_file, tmp_path):
 def test_a_human_edit_is_never_overwritten(cli, llm_server, srt_file, tmp_path):
     assert cli("run", srt_file).exit_code == 0
     blog = tmp_path / "outputs" / "caching-talk" / "blog.md"
-    edited = blog.read_text().replace("Scripted intro.", "An intro our editor rewrote.")
+    said = "Human edits are never overwritten; we write the new version beside them."
+    edited = blog.read_text().replace(said, "A paragraph our editor rewrote.")
+    assert edited != blog.read_text()
     blog.write_text(edited)
 
     result = cli("run", srt_file, "--force")
     assert result.exit_code == 0
     assert blog.read_text() == edited
-    assert (blog.parent / "blog.new.md").read_text().count("Scripted intro.") == 1
+    assert (blog.parent / "blog.new.md").read_text().count(said) == 1
     assert "blog.new.md" in result.output
     assert last_run(blog.parent)["edits_kept"] == {"blog.md": "blog.new.md"}
 
@@ -114,10 +128,14 @@ def test_to_transcript_stops_before_the_model(cli, llm_server, srt_file, tmp_pat
     assert not (folder / "outline.json").exists() and llm_server.requests == []
 
 
-def test_lang_flag_sets_the_output_language(cli, llm_server, srt_file):
+def test_lang_flag_sets_the_output_language(cli, llm_server, srt_file, tmp_path):
     assert cli("run", srt_file, "--lang", "zh").exit_code == 0
-    system = llm_server.chat_requests("BlogDraft")[0]["messages"][0]["content"]
-    assert "Write in Simplified Chinese" in system
+    transcript = json.loads((tmp_path / "outputs" / "caching-talk" / "transcript.json").read_text())
+    assert transcript["language"] == "zh"  # --lang names the language of the transcript and of the drafts
+    asked = {schema_name(request) for request in llm_server.requests}
+    assert {"SectionDraft", "OutlineDraft", "TitlesDraft", "XPostDraft", "DiscordDraft", "NewsletterDraft"} <= asked
+    for request in llm_server.requests:
+        assert "Simplified Chinese" in request["messages"][0]["content"], schema_name(request)
 
 
 def test_devrel_toml_and_flags_layer(cli, llm_server, srt_file, tmp_path):
@@ -129,20 +147,54 @@ def test_devrel_toml_and_flags_layer(cli, llm_server, srt_file, tmp_path):
     assert llm_server.requests[-1]["model"] == "from-flag"  # the flag beats the environment
 
 
-def test_long_transcripts_are_mapped_then_reduced_within_the_context(cli, llm_server, tmp_path, monkeypatch):
+TOPICS = [  # a long talk on five topics in turn, each said in many different sentences
+    (["every pipeline step", "the cache", "a rerun", "our build"], ["hashes", "compares", "stores", "skips"],
+     ["its inputs and its prompt", "the key of each stage", "nothing that is unchanged", "the transcript once"]),
+    (["a human edit", "the reviewer", "the new draft", "an approved post"], ["stays", "is written beside", "keeps", "wins over"],
+     ["the old file on disk", "the generated version", "what the editor changed", "every line a person wrote"]),
+    (["the embedded model", "a small question", "the laptop", "one call"], ["answers", "takes", "needs", "fits"],
+     ["in about nine seconds", "a bounded JSON schema", "four gigabytes of memory", "one short reader question"]),
+    (["hard-wrapped text", "a caption line", "the subtitle file", "each sentence"], ["becomes", "is joined into", "keeps", "ends"],
+     ["whole sentences first", "the speaker turn it belongs to", "its start and end times", "at a full stop"]),
+    (["the evaluation suite", "every release", "a real talk", "the results table"], ["scores", "waits for", "reports", "compares"],
+     ["each draft against the talk", "the similarity of the posts", "blog words per talk word", "the previous release"]),
+]  # fmt: skip
+
+
+def long_talk(count: int = 400) -> str:
+    rng = random.Random(0)
+    lines = []
+    for i in range(count):
+        subjects, verbs, objects = TOPICS[i * len(TOPICS) // count]
+        lines.append(f"In part {i}, {rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}.")
+    return "\n".join(lines)
+
+
+def test_a_long_transcript_stays_within_the_context_in_bounded_sections(cli, llm_server, tmp_path, monkeypatch):
     monkeypatch.setenv("DEVREL_CONTEXT_WINDOW", "4000")
-    lines = [f"Sentence number {i} explains one more detail about caching pipelines and hashing inputs." for i in range(400)]
     talk = tmp_path / "long-talk.txt"
-    talk.write_text("\n".join(lines))
+    talk.write_text(long_talk())  # 400 sentences, some 6,000 words: more than a 4,000-token context holds
     result = cli("run", talk, "--to", "outline")
     assert result.exit_code == 0, result.output
-    notes = llm_server.chat_requests("Notes")
-    assert len(notes) >= 3  # mapped over several chunks
     for request in llm_server.requests:  # counted by a real tokenizer (Qwen's, from the shipped GGUF)
         system, user = (m["content"] for m in request["messages"])
         assert chat_tokens(system, user) + request["max_tokens"] <= 4000
-    reduce_prompt = llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]
-    assert "Sentence number 399" not in reduce_prompt  # the reduce step sees notes, not the transcript
+
+    folder = tmp_path / "outputs" / "long-talk"
+    sections = json.loads((folder / "outline.json").read_text())["sections"]
+    ids = [segment["id"] for segment in json.loads((folder / "transcript.json").read_text())["segments"]]
+    assert 3 <= len(sections) <= MAX_SECTIONS  # a number that fits the talk, never one per chunk of text
+    assert sections[0]["first"] == ids[0] and sections[-1]["last"] == ids[-1]
+    assert all(a["last"] + 1 == b["first"] for a, b in zip(sections, sections[1:]))  # contiguous, never overlapping
+    spans = [range(section["first"] - 1, section["last"]) for section in sections]  # "In part N" is segment N + 1
+    asked = llm_server.chat_requests("SectionDraft")
+    assert len(sections) <= len(asked) <= 2 * len(spans)  # one question per span (asked again once if it repeats)
+    for request in asked:  # each question is asked about one span's words only
+        parts = [int(n) for n in re.findall(r"In part (\d+)", request["messages"][1]["content"])]
+        assert parts and any(all(part in span for part in parts) for span in spans), parts
+    overview = llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]  # title and summary are asked
+    assert overview.count("Part ") == len(sections)  # from the sections, a few of the speaker's words each,
+    assert len(overview.split()) < len(talk.read_text().split()) / 5  # never from the whole transcript
 
 
 def test_artifacts_get_normal_permissions(cli, llm_server, srt_file, tmp_path):

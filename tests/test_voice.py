@@ -21,14 +21,44 @@ OUTLINE = {
     "title": "Caching data pipelines with content hashes",
     "summary": "Each step's cache key is built from the hashes of its inputs and its prompt, and human edits are never overwritten.",
     "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": [],
-    "sections": [
-        {"question": "Why should a config or prompt change invalidate the cache?", "persona": "practitioner",
-         "key_points": ["The cache key hashes every input and the prompt, so any edit changes the key"], "lines": [2]},
-        {"question": "What happens to a draft a person edited?", "persona": "newcomer",
-         "key_points": ["Human edits are never overwritten; the new version goes beside them"], "lines": [3]},
-    ],
 }  # fmt: skip
+SECTIONS = [  # the model's answer for each of the talk's two parts (code finds the parts, pipeline.topics)
+    {"question": "Why should a config or prompt change invalidate the cache?",
+     "key_points": ["The cache key hashes every input and the prompt, so any edit changes the key"]},
+    {"question": "What happens to a draft a person edited?",
+     "key_points": ["Human edits are never overwritten; the new version goes beside them"]},
+]  # fmt: skip
+# A talk long enough for two sections: caching first, then people's edits (the 3-cue SRT gives one section).
+TALK = [
+    "Welcome to this talk about caching data pipelines.",
+    "Every step gets a cache key built from the hashes of its inputs and its prompt.",
+    "We measured it on our own pipeline: a rerun with nothing changed went from forty minutes to ninety seconds.",
+    "When a config file or a prompt changes, its hash changes, so the key changes and the step runs again.",
+    "A prompt file is code too, and a hash of the Python code cannot see a text file next to it.",
+    "So we hash every prompt file explicitly and put that hash into the key of every step that reads it.",
+    "With the cache in place, a rerun only repeats the steps whose inputs really changed.",
+    "The second lesson is about people: our editors rewrite the drafts by hand.",
+    "Human edits are never overwritten; we write the new version beside them.",
+    "When an editor has changed a draft, the fresh version goes into a second file with a different name.",
+    "Then the editor compares the two versions side by side and decides what to keep.",
+    "For a long time our tool quietly replaced their work, and the editors stopped trusting it.",
+    "That one rule about edits did more for adoption than any feature we shipped that year.",
+]
 CACHE_POST = "https://devrel.example.com/blog/cache-keys-from-content"
+
+
+@pytest.fixture
+def talk(tmp_path) -> Path:
+    """caching-talk.srt with two topics: code finds two sections in it, `script_outline` answers for both."""
+    cues = [f"{n}\n00:00:{5 * n - 4:02d},000 --> 00:00:{5 * n:02d},000\n{text}\n" for n, text in enumerate(TALK, 1)]
+    path = tmp_path / "caching-talk.srt"
+    path.write_text("\n".join(cues), encoding="utf-8")
+    return path
+
+
+def script_outline(server) -> None:
+    server.script("SectionDraft", *SECTIONS)
+    server.script("OutlineDraft", OUTLINE)
 
 
 def index(cli, corpus: Path) -> None:
@@ -47,32 +77,37 @@ def system_prompt(server, schema: str) -> str:
     return server.chat_requests(schema)[-1]["messages"][0]["content"]
 
 
-def user_prompt(server, schema: str) -> str:
-    return server.chat_requests(schema)[-1]["messages"][1]["content"]
+HOOKS = ["TitlesDraft", "XPostDraft", "LinkedInDraft", "VideoHooksDraft"]  # one small call each (prompts hooks-*)
+COMMUNITY = ["DiscordDraft", "ForumDraft", "NewsletterDraft"]  # prompts community-*
 
 
 def test_without_a_store_drafts_are_written_as_before(cli, llm_server, srt_file, tmp_path):
     result = cli("run", srt_file)
     assert result.exit_code == 0, result.output
-    assert "<examples>" not in system_prompt(llm_server, "BlogDraft")
+    assert "<examples>" not in system_prompt(llm_server, "Rewritten")  # the blog's paragraph edits
+    assert all("<examples>" not in system_prompt(llm_server, schema) for schema in HOOKS + COMMUNITY)
     assert "Related reading" not in (tmp_path / "outputs" / "caching-talk" / "blog.md").read_text()
     assert not (tmp_path / ".devrel").exists()
 
 
-def test_style_examples_and_related_posts_reach_the_drafts(cli, llm_server, srt_file, starter, tmp_path):
-    llm_server.script("OutlineDraft", OUTLINE)
-    result = cli("run", srt_file)
+def test_style_examples_and_related_posts_reach_the_drafts(cli, llm_server, talk, starter, tmp_path):
+    script_outline(llm_server)
+    result = cli("run", talk)
     assert result.exit_code == 0, result.output
 
-    blog = system_prompt(llm_server, "BlogDraft")
+    blog = system_prompt(llm_server, "Rewritten")  # each paragraph's edit sees the examples
     assert "<examples>" in blog and "style examples" in blog and "not facts" in blog
     assert '<example title="Cache keys that never lie: hash the inputs, not the clock">' in blog
     assert CACHE_POST in blog  # the related posts are named in the prompt, so the model does not repeat them
     examples = re.findall(r"<example title=.*?>\n(.*?)\n</example>", blog, flags=re.S)
     assert 1 <= len(examples) <= 3 and all(len(example) <= 601 for example in examples)
-    assert "Your cache trusts the clock" in system_prompt(llm_server, "HooksDraft")  # a hook for the hooks
-    assert 'title="Discord: the vector store post is out"' in system_prompt(llm_server, "CommunityDraft")
-    assert "<example" not in system_prompt(llm_server, "HooksDraft").split("<examples>")[0]
+    for schema in HOOKS:  # every small hooks call: a hook for the hooks, marked as style, only inside the block
+        hooks = system_prompt(llm_server, schema)
+        assert "Your cache trusts the clock" in hooks and "style examples" in hooks and "not facts" in hooks, schema
+        assert "<example" not in hooks.split("<examples>")[0], schema
+    for schema in COMMUNITY:
+        community = system_prompt(llm_server, schema)
+        assert 'title="Discord: the vector store post is out"' in community and "not facts" in community, schema
 
     text = (tmp_path / "outputs" / "caching-talk" / "blog.md").read_text()
     related = text.split("## Related reading\n\n")[1].splitlines()
@@ -80,10 +115,10 @@ def test_style_examples_and_related_posts_reach_the_drafts(cli, llm_server, srt_
     assert not any("novelty" in warning for warning in last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
 
 
-def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, srt_file, starter, tmp_path):
-    llm_server.script("OutlineDraft", OUTLINE)
-    assert cli("run", srt_file).exit_code == 0
-    assert cli("run", srt_file).exit_code == 0
+def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, talk, starter, tmp_path):
+    script_outline(llm_server)
+    assert cli("run", talk).exit_code == 0
+    assert cli("run", talk).exit_code == 0
     assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == []
 
     (starter / "blog" / "prompt-hashes.md").write_text(
@@ -91,12 +126,12 @@ def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, sr
         "A prompt file changes the output as much as code does, so its hash goes into every cache key.\n"
     )  # fmt: skip
     index(cli, starter)
-    assert cli("run", srt_file).exit_code == 0
+    assert cli("run", talk).exit_code == 0
     assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == ["blog"]  # the hooks' and community posts' examples did not change
-    assert "Why we hash our prompts" in system_prompt(llm_server, "BlogDraft")
+    assert "Why we hash our prompts" in system_prompt(llm_server, "Rewritten")
 
 
-def test_a_past_post_that_answers_most_questions_is_a_warning(cli, llm_server, srt_file, tmp_path):
+def test_a_past_post_that_answers_most_questions_is_a_warning(cli, llm_server, talk, tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "blog").mkdir(parents=True)
     (corpus / "blog" / "same-talk.md").write_text(
@@ -106,23 +141,23 @@ def test_a_past_post_that_answers_most_questions_is_a_warning(cli, llm_server, s
         "overwritten; the new version is written beside it.\n"
     )  # fmt: skip
     index(cli, corpus)
-    llm_server.script("OutlineDraft", OUTLINE)
-    result = cli("run", srt_file)
+    script_outline(llm_server)
+    result = cli("run", talk)
     assert result.exit_code == 0, result.output
     warning = "novelty: the past post “Caching pipelines and keeping edits” (https://devrel.example.com/blog/same) already answers 2 of the 2 questions"
     assert warning in result.output.replace("\n", " ") or warning in " ".join(last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
     assert any(item.startswith(warning) for item in last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
 
 
-def test_community_questions_become_sections_and_open_ones_are_listed(cli, llm_server, srt_file, starter, tmp_path):
-    llm_server.script("OutlineDraft", OUTLINE)
-    result = cli("run", srt_file, "--to", "outline")
+def test_community_questions_become_sections_and_open_ones_are_listed(cli, llm_server, talk, starter, tmp_path):
+    script_outline(llm_server)
+    result = cli("run", talk, "--to", "outline")
     assert result.exit_code == 0, result.output
     asked = "How do I stop my build cache from going stale when only a config file changes?"
-    assert "Questions the community asked" in user_prompt(llm_server, "OutlineDraft") and asked in user_prompt(llm_server, "OutlineDraft")
 
     folder = tmp_path / "outputs" / "caching-talk"
     sections = json.loads((folder / "outline.json").read_text())["sections"]
+    assert len(sections) == 2
     assert sections[0]["question"] == asked and sections[0]["persona"] == "community"
     assert sections[1]["question"] == "What happens to a draft a person edited?"  # no stored question matches it
     outline_md = (folder / "outline.md").read_text()
@@ -138,4 +173,5 @@ def test_a_broken_store_does_not_stop_the_drafts(llm_server, srt_file, starter, 
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "run `devrel corpus rebuild`" in done.stderr and "drafting without the corpus" in done.stderr
-    assert "<examples>" not in system_prompt(llm_server, "BlogDraft")
+    assert "<examples>" not in system_prompt(llm_server, "Rewritten")
+    assert all("<examples>" not in system_prompt(llm_server, schema) for schema in HOOKS + COMMUNITY)

@@ -88,19 +88,19 @@ def test_file_urls_are_refused(cli, tmp_path):
 VTT = """WEBVTT
 
 00:00:01.000 --> 00:00:03.000
-Welcome to the talk about caching
+Welcome to the talk about caching.
 
 00:00:03.000 --> 00:00:03.010
-Welcome to the talk about caching
+Welcome to the talk about caching.
 
 00:00:03.010 --> 00:00:05.000
-Welcome to the talk about caching
-every step has a cache key
+Welcome to the talk about caching.
+Every step has a cache key
 
 00:00:05.000 --> 00:00:08.000
-every step has a cache key
-built from the hashes of its inputs
-"""
+Every step has a cache key
+built from the hashes of its inputs.
+"""  # rolling captions: each line shown again in the next cue
 
 
 def info_json(site, tmp_path, **extra) -> str:
@@ -127,9 +127,9 @@ def test_subtitles_become_the_transcript_through_yt_dlp(cli, talk, tmp_path, llm
     assert [c["title"] for c in source["chapters"]] == ["Intro", "Keys"]
     transcript = json.loads((folder / "transcript.json").read_text())
     assert transcript["origin"] == "subtitles" and transcript["model"] is None
-    assert [s["text"] for s in transcript["segments"]] == [
-        "Welcome to the talk about caching", "every step has a cache key", "built from the hashes of its inputs"]
-    assert [s["start"] for s in transcript["segments"]] == [1.0, 3.01, 5.0]
+    assert [s["text"] for s in transcript["segments"]] == [  # each line once, joined into the sentences they make
+        "Welcome to the talk about caching.", "Every step has a cache key built from the hashes of its inputs."]
+    assert [s["start"] for s in transcript["segments"]] == [1.0, 3.01]
     assert "/talk.ogg" not in talk.paths  # no audio downloaded
     assert "Chapters: Intro; Keys" in llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]
     assert f"({talk.url('watch/talk42')}#t=3)" in (folder / "outline.md").read_text()
