@@ -53,3 +53,11 @@ def test_shortening_never_splits_numbers_or_domains():
     text = "Version 3.5 is out on example.com today. More text follows here, and it is long."
     assert shorten(text, 50) == "Version 3.5 is out on example.com today."
     assert shorten("今天我们讨论缓存。每一步都有一个缓存键。", 12) == "今天我们讨论缓存。"
+
+
+def test_chinese_text_stopped_at_its_bound_ends_at_its_last_sentence():
+    from pipeline.stages.drafting import finished
+
+    text = "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。回想"
+    assert finished(text, bound=len(text)) == "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。"
+    assert finished(text, bound=len(text) + 100) == text  # not at the bound: a post may end on a character

@@ -118,9 +118,10 @@ def finished(text: str, bound: int | None = None) -> str:
     sometimes stop mid-sentence too ("...the importance of hashing to"): such a tail goes, the last full sentence
     ends the text (a single unfinished sentence is cut at a word, with an ellipsis, only at the bound)."""
     text = text.strip()
-    if not text or _ends_well(text):
-        return text
     at_bound = bound is not None and len(text) >= bound - 2
+    # a Chinese character ends a sentence well, unless the grammar stopped the text there ("…坐前排。回想")
+    if not text or (_ends_well(text) and not (at_bound and CJK.match(text[-1]))):
+        return text
     sentences = [piece for piece in SENTENCE_END.split(text) if piece]
     if len(sentences) > 1:
         return shorten(text, len(text) - len(sentences[-1]))
