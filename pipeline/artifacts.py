@@ -64,8 +64,9 @@ class Source(Artifact):
 # Why a segment is shown in transcript.md but never quoted, summarised or used for sections:
 # stage: "(applause)"; furniture: a web page's navigation, counters, contact or reward lines in a text input;
 # host: the host's introduction or closing; audience: a question from the room; injection: text that addresses the
-# model ("ignore previous instructions"): untrusted words stay data.
-Mark = Literal["stage", "furniture", "host", "audience", "injection"]
+# model ("ignore previous instructions"): untrusted words stay data; other-talk: a second talk in the same file (a
+# conference's caption file runs on into the next speaker's talk).
+Mark = Literal["stage", "furniture", "host", "audience", "injection", "other-talk"]
 
 
 class Segment(Artifact):

@@ -7,6 +7,7 @@ One mechanism for all of them: a marked segment is data a person can read, never
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.artifacts import Segment
@@ -53,20 +54,106 @@ def presenters(segments: list[Segment]) -> set[str]:
     return {name for name, words in longest.items() if words >= PRESENTER_SHARE * top}
 
 
-def role_marks(segments: list[Segment]) -> list[Segment]:
-    """Other voices around the talk: before the presenters' first turn and after their last, the host (an
-    introduction, a closing); in between, the audience."""
+TALK_TURN_WORDS = 30  # a turn this long holds the floor; shorter ones (a thank-you, an aside) do not count
+
+
+def _turns(segments: list[Segment]) -> list[tuple[str, int]]:
+    """(speaker, words) per uninterrupted turn, in order."""
+    turns: list[tuple[str, int]] = []
+    for segment in segments:
+        if not segment.speaker:
+            continue
+        if turns and turns[-1][0] == segment.speaker:
+            turns[-1] = (segment.speaker, turns[-1][1] + _words(segment))
+        else:
+            turns.append((segment.speaker, _words(segment)))
+    return turns
+
+
+def talks(segments: list[Segment]) -> list[str]:
+    """The presenters of separate talks in one file, in order: each holds the floor in one block and never
+    alternates with another (an interview or a panel alternates). One name, or none, means one talk."""
     speaking = presenters(segments)
-    if not speaking or len({s.speaker for s in segments if s.speaker}) < 2:
+    order = [name for name, words in _turns(segments) if name in speaking and words >= TALK_TURN_WORDS]
+    blocks = [name for index, name in enumerate(order) if index == 0 or order[index - 1] != name]
+    return blocks if len(blocks) > 1 and len(blocks) == len(set(blocks)) else []
+
+
+def chosen_talk(names: list[str], segments: list[Segment], hint: str) -> str:
+    """The talk the source is named after (a title or file name saying the presenter's name), else the longest."""
+    said = hint.lower()
+    named = [name for name in names if any(part.lower() in said for part in name.split() if len(part) > 2)]
+    if named:
+        return named[0]
+    counts = _word_counts(segments)
+    return max(names, key=lambda name: counts[name])
+
+
+ROLE_LABEL = re.compile(r"^(?:audience(?: member)?|crowd|question|q|voice|unknown|观众|听众|提问)\b", re.IGNORECASE)
+ROLE_TURN_WORDS = 80  # an "AUDIENCE MEMBER:" turn this long is the speaker's talk the stenographer never gave back
+
+
+def reattributed(segments: list[Segment]) -> list[Segment]:
+    """A long turn under a role label ("AUDIENCE MEMBER: Hi. [Applause] Okay, so this talk...") is the speaker
+    going on after a remark from the room: its first sentence stays the room's, the rest is the speaker's before."""
+    fixed = list(segments)
+    index = 0
+    while index < len(fixed):
+        label = fixed[index].speaker
+        end = index
+        while end < len(fixed) and fixed[end].speaker == label:
+            end += 1
+        before = next((s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None)
+        if label and before and ROLE_LABEL.match(label) and sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS:
+            for at in range(index + 1, end):
+                fixed[at] = fixed[at].model_copy(update={"speaker": before})
+        index = end
+    return fixed
+
+
+def _unnamed(label: str | None) -> bool:
+    return bool(label and label.startswith("SPEAKER_"))
+
+
+def role_marks(segments: list[Segment], hint: str = "") -> list[Segment]:
+    """Other voices around the talk: before the presenters' first turn and after their last, the host (an
+    introduction, a closing); in between, the audience. A file holding several talks one after another keeps the
+    one its title names; the others are marked as other talks."""
+    if len({s.speaker for s in segments if s.speaker}) < 2:
+        return segments
+    separate = talks(segments)
+    speaking = {chosen_talk(separate, segments, hint)} if separate else presenters(segments)
+    if not speaking:
         return segments
     own = [i for i, segment in enumerate(segments) if segment.speaker in speaking]
     first, last = own[0], own[-1]
+    if any(_unnamed(name) for name in speaking):  # `>>` turns alternate by guess: the talk starts at its first long turn
+        first = _first_long_turn(segments, speaking, first)
     marked = []
     for index, segment in enumerate(segments):
-        if segment.mark is None and segment.speaker and segment.speaker not in speaking:
-            segment = segment.model_copy(update={"mark": "audience" if first < index < last else "host"})
+        if segment.mark is None and segment.speaker in speaking and _unnamed(segment.speaker) and index < first:
+            segment = segment.model_copy(update={"mark": "host"})
+        elif segment.mark is None and segment.speaker and segment.speaker not in speaking:
+            if segment.speaker in separate:
+                mark = "other-talk"
+            else:
+                mark = "audience" if first < index < last else "host"
+            segment = segment.model_copy(update={"mark": mark})
         marked.append(segment)
     return marked
+
+
+def _first_long_turn(segments: list[Segment], speaking: set[str], fallback: int) -> int:
+    start, run = None, 0
+    for index, segment in enumerate(segments):
+        if segment.speaker not in speaking:
+            start, run = None, 0
+            continue
+        start = index if start is None else start
+        run += _words(segment)
+        if run >= TALK_TURN_WORDS:
+            return start
+    return fallback
 
 
 def furniture_marks(segments: list[Segment], language: str) -> list[Segment]:
@@ -91,9 +178,10 @@ def injection_marks(segments: list[Segment]) -> list[Segment]:
     ]
 
 
-def marked(segments: list[Segment], language: str, web_text: bool = False) -> list[Segment]:
-    """Every mark, in order; `web_text` for plain-text inputs, the only ones that can carry page furniture."""
-    segments = role_marks(segments)
+def marked(segments: list[Segment], language: str, web_text: bool = False, hint: str = "") -> list[Segment]:
+    """Every mark, in order; `web_text` for plain-text inputs, the only ones that can carry page furniture; `hint`
+    (the source's title and file name) picks the talk when a file holds several."""
+    segments = role_marks(reattributed(segments), hint)
     if web_text:
         segments = furniture_marks(segments, language)
     return injection_marks(segments)

@@ -71,6 +71,43 @@ def test_hard_wrapped_text_becomes_sentences_with_turns_and_marks(tmp_path):
     assert len({s.speaker for s in speech}) == 1 and speech[0].speaker.startswith("SPEAKER_")
 
 
+_LONG_A = " ".join(["Caches should hash every input of a step, and a step with the same inputs never runs twice."] * 4)
+_LONG_B = " ".join(["Radio gets faster because each channel is wider, so more bits fit in every second of air."] * 4)
+# A caption file that runs on into the next talk (conference captions do), and a stenographer who never gave the
+# floor back after a remark from the room.
+TWO_TALKS = f"""HOST:  Here's Ada.
+ADA:  {_LONG_A}
+ADA:  {_LONG_A}
+HOST:  Thanks! Next up is Grace.
+GRACE:  {_LONG_B}
+GRACE:  {_LONG_B}
+"""
+NEVER_GIVEN_BACK = f"""ADA:  Check, check. Hi, I'm Ada.
+AUDIENCE MEMBER:  Hi.
+(applause)
+{_LONG_A}
+{_LONG_A}
+"""
+
+
+def test_a_file_holding_two_talks_keeps_the_one_its_name_says(tmp_path):
+    _, made = _read(tmp_path, "grace-talk.txt", TWO_TALKS)
+    kept = {s.speaker for s in made.speech()}
+    assert kept == {"Grace"}
+    assert {s.mark for s in made.segments if s.speaker == "Ada"} == {"other-talk"}
+    _, unnamed = _read(tmp_path, "talks.txt", TWO_TALKS)  # no name to go by: the longer talk, never both
+    assert len({s.speaker for s in unnamed.speech()}) == 1
+
+
+def test_a_long_turn_under_a_role_label_is_the_speaker_going_on(tmp_path):
+    _, made = _read(tmp_path, "ada.txt", NEVER_GIVEN_BACK)
+    by_text = {s.text: s for s in made.segments}
+    assert by_text["Hi."].speaker == "Audience Member"
+    speech = made.speech()
+    assert speech and {s.speaker for s in speech} == {"Ada"}
+    assert sum(1 for s in speech if s.text.startswith("Caches should hash")) == 8
+
+
 def test_named_turns_keep_their_speaker(tmp_path):
     source, made = _read(tmp_path, "named.txt", NAMED)
     by_text = {s.text: s for s in made.segments}

@@ -18,7 +18,7 @@ from pipeline.config import Settings
 from pipeline.errors import UserError
 from pipeline.text import guess_language, timestamp
 
-VERSION = 3  # 3: segments are sentences, with speakers and marks
+VERSION = 4  # 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
@@ -30,6 +30,7 @@ Progress = Callable[[float, float], None]
 MARK_NOTES = {
     "stage": "stage direction", "furniture": "page furniture, not speech", "host": "host, not quoted",
     "audience": "from the room, not quoted", "injection": "addresses the AI: kept as data, never used",
+    "other-talk": "another talk in the same file, not drafted",
 }  # fmt: skip
 
 
@@ -133,8 +134,13 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
     language = detected or "en"
     return Transcript(
         language=language, origin="whisper", model=settings.whisper_model, duration=round(total, 2),
-        segments=marked(sentences(items, language.split("-")[0]), language),
+        segments=marked(sentences(items, language.split("-")[0]), language, hint=_hint(source)),
     )  # fmt: skip
+
+
+def _hint(source: Source) -> str:
+    """What names the talk: its title and file name (a caption file may hold the next talk too)."""
+    return " ".join([source.title, Path(source.path).stem if source.path else "", *source.speakers])
 
 
 def transcript(source: Source, settings: Settings, progress: Progress | None = None) -> Transcript:
@@ -153,7 +159,7 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
         pieces, origin = parsed, "transcript"
     text = "\n".join(piece.text for piece in pieces)
     language = settings.lang if settings.lang != "auto" else speech_language(source, settings) or guess_language(text)
-    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text")
+    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text", hint=_hint(source))
     ends = [segment.end for segment in segments if segment.end is not None]
     return Transcript(language=language, origin=origin, duration=max(ends) if ends else None, segments=segments)
 
