@@ -42,8 +42,12 @@ def test_sections_are_spans_with_whole_sentence_quotes(cli, tmp_path, llm_server
     questions = [section["question"] for section in sections]
     assert len(set(questions)) == len(questions)
     # the model is asked about one span at a time, with that span's words only
-    asked = [r["messages"][-1]["content"] for r in llm_server.chat_requests("SectionDraft")]
-    assert len(asked) == len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
+    requests = llm_server.chat_requests("SectionDraft")
+    asked = [r["messages"][-1]["content"] for r in requests]
+    assert len(asked) >= len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
+    # the scripted default says the span's first words back as a question: asked again once, with the reason
+    again = [r["messages"][0]["content"] for r in requests if "only says this sentence back" in r["messages"][0]["content"]]
+    assert again and len(asked) <= 2 * len(set(asked))
 
 
 def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server):
@@ -80,3 +84,18 @@ def test_adds_nothing_accepts_a_tidy_edit_and_refuses_new_facts():
     assert not adds_nothing("We measured a rerun going from 40 minutes to 9 seconds.", said, "en")
     assert not adds_nothing("Google measured a rerun going from 40 minutes to 90 seconds.", said, "en")
     assert not adds_nothing("We measured this on our pipeline, proving that serverless databases beat everything.", said, "en")
+
+
+def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_again():
+    from pipeline.artifacts import Segment
+    from pipeline.stages.outline import Span, question_problems
+    from pipeline.store import embed
+
+    texts = ["We hash every input of a step into one cache key.",
+             "When the key has not changed, the step does not run again.",
+             "That took our reruns from forty minutes to ninety seconds."]  # fmt: skip
+    span = Span([Segment(id=i, text=t) for i, t in enumerate(texts, 1)], embed(texts))
+    assert question_problems("Why do we hash every input of a step into one cache key?", span, [], "en")
+    assert question_problems("What is the main topic of the talk?", span, [], "en")
+    assert question_problems("What decides that a step runs again?", span, ["What decides that a step runs again?"], "en")
+    assert question_problems("How do reruns get cheap?", span, [], "en") == []

@@ -26,7 +26,8 @@ from pipeline.similarity import copies
 from pipeline.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.topics import section_count, spans
 
-VERSION = 4  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section
+VERSION = 5  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
+# that restate the span's opening or ask about the speaker are asked again
 SECTION_MAX_TOKENS = 300
 OUTLINE_MAX_TOKENS = 700
 MATERIAL_WORDS = 260  # what the model reads of a section: its most central sentences, in order
@@ -78,13 +79,44 @@ def topic_spans(speech: list[Segment]) -> list[Span]:
     return [Span(speech[a:b], vectors[a:b]) for a, b in spans(vectors, count)]
 
 
+META = re.compile(r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|"
+                  r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
+                  r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点", re.IGNORECASE)
+ABOUT_SPEAKER_ZH = re.compile(r"(?:作者|演讲者|讲者)(?:认为|觉得|为什么|如何|怎么)?")
+
+
+def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
+    """Why a section question would not help a reader: it repeats an earlier one, says one of the span's opening
+    sentences back (the answer would restate its heading), or asks about "the speaker" / "the main topic"."""
+    from pipeline.reader_checks import restates
+
+    problems = []
+    if copies(question, asked):
+        problems.append("Earlier parts already answer these; ask a different question:\n"
+                        + "\n".join(f"  - {q}" for q in asked))  # fmt: skip
+    opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
+    echoed = next((sentence for sentence in opening if restates(question, sentence)), None)
+    if echoed:
+        problems.append(f"Your question only says this sentence back: “{echoed}”. Ask what the whole part answers, "
+                        "in other words, so the part itself is the answer.")  # fmt: skip
+    if META.search(question):
+        problems.append("Ask about the subject itself, the way a reader would, without naming the speaker, the talk "
+                        "or its “main topic”.")  # fmt: skip
+    return problems
+
+
 def _ask_section(llm: LLM, prompt: Prompt, span: Span, title: str, language: str, asked: list[str]) -> SectionDraft:
-    """One small call: the reader question this span answers. Asked again once if it repeats an earlier one."""
+    """One small call: the reader question this span answers. Asked again once, with the reasons, if it repeats an
+    earlier one, says the span's opening back, or asks about the speaker rather than the subject."""
     variables = {"material": guard(span.material(language)), "title": guard(title), "language": LANGUAGE_NAMES.get(language, language)}
     draft = llm.structured(prompt, SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
-    if copies(draft.question, asked):
-        avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
-        draft = llm.structured(prompt, SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
+    problems = question_problems(draft.question, span, asked, language)
+    if problems:
+        again = llm.structured(prompt, SectionDraft, SECTION_MAX_TOKENS, avoid=guard("- " + "\n- ".join(problems)), **variables)
+        if len(question_problems(again.question, span, asked, language)) <= len(problems):
+            draft = again
+    if language == "zh":  # "为什么作者认为…" asks about the speaker: the question is the subject's
+        draft = draft.model_copy(update={"question": ABOUT_SPEAKER_ZH.sub("", draft.question) or draft.question})
     return draft
 
 
