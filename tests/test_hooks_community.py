@@ -217,7 +217,9 @@ def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_se
     made = community(inputs())
     discord, forum, newsletter = made.discord, made.forum_body, made.newsletter
     assert discord.startswith("Fresh from the stage") and "**What you'll hear:**" in discord
-    assert all(f"- {question}" in discord for question, _, _ in SECTIONS) and discord.endswith(URL)
+    # a taste of three sections spread over the talk, with the point the forum post does not show
+    bullets = re.findall(r"^- (.+)$", discord, flags=re.M)
+    assert bullets == [SECTIONS[i][1][-1] for i in (0, 2, 3)] and discord.endswith(URL)
     assert "What would you ask the speaker about this?" in discord and len(discord) <= 2000
     assert discord.endswith(f"\n\nWatch *Caching data pipelines*: {URL}")
     assert made.forum_title == "How does your team handle this?"

@@ -18,7 +18,8 @@ from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, join, section_material, speaker_of, spread
 
-VERSION = 3  # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11)
+VERSION = 4  # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's
+# bullets are three sections' other points
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -98,11 +99,16 @@ def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
     return parts["opener"], parts["question"]
 
 
+HEAR_COUNT = 3  # "what you'll hear" is a taste, not the table of contents (the forum post has that)
+
+
 def discord_post(items: Items, opener: str, question: str, against: list[str]) -> str:
-    """Opener, "what you'll hear" (the sections' questions), the question to members, the talk and its link. When
-    that reads like the forum post or the summary, the bullets are the sections' key points instead."""
+    """Opener, "what you'll hear" (three sections spread over the talk: a point the forum post does not use, or
+    their questions), the question to members, the talk and its link. The variant least like the forum post and
+    the summary is kept."""
     sections = items.inputs.outline.sections
-    variants = [[section.question for section in sections], [_point(s) for s in sections if _point(s)]]
+    picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
+    variants = [[s.key_points[-1] for s in picked if s.key_points], [s.question for s in picked]]
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
