@@ -486,6 +486,7 @@ WEIGHTS: dict[str, float] = {
     "room_reference": -0.35,   # "this slide", "as you can see", "这张图": meaningless off stage
     "vague_opening": -0.10,    # "It", "This", "That", "They" first: who or what?
     "greeting": -0.30,         # "Thank you for...", "大家好"
+    "signpost": -0.30,         # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
     "hedge": -0.08,            # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,      # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "specific": 0.10,          # three or more long words: a technical, concrete sentence
@@ -508,6 +509,9 @@ _SIGNALS = {
                           r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
         "vague_opening": r"^(?:it|this|that|they|these|those)\b",
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
+        "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
+                    r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
+                    r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
                  r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
     },
@@ -521,6 +525,7 @@ _SIGNALS = {
         "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看",
         "vague_opening": r"^(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
         "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
+        "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)|这次(?:演讲|分享)(?:的主题)?是",
         "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
     },
 }

@@ -368,3 +368,11 @@ def test_quotability_ranks_the_claim_with_a_number_first_zh():
     ranked = sorted(_sentences(paragraph), key=lambda s: quotability(s, "zh"), reverse=True)
     assert ranked[0].startswith("我发现")
     assert quotability(ranked[0], "zh") > quotability("好的。", "zh")
+
+
+def test_the_talk_about_itself_is_not_a_pull_quote():
+    claim = "We measured this on our own pipeline: reruns went from 40 minutes to 90 seconds."
+    for signpost in ("I'm Kiran and I'll be talking about how Wi-Fi has gotten faster over the last 20 years.",
+                     "Today I want to talk about build caches and why they matter."):  # fmt: skip
+        assert quotability(signpost, "en") < quotability(claim, "en") - 0.25
+    assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability("我们的社区一年从三百人涨到了三万人。", "zh")
