@@ -462,6 +462,24 @@ def _is_fragment_zh(text: str) -> bool:
     return not (last in "。！？!?" or _CJK_CHAR.match(last) or last.isalnum())
 
 
+_DANGLING_EN = frozenset("""a an the our your their my his her its this that these those with without to of for from
+in on at by as than and or but nor if because while which who whose whom where when into onto about over under is are was
+were be been will would can could should""".split())  # fmt: skip
+_DANGLING_ZH = tuple("的地得和与及或而在把被对从向让给是")
+
+
+def broken_off(text: str, lang: str) -> bool:
+    """Stops where no sentence can end ("…synchronized with our", "因为我们的"): a line cut off at a bound, not a
+    point a reader could take away. Terminal punctuation does not rescue it."""
+    bare = text.strip().rstrip("。！？!?.…\"”’')")
+    if not bare:
+        return True
+    if lang == "zh":
+        return bare.endswith(_DANGLING_ZH) or bare[-1] in "，、；：,;:"
+    last = bare.split()[-1].strip("\"“”'‘’()[]").lower()
+    return last in _DANGLING_EN or bare[-1] in ",;:-–—"
+
+
 def is_fragment(text: str, lang: str) -> bool:
     """Not a whole thought a reader could quote on its own; stage directions included."""
     text = text.strip()

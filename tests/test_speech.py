@@ -376,3 +376,12 @@ def test_the_talk_about_itself_is_not_a_pull_quote():
                      "Today I want to talk about build caches and why they matter."):  # fmt: skip
         assert quotability(signpost, "en") < quotability(claim, "en") - 0.25
     assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability("我们的社区一年从三百人涨到了三万人。", "zh")
+
+
+def test_a_point_cut_off_mid_phrase_is_broken_off():
+    from pipeline.speech import broken_off
+
+    assert broken_off("It keeps the time synchronized with our", "en")
+    assert broken_off("我们之所以这样做，是因为我们的", "zh")
+    assert not broken_off("The newest protocol uses 186 megahertz channels", "en")
+    assert not broken_off("持续提供价值是建立社群的关键。", "zh")

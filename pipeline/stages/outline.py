@@ -192,7 +192,8 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
 
 def grounded_points(points: list[str], transcript: Transcript, source_text: str, language: str) -> list[str]:
     """Key points are the model's words, and drafts carry them (bullets, forum answers, posts): a sentence naming
-    someone the talk never mentions, or quoting words the speaker did not say, goes; a point left empty goes too."""
+    someone the talk never mentions, quoting words the speaker did not say, or broken off mid-phrase goes; a point
+    left empty goes too."""
     from pipeline.check import INLINE_QUOTE, _long_enough
     from pipeline.grounding import find_quote
     from pipeline.limits import SENTENCE_END
@@ -201,9 +202,12 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
         quoted = (next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(sentence))
         return all(find_quote(transcript, text) is not None for text in quoted if _long_enough(text))
 
+    from pipeline.speech import broken_off
+
     kept = []
     for point in points:
-        sentences = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip() and said(s)]
+        sentences = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language))
+                     if s.strip() and said(s) and not broken_off(s, language)]  # fmt: skip
         kept.append(("" if language == "zh" else " ").join(sentences))
     return joined_points([point for point in kept if point], language)
 
