@@ -55,6 +55,10 @@ class Source(Artifact):
     duration: float | None = None
     language: str | None = None
     speakers: list[str] = Field(default_factory=list)
+    # names and roles people gave the transcript's voices (label → name; label → host/guest): pipeline.speakers
+    speaker_names: dict[str, str] = Field(default_factory=dict)
+    speaker_roles: dict[str, Literal["host", "guest", "speaker"]] = Field(default_factory=dict)
+    talk_kind: Literal["talk", "interview"] | None = None  # given (--kind, sources.yaml kind:); None: detected
     date: str | None = None
     description: str | None = None
     chapters: list[Chapter] = Field(default_factory=list)
@@ -102,6 +106,7 @@ class Quote(Artifact):
     text: str
     start: float | None = None
     end: float | None = None
+    speaker: str | None = None  # the transcript's label for who said it (a quote never spans two speakers)
 
 
 class Section(Artifact):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -17,13 +17,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Voice(_Strict):
+    """A transcript's voice as a person names it: `SPEAKER_1: {name: Maya, role: host}`."""
+
+    name: str
+    role: Literal["host", "guest", "speaker"] | None = None
+
+
 class Item(_Strict):
     """One talk: a URL or a local path (relative to the sources file), with what a person knows about it."""
 
     url: str | None = None
     path: str | None = None
     title: str | None = None
-    speakers: list[str] | None = None
+    speakers: list[str] | dict[str, str | Voice] | None = None  # names in order of first speech, or label → name
+    kind: Literal["talk", "interview"] | None = None
     lang: str | None = None
     tags: list[str] | None = None
     hotwords: list[str] | None = None
@@ -107,12 +115,22 @@ def _options(entry: Item | Channel) -> dict:
     return {key: value for key, value in {"lang": entry.lang, "hotwords": entry.hotwords}.items() if value is not None}
 
 
+def _speakers(item: Item) -> dict:
+    from pipeline.speakers import parsed_speakers
+
+    given = item.speakers
+    if isinstance(given, dict):
+        given = {label: voice.model_dump(exclude_none=True) if isinstance(voice, Voice) else voice for label, voice in given.items()}
+    return parsed_speakers(given)
+
+
 def jobs_from(sources: SourcesFile, settings: Settings, expand: Callable, base: Path = Path(".")) -> list[Job]:
     """Items as they are; each channel listed by yt-dlp within its window (a channel that fails is one failed job)."""
     jobs = []
     for item in sources.items:
         source = item.url or str((base / item.path) if not Path(item.path).is_absolute() else item.path)
-        overrides = {key: value for key, value in {"title": item.title, "speakers": item.speakers, "tags": item.tags}.items() if value}
+        overrides = {key: value for key, value in {"title": item.title, "tags": item.tags, "talk_kind": item.kind}.items() if value}
+        overrides |= _speakers(item)
         jobs.append(Job(source=source, options=_options(item), overrides=overrides))
     for channel in sources.channels:
         window = settings.model_copy(update={"since": channel.since or settings.since, "max_items": channel.max_items or settings.max_items})

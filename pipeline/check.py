@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.artifacts import Transcript
+from pipeline.artifacts import Source, Transcript
 from pipeline.errors import UserError
 from pipeline.frontmatter import front_matter_problems, split_front_matter
 from pipeline.grounding import find_quote
@@ -82,6 +82,7 @@ class Grounds:
     spoken: str = ""  # the transcript, folded
     summaries: list[str] = field(default_factory=list)  # the blog's front matter summary and the outline's
     names_text: str = ""  # source metadata (not the file name), transcript and corpus, as written: names they contain
+    source: Source | None = None  # who is who: the names and roles people gave the transcript's voices
 
     def knows(self, reference: str) -> bool:
         if reference.startswith("@"):
@@ -116,8 +117,12 @@ def grounds(folder: Path, corpus: Path | None) -> Grounds:
     spoken = _fold_all([transcript.text()]) if transcript else ""
     names = "\n".join([source_names(source), transcript.text() if transcript else "", *corpus_texts])
     urls = {canonical_url(url) for url in URL.findall(text)}
+    try:
+        parsed = Source.model_validate_json(source) if source else None
+    except ValueError:
+        parsed = None
     return Grounds(transcript=transcript, text=text, urls=urls, spoken=spoken, summaries=folder_summaries(folder),
-                   names_text=names)  # fmt: skip
+                   names_text=names, source=parsed)  # fmt: skip
 
 
 def _read(path: Path) -> str:

@@ -81,6 +81,7 @@ def verify_outline(outline: Outline, transcript: Transcript) -> Outline:
             if span is None:
                 unverified.append(f"“{quote.text}” (line {quote.segment_id}, under “{section.question}”): not in the transcript")
                 continue
-            quotes.append(Quote(segment_id=span[0].id, text=quote.text, start=span[0].start, end=span[1].end))
+            quotes.append(Quote(segment_id=span[0].id, text=quote.text, start=span[0].start, end=span[1].end,
+                                speaker=span[0].speaker))
         sections.append(section.model_copy(update={"quotes": quotes}))
     return outline.model_copy(update={"sections": sections, "unverified": list(dict.fromkeys(unverified))})

@@ -310,6 +310,67 @@ def review(report: FileReport, draft: Draft, known: Grounds, phrases: list[str])
         report.add("openers", problem)
     for problem in name_problems(draft, known):
         report.add("names", problem)
+    for problem in attribution_problems(draft, known):
+        report.add("attribution", problem)
+
+
+# Attribution
+
+_NAME = r"(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+_QUOTED = r"[“\"](?P<quote>[^“”\"\n]+)[”\"]"
+ATTRIBUTED = (  # "As Ada puts it: “…”", "Ada: “…”", "“…” — Ada", "晓辉说：“…”"
+    re.compile(rf"{_NAME}\s+(?:puts it|put it|said|says|explains|notes|adds|told us)\s*[:,]?\s*{_QUOTED}"),
+    re.compile(rf"{_NAME}:\s*{_QUOTED}"),
+    re.compile(rf"{_QUOTED}\s*[—–]+\s*{_NAME}"),
+    re.compile(r"(?P<name>[^\s，。：“”*]{1,20}?)(?:说|表示|提到|指出)[:：]\s*“(?P<quote>[^”]+)”"),
+)
+
+
+def attributed_quotes(text: str) -> list[tuple[str, str]]:
+    """(name, quote) for every quote a draft credits to someone."""
+    found = []
+    for pattern in ATTRIBUTED:
+        for match in pattern.finditer(text):
+            name = re.sub(r"^(?:As|And|But|So)\s+", "", match.group("name")).rstrip(".,;:'’")
+            found.append((name, match.group("quote").strip()))
+    return found
+
+
+def _same_person(credited: str, name: str) -> bool:
+    """"Ada" credits "Ada Lovelace"; "Lovelace" too: a shared name part of three letters or more."""
+    parts = lambda text: {part for part in re.split(r"[\s,.·]+", text.casefold()) if len(part) > 2}  # noqa: E731
+    return bool(parts(credited) & parts(name)) or (credited.casefold() in name.casefold() and len(credited) >= 2)
+
+
+def attribution_problems(draft: Draft, known: Grounds) -> list[str]:
+    """A quote credited to one voice of the transcript that another voice said (a host's remark as the guest's
+    words): the worst grounding error a published post can make."""
+    from pipeline.grounding import find_quote
+    from pipeline.speakers import names
+
+    transcript = known.transcript
+    if transcript is None or known.source is None:
+        return []
+    voices = names(known.source, transcript)
+    if not voices:
+        return []
+    problems = []
+    for credited, quote in attributed_quotes(prose_lines(draft)):
+        if not any(_same_person(credited, name) for name in voices.values()):
+            continue  # not one of the voices ("Tip:", a book): nothing to compare
+        segment = find_quote(transcript, quote)
+        if segment is None:
+            continue  # reported as not in the transcript
+        said_by = voices.get(segment.speaker or "", "")
+        if not said_by or not _same_person(credited, said_by):
+            who = said_by or (segment.speaker or "an unnamed voice")
+            problems.append(f"“{_short(quote)}” is credited to {credited}, but {who} said it")
+    return problems
+
+
+def prose_lines(draft: Draft) -> str:
+    """The draft's text as a reader sees it, one line per paragraph or list item (markup removed)."""
+    return "\n".join(inline_text(token) for token in draft.tokens if token.type == "inline")
 
 
 def _short(text: str) -> str:

@@ -60,7 +60,8 @@ def chosen_quotes(segments: list[Segment], vectors: np.ndarray, language: str, s
         segment = segments[index]
         if copies(segment.text, shown + [quote.text for quote in chosen]):
             continue
-        chosen.append(Quote(segment_id=segment.id, text=segment.text, start=segment.start, end=segment.end))
+        chosen.append(Quote(segment_id=segment.id, text=segment.text, start=segment.start, end=segment.end,
+                            speaker=segment.speaker))
     return sorted(chosen, key=lambda quote: quote.segment_id)
 
 

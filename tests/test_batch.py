@@ -91,7 +91,9 @@ def test_a_small_batch_on_local_ray(cli, llm_server, tmp_path):
     assert result.exit_code == 0, result.output
     items = batch_json(tmp_path / "outputs" / "2026-W02")["items"]
     assert [item["status"] for item in items] == ["ok", "ok"]
-    assert all(item["llm_calls"] == 2 for item in items)  # one section (a 3-cue talk): its question, then the outline
+    # one section (a 3-cue talk): its question, asked again once (the scripted default says the span back), then the
+    # outline
+    assert all(item["llm_calls"] == 3 for item in items)
     assert (tmp_path / "outputs" / "2026-W02" / "two" / "outline.md").exists()
 
 
@@ -104,3 +106,16 @@ def test_the_weekly_workflow_calls_what_exists():
     assert subprocess.run(["make", "-n", "weekly"], cwd=REPO, capture_output=True).returncode == 0
     spec = yaml.safe_load((REPO / "sources.yaml").read_text())
     assert all((REPO / item["path"]).exists() for item in spec["items"] if "path" in item)
+
+
+def test_sources_yaml_names_voices_and_their_roles(tmp_path):
+    from pipeline.batch_sources import jobs_from, load_sources
+    from pipeline.config import load_settings
+
+    sources = write_sources(tmp_path, "items:\n  - path: a.txt\n    kind: interview\n    speakers:\n"
+                                      "      SPEAKER_1: {name: Maya, role: host}\n      SPEAKER_2: Ada Lovelace\n"
+                                      "  - path: b.txt\n    speakers: [Ada Lovelace, Grace Hopper]\n")  # fmt: skip
+    jobs = jobs_from(load_sources(sources), load_settings({}), expand=None, base=tmp_path)
+    assert jobs[0].overrides["speaker_names"] == {"SPEAKER_1": "Maya", "SPEAKER_2": "Ada Lovelace"}
+    assert jobs[0].overrides["speaker_roles"] == {"SPEAKER_1": "host"} and jobs[0].overrides["talk_kind"] == "interview"
+    assert jobs[1].overrides["speakers"] == ["Ada Lovelace", "Grace Hopper"]

@@ -53,8 +53,10 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
     assert run["tokens_out"] > 0 and run["status"] == "ok"
     prompts = [call["prompt"] for call in run["calls"]]
-    assert prompts[:3] == ["section", "outline", "blog"]  # one section: one question for it, then title and summary
-    assert set(prompts[3:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS}  # then small calls, one kind of item each
+    # one section: its question (asked again once: the scripted default says the span's opening back), then title
+    # and summary
+    assert prompts[:4] == ["section", "section", "outline", "blog"]
+    assert set(prompts[4:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS}  # then small calls, one kind of item each
     assert run["llm_calls"] == len(llm_server.requests) == sum(call["attempts"] for call in run["calls"])
 
 

@@ -46,11 +46,12 @@ class Blog(Artifact):
 
 
 def speaker_name(source: Source, transcript: Transcript | None) -> str | None:
-    """Who gave the talk: the name a person gave the source, else the transcript's named main speaker."""
-    if source.speakers:
-        return ", ".join(source.speakers)
+    """Who gave the talk: the name given to the main voice (pipeline.speakers), else the names a person gave the
+    source, else the transcript's own name for its main speaker."""
+    from pipeline.speakers import name_of
+
     main = main_speaker(transcript.segments) if transcript else None
-    return main if main and not main.startswith("SPEAKER_") else None
+    return name_of(main, source, transcript) or (", ".join(source.speakers) if source.speakers else None)
 
 
 def span_of(section: Section, transcript: Transcript) -> list[Segment]:

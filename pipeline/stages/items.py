@@ -38,7 +38,6 @@ OPENERS = {
     "zh": ["在这次演讲中", "在本次演讲中", "在这场演讲中", "在这个演讲中", "本次演讲", "这次演讲", "这场演讲", "本场演讲",
            "在本视频中", "在这个视频中", "本视频", "这个视频", "本文", "这篇文章", "演讲者", "讲者"],
 }  # fmt: skip
-LABEL_SPEAKER = re.compile(r"(?:speaker|spk|person)?[\s_-]*(?:\d+|[a-z])?|>>", re.IGNORECASE)  # "SPEAKER_00", "B"
 
 
 def fold(text: str) -> str:
@@ -84,12 +83,14 @@ def spread(count: int, wanted: int) -> list[int]:
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
-    """Who said a quote: the transcript's speaker for its segment when that is a name, else the source's only
-    speaker."""
+    """Who said a quote: the name given to its segment's voice (pipeline.speakers), else "" (a voice nobody named
+    is never credited to the source's speaker: it may be the host or someone in the room)."""
+    from pipeline.speakers import name_of
+
     segments = inputs.transcript.segments if inputs.transcript else []
-    said = next(((segment.speaker or "").strip() for segment in segments if segment.id == quote.segment_id), "")
-    if said and not LABEL_SPEAKER.fullmatch(said):
-        return said
+    label = next((segment.speaker for segment in segments if segment.id == quote.segment_id), None) or quote.speaker
+    if label:
+        return name_of(label, inputs.source, inputs.transcript)
     return inputs.source.speakers[0] if len(inputs.source.speakers) == 1 else ""
 
 

@@ -1,0 +1,92 @@
+"""Who spoke: names and roles people give a transcript's voices, self-introductions as suggestions, and quotes
+credited to the wrong voice failing `devrel check`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.artifacts import Segment, Source, Transcript
+from pipeline.errors import UserError
+from pipeline.speakers import names, parsed_speakers, suggested_names
+
+# An interview as a podcast tool writes it: NAME: turns, the host asking, the guest answering.
+INTERVIEW = """MAYA:  Welcome back to the show. Today I'm talking with Ada about build caches.
+MAYA:  Ada, why did your team start hashing every input of a pipeline step?
+ADA:  We were rerunning everything on every commit, and a full run took forty minutes.
+ADA:  Once every step had a cache key built from its inputs, a rerun with nothing changed took ninety seconds.
+MAYA:  What happens when somebody edits a draft by hand?
+ADA:  A human edit is never overwritten; the new version is written beside it, and the reviewer picks.
+ADA:  We learned that the hard way, after a release note a writer had polished was replaced overnight.
+MAYA:  Thanks, Ada. That's all for today.
+"""
+
+
+def _source(**fields) -> Source:
+    return Source(kind="text", slug="talk", title="talk", sha256="0" * 64, size=1, **fields)
+
+
+def _transcript(*turns: tuple[str, str]) -> Transcript:
+    segments = [Segment(id=i, text=text, speaker=label) for i, (label, text) in enumerate(turns, 1)]
+    return Transcript(language="en", origin="text", segments=segments)
+
+
+def test_speakers_are_given_as_a_list_or_a_mapping_with_roles():
+    assert parsed_speakers("Ada Lovelace, Grace Hopper") == {"speakers": ["Ada Lovelace", "Grace Hopper"]}
+    mapped = parsed_speakers({"SPEAKER_1": {"name": "Maya", "role": "host"}, "SPEAKER_2": "Ada Lovelace"})
+    assert mapped["speaker_names"] == {"SPEAKER_1": "Maya", "SPEAKER_2": "Ada Lovelace"}
+    assert mapped["speaker_roles"] == {"SPEAKER_1": "host"}
+    with pytest.raises(UserError, match="role must be one of host, guest, speaker"):
+        parsed_speakers({"SPEAKER_1": {"name": "Maya", "role": "moderator"}})
+    with pytest.raises(UserError, match="give a list of names"):
+        parsed_speakers(42)
+
+
+def test_names_follow_the_order_of_first_speech_and_one_name_is_the_main_speaker():
+    made = _transcript(("SPEAKER_1", "Our next speaker needs no introduction."),
+                       ("SPEAKER_2", "Thanks. Today: build caches, and why every step should hash its inputs."),
+                       ("SPEAKER_2", "A rerun with nothing changed does no work at all, and that is the point."))  # fmt: skip
+    assert names(_source(speakers=["Maya", "Ada"]), made) == {"SPEAKER_1": "Maya", "SPEAKER_2": "Ada"}
+    assert names(_source(speakers=["Ada"]), made) == {"SPEAKER_2": "Ada"}  # the host is never named Ada
+    assert names(_source(), made) == {}  # nobody named: nobody credited
+    named = _transcript(("Kamal", "Hello, am I being amplified?"), ("Audience Member", "Yes!"))
+    assert names(_source(), named) == {"Kamal": "Kamal"}
+
+
+def test_a_self_introduction_is_only_a_suggestion():
+    made = _transcript(("SPEAKER_1", "Hi everyone, I'm Ada Lovelace and I work on compilers."),
+                       ("SPEAKER_2", "我是晓辉，今天聊聊社区。"))  # fmt: skip
+    assert suggested_names(made) == {"SPEAKER_1": "Ada Lovelace"}
+    assert names(_source(), made) == {}
+
+
+def test_a_quote_credited_to_the_wrong_voice_fails_the_check(cli, llm_server, tmp_path):
+    talk = tmp_path / "interview.txt"
+    talk.write_text(INTERVIEW)
+    assert cli("run", talk).exit_code == 0
+    folder = tmp_path / "outputs" / "interview"
+    segments = json.loads((folder / "transcript.json").read_text())["segments"]
+    assert {s["speaker"] for s in segments} == {"Maya", "Ada"}
+    outline = json.loads((folder / "outline.json").read_text())
+    quoted = {q["speaker"] for section in outline["sections"] for q in section["quotes"]}
+    assert quoted <= {"Ada", "Maya"} and quoted
+    blog = folder / "blog.md"
+    text = blog.read_text()
+    right = "As Ada puts it: “A human edit is never overwritten; the new version is written beside it, and the reviewer picks.”"
+    blog.write_text(text + "\n" + right + "\n")
+    result = cli("check", blog)
+    assert "attribution" not in result.output, result.output
+    wrong = "As Ada puts it: “Ada, why did your team start hashing every input of a pipeline step?”"
+    blog.write_text(text + "\n" + wrong + "\n")
+    result = cli("check", blog)
+    assert result.exit_code == 1
+    assert "is credited to Ada, but Maya said it" in " ".join(result.output.split())
+
+
+def test_transcript_md_shows_a_suggested_name(cli, tmp_path):
+    talk = tmp_path / "steno.txt"
+    talk.write_text(" >> Please welcome our next speaker!\n >> Hi, I'm Ada Lovelace. " + "Every step of our pipeline hashes its inputs into one cache key. " * 6)
+    assert cli("run", talk, "--to", "transcript").exit_code == 0
+    page = (tmp_path / "outputs" / "steno" / "transcript.md").read_text()
+    assert "**SPEAKER_2:** *(introduces themselves as Ada Lovelace: confirm with --speakers or sources.yaml)*" in page
