@@ -90,6 +90,8 @@ def run(
     since: Annotated[Optional[str], typer.Option(help="For playlists and channels: entries uploaded since 7d, 2w or 2026-11-01.")] = None,
     max_items: Annotated[Optional[int], typer.Option(help="For playlists and channels: at most this many entries.")] = None,
     transcribe: Annotated[bool, typer.Option("--transcribe", help="Transcribe the audio even when the site has subtitles.")] = False,
+    diarize: Annotated[Optional[bool], typer.Option("--diarize/--no-diarize", help="Label who speaks when in recordings. [default: when more than one voice is heard]", show_default=False)] = None,
+    speakers: Annotated[Optional[str], typer.Option(help='How many people speak (2), or their names in order of first speech ("Ada Lovelace, Grace Hopper").', show_default=False)] = None,
 ) -> None:
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
     from pipeline import runner, targets
@@ -98,7 +100,8 @@ def run(
     words = [word.strip() for word in hotwords.split(",") if word.strip()] if hotwords else None
     settings = load_settings({"out": str(out) if out else None, "lang": lang, "model": model, "since": since,
                               "max_items": max_items, "transcribe": transcribe or None,
-                              "prompts": str(prompts) if prompts else None, "hotwords": words})  # fmt: skip
+                              "prompts": str(prompts) if prompts else None, "hotwords": words,
+                              "diarize": None if diarize is None else ("on" if diarize else "off"), **_speaker_flags(speakers)})  # fmt: skip
     for source in sources:  # refuse bad local input before any work starts
         if not targets.is_web(source):
             targets.local_target(Path(source))
@@ -125,6 +128,16 @@ def run(
                 failed += 1
     if failed or bad:  # 2 when nothing could even start (bad input only), 1 when something failed on the way
         raise typer.Exit(2 if bad and not (failed or done) else 1)
+
+
+def _speaker_flags(value: str | None) -> dict:
+    """--speakers 2 is a count; --speakers "Ada Lovelace, Grace Hopper" are names, and so a count too."""
+    if not value or not value.strip():
+        return {}
+    if value.strip().isdigit():
+        return {"speaker_count": int(value)}
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    return {"speaker_names": names, "speaker_count": len(names)}
 
 
 def _report(result) -> bool:

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipeline.errors import UserError
 
@@ -37,6 +37,11 @@ class Settings(BaseModel):
     beam_size: int = 5
     whisper_window: float = 600.0  # seconds per piece of long audio: keeps peak memory flat
     hotwords: list[str] = []
+    # Who spoke when (pipeline/diarization.py). auto: speaker turns when more than one voice is heard, none for a
+    # single voice (a talk stays a talk); on: always labelled, SPEAKER_1 for a single voice; off: never.
+    diarize: Literal["auto", "on", "off"] = "auto"
+    speaker_count: int | None = Field(default=None, ge=1, le=20)  # known number of speakers; else estimated
+    speaker_names: list[str] | None = None  # in order of first speech (--speakers "Ada Lovelace, Grace Hopper")
 
     # URLs (yt-dlp): untrusted input, so limits and no private addresses unless allowed (true, or networks).
     max_filesize_mb: float = 2048
@@ -53,6 +58,13 @@ class Settings(BaseModel):
     # The blog's passages are the speaker's words; a model may rewrite them as prose (kept only when it adds no
     # name, number or claim). auto: with an endpoint, not with the embedded model (it returns them verbatim).
     rewrite: Literal["auto", "on", "off"] = "auto"
+
+    @model_validator(mode="after")
+    def _count_from_names(self) -> "Settings":
+        """Named speakers are also the speaker count: two names, two voices."""
+        if self.speaker_names and self.speaker_count is None:
+            self.speaker_count = len(self.speaker_names)
+        return self
 
     @property
     def rewrites_passages(self) -> bool:
@@ -88,7 +100,7 @@ def _from_env(environ: dict[str, str]) -> dict[str, Any]:
         env_name = f"DEVREL_{key.upper()}"
         if env_name in environ and environ[env_name] != "":
             raw = environ[env_name]
-            values[key] = [word.strip() for word in raw.split(",") if word.strip()] if key == "hotwords" else raw
+            values[key] = [word.strip() for word in raw.split(",") if word.strip()] if key in ("hotwords", "speaker_names") else raw
     return values
 
 

@@ -180,7 +180,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         made = transcribe.transcript(source, settings, run.reporter.progress)
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
-    speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} if source.kind == "media" else {}
+    speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} | transcribe.diarization_options(settings) if source.kind == "media" else {}
     run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source.json": run.sha("source.json")},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
     if not run.wants("outline", "blog", "hooks", "community"):
