@@ -92,6 +92,7 @@ def run(
     transcribe: Annotated[bool, typer.Option("--transcribe", help="Transcribe the audio even when the site has subtitles.")] = False,
     diarize: Annotated[Optional[bool], typer.Option("--diarize/--no-diarize", help="Label who speaks when in recordings. [default: when more than one voice is heard]", show_default=False)] = None,
     speakers: Annotated[Optional[str], typer.Option(help='How many people speak (2), or their names in order of first speech ("Ada Lovelace, Grace Hopper").', show_default=False)] = None,
+    kind: Annotated[Optional[str], typer.Option(help="talk or interview (the host's questions become the outline's). [default: detected]", show_default=False)] = None,
 ) -> None:
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
     from pipeline import runner, targets
@@ -102,6 +103,10 @@ def run(
                               "max_items": max_items, "transcribe": transcribe or None,
                               "prompts": str(prompts) if prompts else None, "hotwords": words,
                               "diarize": None if diarize is None else ("on" if diarize else "off"), **_speaker_flags(speakers)})  # fmt: skip
+    if kind not in (None, "talk", "interview"):
+        raise UserError(f"--kind {kind}: give talk or interview")
+    said = {"speakers": settings.speaker_names, "talk_kind": kind}  # what a person knows about the source
+    overrides = {key: value for key, value in said.items() if value} or None
     for source in sources:  # refuse bad local input before any work starts
         if not targets.is_web(source):
             targets.local_target(Path(source))
@@ -117,7 +122,7 @@ def run(
             err_console.print(f"[bold]{escape(str(entry))}[/bold]", highlight=False, soft_wrap=True)
             try:
                 result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console),
-                                           start=start, only=only)  # fmt: skip
+                                           start=start, only=only, overrides=overrides)  # fmt: skip
             except UserError as error:
                 bad += 1
                 err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)

@@ -115,12 +115,16 @@ def _unnamed(label: str | None) -> bool:
     return bool(label and label.startswith("SPEAKER_"))
 
 
-def role_marks(segments: list[Segment], hint: str = "") -> list[Segment]:
+def role_marks(segments: list[Segment], hint: str = "", kind: str | None = None, roles: dict | None = None) -> list[Segment]:
     """Other voices around the talk: before the presenters' first turn and after their last, the host (an
     introduction, a closing); in between, the audience. A file holding several talks one after another keeps the
     one its title names; the others are marked as other talks."""
     if len({s.speaker for s in segments if s.speaker}) < 2:
         return segments
+    from pipeline.interview import interviewer
+
+    if host := interviewer(segments, kind, roles):  # an interview: the host asks, every other voice answers
+        return [s.model_copy(update={"mark": "host"}) if s.speaker == host and s.mark is None else s for s in segments]
     separate = talks(segments)
     speaking = {chosen_talk(separate, segments, hint)} if separate else presenters(segments)
     if not speaking:
@@ -178,10 +182,12 @@ def injection_marks(segments: list[Segment]) -> list[Segment]:
     ]
 
 
-def marked(segments: list[Segment], language: str, web_text: bool = False, hint: str = "") -> list[Segment]:
+def marked(segments: list[Segment], language: str, web_text: bool = False, hint: str = "", kind: str | None = None,
+           roles: dict | None = None) -> list[Segment]:
     """Every mark, in order; `web_text` for plain-text inputs, the only ones that can carry page furniture; `hint`
-    (the source's title and file name) picks the talk when a file holds several."""
-    segments = role_marks(reattributed(segments), hint)
+    (the source's title and file name) picks the talk when a file holds several; `kind` and `roles` are what a
+    person said (an interview, who hosts)."""
+    segments = role_marks(reattributed(segments), hint, kind, roles)
     if web_text:
         segments = furniture_marks(segments, language)
     return injection_marks(segments)

@@ -40,7 +40,7 @@ def source_label(source: Source) -> str:
     return source.url or (source.path.rsplit("/", 1)[-1] if source.path else source.title)
 
 
-def blog_front_matter(source: Source, outline: Outline, speaker: str | None) -> dict:
+def blog_front_matter(source: Source, outline: Outline, speaker: str | None, guest: str = "") -> dict:
     """The fields of a static-site post, in the form our users write (shared/reference/seed-000.md): who spoke,
     `draft: true` until a person publishes it, and the names the talk mentions under their usual keys."""
     return {
@@ -48,7 +48,7 @@ def blog_front_matter(source: Source, outline: Outline, speaker: str | None) -> 
         "date": source.date or date.today().isoformat(),
         "author": speaker or "",
         "speaker": speaker or "",
-        "guest": "",
+        "guest": guest,
         "layout": "post.njk",
         "source": source_label(source),
         "language": outline.language,

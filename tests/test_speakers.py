@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.errors import UserError
@@ -90,3 +91,56 @@ def test_transcript_md_shows_a_suggested_name(cli, tmp_path):
     assert cli("run", talk, "--to", "transcript").exit_code == 0
     page = (tmp_path / "outputs" / "steno" / "transcript.md").read_text()
     assert "**SPEAKER_2:** *(introduces themselves as Ada Lovelace: confirm with --speakers or sources.yaml)*" in page
+
+
+PODCAST = """MAYA:  Welcome back to the show. Today I'm talking with Ada about build caches and the people who use them.
+MAYA:  Ada, why did your team start hashing every input of a pipeline step?
+ADA:  We were rerunning everything on every commit, and a full run of the pipeline took forty minutes each time.
+ADA:  Once every step had a cache key built from its inputs, a rerun with nothing changed took ninety seconds.
+MAYA:  So what happens when somebody edits a draft by hand?
+ADA:  A human edit is never overwritten; the new version is written beside it, and the reviewer picks one.
+ADA:  We learned that the hard way, after a release note a writer had polished was replaced overnight by a rerun.
+MAYA:  How do you test a pipeline like that without mocking everything?
+ADA:  We run the real parts at the boundary: a real speech model on real audio, a real vector store on disk.
+ADA:  The only thing we script is the remote model provider, with a small local server that injects faults.
+MAYA:  Thanks, Ada. That's all for today.
+"""
+
+
+def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, llm_server, tmp_path):
+    talk = tmp_path / "podcast.txt"
+    talk.write_text(PODCAST)
+    assert cli("run", talk, "--speakers", "Maya Chen, Ada Lovelace").exit_code == 0
+    folder = tmp_path / "outputs" / "podcast"
+    segments = json.loads((folder / "transcript.json").read_text())["segments"]
+    assert {s["mark"] for s in segments if s["speaker"] == "Maya"} == {"host"}  # never quoted, never material
+    outline = json.loads((folder / "outline.json").read_text())
+    questions = [section["question"] for section in outline["sections"]]
+    assert questions == ["Why did your team start hashing every input of a pipeline step?",
+                         "What happens when somebody edits a draft by hand?",
+                         "How do you test a pipeline like that without mocking everything?"]  # fmt: skip
+    assert all(q["speaker"] == "Ada" for section in outline["sections"] for q in section["quotes"])
+    blog = (folder / "blog.md").read_text()
+    meta = yaml.safe_load(blog.split("---\n")[1])
+    assert meta["guest"] == "Ada Lovelace" and meta["speaker"] == "Maya Chen"
+    assert "### Why did your team start hashing every input of a pipeline step?" in blog
+    assert "Welcome back to the show" not in blog.split("---\n", 2)[2]
+    assert cli("run", talk, "--kind", "talk", "--to", "transcript", "--out", tmp_path / "as-talk").exit_code == 0
+    as_talk = json.loads((tmp_path / "as-talk" / "podcast" / "transcript.json").read_text())["segments"]
+    assert any(s["speaker"] == "Maya" and s["mark"] != "host" for s in as_talk)  # a person's word wins
+
+
+ROOM = ("ADA:  " + "Every step of our pipeline hashes its inputs, its prompt and its model into one cache key. " * 8
+        + "\nAUDIENCE MEMBER:  Does the cache key include the model version?\n"
+        + "ADA:  Yes, the model's file hash is part of the key, so a new model reruns every step that used it.\n")
+
+
+def test_questions_from_the_room_are_the_last_section_and_never_quoted(cli, llm_server, tmp_path):
+    talk = tmp_path / "room.txt"
+    talk.write_text(ROOM)
+    assert cli("run", talk, "--to", "outline").exit_code == 0
+    outline = json.loads((tmp_path / "outputs" / "room" / "outline.json").read_text())
+    last = outline["sections"][-1]
+    assert last["question"] == "What did the room ask?"
+    quoted = [q["text"] for section in outline["sections"] for q in section["quotes"]]
+    assert "Does the cache key include the model version?" not in quoted

@@ -15,7 +15,9 @@ from pydantic import Field
 from pipeline import untrusted
 from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Transcript
 from pipeline.check import URL
+from pipeline.interview import voices
 from pipeline.marks import main_speaker
+from pipeline.speakers import name_of
 from pipeline.render import blog_front_matter, front_matter, time_link
 from pipeline.selection import paragraphs, passage, words
 from pipeline.stages.drafting import DraftInputs, Strict
@@ -48,8 +50,6 @@ class Blog(Artifact):
 def speaker_name(source: Source, transcript: Transcript | None) -> str | None:
     """Who gave the talk: the name given to the main voice (pipeline.speakers), else the names a person gave the
     source, else the transcript's own name for its main speaker."""
-    from pipeline.speakers import name_of
-
     main = main_speaker(transcript.segments) if transcript else None
     return name_of(main, source, transcript) or (", ".join(source.speakers) if source.speakers else None)
 
@@ -136,5 +136,9 @@ def blog(inputs: DraftInputs) -> Blog:
     if inputs.related:
         parts.append(related_markdown(inputs.related, language))
     body = "\n\n".join(part for part in parts if part) + "\n"
-    speaker = speaker_name(inputs.source, transcript)
-    return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker), body=body)
+    speaker, guest = speaker_name(inputs.source, transcript), ""
+    if transcript and (interview := voices(transcript.segments, inputs.source.talk_kind, inputs.source.speaker_roles)):
+        host, guests = interview  # a Q&A post: the host's show, the guest's words
+        speaker = name_of(host, inputs.source, transcript) or speaker
+        guest = ", ".join(name for name in (name_of(label, inputs.source, transcript) for label in guests) if name)
+    return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest), body=body)

@@ -79,6 +79,45 @@ def topic_spans(speech: list[Segment]) -> list[Span]:
     return [Span(speech[a:b], vectors[a:b]) for a, b in spans(vectors, count)]
 
 
+ROOM_QUESTIONS = {"en": "What did the room ask?", "zh": "现场观众问了什么？"}
+
+
+def given_spans(transcript: Transcript, source: Source, language: str) -> list[tuple[Span, str | None]]:
+    """(span, its question when the talk itself asks it): an interview's sections are the host's questions and the
+    guest's answers, in the host's order; a talk that ends with questions from the room keeps them as its last
+    section; any other talk is cut by topic and its questions are named by the model."""
+    from pipeline.interview import interviewer, qa_pairs, room_questions_start
+    from pipeline.store import embed
+
+    speech = transcript.speech()
+    if host := interviewer(transcript.segments, source.talk_kind, source.speaker_roles):
+        pairs = merged_pairs(qa_pairs(transcript.segments, host, language), language)
+        if pairs:
+            return [(Span(answer, embed([s.text for s in answer])), question) for question, answer in pairs]
+    start = room_questions_start(transcript.segments)
+    talk = [segment for segment in speech if start is None or segment.id < start]
+    room = [segment for segment in speech if start is not None and segment.id > start]
+    found: list[tuple[Span, str | None]] = [(span, None) for span in topic_spans(talk)]
+    if room:
+        found.append((Span(room, embed([s.text for s in room])), ROOM_QUESTIONS.get(language, ROOM_QUESTIONS["en"])))
+    return found
+
+
+MAX_QUESTIONS = 8  # an interview keeps every question the host asks, up to this many sections
+
+
+def merged_pairs(pairs: list[tuple[str, list[Segment]]], language: str) -> list[tuple[str, list[Segment]]]:
+    """Every question the host asks, up to MAX_QUESTIONS sections: beyond that the shortest answer joins the one
+    before it."""
+    pairs = [(question, list(answer)) for question, answer in pairs]
+    while len(pairs) > MAX_QUESTIONS:
+        sizes = [sum(words(s.text) for s in answer) for _, answer in pairs]
+        index = min(range(1, len(pairs)), key=lambda i: sizes[i])
+        pairs[index - 1][1].extend(pairs[index][1])
+        del pairs[index]
+    return pairs
+
+
 META = re.compile(r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|"
                   r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
                   r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点", re.IGNORECASE)
@@ -229,10 +268,17 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     speech = transcript.speech()
     if not speech:
         raise StageError("the transcript has no speech to outline (every segment is marked: host, stage, page furniture)")
-    found = topic_spans(speech)
+    given = given_spans(transcript, source, language)
+    found = [span for span, _ in given]
     drafts: list[SectionDraft] = []
-    for span in found:
-        drafts.append(_ask_section(llm, prompts["section"], span, source.title, language, [d.question for d in drafts]))
+    for span, question in given:
+        if question:  # the talk asks it (an interview's host, the room): the model only names the key points
+            draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="",
+                                   material=guard(span.material(language)), title=guard(source.title),
+                                   language=LANGUAGE_NAMES.get(language, language))  # fmt: skip
+            drafts.append(draft.model_copy(update={"question": question}))
+        else:
+            drafts.append(_ask_section(llm, prompts["section"], span, source.title, language, [d.question for d in drafts]))
     chapters = [chapter.title for chapter in source.chapters]  # the creator's own parts (a URL's metadata), if any
     said = [*(segment.text for segment in speech), source.title, source.description or "", *source.speakers, *chapters]
     source_text = "\n".join(said)

@@ -187,7 +187,8 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
     language = detected or "en"
     return Transcript(
         language=language, origin="whisper", model=settings.whisper_model, duration=round(total, 2),
-        segments=marked(sentences(items, language.split("-")[0]), language, hint=_hint(source)),
+        segments=marked(sentences(items, language.split("-")[0]), language, hint=_hint(source),
+                        kind=source.talk_kind, roles=source.speaker_roles),
     )  # fmt: skip
 
 
@@ -212,7 +213,8 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
         pieces, origin = parsed, "transcript"
     text = "\n".join(piece.text for piece in pieces)
     language = settings.lang if settings.lang != "auto" else speech_language(source, settings) or guess_language(text)
-    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text", hint=_hint(source))
+    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text", hint=_hint(source),
+                      kind=source.talk_kind, roles=source.speaker_roles)
     ends = [segment.end for segment in segments if segment.end is not None]
     return Transcript(language=language, origin=origin, duration=max(ends) if ends else None, segments=segments)
 
