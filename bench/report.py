@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TITLES = {"transcription": "Transcription", "embedded": "Embedded model", "corpus": "Corpus store", "llm": "LLM frugality", "cache": "Cache"}
+TITLES = {"transcription": "Transcription", "diarization": "Diarization", "embedded": "Embedded model", "corpus": "Corpus store", "llm": "LLM frugality", "cache": "Cache"}
 
 
 def _value(figure: dict) -> str:

@@ -1,4 +1,4 @@
-"""Entry point: `python -m bench [--quick] [--only transcription,embedded,corpus,llm,cache] [--out DIR]`.
+"""Entry point: `python -m bench [--quick] [--only transcription,diarization,embedded,corpus,llm,cache] [--out DIR]`.
 
 Runs the groups one after the other (never two heavy jobs at once), then writes results.json and results.md
 atomically and prints the table. With --only, the groups not run keep their figures from the previous results
@@ -24,7 +24,7 @@ if __package__ in (None, ""):  # `python bench/run.py`
 from bench.common import Group, machine, now, print_line  # noqa: E402
 from bench.report import markdown  # noqa: E402
 
-GROUPS = ("transcription", "embedded", "corpus", "llm", "cache")  # cache reuses the llm group's run when both run
+GROUPS = ("transcription", "diarization", "embedded", "corpus", "llm", "cache")  # cache reuses the llm group's run when both run
 BENCH = Path(__file__).resolve().parent
 
 

@@ -31,7 +31,7 @@ def compare(group: Group, quick: bool) -> None:
     from pipeline.models import model_path
     from pipeline.stages import ingest, transcribe
 
-    config = settings()
+    config = settings(diarize="off")  # like for like with bare faster-whisper; diarization has its own group
     source = ingest.source(SAMPLE)
     options = transcribe.whisper_options(config, transcribe.speech_language(source, config))
     folder = str(model_path(config.whisper_model))

@@ -48,7 +48,7 @@ def test_two_voices_are_two_speakers_with_turns_where_they_change(interview):
         assert abs(end - true_end) <= 0.5 and abs(start - true_start) <= 0.5, (end, start, true_end, true_start)
 
 
-def test_one_voice_is_one_speaker_and_a_talk_gets_no_labels(tmp_path):
+def test_one_voice_is_one_speaker_and_gets_no_labels_unless_asked(tmp_path):
     from faster_whisper.audio import decode_audio
 
     from pipeline.config import load_settings
@@ -60,6 +60,8 @@ def test_one_voice_is_one_speaker_and_a_talk_gets_no_labels(tmp_path):
     assert {turn.speaker for turn in speaker_turns(decode_audio(str(wav), sampling_rate=16000))} == {"SPEAKER_1"}
     made = transcript(source(wav), load_settings({"lang": "en"}))  # diarize = auto: one voice, no labels
     assert made.segments and all(segment.speaker is None for segment in made.segments)
+    labelled = transcript(source(wav), load_settings({"lang": "en", "diarize": "on"}))  # asked for: one label throughout
+    assert {segment.speaker for segment in labelled.segments} == {"SPEAKER_1"}
 
 
 def test_run_labels_segments_with_the_speaker_who_said_them(cli, tmp_path, short_interview):
