@@ -6,7 +6,8 @@ NIST md-eval: a 0.25 s collar either side of every reference boundary is not sco
 mapped one-to-one onto the reference speakers to make the error smallest. It is given twice: with overlapped speech
 scored (one voice per moment can at best miss the second speaker there) and with overlap regions skipped.
 
-`python -m bench.diarization --peak FILE` is the child process that diarizes FILE and prints its own peak RSS.
+`python -m bench.diarization --peak FILE [--screen]` is the child process that diarizes FILE and prints its own peak
+RSS (--screen: as `diarize = "auto"` does, a sample of windows first).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def der(reference: Turns, hypothesis: Turns, collar: float = COLLAR, skip_overla
     return float(errors / max(n_ref.sum(), 1))
 
 
-def _diarize(path: Path) -> tuple[Turns, float, float]:
+def _diarize(path: Path, screen: bool = False) -> tuple[Turns, float, float]:
     """Turns, CPU seconds and audio seconds (model load included in the CPU time, as a run pays it once)."""
     from faster_whisper.audio import decode_audio
 
@@ -82,7 +83,7 @@ def _diarize(path: Path) -> tuple[Turns, float, float]:
 
     audio = decode_audio(str(path), sampling_rate=16000)
     before = time.process_time()
-    turns = speaker_turns(audio, threads=2)
+    turns = speaker_turns(audio, threads=2, screen=screen)
     return [tuple(turn) for turn in turns], time.process_time() - before, len(audio) / 16000
 
 
@@ -122,19 +123,27 @@ def run(group: Group, quick: bool, context: dict) -> None:
     group.add("peak memory diarizing", round(data["maxrss_kb"] / 1024**2, 3), "GB", note=f"child process ru_maxrss, "
               f"{data['duration_s'] / 60:.0f} min of audio, decoding included")  # fmt: skip
     group.details["long"] = data | {"der": round(scored, 4), "speakers_found": found}
+    one = WORK / f"one-voice-{minutes}min.wav"
+    synthetic.two_voices(one, synthetic.interview_lines(minutes), voices=synthetic.TWO_VOICES[:1])
+    data, _children = child_json(["bench.diarization", "--peak", str(one), "--screen"], timeout=3600)
+    found = len({s for *_, s in data.pop("turns")})
+    per_minute = data["cpu_s"] / data["duration_s"] * 60
+    group.add("CPU seconds per audio minute, one voice (a talk)", round(per_minute, 2), "s", note=f"diarize = auto: a "
+              f"sample of windows heard first; {data['duration_s'] / 60:.0f} min, {found} speaker(s) found")  # fmt: skip
+    group.details["one_voice"] = data | {"speakers_found": found}
 
 
-def _peak(path: str) -> None:
+def _peak(path: str, screen: bool) -> None:
     started = time.perf_counter()
-    turns, cpu, seconds = _diarize(Path(path))
+    turns, cpu, seconds = _diarize(Path(path), screen)
     print(json.dumps({"file": Path(path).name, "duration_s": round(seconds, 2), "cpu_s": round(cpu, 2),
                       "wall_s": round(time.perf_counter() - started, 2), "turns": turns,
                       "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))  # fmt: skip
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--peak":
-        _peak(sys.argv[2])
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--peak":
+        _peak(sys.argv[2], sys.argv[3:] == ["--screen"])
     else:
-        print("usage: python -m bench.diarization --peak FILE", file=sys.stderr)
+        print("usage: python -m bench.diarization --peak FILE [--screen]", file=sys.stderr)
         raise SystemExit(2)

@@ -124,7 +124,8 @@ def _speaker_turns(source: Source, settings: Settings) -> list:
 
     from pipeline.diarization import speaker_turns
 
-    turns = speaker_turns(decode_audio(source.path, sampling_rate=SAMPLE_RATE), settings.speaker_count, settings.threads)
+    audio = decode_audio(source.path, sampling_rate=SAMPLE_RATE)
+    turns = speaker_turns(audio, settings.speaker_count, settings.threads, screen=settings.diarize == "auto")
     if settings.diarize == "auto" and not settings.speaker_count and len({turn.speaker for turn in turns}) < 2:
         return []
     return turns
