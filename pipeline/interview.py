@@ -108,17 +108,19 @@ def qa_pairs(segments: list[Segment], host: str, language: str) -> list[tuple[st
     return [(question, answer) for question, answer in pairs if sum(_words(s.text) for s in answer) >= ANSWER_WORDS]
 
 
+ROOM_QUESTIONS = 2  # a Q&A is questions from the room; one "can you speak up?" mid-talk is not
+
+
 def room_questions_start(segments: list[Segment]) -> int | None:
-    """The segment id where a talk's questions from the room begin: the first question from the audience after
-    most of the talk, when the speaker answers it. None when there is no such Q&A."""
+    """The segment id where a talk's questions from the room begin: the first of at least two questions from the
+    audience after most of the talk, which the speaker answers. None when there is no such Q&A."""
     speech_words = [(segment.id, _words(segment.text)) for segment in segments if segment.mark is None]
     total = sum(words for _, words in speech_words) or 1
-    for segment in segments:
-        if segment.mark != "audience" or not QUESTION_END.search(segment.text.strip()):
-            continue
+    asked = [segment for segment in segments if segment.mark == "audience" and QUESTION_END.search(segment.text.strip())]
+    for index, segment in enumerate(asked):
         before = sum(words for id_, words in speech_words if id_ < segment.id)
         after = sum(words for id_, words in speech_words if id_ > segment.id)
-        if before >= 0.6 * total and after >= ANSWER_WORDS:
+        if before >= 0.6 * total and after >= ANSWER_WORDS and len(asked) - index >= ROOM_QUESTIONS:
             return segment.id
     return None
 

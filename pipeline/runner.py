@@ -7,6 +7,8 @@ point leaves earlier artifacts intact, and the next run resumes where it stopped
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import shutil
 import time
@@ -148,6 +150,7 @@ HOOKS_PROMPTS = ["hooks-titles", "hooks-x", "hooks-linkedin", "hooks-video"]
 COMMUNITY_PROMPTS = ["community-discord", "community-forum", "community-newsletter"]
 PROMPT_VARIABLES = {
     "section": {"material", "title", "language", "avoid"},
+    "question": {"question", "language"},
     "outline": {"material", "title", "language"},
     "blog": {"passage", "language", "voice"}, **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
     "shorten": {"text", "limit", "length"},
@@ -156,7 +159,7 @@ PROMPT_VARIABLES = {
 
 def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
     """The prompts a run will use, loaded (user folder first) and checked before any work starts."""
-    names = {"transcript": [], "outline": ["section", "outline"]}.get(to, list(PROMPT_VARIABLES))
+    names = {"transcript": [], "outline": ["section", "question", "outline"]}.get(to, list(PROMPT_VARIABLES))
     prompts = {name: load_prompt(name, settings.prompts) for name in names}
     for name, prompt in prompts.items():
         prompt.check(PROMPT_VARIABLES[name])
@@ -181,7 +184,9 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
     speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} | transcribe.diarization_options(settings) if source.kind == "media" else {}
-    run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source.json": run.sha("source.json")},
+    # the voices' names are not part of the transcript's key: a rename re-renders drafts, never re-transcribes
+    unnamed = hashlib.sha256(source.model_copy(update={"speaker_names": {}}).to_json().encode()).hexdigest()
+    run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source": unnamed},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
     if not run.wants("outline", "blog", "hooks", "community"):
         return
@@ -201,7 +206,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
 
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
              {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json"), **voice.questions_key(asked)},
-             [prompts["section"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
+             [prompts["section"], prompts["question"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
     if not run.wants("blog", "hooks", "community"):
         return
     the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)

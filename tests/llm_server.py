@@ -86,6 +86,10 @@ def default_answer(body: dict) -> dict:
     if name == "SectionDraft":  # the reader question of one part of the talk, from its first words
         material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1).strip()
         return {"question": f"What about {material[:40]}?", "key_points": [material[:100]]}
+    if name == "QuestionDraft":  # the question edit: the question asked about what the passage covers
+        asked = re.search(r"Question: (.*?)\nWhat is wrong", text, flags=re.S).group(1)
+        topic = re.sub(r"^What about |\?$", "", asked).split(",")[0].split()[-3:]
+        return {"question": f"Why does {' '.join(topic)} matter?"}
     if name == "OutlineDraft":
         return {"title": "Scripted outline", "summary": "A scripted summary of the talk.", "tags": ["scripted"],
                 "people": [], "organizations": [], "products": [], "media": []}  # fmt: skip

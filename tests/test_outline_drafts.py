@@ -44,10 +44,11 @@ def test_sections_are_spans_with_whole_sentence_quotes(cli, tmp_path, llm_server
     # the model is asked about one span at a time, with that span's words only
     requests = llm_server.chat_requests("SectionDraft")
     asked = [r["messages"][-1]["content"] for r in requests]
-    assert len(asked) >= len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
-    # the scripted default says the span's first words back as a question: asked again once, with the reason
-    again = [r["messages"][0]["content"] for r in requests if "only says this sentence back" in r["messages"][0]["content"]]
-    assert again and len(asked) <= 2 * len(set(asked))
+    assert len(asked) == len(set(asked)) >= len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
+    # the scripted default says the span's first words back as a question: a small call edits it, told why
+    edits = [r["messages"][-1]["content"] for r in llm_server.chat_requests("QuestionDraft")]
+    assert edits and all("only says this sentence back" in edit for edit in edits)
+    assert any(question.startswith("Why does") for question in questions), questions
 
 
 def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server):

@@ -53,9 +53,9 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
     assert run["tokens_out"] > 0 and run["status"] == "ok"
     prompts = [call["prompt"] for call in run["calls"]]
-    # one section: its question (asked again once: the scripted default says the span's opening back), then title
+    # one section: its question (then a small edit: the scripted default says the span's opening back), then title
     # and summary
-    assert prompts[:4] == ["section", "section", "outline", "blog"]
+    assert prompts[:4] == ["section", "question", "outline", "blog"]
     assert set(prompts[4:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS}  # then small calls, one kind of item each
     assert run["llm_calls"] == len(llm_server.requests) == sum(call["attempts"] for call in run["calls"])
 

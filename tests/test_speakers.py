@@ -132,7 +132,9 @@ def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, ll
 
 ROOM = ("ADA:  " + "Every step of our pipeline hashes its inputs, its prompt and its model into one cache key. " * 8
         + "\nAUDIENCE MEMBER:  Does the cache key include the model version?\n"
-        + "ADA:  Yes, the model's file hash is part of the key, so a new model reruns every step that used it.\n")
+        + "ADA:  Yes, the model's file hash is part of the key, so a new model reruns every step that used it.\n"
+        + "AUDIENCE MEMBER:  And what about prompts?\n"
+        + "ADA:  Prompts too: the prompt's sha256 is in the key, so editing a prompt reruns only the stages using it.\n")
 
 
 def test_questions_from_the_room_are_the_last_section_and_never_quoted(cli, llm_server, tmp_path):

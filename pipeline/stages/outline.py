@@ -29,6 +29,7 @@ from pipeline.topics import section_count, spans
 VERSION = 5  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are asked again
 SECTION_MAX_TOKENS = 300
+QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
 MATERIAL_WORDS = 260  # what the model reads of a section: its most central sentences, in order
 OVERVIEW_WORDS = 25  # per section, for the title and summary call
@@ -144,16 +145,27 @@ def question_problems(question: str, span: Span, asked: list[str], language: str
     return problems
 
 
-def _ask_section(llm: LLM, prompt: Prompt, span: Span, title: str, language: str, asked: list[str]) -> SectionDraft:
-    """One small call: the reader question this span answers. Asked again once, with the reasons, if it repeats an
-    earlier one, says the span's opening back, or asks about the speaker rather than the subject."""
-    variables = {"material": guard(span.material(language)), "title": guard(title), "language": LANGUAGE_NAMES.get(language, language)}
-    draft = llm.structured(prompt, SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
-    problems = question_problems(draft.question, span, asked, language)
+class QuestionDraft(Strict):
+    question: str = Field(max_length=120)
+
+
+def _ask_section(llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, language: str, asked: list[str]) -> SectionDraft:
+    """One small call: the reader question this span answers. A question that repeats an earlier one is asked again
+    with the span; one that says the span's opening back or asks about the speaker goes to a smaller call that only
+    edits the question (a small model fixes a named problem in one line far better than it re-reads a passage)."""
+    named = LANGUAGE_NAMES.get(language, language)
+    variables = {"material": guard(span.material(language)), "title": guard(title), "language": named}
+    draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
+    if copies(draft.question, asked):
+        avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
+        draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
+    problems = [problem for problem in question_problems(draft.question, span, asked, language)
+                if not problem.startswith("Earlier parts")]  # fmt: skip
     if problems:
-        again = llm.structured(prompt, SectionDraft, SECTION_MAX_TOKENS, avoid=guard("- " + "\n- ".join(problems)), **variables)
-        if len(question_problems(again.question, span, asked, language)) <= len(problems):
-            draft = again
+        asking = f"Question: {draft.question}\nWhat is wrong: " + " ".join(problems)
+        edit = llm.structured(prompts["question"], QuestionDraft, QUESTION_MAX_TOKENS, question=guard(asking), language=named)
+        if len(question_problems(edit.question, span, asked, language)) < len(question_problems(draft.question, span, asked, language)):
+            draft = draft.model_copy(update={"question": edit.question})
     if language == "zh":  # "为什么作者认为…" asks about the speaker: the question is the subject's
         draft = draft.model_copy(update={"question": ABOUT_SPEAKER_ZH.sub("", draft.question) or draft.question})
     return draft
@@ -221,11 +233,17 @@ def said_tags(tags: list[str], source_text: str) -> list[str]:
 
 
 def grounded_summary(summary: str, source_text: str, language: str) -> str:
-    """A summary sentence naming someone the talk never mentions is the model's invention: it goes."""
+    """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so does a last
+    sentence the length bound cut off."""
     from pipeline.limits import SENTENCE_END
     from pipeline.names import unknown_names
 
-    kept = [s for s in SENTENCE_END.split(summary.strip()) if s.strip() and not unknown_names(s, source_text, language)]
+    from pipeline.speech import broken_off, is_fragment
+
+    parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
+    if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
+        parts = parts[:-1]  # stopped at its length bound mid-sentence
+    kept = [s for s in parts if not unknown_names(s, source_text, language)]
     return ("" if language == "zh" else " ").join(kept)
 
 
@@ -278,7 +296,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
                                    language=LANGUAGE_NAMES.get(language, language))  # fmt: skip
             drafts.append(draft.model_copy(update={"question": question}))
         else:
-            drafts.append(_ask_section(llm, prompts["section"], span, source.title, language, [d.question for d in drafts]))
+            drafts.append(_ask_section(llm, prompts, span, source.title, language, [d.question for d in drafts]))
     chapters = [chapter.title for chapter in source.chapters]  # the creator's own parts (a URL's metadata), if any
     said = [*(segment.text for segment in speech), source.title, source.description or "", *source.speakers, *chapters]
     source_text = "\n".join(said)
