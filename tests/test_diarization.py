@@ -99,6 +99,20 @@ def test_speakers_flag_takes_a_count_or_names():
     assert named.speaker_names == ["Ada Lovelace", "Grace Hopper"] and named.speaker_count == 2
 
 
+def test_der_scores_misses_false_alarms_and_confusion_under_the_best_mapping():
+    from bench.diarization import der
+
+    truth = [(0.0, 10.0, "A"), (10.0, 20.0, "B")]
+    assert der(truth, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) == 0.0  # names do not matter, only who is who
+    # 0.25 s either side of 0, 10 and 20 s is not scored: 9.5 s of each speaker count
+    assert der(truth, [(0.0, 20.0, "x")]) == pytest.approx(9.5 / 19)  # B confused with A
+    assert der(truth, [(0.0, 10.0, "x")]) == pytest.approx(9.5 / 19)  # B missed
+    assert der(truth, [(0.0, 10.0, "x"), (10.0, 20.0, "y"), (20.0, 29.5, "y")]) == pytest.approx(9.25 / 19)  # false alarm past the collar
+    overlapped = truth + [(4.0, 6.0, "B")]
+    assert der(overlapped, [(0.0, 10.0, "x"), (10.0, 20.0, "y")], skip_overlap=True) == 0.0
+    assert der(overlapped, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) > 0.0
+
+
 def test_a_tampered_speaker_model_is_refused(tmp_path):
     from pipeline.diarization import MODEL, MODEL_SHA256, embedding_model
 
