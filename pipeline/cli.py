@@ -205,7 +205,7 @@ def check(
 @app.command()
 @friendly
 def doctor() -> None:
-    """Say which LLM backend, whisper model and store are in use, and whether each is ready."""
+    """Say which LLM backend, whisper model, speaker model and store are in use, and whether each is ready."""
     from pipeline.doctor import checks
 
     ready = True

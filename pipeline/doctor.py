@@ -1,4 +1,4 @@
-"""`devrel doctor`: which LLM backend, whisper model and store are in use, and whether each is ready."""
+"""`devrel doctor`: which LLM backend, whisper model, speaker model and store are in use, and whether each is ready."""
 
 from __future__ import annotations
 
@@ -38,6 +38,19 @@ def _whisper(settings: Settings) -> tuple[str, str, bool]:
     return "whisper", f"faster-whisper {settings.whisper_model}, CPU int8, {settings.threads} thread(s); {path} (sha256 verified)", True
 
 
+def _speakers(settings: Settings) -> tuple[str, str, bool]:
+    """The shipped speaker model loads (its sha256 checked first) when diarization is not off."""
+    if settings.diarize == "off":
+        return "speakers", "diarization off (diarize = \"off\")", True
+    from pipeline.diarization import MODEL, embedding_model
+
+    try:
+        embedding_model(threads=settings.threads)
+    except DevrelError as error:
+        return "speakers", str(error), False
+    return "speakers", f"diarize = {settings.diarize}; CAM++ {MODEL} on onnxruntime (sha256 verified)", True
+
+
 def _store(settings: Settings) -> tuple[str, str, bool]:
     if importlib.util.find_spec("chromadb") is None:
         return "store", "chromadb is not installed; run `make setup`", False
@@ -56,4 +69,4 @@ def _store(settings: Settings) -> tuple[str, str, bool]:
 
 
 def checks(settings: Settings) -> list[tuple[str, str, bool]]:
-    return [_llm(settings), _whisper(settings), _store(settings)]
+    return [_llm(settings), _whisper(settings), _speakers(settings), _store(settings)]

@@ -125,3 +125,9 @@ def test_a_tampered_speaker_model_is_refused(tmp_path):
         embedding_model(copy, MODEL_SHA256)
     message = str(refused.value)
     assert "\n" not in message and "refusing to load it" in message and MODEL_SHA256 in message
+
+
+def test_doctor_says_the_speaker_model_is_ready(cli, llm_server):
+    result = cli("doctor")
+    assert result.exit_code == 0, result.output
+    assert "speakers" in result.output and "campplus-cn-en.onnx" in result.output
