@@ -1,25 +1,34 @@
 """The local review page's server: creators read, edit, check, approve and reject drafts in a browser.
 
-Stdlib only (ThreadingHTTPServer): it runs on one laptop for one person. It is still a web server reading untrusted
-model output, so it binds to 127.0.0.1, answers only for its own Host (no DNS rebinding), serves nothing but files
-under the outputs folder and the one media file each source.json names, and every state-changing request is a POST
-carrying a random token made at start-up (a page on another site cannot forge it).
+Starlette routes the page and uvicorn serves it, on one laptop for one person. It is still a web server reading
+untrusted model output, so it binds to 127.0.0.1, answers only for a loopback Host (Starlette's
+TrustedHostMiddleware: no DNS rebinding), serves nothing but files under the outputs folder and the one media file
+each source.json names (FileResponse: HEAD and byte ranges for the player), sends a strict CSP with every answer,
+and every state-changing request is a POST carrying a random token made at start-up (a page on another site
+cannot forge it).
 """
 
 from __future__ import annotations
 
 import hmac
-import mimetypes
-import re
 import secrets
-import shutil
-import traceback
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import socket
+import threading
+from functools import partial
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote
 
+import uvicorn
 from filelock import FileLock, Timeout
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline import review
 from pipeline.artifacts import Source, write_atomic
@@ -29,7 +38,7 @@ from pipeline.review_page import views
 
 STATIC = {"page.css": "text/css; charset=utf-8", "page.js": "text/javascript; charset=utf-8"}
 MAX_FORM = 4 << 20  # a draft is a few kilobytes; refuse anything absurd before reading it
-RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+LOOPBACK = ("127.0.0.1", "localhost")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "media-src 'self' http: https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -37,6 +46,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+FOREIGN_HOST = "this page answers only on its own address (127.0.0.1)"
+BAD_TOKEN = "missing or wrong token: reload the review page and try again"
+CHANGES = {"save": "saved", "approve": "approved", "reject": "rejected"}  # a POST's path → the page's ?done=
+CRASHED = "something went wrong; the terminal running `devrel review serve` says what"
 
 
 def save_draft(path: Path, text: str) -> Path:
@@ -54,22 +67,14 @@ def save_draft(path: Path, text: str) -> Path:
     return path
 
 
-class ReviewServer(ThreadingHTTPServer):
-    daemon_threads = True
+class Outputs:
+    """What may be served from the outputs folder: paths are resolved (`..`, %2e%2e, symlinks) before any use."""
 
-    def __init__(self, settings: Settings, out: Path, host: str = "127.0.0.1", port: int = 0):
-        self.settings, self.out = settings, Path(out).resolve()
-        self.token = secrets.token_urlsafe(32)
-        super().__init__((host, port), Handler)
-        self.hosts = {f"{name}:{self.server_address[1]}" for name in (host, "127.0.0.1", "localhost")}
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.server_address[0]}:{self.server_address[1]}/"
+    def __init__(self, out: Path):
+        self.out = Path(out).resolve()
 
     def inside(self, rel: str) -> Path | None:
-        """OUT/rel when it really is under OUT (after `..`, %2e%2e and symlinks are resolved), else None."""
-        rel = unquote(rel)
+        """OUT/rel when it really is under OUT, else None. `rel` arrives percent-decoded from the router."""
         if "\x00" in rel:
             return None
         path = (self.out / rel).resolve()
@@ -88,161 +93,172 @@ class ReviewServer(ThreadingHTTPServer):
         return Path(source.path)
 
 
-class Handler(BaseHTTPRequestHandler):
-    server: ReviewServer
-    protocol_version = "HTTP/1.1"
+def plain(text: str, status: int) -> PlainTextResponse:
+    return PlainTextResponse(text, status_code=status)
 
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
-        pass  # one person, on localhost: request logs are noise in the terminal
 
-    def _route(self) -> tuple[str, str]:
-        path = urlsplit(self.path).path
-        kind, _, rest = path.lstrip("/").partition("/")
-        return kind, rest
+def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] = LOOPBACK) -> ASGIApp:
+    """The review page as an ASGI app: Starlette's routes, its Host check, and our headers on every answer."""
+    files = Outputs(out)
 
-    def _host_ok(self) -> bool:
-        if self.headers.get("Host") in self.server.hosts:
-            return True
-        self.close_connection = True  # a POST's body is left unread
-        self._plain(HTTPStatus.FORBIDDEN, "this page answers only on its own address (127.0.0.1)")
-        return False
+    def listing(request: Request) -> Response:  # sync endpoints run in Starlette's thread pool: files, checks
+        return HTMLResponse(views.list_page(settings, files.out))
 
-    def _plain(self, status: int, text: str) -> None:
-        self._send(status, text.encode(), "text/plain; charset=utf-8")
+    def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return plain("not found", 404)
+        return FileResponse(views.HERE / name, media_type=STATIC[name])
 
-    def _send(self, status: int, data: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        for key, value in {**SECURITY_HEADERS, "Content-Type": content_type, "Content-Length": str(len(data)), **(headers or {})}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _html(self, text: str, status: int = HTTPStatus.OK) -> None:
-        self._send(status, text.encode("utf-8"), "text/html; charset=utf-8")
-
-    def do_GET(self) -> None:
-        self._guarded(self._get)
-
-    do_HEAD = do_GET
-
-    def do_POST(self) -> None:
-        self._guarded(self._post)
-
-    def _guarded(self, handle) -> None:
-        """Refuse a foreign Host; an unexpected error is a 500 and a traceback in the terminal, not a dropped page."""
-        if not self._host_ok():
-            return
-        try:
-            handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser went away
-        except Exception:
-            traceback.print_exc()
-            self.close_connection = True
-            self._plain(HTTPStatus.INTERNAL_SERVER_ERROR, "something went wrong; the terminal running `devrel review serve` says what")
-
-    def _get(self) -> None:
-        kind, rest = self._route()
-        server = self.server
-        query = parse_qs(urlsplit(self.path).query)
-        if kind == "" and not rest:
-            return self._html(views.list_page(server.settings, server.out))
-        if kind == "static" and rest in STATIC:
-            return self._send(HTTPStatus.OK, (views.HERE / rest).read_bytes(), STATIC[rest])
-        if kind == "draft" and (path := server.draft(rest)):
-            done = query.get("done", [""])[0]
-            return self._html(views.draft_page(server.settings, server.out, path, server.token, done=done))
-        if kind == "media" and (media := server.media(rest)):
-            return self._file(media)
-        self._plain(HTTPStatus.NOT_FOUND, "not found")
-
-    def _file(self, path: Path) -> None:
-        """A media file, with byte ranges: players seek by asking for the part they need."""
-        size = path.stat().st_size
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        start, end, status = 0, size - 1, HTTPStatus.OK
-        match = RANGE.match(self.headers.get("Range", "").strip())
-        if match and (match.group(1) or match.group(2)):
-            if match.group(1):
-                start, end = int(match.group(1)), min(int(match.group(2) or size - 1), size - 1)
-            else:
-                start = max(0, size - int(match.group(2)))
-            if start > end or start >= size:
-                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                self.send_header("Content-Range", f"bytes */{size}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            status = HTTPStatus.PARTIAL_CONTENT
-        self.send_response(status)
-        headers = {"Content-Type": content_type, "Content-Length": str(end - start + 1), "Accept-Ranges": "bytes", **SECURITY_HEADERS}
-        if status == HTTPStatus.PARTIAL_CONTENT:
-            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command == "HEAD":
-            return
-        with path.open("rb") as handle:
-            handle.seek(start)
-            shutil.copyfileobj(_Limited(handle, end - start + 1), self.wfile)  # a player that seeks hangs up: fine
-
-    def _form(self) -> dict[str, str] | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_FORM:
-            self._plain(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
-            self.close_connection = True
-            return None
-        fields = parse_qs(self.rfile.read(length).decode("utf-8", errors="replace"), keep_blank_values=True)
-        form = {key: values[0] for key, values in fields.items()}
-        token = self.headers.get("X-Review-Token") or form.get("token", "")
-        if not hmac.compare_digest(token.encode(), self.server.token.encode()):
-            self._plain(HTTPStatus.FORBIDDEN, "missing or wrong token: reload the review page and try again")
-            return None
-        return form
-
-    def _post(self) -> None:
-        kind, rest = self._route()
-        path = self.server.draft(rest) if kind in ("save", "approve", "reject") else None
+    def draft(request: Request) -> Response:
+        path = files.draft(request.path_params["rel"])
         if path is None:
-            self.close_connection = True
-            return self._plain(HTTPStatus.NOT_FOUND, "not found")
-        form = self._form()
-        if form is None:
-            return
-        settings = self.server.settings
+            return plain("not found", 404)
+        done = request.query_params.get("done", "")
+        return HTMLResponse(views.draft_page(settings, files.out, path, token, done=done))
+
+    def media(request: Request) -> Response:
+        path = files.media(request.path_params["rel"])
+        return FileResponse(path) if path is not None else plain("not found", 404)  # Range → 206, past the end → 416
+
+    async def form(request: Request) -> dict[str, str] | Response:
+        """The POST's fields, or the answer refusing it: the page's token (field or X-Review-Token) is required."""
+        fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), keep_blank_values=True)
+        values = {key: found[0] for key, found in fields.items()}
+        sent = request.headers.get("X-Review-Token") or values.get("token", "")
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            return plain(BAD_TOKEN, 403)
+        return values
+
+    async def refused(path: Path, error: DevrelError, unsaved: str | None = None) -> Response:
+        """The draft page again with what stopped the change (a run holds the folder...), an unsaved edit kept."""
+        page = await run_in_threadpool(views.draft_page, settings, files.out, path, token, error=str(error), unsaved=unsaved)
+        return HTMLResponse(page, status_code=409)
+
+    def back(path: Path, done: str) -> Response:
+        return RedirectResponse(f"/draft/{quote(path.relative_to(files.out).as_posix())}?done={done}", status_code=303)
+
+    async def change(kind: str, request: Request) -> Response:
+        """Save, approve or reject one draft; a run holding the folder is said on the page, the edit kept."""
+        path = files.draft(request.path_params["rel"])
+        if path is None:
+            return plain("not found", 404)
+        values = await form(request)
+        if isinstance(values, Response):
+            return values
+        if kind == "save" and "text" not in values:
+            return plain("no text to save", 400)
+        act = {"save": partial(save_draft, path, values.get("text")), "approve": partial(review.approve, settings, path),
+               "reject": partial(review.reject, settings, path)}[kind]  # fmt: skip
         try:
-            if kind == "save":
-                if "text" not in form:
-                    return self._plain(HTTPStatus.BAD_REQUEST, "no text to save")
-                save_draft(path, form["text"])
-                done = "saved"
-            elif kind == "approve":
-                review.approve(settings, path)
-                done = "approved"
-            else:
-                review.reject(settings, path)
-                done = "rejected"
-        except DevrelError as error:  # a run holds the folder, the store cannot be opened...: said on the page
-            unsaved = form.get("text") if kind == "save" else None
-            page = views.draft_page(settings, self.server.out, path, self.server.token, error=str(error), unsaved=unsaved)
-            return self._html(page, HTTPStatus.CONFLICT)
-        target = f"/draft/{quote(path.relative_to(self.server.out).as_posix())}?done={done}"
-        self._send(HTTPStatus.SEE_OTHER, b"", "text/plain; charset=utf-8", {"Location": target})
+            await run_in_threadpool(act)
+        except DevrelError as error:  # a run holds the folder, the store cannot be opened...
+            return await refused(path, error, values.get("text") if kind == "save" else None)
+        return back(path, CHANGES[kind])
+
+    async def crashed(request: Request, error: Exception) -> Response:
+        return plain(CRASHED, 500)  # uvicorn logs the traceback in the terminal
+
+    routes = [
+        Route("/", listing),
+        Route("/static/{name}", static),
+        Route("/draft/{rel:path}", draft),
+        Route("/media/{rel:path}", media),
+        *(Route(f"/{kind}/{{rel:path}}", partial(change, kind), methods=["POST"], max_body_size=MAX_FORM) for kind in CHANGES),
+    ]
+    app = Starlette(routes=routes, exception_handlers={500: crashed},
+                    middleware=[Middleware(LoopbackHost, allowed_hosts=list(hosts))])  # fmt: skip
+    return SecurityHeaders(app)
 
 
-class _Limited:
-    """A file read up to `left` bytes: the end of a requested range."""
+class LoopbackHost:
+    """Starlette's TrustedHostMiddleware decides; a Host it refuses gets 403 and a sentence saying why (its own
+    answer is a bare 400), as the page has always answered a rebinding attempt."""
 
-    def __init__(self, handle, left: int):
-        self.handle, self.left = handle, left
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]):
+        self.checked = TrustedHostMiddleware(self._passed(app), allowed_hosts=allowed_hosts, www_redirect=False)
 
-    def read(self, size: int = -1) -> bytes:
-        size = self.left if size < 0 else min(size, self.left)
-        data = self.handle.read(size) if size else b""
-        self.left -= len(data)
-        return data
+    @staticmethod
+    def _passed(app: ASGIApp) -> ASGIApp:
+        async def passed(scope: Scope, receive: Receive, send: Send) -> None:
+            scope["devrel.host_ok"] = True
+            await app(scope, receive, send)
+
+        return passed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def unless_refused(message: Message) -> None:
+            if scope.get("devrel.host_ok"):
+                await send(message)
+
+        await self.checked(scope, receive, unless_refused)
+        if scope["type"] == "http" and not scope.get("devrel.host_ok"):
+            await plain(FOREIGN_HOST, 403)(scope, receive, send)
+
+
+class SecurityHeaders:
+    """The CSP and friends on every answer, errors and 416s included; header names in their usual case
+    (Content-Type, not content-type) as the stdlib server sent them: HTTP does not mind, simple clients do."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers[key] = value
+                message["headers"] = [(b"-".join(part.capitalize() for part in key.split(b"-")), value) for key, value in headers.raw]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
+class ReviewServer:
+    """The page on a socket bound at construction (so a busy port fails at once and port 0 gets a real one);
+    serve_forever / shutdown / server_close as with the stdlib's servers, so it runs in a thread for tests."""
+
+    def __init__(self, settings: Settings, out: Path, host: str = "127.0.0.1", port: int = 0):
+        self.settings, self.out = settings, Path(out).resolve()
+        self.token = secrets.token_urlsafe(32)
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            self.socket.bind((host, port))
+        except OSError:
+            self.socket.close()
+            raise
+        self.socket.listen(128)
+        # h11 (uvicorn's own dependency, unlike httptools) sends header names in the case they are given
+        config = uvicorn.Config(page_app(settings, self.out, self.token, (host, *LOOPBACK)), http="h11", lifespan="off", log_config=None,
+                                log_level="warning", access_log=False, proxy_headers=False, server_header=False,
+                                timeout_graceful_shutdown=5)  # fmt: skip
+        self.uvicorn = uvicorn.Server(config)
+        self._stopped = threading.Event()
+        self._stopped.set()
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        return self.socket.getsockname()[:2]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.server_address[0]}:{self.server_address[1]}/"
+
+    def serve_forever(self) -> None:
+        """Serve until shutdown() (from another thread) or Ctrl-C (in the main thread: uvicorn's signal handling)."""
+        self._stopped.clear()
+        try:
+            self.uvicorn.run(sockets=[self.socket])
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        self.uvicorn.should_exit = True
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        self.socket.close()
 
 
 def serve(settings: Settings, out: Path, port: int = 8765, open_browser: bool = True, announce=print) -> None:
@@ -259,6 +275,6 @@ def serve(settings: Settings, out: Path, port: int = 8765, open_browser: bool = 
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        pass  # uvicorn stopped gently, then passed the Ctrl-C on
     finally:
         server.server_close()
