@@ -1,4 +1,4 @@
-"""The local review page's server: creators read, edit, check, approve and reject drafts in a browser.
+"""The local review page's server: creators read, edit, check, approve and reject drafts, and name the voices.
 
 Starlette routes the page and uvicorn serves it, on one laptop for one person. It is still a web server reading
 untrusted model output, so it binds to 127.0.0.1, answers only for a loopback Host (Starlette's
@@ -30,7 +30,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipeline import review
+from pipeline import review, review_speakers
 from pipeline.artifacts import Source, write_atomic
 from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
@@ -156,6 +156,23 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
             return await refused(path, error, values.get("text") if kind == "save" else None)
         return back(path, CHANGES[kind])
 
+    async def rename(request: Request) -> Response:
+        """Name one voice of this draft's source, then make the drafts again from the outline (in a thread: with a
+        real model that takes a while, and the page stays usable meanwhile)."""
+        path = files.draft(request.path_params["rel"])
+        if path is None:
+            return plain("not found", 404)
+        values = await form(request)
+        if isinstance(values, Response):
+            return values
+        try:
+            await run_in_threadpool(review_speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", ""))
+        except review_speakers.BadName as error:
+            return plain(str(error), 400)
+        except DevrelError as error:  # a run holds the folder, outline.json is missing...
+            return await refused(path, error)
+        return back(path, "renamed")
+
     async def crashed(request: Request, error: Exception) -> Response:
         return plain(CRASHED, 500)  # uvicorn logs the traceback in the terminal
 
@@ -165,6 +182,7 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
         Route("/draft/{rel:path}", draft),
         Route("/media/{rel:path}", media),
         *(Route(f"/{kind}/{{rel:path}}", partial(change, kind), methods=["POST"], max_body_size=MAX_FORM) for kind in CHANGES),
+        Route("/speakers/{rel:path}", rename, methods=["POST"], max_body_size=MAX_FORM),
     ]
     app = Starlette(routes=routes, exception_handlers={500: crashed},
                     middleware=[Middleware(LoopbackHost, allowed_hosts=list(hosts))])  # fmt: skip

@@ -1,4 +1,5 @@
-// The review page's only script: jump to a quote's moment, and count characters per post as you type.
+// The review page's only script: jump to a quote's moment, count characters per post as you type, and say that a
+// rename is making the drafts again (minutes with the embedded model).
 "use strict";
 
 function jump(el, event) {
@@ -97,5 +98,18 @@ function countPosts() {
   update();
 }
 
+function renaming() {
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.rename");
+    if (!form) return;
+    document.querySelectorAll("form.rename button").forEach((button) => (button.disabled = true));
+    const note = document.createElement("p");
+    note.className = "flash";
+    note.textContent = "Renaming, then making the drafts again from the outline… (minutes with the embedded model)";
+    form.after(note);
+  });
+}
+
 followPlayer();
 countPosts();
+renaming();

@@ -19,6 +19,7 @@ from pipeline.config import Settings
 from pipeline.frontmatter import split_front_matter
 from pipeline.limits import DISCORD, X_LINK, X_POST
 from pipeline.review import DRAFTS, Draft, corpus_copy, drafts
+from pipeline.review_page import speakers
 from pipeline.review_page.markdown import draft_html
 from pipeline.text import timestamp
 
@@ -165,12 +166,16 @@ def draft_page(settings: Settings, out: Path, path: Path, token: str, done: str 
     meta, body, _ = split_front_matter(text)
     report = next(iter(check_report(path, settings.prompts, Path(settings.corpus)).files), None)
     transcript = load_json(folder / "transcript.json", Transcript)
+    source = load_json(folder / "source.json", Source)
     status = str((meta or {}).get("status") or "draft")
     edited = cache.edited(folder, cache.load_manifest(folder), path.name)
     kind = report.kind if report else DRAFTS[path.name]
     flash = ""
     if done in DONE:
         flash = f'<p class="flash">{escape(DONE[done].format(new=cache.new_name(path.name), copy=corpus_copy(settings, path)))}</p>'
+    if done == "renamed":
+        said, failed = speakers.outcome(folder)
+        flash = f'<p class="flash{" error" if failed else ""}">{escape(said)}</p>'
     if error:
         flash = f'<p class="flash error">{escape(error)}</p>'
     main = f"""
@@ -196,7 +201,8 @@ def draft_page(settings: Settings, out: Path, path: Path, token: str, done: str 
     </details>
   </article>
   <aside class="transcript" id="transcript">
-    {player(load_json(folder / "source.json", Source), folder.relative_to(out).as_posix())}
+    {player(source, folder.relative_to(out).as_posix())}
+    {speakers.panel(rel, token, source, transcript)}
     {transcript_list(transcript)}
   </aside>
 </div>"""
