@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.artifacts import Transcript
 from pipeline.errors import UserError
-from pipeline.sentences import Piece, text_pieces
+from pipeline.sentences import DASH_TURN, Piece, text_pieces
 
 TAGS = re.compile(r"<[^>]+>")
 VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")  # WebVTT voice tags: <v Ada Lovelace> or <v.loud Ada>
@@ -51,6 +51,17 @@ def read_subtitles(path: Path) -> list[Piece]:
         speaker = voice or speaker
         lines = [" ".join(TAGS.sub("", line).split()) for line in event.plaintext.splitlines()]
         lines = [line for line in lines if line]
+        if voice is None and len(lines) > 1 and all(DASH_TURN.match(line) for line in lines):
+            # "- Did you?\n- I did.": two voices in one caption, each line a turn
+            share = (event.end - event.start) / 1000 / len(lines)
+            for number, line in enumerate(lines):
+                begin = event.start / 1000 + number * share
+                items.append(Piece(DASH_TURN.sub("", line), round(begin, 2), round(begin + share, 2), turn=True))
+            previous = lines
+            continue
+        if voice is None and lines and DASH_TURN.match(lines[0]):
+            lines[0] = DASH_TURN.sub("", lines[0])
+            turn = True
         # Rolling auto-captions repeat the previous cue's lines above the new words: keep only what is new.
         fresh = [line for line in lines if line not in previous]
         previous = lines or previous
@@ -61,6 +72,7 @@ def read_subtitles(path: Path) -> list[Piece]:
             items[-1].end = event.end / 1000
             continue
         items.append(Piece(text, event.start / 1000, event.end / 1000, speaker=voice, turn=turn))
+        turn = False
     if not items:
         raise UserError(f"{path}: no captions found in the subtitle file; check that it is the right file")
     return items
@@ -78,13 +90,47 @@ def read_text(path: Path) -> list[Piece]:
     return pieces
 
 
+ANONYMOUS = re.compile(r"^(?:speaker[ _-]?)?(?:\d+|[A-Z])$", re.IGNORECASE)  # 0, "A", "SPEAKER_00", "Speaker 1"
+
+
 def _speaker(segment: dict) -> str | None:
     value = next((segment[key] for key in SPEAKER_KEYS if segment.get(key) not in (None, "")), None)
-    return None if value is None else (f"SPEAKER_{value}" if isinstance(value, int) else " ".join(str(value).split()))
+    return None if value is None else " ".join(str(value).split())
+
+
+def _numbered(pieces: list[Piece]) -> list[Piece]:
+    """Tools label voices 0, "A" or "SPEAKER_00"; ours are SPEAKER_1, SPEAKER_2… by order of first speech, the
+    same as `>>` turns and diarization, so `--speakers` names them the same way whatever made the file."""
+    order: dict[str, str] = {}
+    for piece in pieces:
+        if piece.speaker and ANONYMOUS.match(piece.speaker):
+            piece.speaker = order.setdefault(piece.speaker, f"SPEAKER_{len(order) + 1}")
+    return pieces
+
+
+def _segment_list(data) -> list[dict] | None:
+    """The list of timed, texted segments in the shapes tools write: whisper/WhisperX `segments`, AssemblyAI
+    `utterances`, Deepgram `results.utterances` (or its paragraphs' sentences, with the paragraph's speaker)."""
+    if not isinstance(data, dict):
+        return None
+    for key in ("segments", "utterances"):
+        if isinstance(data.get(key), list) and data[key]:
+            return data[key]
+    results = data.get("results")
+    if isinstance(results, dict):
+        if isinstance(results.get("utterances"), list) and results["utterances"]:
+            return results["utterances"]
+        try:
+            paragraphs = results["channels"][0]["alternatives"][0]["paragraphs"]["paragraphs"]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return [sentence | {"speaker": paragraph.get("speaker")} for paragraph in paragraphs
+                for sentence in paragraph.get("sentences", [])]  # fmt: skip
+    return None
 
 
 def read_transcript_json(path: Path) -> Transcript | list[Piece]:
-    """Our own transcript.json, or any JSON with a `segments` list of {start, end, text} (whisper's shape)."""
+    """Our own transcript.json, or a tool's export: segments (or utterances) of start/end/text, with speakers."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
@@ -94,19 +140,22 @@ def read_transcript_json(path: Path) -> Transcript | list[Piece]:
             return Transcript.model_validate(data)
         except ValueError:
             pass
-    segments = data.get("segments") if isinstance(data, dict) else None
-    if not isinstance(segments, list) or not segments:
+    segments = _segment_list(data)
+    if not segments:
         raise UserError(f"{path}: JSON has no `segments` list; expected a transcript with segments of start/end/text")
     items: list[Piece] = []
     for segment in segments:
-        if not isinstance(segment, dict) or not str(segment.get("text", "")).strip():
+        if not isinstance(segment, dict):
+            continue
+        text = str(segment.get("text") or segment.get("transcript") or "").strip()
+        if not text:
             continue
         speaker = _speaker(segment)
         turn = speaker is not None and (not items or items[-1].speaker != speaker)
         start, end = segment.get("start"), segment.get("end")
         if isinstance(start, (int, float)) and isinstance(end, (int, float)) and max(start, end) > 36000:
             start, end = start / 1000, end / 1000  # AssemblyAI and others count milliseconds
-        items.append(Piece(" ".join(str(segment["text"]).split()), start, end, speaker=speaker, turn=turn))
+        items.append(Piece(" ".join(text.split()), start, end, speaker=speaker, turn=turn))
     if not items:
         raise UserError(f"{path}: the transcript's segments have no text")
-    return items
+    return _numbered(items)

@@ -184,8 +184,8 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
     speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} | transcribe.diarization_options(settings) if source.kind == "media" else {}
-    # the voices' names are not part of the transcript's key: a rename re-renders drafts, never re-transcribes
-    unnamed = hashlib.sha256(source.model_copy(update={"speaker_names": {}}).to_json().encode()).hexdigest()
+    # the voices' names are not part of the transcript's or the outline's key: a rename re-renders the drafts only
+    unnamed = hashlib.sha256(source.model_copy(update={"speaker_names": {}, "speakers": []}).to_json().encode()).hexdigest()
     run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source": unnamed},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
     if not run.wants("outline", "blog", "hooks", "community"):
@@ -205,7 +205,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         return {"outline.json": made.to_json(), "outline.md": outline_markdown(made, source)}
 
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
-             {"transcript.json": run.sha("transcript.json"), "source.json": run.sha("source.json"), **voice.questions_key(asked)},
+             {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
              [prompts["section"], prompts["question"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
     if not run.wants("blog", "hooks", "community"):
         return

@@ -21,6 +21,8 @@ from pipeline.text import CJK
 # starting "Note: ..." is prose, a podcast's "Ada: ... Grace: ..." turns are not)
 NAME_TURN = re.compile(r"^\s*((?:[A-Z][A-Z.'-]+)(?: [A-Z][A-Z.'-]+){0,2}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):\s+")
 ARROWS = re.compile(r"\s*>>+\s*")
+DASH_TURN = re.compile(r"^\s*[-‐–—]\s+(?=\S)")  # "- Did you?" / "- I did." : a dialogue's turns in captions
+DASH_TURNS_NEEDED = 3  # a text with fewer dash lines has a list, not a dialogue
 MAX_WORDS, MAX_CJK = 60, 150  # a longer "sentence" is a run-on or unpunctuated captions: cut it at a pause
 CUT_AT = re.compile(r"(?<=[,;:，；：])\s*|\s+--\s+")
 
@@ -49,6 +51,7 @@ def text_pieces(text: str) -> list[Piece]:
 
     lines = text.splitlines()
     recurring = _title_case_names(lines)
+    dashes = sum(1 for line in lines if DASH_TURN.match(line)) >= DASH_TURNS_NEEDED
     pieces, paragraph = [], True
     for line in lines:
         if not line.strip():
@@ -58,12 +61,14 @@ def text_pieces(text: str) -> list[Piece]:
             pieces.append(Piece(" ".join(line.split()), paragraph=True))
             paragraph = True
             continue
-        speaker = None
+        speaker, dash = None, False
         if (match := NAME_TURN.match(line)) and (match.group(1).isupper() or match.group(1) in recurring):
             speaker, line = match.group(1).title() if match.group(1).isupper() else match.group(1), line[match.end() :]
+        elif dashes and (found := DASH_TURN.match(line)):
+            dash, line = True, line[found.end() :]
         parts = ARROWS.split(line)
         for index, part in enumerate(parts):
-            turn = speaker is not None or index > 0
+            turn = speaker is not None or index > 0 or (dash and index == 0)
             if part.strip() or turn:
                 pieces.append(Piece(" ".join(part.split()), speaker=speaker, turn=turn, paragraph=paragraph))
                 paragraph, speaker = False, None

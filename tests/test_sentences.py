@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline.artifacts import Source
 from pipeline.config import load_settings
 from pipeline.stages.transcribe import transcript, transcript_markdown
@@ -161,8 +163,38 @@ def test_json_export_with_speakers(tmp_path):
     ]}  # fmt: skip
     _, made = _read(tmp_path, "export.json", json.dumps(data), lang="en")
     texts = [(s.speaker, s.text) for s in made.segments]
-    assert ("SPEAKER_01", "I think caching is the most underrated idea in data tooling.") in texts
-    assert made.segments[0].speaker == "SPEAKER_00"
+    # the tool's labels become ours, by order of first speech (as `>>` turns and diarization label them)
+    assert ("SPEAKER_2", "I think caching is the most underrated idea in data tooling.") in texts
+    assert made.segments[0].speaker == "SPEAKER_1"
+
+
+ASSEMBLYAI = {"utterances": [  # milliseconds, letters for voices
+    {"speaker": "A", "start": 40000, "end": 43000, "text": "So why did you start hashing every input?"},
+    {"speaker": "B", "start": 43000, "end": 50000, "text": "Because a full rerun took forty minutes on every commit."},
+]}  # fmt: skip
+DEEPGRAM = {"results": {"channels": [{"alternatives": [{"paragraphs": {"paragraphs": [  # seconds, numbers for voices
+    {"speaker": 0, "sentences": [{"text": "So why did you start hashing every input?", "start": 1.0, "end": 3.0}]},
+    {"speaker": 1, "sentences": [{"text": "Because a full rerun took forty minutes on every commit.", "start": 3.0, "end": 8.0}]},
+]}}]}]}}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", [ASSEMBLYAI, DEEPGRAM], ids=["assemblyai", "deepgram"])
+def test_json_exports_of_transcription_services_keep_who_spoke(tmp_path, shape):
+    _, made = _read(tmp_path, "export.json", json.dumps(shape), lang="en")
+    said = [(s.speaker, s.text) for s in made.segments]
+    assert said == [("SPEAKER_1", "So why did you start hashing every input?"),
+                    ("SPEAKER_2", "Because a full rerun took forty minutes on every commit.")]  # fmt: skip
+    assert made.segments[1].start in (3.0, 43.0)
+
+
+def test_dash_turns_in_captions_are_two_voices(tmp_path):
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\n- Did you hash the prompt too?\n- Yes, and the model file.\n\n"
+           "2\n00:00:04,000 --> 00:00:08,000\n- Why the model file?\n\n"
+           "3\n00:00:08,000 --> 00:00:12,000\n- Because a new model must rerun every step.\n")  # fmt: skip
+    _, made = _read(tmp_path, "dialogue.srt", srt, lang="en")
+    said = [(s.speaker, s.text) for s in made.segments]
+    assert said == [("SPEAKER_1", "Did you hash the prompt too?"), ("SPEAKER_2", "Yes, and the model file."),
+                    ("SPEAKER_1", "Why the model file?"), ("SPEAKER_2", "Because a new model must rerun every step.")]
 
 
 def test_unpunctuated_captions_are_cut_at_pauses_not_left_as_one_block(tmp_path):
@@ -170,3 +202,12 @@ def test_unpunctuated_captions_are_cut_at_pauses_not_left_as_one_block(tmp_path)
     _, made = _read(tmp_path, "flat.txt", words, lang="en")
     assert len(made.segments) >= 5
     assert all(len(s.text.split()) <= 80 for s in made.segments)
+
+
+def test_dash_turns_in_a_text_transcript(tmp_path):
+    text = ("- Did you hash the prompt too?\n- Yes, and the model file as well.\n- Why the model file?\n"
+            "- Because a new model must rerun every step that used it.\n")  # fmt: skip
+    _, made = _read(tmp_path, "dialogue.txt", text, lang="en")
+    assert [s.speaker for s in made.segments] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1", "SPEAKER_2"]
+    _, listed = _read(tmp_path, "list.txt", "We learned two things.\n- hashing inputs\n- keeping edits\n", lang="en")
+    assert all(s.speaker is None for s in listed.segments)  # two dashes are a list, not a dialogue

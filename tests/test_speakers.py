@@ -146,3 +146,13 @@ def test_questions_from_the_room_are_the_last_section_and_never_quoted(cli, llm_
     assert last["question"] == "What did the room ask?"
     quoted = [q["text"] for section in outline["sections"] for q in section["quotes"]]
     assert "Does the cache key include the model version?" not in quoted
+
+
+def test_naming_the_voices_later_remakes_only_the_drafts(cli, llm_server, tmp_path):
+    talk = tmp_path / "podcast.txt"
+    talk.write_text(PODCAST)
+    assert cli("run", talk).exit_code == 0
+    assert cli("run", talk, "--speakers", "Maya Chen, Ada Lovelace").exit_code == 0
+    run = json.loads((tmp_path / "outputs" / "podcast" / "runs.jsonl").read_text().splitlines()[-1])
+    assert "transcribe" not in run["stages_run"] and "outline" not in run["stages_run"]
+    assert "blog" in run["stages_run"]
