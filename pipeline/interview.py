@@ -18,7 +18,8 @@ QUESTION_END = re.compile(r"[?？]\s*[\"”’')\]]*$")
 NOT_SPOKEN = {"stage", "furniture", "injection", "other-talk"}
 HOST_SHARE = 0.4  # of the host's turns end in a question
 EARLY = 0.25  # the host's first question comes within the first quarter of the words: not a Q&A at the end
-ANSWER_WORDS = 20  # an answer is a turn of at least this many words
+ANSWER_WORDS = 20  # an answer is a turn of at least this many words (for telling an interview from a talk)
+SHORT_ANSWER = 8  # once it is an interview, an answer this long still makes a section
 MIN_QUESTIONS = 3
 
 
@@ -72,8 +73,9 @@ def interviewer(segments: list[Segment], kind: str | None = None, roles: dict[st
         if ROLE_LABEL.match(speaker):
             continue  # the room asks questions, but never hosts
         own = [i for i, turn in enumerate(found) if turn.speaker == speaker]
+        enough = SHORT_ANSWER if kind == "interview" else ANSWER_WORDS
         answered = [i for i in own if found[i].asks and i + 1 < len(found) and found[i + 1].speaker != speaker
-                    and found[i + 1].words >= ANSWER_WORDS]  # fmt: skip
+                    and found[i + 1].words >= enough]  # fmt: skip
         if not answered or len(answered) < HOST_SHARE * len(own):
             continue
         before = sum(turn.words for turn in found[: answered[0]])
@@ -105,7 +107,7 @@ def qa_pairs(segments: list[Segment], host: str, language: str) -> list[tuple[st
             continue
         if pairs and turn.segments:
             pairs[-1][1].extend(segment for segment in turn.segments if segment.mark is None)
-    return [(question, answer) for question, answer in pairs if sum(_words(s.text) for s in answer) >= ANSWER_WORDS]
+    return [(question, answer) for question, answer in pairs if sum(_words(s.text) for s in answer) >= SHORT_ANSWER]
 
 
 ROOM_QUESTIONS = 2  # a Q&A is questions from the room; one "can you speak up?" mid-talk is not

@@ -68,11 +68,23 @@ def run_make_demo(command, tmp_path, server):
     assert rerun["stages_run"] == [] and rerun["llm_calls"] == 0
 
 
+INTERVIEW = """MAYA:  Welcome back. Today I'm talking with Ada about build caches.
+MAYA:  Why did your team start hashing every input of a pipeline step?
+ADA:  A full rerun took forty minutes on every commit, and most steps had nothing new to do at all.
+MAYA:  What happens when somebody edits a draft by hand?
+ADA:  A human edit is never overwritten; the new version is written beside it, and the reviewer picks one.
+MAYA:  How do you test it?
+ADA:  We run the real parts at the boundary and script only the remote model provider, with injected faults.
+"""
+
+
 def run_devrel(command, tmp_path, server):
     if "talk.mp4" in command:
         wav = speak("Hello developers. This talk explains caching with content hashes.", tmp_path / "talk.wav")
         subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "aac", str(tmp_path / "talk.mp4")], check=True)
     (tmp_path / "talk.srt").write_text(SRT)
+    if "interview.txt" in command:
+        (tmp_path / "interview.txt").write_text(INTERVIEW)
     if command.startswith("devrel corpus") and not (tmp_path / "corpus").exists():
         shutil.copytree(REPO / "corpus", tmp_path / "corpus")  # the starter corpus, as in a fresh clone
     if command.startswith("devrel review") and not (tmp_path / "outputs" / "talk" / "blog.md").exists():
@@ -83,7 +95,10 @@ def run_devrel(command, tmp_path, server):
         assert "corpus/blog/" in done.stdout
     if command.startswith("devrel review approve"):
         assert (tmp_path / "corpus" / "blog" / "talk.md").exists() and "status: approved" in (tmp_path / "outputs" / "talk" / "blog.md").read_text()
-    if command.startswith("devrel run"):
+    if command.startswith("devrel run") and "interview.txt" in command:
+        segments = json.loads((tmp_path / "outputs" / "interview" / "transcript.json").read_text())["segments"]
+        assert {s["mark"] for s in segments if s["speaker"] == "Maya"} == {"host"}  # the host asks, never quoted
+    elif command.startswith("devrel run"):
         folder = tmp_path / "outputs" / "talk"
         assert (folder / ("outline.md" if "--to outline" in command else "community.md")).exists()
     if command == "devrel doctor":
