@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Column, Table
 
+from pipeline.commands import batch as batch_commands, corpus as corpus_commands, review as review_commands
 from pipeline.config import load_settings
-from pipeline.errors import DevrelError, UserError
+from pipeline.console import ConsoleReporter, err_console, friendly, out_console, print_error
+from pipeline.errors import UserError
 
 app = typer.Typer(
     help="Turn talks, videos and interviews into grounded drafts in your team's voice, offline.",
@@ -21,58 +20,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console()
-err_console = Console(stderr=True)
-
-
-def friendly(command):
-    """User errors become one line on stderr and the contract's exit code; never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except DevrelError as error:
-            err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(error.exit_code) from None
-
-    return wrapper
-
-
-class ConsoleReporter:
-    """Stage lines and a transcription bar in audio seconds, on stderr so stdout stays clean."""
-
-    def __init__(self, console: Console):
-        self.console = console
-        self.bar: Progress | None = None
-        self.task, self.what = None, None
-
-    def starting(self, name: str) -> None:
-        self.console.print(f"[dim]…[/dim] {escape(name)}", highlight=False)
-
-    def progress(self, done: float, total: float, what: str = "transcribe") -> None:
-        """A bar in audio seconds while transcribing, in bytes while downloading."""
-        if self.bar is not None and self.what != what:
-            self.bar.stop()
-            self.bar = None
-        if self.bar is None:
-            unit = "{task.completed:.0f}/{task.total:.0f} s of audio" if what == "transcribe" else "{task.fields[size]}"
-            self.bar = Progress(
-                TextColumn(f"{what}ing".replace("eing", "ing")), BarColumn(), TextColumn(unit),
-                TimeRemainingColumn(), console=self.console, transient=True,
-            )  # fmt: skip
-            self.bar.start()
-            self.task, self.what = self.bar.add_task(what, total=total or None, size=""), what
-        size = f"{done / 2**20:.1f}/{total / 2**20:.1f} MB" if total else f"{done / 2**20:.1f} MB"
-        self.bar.update(self.task, completed=done, total=total or None, size=size)
-
-    def stage(self, name: str, cached: bool, seconds: float) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-        mark = "[dim]· cached[/dim]" if cached else f"[green]✓[/green] {seconds:.1f}s"
-        self.console.print(f"{mark} {escape(name)}", highlight=False)
-
 
 @app.command()
 @friendly
@@ -116,7 +63,7 @@ def run(
             entries = targets.expand(source, settings)
         except UserError as error:
             bad += 1
-            err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+            print_error(error)
             continue
         for entry in entries:
             err_console.print(f"[bold]{escape(str(entry))}[/bold]", highlight=False, soft_wrap=True)
@@ -125,7 +72,7 @@ def run(
                                            start=start, only=only, overrides=overrides)  # fmt: skip
             except UserError as error:
                 bad += 1
-                err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+                print_error(error)
                 continue
             if _report(result):
                 done += 1
@@ -151,7 +98,7 @@ def _report(result) -> bool:
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
     if result.error:
-        err_console.print(f"[red]error:[/red] {escape(str(result.error))}", highlight=False, soft_wrap=True)
+        print_error(result.error)
         return False
     summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
     if result.stages_skipped:
@@ -216,9 +163,6 @@ def doctor() -> None:
     if not ready:
         raise typer.Exit(1)
 
-
-# Command groups live in pipeline/commands/; imported last because they reuse `friendly` and the consoles above.
-from pipeline.commands import batch as batch_commands, corpus as corpus_commands, review as review_commands  # noqa: E402
 
 app.add_typer(corpus_commands.app, name="corpus")
 app.add_typer(review_commands.app, name="review")

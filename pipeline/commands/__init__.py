@@ -1,7 +1,4 @@
-"""Typer sub-apps for command groups (`devrel corpus ...`, `devrel review ...`), registered in pipeline.cli.
+"""Typer sub-apps for command groups (`devrel corpus ...`, `devrel review ...`, `devrel batch`), registered in pipeline.cli.
 
-They reuse pipeline.cli's `friendly` decorator and consoles, and pipeline.cli registers them at its end; importing
-pipeline.cli first keeps that order whichever module a caller imports first.
+They share pipeline.console's `friendly` decorator and consoles with pipeline.cli, and import nothing from it.
 """
-
-import pipeline.cli  # noqa: F401

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from pipeline.cli import err_console, friendly, out_console
+from pipeline.console import err_console, friendly, out_console
 from pipeline.config import load_settings
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pipeline.cli import err_console, friendly, out_console
+from pipeline.console import err_console, friendly, out_console
 from pipeline.config import load_settings
 from pipeline.errors import UserError
 

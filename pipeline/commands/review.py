@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pipeline.cli import err_console, friendly, out_console
+from pipeline.console import err_console, friendly, out_console
 from pipeline.config import load_settings
 
 app = typer.Typer(help="Review drafts: approved ones join the corpus and shape the next drafts.", no_args_is_help=True)
