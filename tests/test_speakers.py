@@ -125,6 +125,8 @@ def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, ll
     assert meta["guest"] == "Ada Lovelace" and meta["speaker"] == "Maya Chen"
     assert "### Why did your team start hashing every input of a pipeline step?" in blog
     assert "Welcome back to the show" not in blog.split("---\n", 2)[2]
+    hooks = (folder / "hooks.md").read_text()
+    assert "Ada Lovelace" in hooks and "Maya Chen puts it" not in hooks  # the guest is named, the host never quoted
     assert cli("run", talk, "--kind", "talk", "--to", "transcript", "--out", tmp_path / "as-talk").exit_code == 0
     as_talk = json.loads((tmp_path / "as-talk" / "podcast" / "transcript.json").read_text())["segments"]
     assert any(s["speaker"] == "Maya" and s["mark"] != "host" for s in as_talk)  # a person's word wins

@@ -16,7 +16,7 @@ from pipeline.limits import DISCORD
 from pipeline.render import front_matter, source_label
 from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, join, section_material, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
 VERSION = 4  # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's
 # bullets are three sections' other points
@@ -84,7 +84,7 @@ DISCORD_LABELS = {"opener": "Discord opener", "question": "Discord question"}
 
 def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
     """The model's two lines: why members should care, and a question they can answer."""
-    zh, title, speaker = items.language == "zh", items.inputs.outline.title, ", ".join(items.inputs.source.speakers)
+    zh, title, speaker = items.language == "zh", items.inputs.outline.title, featured(items.inputs)
 
     def ask(note: str) -> dict[str, str]:
         return items.clean_all(items.model("community-discord", DiscordDraft, _material(items), note), DISCORD_LABELS)
@@ -170,7 +170,7 @@ def forum_body(items: Items, ask: str) -> str:
 def newsletter_templates(items: Items) -> list[str]:
     """Two or three sentences code can write: who and what, one key point, one quote (verbatim, in quote marks)."""
     inputs, zh = items.inputs, items.language == "zh"
-    sections, title, speaker = inputs.outline.sections, inputs.outline.title, ", ".join(inputs.source.speakers)
+    sections, title, speaker = inputs.outline.sections, inputs.outline.title, featured(inputs)
     if zh:
         lead = f"{speaker}谈《{title}》。" if speaker else f"推荐一看：《{title}》。"
     else:

@@ -16,7 +16,7 @@ from pipeline.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.render import front_matter, source_label
 from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, join, section_material, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
 VERSION = 3  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11)
 LINKEDIN = 3000
@@ -95,8 +95,7 @@ def _questions(items: Items) -> list[tuple[str, str]]:
 
 
 def _speaker(items: Items) -> str:
-    speakers = items.inputs.source.speakers
-    return speakers[0] if len(speakers) == 1 else " & ".join(speakers[:2])
+    return featured(items.inputs)
 
 
 def _short_quotes(items: Items, limit: int) -> list[str]:

@@ -94,6 +94,22 @@ def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
     return inputs.source.speakers[0] if len(inputs.source.speakers) == 1 else ""
 
 
+def featured(inputs: DraftInputs) -> str:
+    """Whom the drafts feature: an interview's guest(s), else the talk's speaker, as named (or "")."""
+    from pipeline.interview import voices
+    from pipeline.marks import main_speaker
+    from pipeline.speakers import name_of
+
+    source, transcript = inputs.source, inputs.transcript
+    if transcript is not None:
+        interview = voices(transcript.segments, source.talk_kind, source.speaker_roles)
+        labels = interview[1][:2] if interview else [main_speaker(transcript.segments)]
+        named = [name for name in (name_of(label, source, transcript) for label in labels if label) if name]
+        if named:
+            return " & ".join(named)
+    return source.speakers[0] if len(source.speakers) == 1 else " & ".join(source.speakers[:2])
+
+
 def known_text(inputs: DraftInputs) -> str:
     """What the source says, for telling a real name from an invented one: its metadata and the whole transcript
     (without a transcript, the outline's own words stand in)."""
@@ -112,8 +128,8 @@ def known_text(inputs: DraftInputs) -> str:
 def section_material(inputs: DraftInputs, sections: Iterable[Section]) -> str:
     """Sections as a prompt sees them: question, key points, the best quote; the summary stays out (it gets copied)."""
     lines = [f"Talk: {inputs.outline.title}"]
-    if inputs.source.speakers:
-        lines.append(f"Speaker: {', '.join(inputs.source.speakers)}")
+    if person := featured(inputs):
+        lines.append(f"Speaker: {person}")
     for number, section in enumerate(sections, 1):
         lines += ["", f"{number}. {section.question}"] + [f"   - {point}" for point in section.key_points]
         if section.quotes:
