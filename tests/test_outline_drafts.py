@@ -100,3 +100,13 @@ def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_agai
     assert question_problems("What is the main topic of the talk?", span, [], "en")
     assert question_problems("What decides that a step runs again?", span, ["What decides that a step runs again?"], "en")
     assert question_problems("How do reruns get cheap?", span, [], "en") == []
+
+
+def test_a_question_about_the_speaker_is_asked_about_the_subject():
+    from pipeline.stages.outline import plain_question, usable_edit
+
+    assert plain_question("What is the speaker's main point about memory management?", "en") == "What matters about memory management?"
+    assert plain_question("What is the algorithm described in the material?", "en") == "What is the algorithm?"
+    assert plain_question("How does the speaker handle cache invalidation?", "en") == "How do you handle cache invalidation?"
+    assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
+    assert not usable_edit("What is the approach? What is wrong: Ask about the subject")

@@ -123,6 +123,38 @@ META = re.compile(r"\b(?:the (?:speaker|talk|presenter|presentation|material|aut
                   r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
                   r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点", re.IGNORECASE)
 ABOUT_SPEAKER_ZH = re.compile(r"(?:作者|演讲者|讲者)(?:认为|觉得|为什么|如何|怎么)?")
+# A small model keeps asking about "the speaker" whatever it is told; these say the same about the subject.
+PLAIN_EN = (
+    (re.compile(r"^What (?:is|are) the speaker'?s? (?:main |key |central )?(?:point|idea|argument|message|takeaway|"
+                r"view|opinion|advice)s? (?:about|on|regarding) ", re.I), "What matters about "),
+    (re.compile(r"^What (?:does|did) the speaker (?:say|think|believe|suggest|propose|recommend|argue) (?:about|on) ",
+                re.I), "What should you know about "),
+    (re.compile(r",? (?:as )?(?:described|discussed|mentioned|presented|explained|proposed|covered|outlined) (?:in|by) "
+                r"the (?:material|talk|speaker|presentation|text|video)\b", re.I), ""),
+    (re.compile(r",? (?:according to|in) the (?:speaker|talk|material|presentation)\b", re.I), ""),
+    (re.compile(r"\bdoes the speaker\b", re.I), "do you"),
+    (re.compile(r"\bdid the speaker\b", re.I), "did you"),
+    (re.compile(r"\bis the speaker\b", re.I), "are you"),
+    (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
+)  # fmt: skip
+
+
+def plain_question(question: str, language: str) -> str:
+    """The question about the subject, not about the speaker or "the material", by rewriting the phrasings a small
+    model falls back on; what cannot be rewritten stays as it is."""
+    if language == "zh":
+        return ABOUT_SPEAKER_ZH.sub("", question) or question
+    text = question
+    for pattern, replacement in PLAIN_EN:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\s+([?,.])", r"\1", " ".join(text.split()))
+    return text[:1].upper() + text[1:] if text else question
+
+
+def usable_edit(text: str) -> bool:
+    """A question edit is one question on one line; a model that echoes its prompt ("What is wrong: …") is not."""
+    return bool(text.strip()) and "\n" not in text.strip() and text.count("?") + text.count("？") <= 1 and not re.search(
+        r"what is wrong|^question:", text, re.I)
 
 
 def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
@@ -159,16 +191,16 @@ def _ask_section(llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, l
     if copies(draft.question, asked):
         avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
         draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
+    draft = draft.model_copy(update={"question": plain_question(draft.question, language)})  # no call for what code fixes
     problems = [problem for problem in question_problems(draft.question, span, asked, language)
                 if not problem.startswith("Earlier parts")]  # fmt: skip
     if problems:
         asking = f"Question: {draft.question}\nWhat is wrong: " + " ".join(problems)
         edit = llm.structured(prompts["question"], QuestionDraft, QUESTION_MAX_TOKENS, question=guard(asking), language=named)
-        if len(question_problems(edit.question, span, asked, language)) < len(question_problems(draft.question, span, asked, language)):
-            draft = draft.model_copy(update={"question": edit.question})
-    if language == "zh":  # "为什么作者认为…" asks about the speaker: the question is the subject's
-        draft = draft.model_copy(update={"question": ABOUT_SPEAKER_ZH.sub("", draft.question) or draft.question})
-    return draft
+        fixed = plain_question(edit.question.strip(), language)
+        if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
+            draft = draft.model_copy(update={"question": fixed})
+    return draft.model_copy(update={"question": plain_question(draft.question, language)})
 
 
 def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
