@@ -24,7 +24,7 @@ from pipeline.stages.drafting import DraftInputs, Strict
 from pipeline.text import LANGUAGE_NAMES, guard
 from pipeline.voice import related_markdown
 
-VERSION = 3  # 3: the speaker's own words per section, no model prose
+VERSION = 4  # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest
 SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
 MAX_WORDS = 2000
 MIN_WORDS = 120

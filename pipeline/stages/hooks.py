@@ -18,7 +18,7 @@ from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
-VERSION = 3  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11)
+VERSION = 4  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature
 LINKEDIN = 3000
 VIDEO_HOOK = 100
 SHORT_TITLE = 90

@@ -26,8 +26,8 @@ from pipeline.similarity import copies
 from pipeline.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.topics import section_count, spans
 
-VERSION = 5  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
-# that restate the span's opening or ask about the speaker are asked again
+VERSION = 6  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
+# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
