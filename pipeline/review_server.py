@@ -138,14 +138,20 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
     def back(path: Path, done: str) -> Response:
         return RedirectResponse(f"/draft/{quote(path.relative_to(files.out).as_posix())}?done={done}", status_code=303)
 
-    async def change(kind: str, request: Request) -> Response:
-        """Save, approve or reject one draft; a run holding the folder is said on the page, the edit kept."""
+    async def posted(request: Request) -> tuple[Path, dict] | Response:
+        """The draft a POST is about and its form, or the response that refuses it (unknown draft, bad form)."""
         path = files.draft(request.path_params["rel"])
         if path is None:
             return plain("not found", 404)
         values = await form(request)
-        if isinstance(values, Response):
-            return values
+        return values if isinstance(values, Response) else (path, values)
+
+    async def change(kind: str, request: Request) -> Response:
+        """Save, approve or reject one draft; a run holding the folder is said on the page, the edit kept."""
+        found = await posted(request)
+        if isinstance(found, Response):
+            return found
+        path, values = found
         if kind == "save" and "text" not in values:
             return plain("no text to save", 400)
         act = {"save": partial(save_draft, path, values.get("text")), "approve": partial(review.approve, settings, path),
@@ -159,12 +165,10 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
     async def rename(request: Request) -> Response:
         """Name one voice of this draft's source, then make the drafts again from the outline (in a thread: with a
         real model that takes a while, and the page stays usable meanwhile)."""
-        path = files.draft(request.path_params["rel"])
-        if path is None:
-            return plain("not found", 404)
-        values = await form(request)
-        if isinstance(values, Response):
-            return values
+        found = await posted(request)
+        if isinstance(found, Response):
+            return found
+        path, values = found
         try:
             await run_in_threadpool(review_speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", ""))
         except review_speakers.BadName as error:
