@@ -11,7 +11,7 @@ from rich.table import Column, Table
 
 from pipeline.commands import batch as batch_commands, corpus as corpus_commands, review as review_commands
 from pipeline.config import load_settings
-from pipeline.console import ConsoleReporter, err_console, friendly, out_console, print_error
+from pipeline.console import ConsoleReporter, friendly, out_console, print_error, say, set_verbosity
 from pipeline.errors import UserError
 
 app = typer.Typer(
@@ -20,6 +20,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries, waits and cache decisions (rich logging on stderr).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only on stderr, for CI logs: no stage lines, bars or warnings.")] = False,
+) -> None:
+    set_verbosity(verbose=verbose, quiet=quiet)
 
 @app.command()
 @friendly
@@ -66,14 +74,17 @@ def run(
             print_error(error)
             continue
         for entry in entries:
-            err_console.print(f"[bold]{escape(str(entry))}[/bold]", highlight=False, soft_wrap=True)
+            say(f"[bold]{escape(str(entry))}[/bold]")
+            reporter = ConsoleReporter()
             try:
-                result = runner.run_source(entry, settings, to=to, force=force, reporter=ConsoleReporter(err_console),
+                result = runner.run_source(entry, settings, to=to, force=force, reporter=reporter,
                                            start=start, only=only, overrides=overrides)  # fmt: skip
             except UserError as error:
                 bad += 1
                 print_error(error)
                 continue
+            finally:
+                reporter.close()
             if _report(result):
                 done += 1
             else:
@@ -94,16 +105,16 @@ def _speaker_flags(value: str | None) -> dict:
 
 def _report(result) -> bool:
     for name, side in result.edits_kept.items():
-        err_console.print(f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; the new version is {escape(str(side))}", highlight=False, soft_wrap=True)
+        say(f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; the new version is {escape(str(side))}")
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}", highlight=False, soft_wrap=True)
+        say(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     if result.error:
         print_error(result.error)
         return False
     summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
     if result.stages_skipped:
         summary += f"; left out: {', '.join(result.stages_skipped)} (files on disk used)"
-    err_console.print(f"done in {result.seconds:.1f}s: {escape(summary)}", highlight=False, soft_wrap=True)
+    say(f"done in {result.seconds:.1f}s: {escape(summary)}")
     if result.checks:
         _print_checks(result.checks, result.folder)
     out_console.print(str(result.folder), highlight=False, markup=False, soft_wrap=True)
@@ -117,7 +128,7 @@ def _print_checks(figures: dict, folder: Path) -> None:
         line = f"[yellow]check:[/yellow] {escape(summary(figures))}; run `devrel check {escape(str(folder))}` for details (drafts are kept for review; exit code unaffected)"
     else:
         line = f"[green]check:[/green] {escape(summary(figures))}"
-    err_console.print(line, highlight=False, soft_wrap=True)
+    say(line)
 
 
 @app.command()

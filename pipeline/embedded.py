@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Callable
 
 from filelock import FileLock, Timeout
 
@@ -23,6 +25,10 @@ from pipeline.errors import SetupError
 from pipeline.models import LLM_MODELS, cache_dir, model_path
 
 START_TIMEOUT = 180.0
+
+
+def _no_wait(what: str) -> AbstractContextManager:
+    return nullcontext()
 
 
 def _die_with_parent() -> None:
@@ -51,27 +57,32 @@ class EmbeddedServer:
         self.log_path = cache_dir() / "logs" / "llama-server.log"  # named per port at start: runs may overlap
         self.machine_lock = FileLock(str(cache_dir() / "embedded-llm.lock"))  # released by the OS if we die
 
-    def _take_the_cores(self) -> None:
+    def _take_the_cores(self, waiting: Callable[[str], AbstractContextManager]) -> None:
         try:
             self.machine_lock.acquire(timeout=0)
         except Timeout:
             print("waiting: another devrel run is using the embedded model on this machine (its cores are shared)",
                   file=sys.stderr, flush=True)  # fmt: skip
-            self.machine_lock.acquire()
+            with waiting("waiting for the other run's embedded model"):
+                self.machine_lock.acquire()
 
-    def start(self) -> str:
-        """Start the server and wait until it answers; returns its base URL."""
+    def start(self, waiting: Callable[[str], AbstractContextManager] = _no_wait) -> str:
+        """Start the server and wait until it answers; returns its base URL. `waiting` shows each long wait."""
         try:
             import llama_cpp  # noqa: F401
         except ImportError:
             raise SetupError("llama-cpp-python is not installed; run `make setup`") from None
-        gguf = model_path(self.model)
+        gguf = model_path(self.model, waiting)
         cache_dir().mkdir(parents=True, exist_ok=True)
-        self._take_the_cores()
+        self._take_the_cores(waiting)
+        with waiting(f"starting the embedded model {self.model}"):
+            return self._serve(gguf)
+
+    def _serve(self, gguf: Path) -> str:
         port = free_port()
         self.log_path = self.log_path.with_name(f"llama-server-{port}.log")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
+        server_log = self.log_path.open("wb")
         command = [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(gguf), "--model_alias", self.model,
@@ -79,7 +90,7 @@ class EmbeddedServer:
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+            command, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
         )
         atexit.register(self.stop)
         base_url = f"http://127.0.0.1:{port}/v1"

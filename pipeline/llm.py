@@ -8,11 +8,13 @@ With no endpoint configured, the embedded model is served by llama-cpp-python's 
 from __future__ import annotations
 
 import copy
-import threading
 import json
+import logging
+import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 import openai
 from pydantic import BaseModel, ValidationError
@@ -26,6 +28,9 @@ M = TypeVar("M", bound=BaseModel)
 EMBEDDED_CONTEXT = 8192
 REMOTE_CONTEXT = 16384
 MAX_GRAMMAR_STRING = 1000
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class CallRecord:
     """What one model call cost; summed per artifact into the manifest and per run into runs.jsonl."""
@@ -126,6 +131,8 @@ class LLM:
         self.settings = settings
         self.usage = Usage()
         self._connection = _Connection()
+        self.on_call: Callable[[str], None] = lambda prompt: None  # told each call's prompt name as it starts
+        self.waiting: Callable[[str], AbstractContextManager] = lambda what: nullcontext()  # the server's start
 
     def fork(self) -> "LLM":
         """Same client and server, its own usage: concurrent runs in a batch each count their own calls."""
@@ -162,7 +169,7 @@ class LLM:
 
                 if self.settings.uses_embedded_llm:
                     connection.server = EmbeddedServer(self.name, threads=self.settings.threads, n_ctx=self.context_window)
-                    base_url, api_key = connection.server.start(), "embedded"
+                    base_url, api_key = connection.server.start(self.waiting), "embedded"
                 else:
                     base_url, api_key = self.settings.base_url, self.settings.api_key or "not-needed"
                 connection.chat = ChatOpenAI(
@@ -197,6 +204,7 @@ class LLM:
         self.usage.calls.append(record)
         response_format = self._response_format(schema)
         for attempt in (1, 2):
+            self.on_call(prompt.name)
             started = time.monotonic()
             answer = self._invoke(messages, response_format, max_tokens, temperature=None if attempt == 1 else 0.7)
             record.attempts += 1
@@ -204,6 +212,8 @@ class LLM:
             usage = answer.usage_metadata or {}
             record.tokens_in += usage.get("input_tokens", 0)
             record.tokens_out += usage.get("output_tokens", 0)
+            log.debug("%s: %d tokens in, %d out, %.1fs", prompt.name, usage.get("input_tokens", 0),
+                      usage.get("output_tokens", 0), time.monotonic() - started)  # fmt: skip
             text = answer.content if isinstance(answer.content, str) else json.dumps(answer.content)
             try:
                 if answer.response_metadata.get("finish_reason") == "length":
@@ -216,6 +226,7 @@ class LLM:
                         f"{prompt.name}: the model's answer is not a valid {schema.__name__} after a retry ({problem}); "
                         "try a larger model (--model) or check the endpoint"
                     ) from None
+                log.info("%s: the answer is not a valid %s (%s); asking again", prompt.name, schema.__name__, problem)
                 messages = messages + [
                     AIMessage(text[:2000]),
                     HumanMessage(f"That answer is invalid: {problem}. Answer again with one JSON object that matches the schema."),

@@ -11,8 +11,10 @@ import json
 import os
 import shutil
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from filelock import FileLock
 
@@ -91,8 +93,10 @@ def _stamp(path: Path) -> dict:
     return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def model_path(name: str) -> Path:
-    """Path of the assembled model (a directory for whisper, a .gguf file for an LLM), assembling it if needed."""
+def model_path(name: str, waiting: Callable[[str], AbstractContextManager] = lambda what: nullcontext()) -> Path:
+    """Path of the assembled model (a directory for whisper, a .gguf file for an LLM), assembling it if needed.
+
+    Joining and hashing a model takes seconds to a minute, once; `waiting` shows that wait (a spinner in the CLI)."""
     spec = SPECS.get(name)
     if spec is None:
         raise SetupError(f"unknown model {name!r}; known models: {', '.join(SPECS)}")
@@ -106,7 +110,8 @@ def model_path(name: str) -> Path:
     with FileLock(str(target_dir / ".lock")):
         if _is_verified(spec, joined, verified):
             return result
-        _assemble(spec, target_dir, joined)
+        with waiting(f"joining and verifying the {spec.name} model (once)"):
+            _assemble(spec, target_dir, joined)
         verified.write_text(json.dumps({"sha256": spec.sha256, **_stamp(joined)}))
     return result
 

@@ -8,8 +8,9 @@ point leaves earlier artifacts intact, and the next run resumes where it stopped
 from __future__ import annotations
 
 import hashlib
-
+import itertools
 import json
+import logging
 import shutil
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -28,6 +29,7 @@ from pipeline.grounding import verify_outline
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt, load_prompt
 from pipeline.render import outline_markdown
+from pipeline.reporting import Reporter
 from pipeline.stages import blog, community, hooks, ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
 from pipeline.targets import Target, refuse_ingest, resolve_target, with_overrides
@@ -36,6 +38,7 @@ STAGES = ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}
 ALIASES = {"transcript": ["transcribe"], "drafts": ["blog", "hooks", "community"]}  # --to's words work too
 RUNS_LOG = "runs.jsonl"
+log = logging.getLogger(__name__)
 
 
 def _stage_names(text: str, flag: str) -> list[str]:
@@ -67,14 +70,6 @@ def selected_stages(to: str = "drafts", start: str | None = None, only: str | No
 def target_for(stages: list[str]) -> str:
     """The smallest --to target that covers the stages (it decides which prompts are loaded and checked)."""
     return next(name for name, covered in TARGETS.items() if stages[-1] in covered)
-
-
-class Reporter:
-    """What a run tells its caller; the CLI shows it with rich, library users may ignore it."""
-
-    def stage(self, name: str, cached: bool, seconds: float) -> None: ...
-    def starting(self, name: str) -> None: ...
-    def progress(self, done: float, total: float, what: str = "transcribe") -> None: ...
 
 
 @dataclass
@@ -116,10 +111,22 @@ class _Run:
         prompt_hashes = {prompt.name: prompt.sha256 for prompt in prompts}
         key = cache.cache_key(stage, version, inputs, prompt_hashes, options)
         if not self.force and cache.is_fresh(self.folder, self.manifest, files, key) and needs():
+            log.debug("%s: cached (key %s)", stage, key[:12])
             self.result.stages_cached.append(stage)
             self.reporter.stage(stage, cached=True, seconds=0.0)
             return
+        previous = self.manifest.artifacts.get(files[0])
+        log.debug("%s: runs (%s)", stage, "--force" if self.force else "no files made before" if previous is None else
+                  f"key {key[:12]}, was {previous.cache_key[:12]}" if previous.cache_key != key else "a file is missing")  # fmt: skip
         self.reporter.starting(stage)
+        expected, count = (previous.llm_calls or None) if previous else None, itertools.count(1)
+
+        def on_call(prompt: str) -> None:  # "outline 3/7": last time's calls are the estimate, raised when passed
+            number = next(count)
+            log.debug("%s: model call %d%s (%s)", stage, number, f" of ~{expected}" if expected else "", prompt)
+            self.reporter.call(stage, number, expected, prompt)
+
+        self.llm.on_call = on_call
         calls_before, started = len(self.llm.usage.calls), time.monotonic()
         texts = make()
         calls = self.llm.usage.calls[calls_before:]
@@ -287,6 +294,8 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     result = RunResult(slug=slug, folder=folder)
     own_llm = llm is None
     llm = LLM(settings) if own_llm else llm.fork()  # a fork counts this run's calls only
+    reporter = reporter or Reporter()
+    llm.waiting = reporter.waiting  # the embedded server's start, a model joined once
     calls_before = len(llm.usage.calls)
     started = time.monotonic()
     lock = FileLock(str(folder / ".lock"))
@@ -295,7 +304,7 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     except Timeout:
         raise UserError(f"another devrel run is writing {folder}; wait for it to finish") from None
     try:
-        _stages(_Run(folder, settings, llm, force, reporter or Reporter(), result, stages), target, prompts)
+        _stages(_Run(folder, settings, llm, force, reporter, result, stages), target, prompts)
     except UserError:
         if not existed:  # bad input leaves nothing behind
             shutil.rmtree(folder, ignore_errors=True)

@@ -14,7 +14,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import chromadb
 import numpy as np
@@ -30,6 +30,7 @@ from pipeline.errors import UserError
 
 COLLECTION = "corpus"
 PAGE = 1000
+BATCH = 256  # chunks embedded and written at a time; the CLI's bar moves once per batch
 
 
 class StoreBusy(UserError):
@@ -186,8 +187,11 @@ def _all(col, **filters) -> tuple[list[str], list[dict]]:
         offset += PAGE
 
 
-def index(settings: Settings, path: Path | str | None = None) -> IndexReport:
-    """Bring the store in line with PATH (a corpus folder or one file): embed new chunks, drop vanished ones."""
+def index(settings: Settings, path: Path | str | None = None,
+          progress: Callable[[int, int], None] = lambda done, total: None) -> IndexReport:  # fmt: skip
+    """Bring the store in line with PATH (a corpus folder or one file): embed new chunks, drop vanished ones.
+
+    `progress(done, total)` is told the chunks embedded so far, once before the first batch and after each one."""
     path = Path(path or settings.corpus)
     if not path.exists():
         raise UserError(f"{path} does not exist; give a corpus folder or a markdown file (default: {settings.corpus})")
@@ -214,9 +218,11 @@ def index(settings: Settings, path: Path | str | None = None) -> IndexReport:
         moved = [chunk for i, chunk in wanted.items() if i in stored and stored[i].get("position") != chunk.meta["position"]]
         for start in range(0, len(stale), PAGE):
             col.delete(ids=stale[start : start + PAGE])
-        for start in range(0, len(new), 256):
-            batch = new[start : start + 256]
+        progress(0, len(new))
+        for start in range(0, len(new), BATCH):
+            batch = new[start : start + BATCH]
             col.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch], metadatas=[c.meta for c in batch])
+            progress(start + len(batch), len(new))
         if moved:  # same text at a new place in its file: fix the order without embedding it again
             col.update(ids=[c.id for c in moved], metadatas=[c.meta for c in moved])
     report.added, report.removed, report.unchanged = len(new), len(stale), len(wanted) - len(new)
@@ -235,7 +241,8 @@ def forget(settings: Settings, key: str) -> int:
     return len(ids)
 
 
-def rebuild(settings: Settings, path: Path | str | None = None) -> IndexReport:
+def rebuild(settings: Settings, path: Path | str | None = None,
+            progress: Callable[[int, int], None] = lambda done, total: None) -> IndexReport:  # fmt: skip
     """Throw the store away and index the corpus again: the fix for a store that no longer opens."""
     path = Path(path or settings.corpus)
     if not path.exists():
@@ -251,7 +258,7 @@ def rebuild(settings: Settings, path: Path | str | None = None) -> IndexReport:
         with _locked(settings):
             chromadb.api.client.SharedSystemClient.clear_system_cache()  # forget the in-process handle to the old files
             shutil.rmtree(settings.store, ignore_errors=True)
-    return index(settings, path)
+    return index(settings, path, progress)
 
 
 def _hits(result: dict) -> list[Hit]:

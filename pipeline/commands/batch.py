@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.console import err_console, friendly, out_console
 from pipeline.config import load_settings
+from pipeline.console import QUIET, bar, err_console, friendly, out_console, print_error
+from pipeline.reporting import Reporter
 
 
-class _ItemReporter:
-    """Moves an item's bar one step per stage, naming the stage it is in."""
+class _ItemReporter(Reporter):
+    """Moves an item's bar one step per stage, naming the stage it is in, its model call or its wait."""
 
     def __init__(self, bars: Progress, name: str):
         self.bars = bars
@@ -30,6 +32,15 @@ class _ItemReporter:
     def progress(self, done: float, total: float, what: str = "transcribe") -> None:
         if total:
             self.bars.update(self.task, stage=f"{what} {100 * done / total:.0f}%")
+
+    def call(self, stage: str, number: int, expected: int | None, prompt: str) -> None:
+        count = f"{number}/{max(expected, number)}" if expected else f"call {number}"
+        self.bars.update(self.task, stage=escape(f"{stage} {count}"))
+
+    @contextmanager
+    def waiting(self, what: str) -> Iterator[None]:
+        self.bars.update(self.task, stage=escape(what))
+        yield
 
 
 def batch(
@@ -47,8 +58,8 @@ def batch(
 
     spec = load_sources(sources)
     settings = load_settings({"out": str(out) if out else None})
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[dim]{task.fields[stage]}"),
-                        console=err_console, transient=True)  # fmt: skip
+    progress = bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[dim]{task.fields[stage]}"),
+                   TimeElapsedColumn())  # fmt: skip
     overall = progress.add_task("batch", total=None, stage="")
     with progress:
         result = run_batch(
@@ -62,10 +73,11 @@ def batch(
         colour = {"ok": "green", "failed": "red"}.get(item.status, "yellow")
         table.add_row(escape(item.slug or item.source), f"[{colour}]{escape(item.status)}[/{colour}]", f"{item.seconds:.1f}",
                       f"{item.tokens_in}/{item.tokens_out}", f"{len(item.stages_run)} / {len(item.stages_cached)}")  # fmt: skip
-    err_console.print(table)
+    if not QUIET["on"]:
+        err_console.print(table)
     for item in result.items:
         if item.error:
-            err_console.print(f"[red]{item.status}:[/red] {escape(item.error)}", highlight=False, soft_wrap=True)
+            print_error(item.error, label=item.status)
     out_console.print(str(result.folder), highlight=False, markup=False, soft_wrap=True)
     if result.failed:
         raise typer.Exit(1)

@@ -9,9 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
-from pipeline.console import err_console, friendly, out_console
 from pipeline.config import load_settings
+from pipeline.console import bar, friendly, out_console, say
 from pipeline.errors import UserError
 
 app = typer.Typer(help="Past posts, hooks, community posts and questions that shape every draft.", no_args_is_help=True)
@@ -19,9 +20,16 @@ app = typer.Typer(help="Past posts, hooks, community posts and questions that sh
 PathArg = Annotated[Optional[Path], typer.Argument(help="Corpus folder or one markdown file. [default: corpus]", show_default=False)]
 
 
+def _indexing(what: str, make):
+    """Run an index or rebuild with a bar over its embedding batches (chunks embedded / chunks new)."""
+    with bar(TextColumn(what), BarColumn(), MofNCompleteColumn(), TextColumn("chunks"), TimeElapsedColumn()) as chunks:
+        task = chunks.add_task(what, total=None)
+        return make(lambda done, total: chunks.update(task, completed=done, total=total))
+
+
 def _report(report) -> None:
     for skipped in report.skipped:
-        err_console.print(f"[yellow]skipped:[/yellow] {escape(skipped)}", highlight=False, soft_wrap=True)
+        say(f"[yellow]skipped:[/yellow] {escape(skipped)}")
     out_console.print(
         f"{report.files} file(s): {report.added} chunk(s) added, {report.removed} removed, {report.unchanged} unchanged; "
         f"{report.embedded} embedded", highlight=False,
@@ -34,7 +42,7 @@ def index(path: PathArg = None) -> None:
     """Index the corpus incrementally: only new or changed chunks are embedded, deleted files' chunks are dropped."""
     from pipeline import store
 
-    _report(store.index(load_settings(), path))
+    _report(_indexing("embedding", lambda progress: store.index(load_settings(), path, progress)))
 
 
 @app.command()
@@ -84,4 +92,4 @@ def rebuild(path: PathArg = None) -> None:
     """Delete the store and index the corpus again (the fix when the store no longer opens)."""
     from pipeline import store
 
-    _report(store.rebuild(load_settings(), path))
+    _report(_indexing("rebuilding", lambda progress: store.rebuild(load_settings(), path, progress)))

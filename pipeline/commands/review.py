@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pipeline.console import err_console, friendly, out_console
+from pipeline.console import friendly, out_console, say
 from pipeline.config import load_settings
 
 app = typer.Typer(help="Review drafts: approved ones join the corpus and shape the next drafts.", no_args_is_help=True)
@@ -27,7 +27,7 @@ def list_drafts(
     folder = out or Path(load_settings().out)
     found = drafts(folder)
     if not found:
-        err_console.print(f"no drafts under {folder}; run `devrel run` first", highlight=False, markup=False, soft_wrap=True)
+        say(f"no drafts under {escape(str(folder))}; run `devrel run` first")
     for draft in found:
         colour = {"approved": "green", "rejected": "red"}.get(draft.status, "yellow")
         out_console.print(f"[{colour}]{escape(f'{draft.status:<9}')}[/{colour}] {escape(f'{draft.type:<10}')} {escape(str(draft.path))}  [dim]{escape(draft.title)}[/dim]", highlight=False, soft_wrap=True)
