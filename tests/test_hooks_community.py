@@ -316,3 +316,13 @@ def test_unknown_names_in_chinese():
     assert unknown_names("用Python写缓存很简单，OpenAI也这么做。", known, "zh") == ["OpenAI"]
     assert unknown_names("GitHub Actions 的缓存，bug 很多", known, "zh") == []
     assert unknown_names("马斯克说缓存很重要，张伟同意。", known, "zh", names=["马斯克", "张伟"]) == ["马斯克"]
+
+
+def test_a_model_post_pasting_the_speakers_words_is_rebuilt(inputs, llm_server):
+    from pipeline.stages.items import Items
+
+    draft = inputs()
+    items = Items(draft)
+    pasted = " ".join(segment.text for segment in draft.transcript.segments[:3])
+    assert items.copies_speaker(pasted) and not items.copies_speaker(f"“{pasted}”")
+    assert not items.copies_speaker("Timestamps lie, so we hash the inputs instead.")

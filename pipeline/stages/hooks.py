@@ -18,9 +18,10 @@ from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
-VERSION = 4  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature
+VERSION = 5  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
+# 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters
 LINKEDIN = 3000
-VIDEO_HOOK = 100
+VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
 
 
@@ -268,13 +269,15 @@ HOOK_LABELS = {"question": "video hook 1 (question)", "surprise": "video hook 2 
 
 
 def video_hooks(items: Items) -> list[str]:
-    """Three lines a speaker can say in five seconds (≤ 100 characters), each a different kind, none a section
+    """Three lines a speaker can say in five seconds (≤ 100 characters, 40 in Chinese), each a different kind, none a section
     question; templates are the talk's short key points and quotes."""
+
+    limit = VIDEO_HOOK[items.language]
 
     def ask(note: str) -> dict[str, str]:
         answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, _material(items), note), HOOK_LABELS)
-        return {name: shorten(text, VIDEO_HOOK) for name, text in answers.items()}
+        return {name: shorten(text, limit) for name, text in answers.items()}
 
-    templates = [*_short_points(items, VIDEO_HOOK), *_short_quotes(items, VIDEO_HOOK)]
+    templates = [*_short_points(items, limit), *_short_quotes(items, limit)]
     chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, Kind(fixed=_questions(items) + _summary(items)))
     return [hook for hook in chosen.values() if hook]

@@ -44,6 +44,10 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().replace("’", "'").split())
 
 
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"\n]*\"")
+COPIED_RUN = {"en": 100, "zh": 36}  # squashed characters (≈ 18 English words, 36 Chinese characters) copied in a row
+
+
 def squash(text: str) -> str:
     """Words only, folded: a quote matches the transcript whatever its punctuation and spacing."""
     return "".join(re.findall(r"[^\W_]+", fold(text)))
@@ -226,10 +230,20 @@ class Items:
                 return quoted
         return ""
 
-    def fault(self, text: str, kind: Kind) -> str | None:
-        """Why a reader would not want this item, or None."""
+    def copies_speaker(self, text: str) -> bool:
+        """Unquoted, a long run of the transcript word for word: a paragraph pasted as a post, not a point made.
+        Words in quote marks are a quote, and welcome."""
+        bare = squash(QUOTED.sub(" ", text))
+        window = COPIED_RUN["zh" if self.language == "zh" else "en"]
+        return len(bare) >= window and any(bare[at : at + window] in self.said for at in range(0, max(0, len(bare) - window) + 1, 5))
+
+    def fault(self, text: str, kind: Kind, model: bool = True) -> str | None:
+        """Why a reader would not want this item, or None. `model`: the model wrote it (a template built from the
+        talk's own words may repeat them)."""
         if not re.search(r"[^\W_]", text):
             return "is empty"
+        if model and self.copies_speaker(text):
+            return "pastes the speaker's words without quote marks; make the point in a sentence of your own"
         start = fold(re.sub(r"^[^\w“”\"'‘’]+", "", text))
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:
@@ -262,7 +276,7 @@ class Items:
         if reason is None:
             return self.keep(kind, label, text)
         for candidate in templates():
-            if candidate and self.fault(candidate, kind) is None:
+            if candidate and self.fault(candidate, kind, model=False) is None:
                 self.warn(f"{label} {reason} again; built from its section instead")
                 return self.keep(kind, label, candidate)
         self.warn(f"{label} {reason} again and no template fits; left out")

@@ -26,8 +26,9 @@ from pipeline.similarity import copies
 from pipeline.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.topics import section_count, spans
 
-VERSION = 6  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
-# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room
+VERSION = 7  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
+# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room; 7: short
+# key points
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
@@ -297,8 +298,21 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
     for point in points:
         sentences = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language))
                      if s.strip() and said(s) and not broken_off(s, language)]  # fmt: skip
-        kept.append(("" if language == "zh" else " ").join(sentences))
+        kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return joined_points([point for point in kept if point], language)
+
+
+POINT_CHARS = {"en": 200, "zh": 60}  # a key point is a line a reader takes away, not a pasted paragraph
+
+
+def _within(sentences: list[str], limit: int) -> list[str]:
+    """The first sentences that fit in `limit` characters (the first one always: it is the point)."""
+    kept: list[str] = []
+    for sentence in sentences:
+        if kept and sum(len(s) for s in kept) + len(sentence) > limit:
+            break
+        kept.append(sentence)
+    return kept
 
 
 def joined_points(points: list[str], language: str) -> list[str]:
