@@ -19,6 +19,7 @@ from pipeline.artifacts import write_atomic
 from pipeline.batch_sources import Job, SourcesFile, jobs_from
 from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
+from pipeline.kinds import DRAFT_FILES
 from pipeline.llm import LLM
 
 EXECUTORS = ("local", "ray")
@@ -128,7 +129,7 @@ def digest_markdown(result: BatchResult) -> str:
         folder = result.folder / item.slug
         outline = json.loads((folder / "outline.json").read_text(encoding="utf-8")) if (folder / "outline.json").exists() else {}
         title = outline.get("title") or item.slug
-        links = " · ".join(f"[{name}]({item.slug}/{name})" for name in ("blog.md", "hooks.md", "community.md", "outline.md")
+        links = " · ".join(f"[{name}]({item.slug}/{name})" for name in (*DRAFT_FILES, "outline.md")
                            if (folder / name).exists())  # fmt: skip
         lines += [f"## {title}", "", outline.get("summary", "").strip(), "", links, ""]
     failed = [item for item in result.items if item.status == "failed"]

@@ -25,13 +25,13 @@ from pipeline.artifacts import Source, Transcript
 from pipeline.errors import UserError
 from pipeline.frontmatter import front_matter_problems, split_front_matter
 from pipeline.grounding import find_quote
+from pipeline.kinds import BY_FILE, BY_STAGE, BY_TYPE, DRAFT_FILES as DRAFTS
 from pipeline.limits import DISCORD, X_LINK, X_POST, x_length
 from pipeline.prompts import BUILTIN_DIR
 from pipeline.text import CJK, guess_language
 
-KINDS = ("blog", "hooks", "community")  # the draft types; pipeline.frontmatter has a schema for each
-DRAFT_FILES = {f"{kind}{suffix}": kind for kind in KINDS for suffix in (".md", ".new.md")}
-TYPE_KINDS = {"blog": "blog", "hook": "hooks", "hooks": "hooks", "community": "community"}
+DRAFT_FILES = {name: kind.stage for file, kind in BY_FILE.items() for name in (file, file.replace(".md", ".new.md"))}
+TYPE_KINDS = {**{name: kind.stage for name, kind in BY_TYPE.items()}, **{stage: stage for stage in BY_STAGE}}  # hook or hooks
 MARKDOWN = MarkdownIt("commonmark")
 INLINE_QUOTE = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"\n]+)\"")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|--)")
@@ -147,7 +147,7 @@ def source_names(text: str) -> str:
 
 def folder_summaries(folder: Path) -> list[str]:
     """The summaries a hook or community post must not repeat: the blog's front matter and the outline's."""
-    meta, _, _ = split_front_matter(_read(folder / "blog.md"))
+    meta, _, _ = split_front_matter(_read(folder / BY_STAGE["blog"].file))
     found = [str((meta or {}).get("summary") or "")]
     try:
         outline = json.loads(_read(folder / "outline.json") or "{}")
@@ -334,7 +334,7 @@ def draft_paths(path: Path) -> list[Path]:
         return [path]
     found = sorted(p for p in path.rglob("*.md") if p.name in DRAFT_FILES and not any(part.startswith(".") for part in p.relative_to(path).parts))
     if not found:
-        raise UserError(f"no drafts ({', '.join(f'{kind}.md' for kind in KINDS)}) under {path}")
+        raise UserError(f"no drafts ({', '.join(DRAFTS)}) under {path}")
     return found
 
 

@@ -17,10 +17,11 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from markdown_it import MarkdownIt
 
 from pipeline import frontmatter
+from pipeline.kinds import DRAFT_KINDS
 from pipeline.text import guess_language
 
-TYPES = ("blog", "hook", "community", "question", "transcript")
-FOLDERS = {"blog": "blog", "hook": "hooks", "community": "community", "question": "questions", "transcript": "transcripts"}
+FOLDERS = {**{kind.type: kind.folder for kind in DRAFT_KINDS}, "question": "questions", "transcript": "transcripts"}
+TYPES = tuple(FOLDERS)  # blog, hook, community (the drafts' types), question, transcript
 CHUNK_CHARS = 700
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", ". ", "! ", "? ", "；", "; ", "，", ", ", " ", ""]
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n?", re.S)

@@ -23,6 +23,7 @@ from pipeline.artifacts import Transcript
 from pipeline.check import check_report
 from pipeline.config import Settings, load_settings
 from pipeline.errors import DevrelError, UserError
+from pipeline.kinds import DRAFT_FILES
 from pipeline.llm import LLM
 from pipeline.reader_checks import words
 from pipeline.runner import Reporter, run_source
@@ -33,7 +34,7 @@ SHARED = REPO.parent / "shared" / "eval"
 SAMPLE = REPO / "pipeline" / "samples" / "devrel-in-five-minutes.ogg"
 MODELS = ["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]  # the default first; the smaller one reported beside it
 SUFFIXES = (".txt", ".srt", ".vtt", ".json")
-DRAFTS = ("blog.md", "hooks.md", "community.md")
+DRAFTS = DRAFT_FILES
 BLOG_RATIO, BLOG_MAX = 0.3, 2000
 
 ZERO = ("= 0", lambda value: value == 0)

@@ -55,9 +55,6 @@ class CommunityFrontMatter(FrontMatter):
     type: Literal["community"]
 
 
-SCHEMAS = {"blog": BlogFrontMatter, "hooks": HooksFrontMatter, "community": CommunityFrontMatter}
-
-
 def split_front_matter(text: str) -> tuple[dict | None, str, str | None]:
     """(front matter, body, error): the leading `---` block parsed with yaml.safe_load."""
     lines = text.splitlines(keepends=True)
@@ -77,8 +74,11 @@ def split_front_matter(text: str) -> tuple[dict | None, str, str | None]:
 
 
 def front_matter_problems(kind: str, meta: dict) -> list[str]:
+    """What is wrong with a draft's front matter against its kind's schema (`kind` is a stage: blog, hooks...)."""
+    from pipeline.kinds import BY_STAGE  # the table of draft kinds names each one's schema (and imports this module)
+
     try:
-        SCHEMAS[kind].model_validate(meta)
+        BY_STAGE[kind].schema.model_validate(meta)
     except ValidationError as error:
         return [f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in error.errors()]
     return []

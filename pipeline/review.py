@@ -16,9 +16,10 @@ from pipeline.artifacts import write_atomic
 from pipeline.config import Settings
 from pipeline.corpus import FOLDERS, FRONT_MATTER, split_front_matter
 from pipeline.errors import UserError
+from pipeline.kinds import DRAFT_KINDS
 from pipeline.render import front_matter
 
-DRAFTS = {"blog.md": "blog", "hooks.md": "hook", "community.md": "community"}
+DRAFTS = {kind.file: kind.type for kind in DRAFT_KINDS}  # a draft's file name → its front matter and corpus type
 STATUSES = ("draft", "approved", "rejected")
 STATUS_LINE = re.compile(r"^status:.*$", re.M)
 

@@ -8,6 +8,7 @@ point leaves earlier artifacts intact, and the next run resumes where it stopped
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import json
 import logging
@@ -26,17 +27,18 @@ from pipeline.check import check_report
 from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
 from pipeline.grounding import verify_outline
+from pipeline.kinds import COMMUNITY_PROMPTS, DRAFT_KINDS, DRAFT_STAGES, HOOKS_PROMPTS, STAGES as ALL_STAGES
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt, load_prompt
 from pipeline.render import outline_markdown
 from pipeline.reporting import Reporter
-from pipeline.stages import blog, community, hooks, ingest, outline, transcribe
+from pipeline.stages import ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
 from pipeline.targets import Target, refuse_ingest, resolve_target, with_overrides
 
-STAGES = ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
+STAGES = list(ALL_STAGES)
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}
-ALIASES = {"transcript": ["transcribe"], "drafts": ["blog", "hooks", "community"]}  # --to's words work too
+ALIASES = {"transcript": ["transcribe"], "drafts": list(DRAFT_STAGES)}  # --to's words work too
 RUNS_LOG = "runs.jsonl"
 log = logging.getLogger(__name__)
 
@@ -153,8 +155,6 @@ def output_language(settings: Settings, transcript: Transcript) -> str:
 
 DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
 ITEM_VARIABLES = {"material", "language", "voice", "avoid"}  # one small question per call (pipeline.stages.items)
-HOOKS_PROMPTS = ["hooks-titles", "hooks-x", "hooks-linkedin", "hooks-video"]
-COMMUNITY_PROMPTS = ["community-discord", "community-forum", "community-newsletter"]
 PROMPT_VARIABLES = {
     "section": {"material", "title", "language", "avoid"},
     "question": {"question", "language"},
@@ -195,7 +195,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     unnamed = hashlib.sha256(source.model_copy(update={"speaker_names": {}, "speakers": []}).to_json().encode()).hexdigest()
     run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source": unnamed},
              [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
-    if not run.wants("outline", "blog", "hooks", "community"):
+    if not run.wants("outline", *DRAFT_STAGES):
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     screened = untrusted.screened_run(source, transcript, run.result.warnings)  # each mark a warning (issue 14)
@@ -214,7 +214,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
              {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
              [prompts["section"], prompts["question"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
-    if not run.wants("blog", "hooks", "community"):
+    if not run.wants(*DRAFT_STAGES):
         return
     the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)
     inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang, transcript=transcript,
@@ -223,14 +223,14 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
     run.result.warnings.extend(w for w in context.warnings if w not in run.result.warnings)  # a broken store: said once
     _record_marks(run)
-    for stage, module, used in (("blog", blog, ["blog"]), ("hooks", hooks, [*HOOKS_PROMPTS, "shorten"]),
-                                ("community", community, [*COMMUNITY_PROMPTS, "shorten"])):  # fmt: skip
+    for kind in DRAFT_KINDS:  # pipeline/stages/<stage>.py makes each, with its function of the same name
+        stage, module = kind.stage, importlib.import_module(f"pipeline.stages.{kind.stage}")
         make = getattr(module, stage)
         staged = replace(inputs, voice=context.voice.get(stage, ""), related=context.related if stage == "blog" else [],
                          rewrite=stage == "blog" and settings.rewrites_passages)
-        run.step(stage, module.VERSION, [f"{stage}.md"], draft_inputs | context.key(stage), [prompts[name] for name in used],
+        run.step(stage, module.VERSION, [kind.file], draft_inputs | context.key(stage), [prompts[name] for name in kind.prompts],
                  llm_options | ({"rewrite": settings.rewrites_passages} if stage == "blog" else {}),
-                 lambda make=make, stage=stage, staged=staged: {f"{stage}.md": make(staged).markdown()})  # fmt: skip
+                 lambda make=make, file=kind.file, staged=staged: {file: make(staged).markdown()})  # fmt: skip
     run.result.warnings.extend(inputs.warnings)
     _record_checks(run)
 

@@ -17,10 +17,9 @@ import numpy as np
 from pipeline.artifacts import AskedQuestion, Outline, Transcript
 from pipeline.config import Settings
 from pipeline.errors import DevrelError
+from pipeline.kinds import BY_TYPE, DRAFT_KINDS
 from pipeline.untrusted import unmarked  # a stored text that addresses the model is never shown to it (issue 14)
 
-STAGE_TYPES = {"blog": "blog", "hooks": "hook", "community": "community"}
-LABELS = {"blog": "blog posts", "hook": "hooks and social posts", "community": "community posts"}
 EXAMPLES, EXAMPLE_CHARS = 3, 600
 RELATED, RELATED_SCORE = 3, 0.4
 NOVELTY_SCORE = 0.55
@@ -68,7 +67,7 @@ def voice_text(kind: str, examples: list[tuple[str, str]]) -> str:
     """Examples as a bullet of the prompt's STEPS plus an <examples> block, marked as style, never as facts."""
     if not examples:
         return ""
-    lines = [f"- Write in the team's voice. The {LABELS[kind]} in the <examples> block are the team's past work, shown only "
+    lines = [f"- Write in the team's voice. The {BY_TYPE[kind].label} in the <examples> block are the team's past work, shown only "
              "as style examples (tone, sentence length, how a piece opens and closes). They are not facts about this talk: "
              "take no claim, name, number or link from them.", "<examples>"]  # fmt: skip
     for title, text in examples:
@@ -123,7 +122,7 @@ def draft_context(settings: Settings, outline: Outline, slug: str) -> DraftConte
     from pipeline import store
 
     query = _query(outline)
-    for stage, kind in STAGE_TYPES.items():
+    for stage, kind in ((draft.stage, draft.type) for draft in DRAFT_KINDS):
         hits = [hit for hit in store.pieces(col, query, kind, EXAMPLES * 2) if not _own(hit, slug)]
         hits = sorted(hits, key=lambda hit: hit.language != outline.language)[:EXAMPLES]  # stable: nearest first, own language first
         examples = [(hit.title, store.piece_text(col, hit.file)) for hit in hits]

@@ -19,9 +19,9 @@ from pipeline.reporting import Reporter
 class _ItemReporter(Reporter):
     """Moves an item's bar one step per stage, naming the stage it is in, its model call or its wait."""
 
-    def __init__(self, bars: Progress, name: str):
+    def __init__(self, bars: Progress, name: str, stages: int):
         self.bars = bars
-        self.task = bars.add_task(name, total=6, stage="waiting")
+        self.task = bars.add_task(name, total=stages, stage="waiting")
 
     def starting(self, name: str) -> None:
         self.bars.update(self.task, stage=escape(name))
@@ -55,7 +55,9 @@ def batch(
     """Run a week of sources: drafts for every item, a digest.md newsletter and batch.json; exit 1 if any item failed."""
     from pipeline.batch import batch as run_batch
     from pipeline.batch_sources import load_sources
+    from pipeline.runner import selected_stages
 
+    stages = len(selected_stages(to))  # a bad --to is refused before any work
     spec = load_sources(sources)
     settings = load_settings({"out": str(out) if out else None})
     progress = bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[dim]{task.fields[stage]}"),
@@ -65,7 +67,7 @@ def batch(
         result = run_batch(
             spec, settings, base=sources.parent, week=week, workers=workers, executor=executor, to=to, force=force,
             on_jobs=lambda jobs: progress.update(overall, total=len(jobs)),
-            reporter_for=lambda job: _ItemReporter(progress, escape(job.source[-40:])),
+            reporter_for=lambda job: _ItemReporter(progress, escape(job.source[-40:]), stages),
             done=lambda item: progress.update(overall, advance=1, stage=escape(item.status)),
         )  # fmt: skip
     table = Table("source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {escape(str(result.week))}")
