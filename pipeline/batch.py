@@ -18,7 +18,7 @@ from pipeline import runner, targets
 from pipeline.artifacts import write_atomic
 from pipeline.batch_sources import Job, SourcesFile, jobs_from
 from pipeline.config import Settings
-from pipeline.errors import DevrelError, UserError
+from pipeline.errors import DevrelError, Skipped, UserError
 from pipeline.kinds import DRAFT_FILES
 from pipeline.llm import LLM
 
@@ -73,7 +73,7 @@ def run_job(job: Job, settings: Settings, to: str, force: bool, llm: LLM | None,
         result = runner.run_source(job.source, job.settings(settings), to=to, force=force, llm=llm,
                                    reporter=reporter, overrides=job.overrides or None)  # fmt: skip
     except UserError as error:
-        status = "skipped" if ": skipped: " in str(error) else "failed"
+        status = "skipped" if isinstance(error, Skipped) else "failed"
         return ItemResult(source=job.source, status=status, error=str(error), seconds=round(time.monotonic() - started, 3))
     except DevrelError as error:  # setup problems (a model missing) fail the item, not the batch
         return ItemResult(source=job.source, status="failed", error=str(error), seconds=round(time.monotonic() - started, 3))

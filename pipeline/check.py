@@ -303,7 +303,7 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
     text = path.read_text(encoding="utf-8", errors="replace")
     meta, body, error = split_front_matter(text)
     report = FileReport(path=path, kind=draft_kind(path, meta))
-    for problem in [error] if error else front_matter_problems(report.kind, meta or {}):
+    for problem in [str(error)] if error else front_matter_problems(report.kind, meta or {}):
         report.add("front matter", problem)
     tokens = MARKDOWN.parse(body)
     check_quotes(report, draft_quotes(tokens), known)

@@ -62,10 +62,10 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if not FRONT_MATTER.match(text):
         return {}, text
     fields, body, error = frontmatter.split_front_matter(text)
-    if error and fields is None and "YAML" not in error and "mapping" not in error:
+    if isinstance(error, frontmatter.MissingFrontMatter):
         return {}, text
     if error:
-        raise CorpusFileError(error)
+        raise CorpusFileError(str(error))
     return fields, body
 
 

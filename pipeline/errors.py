@@ -13,6 +13,10 @@ class UserError(DevrelError):
     exit_code = 2
 
 
+class Skipped(UserError):
+    """A source left out on purpose (yt-dlp's date, live or duration filters): a batch counts it skipped, not failed."""
+
+
 class SetupError(DevrelError):
     """Something `make setup` installs is missing or corrupt."""
 

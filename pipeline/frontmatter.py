@@ -15,6 +15,18 @@ from pydantic import BeforeValidator, Field, ValidationError
 from pipeline.artifacts import Artifact
 
 
+class FrontMatterError(ValueError):
+    """What is wrong with a file's front matter; its text is the one line a check prints."""
+
+
+class MissingFrontMatter(FrontMatterError):
+    """No leading `---` block, or one that never closes: a plain markdown file."""
+
+
+class InvalidFrontMatter(FrontMatterError):
+    """A `---` block that is not YAML, or not a mapping of fields."""
+
+
 def _iso_date(value):
     """YAML reads an unquoted 2024-05-01 as a date and a quoted one as text: both are fine, other text is not."""
     return date.fromisoformat(value) if isinstance(value, str) else value
@@ -55,21 +67,21 @@ class CommunityFrontMatter(FrontMatter):
     type: Literal["community"]
 
 
-def split_front_matter(text: str) -> tuple[dict | None, str, str | None]:
+def split_front_matter(text: str) -> tuple[dict | None, str, FrontMatterError | None]:
     """(front matter, body, error): the leading `---` block parsed with yaml.safe_load."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        return None, text, "no front matter (a leading --- block)"
+        return None, text, MissingFrontMatter("no front matter (a leading --- block)")
     end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
     if end is None:
-        return None, text, "front matter has no closing ---"
+        return None, text, MissingFrontMatter("front matter has no closing ---")
     body = "".join(lines[end + 1 :])
     try:
         meta = yaml.safe_load("".join(lines[1:end]))
     except yaml.YAMLError as error:
-        return None, body, f"front matter is not valid YAML ({str(error).splitlines()[0]})"
+        return None, body, InvalidFrontMatter(f"front matter is not valid YAML ({str(error).splitlines()[0]})")
     if not isinstance(meta, dict):
-        return None, body, "front matter is not a mapping of fields"
+        return None, body, InvalidFrontMatter("front matter is not a mapping of fields")
     return meta, body, None
 
 

@@ -20,7 +20,6 @@ from pipeline.kinds import DRAFT_KINDS
 from pipeline.render import front_matter
 
 DRAFTS = {kind.file: kind.type for kind in DRAFT_KINDS}  # a draft's file name → its front matter and corpus type
-STATUSES = ("draft", "approved", "rejected")
 STATUS_LINE = re.compile(r"^status:.*$", re.M)
 
 

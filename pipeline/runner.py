@@ -28,7 +28,7 @@ from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
 from pipeline.grounding import verify_outline
 from pipeline.kinds import COMMUNITY_PROMPTS, DRAFT_KINDS, DRAFT_STAGES, HOOKS_PROMPTS, STAGES as ALL_STAGES
-from pipeline.llm import LLM
+from pipeline.llm import LLM, Usage
 from pipeline.prompts import Prompt, load_prompt
 from pipeline.render import outline_markdown
 from pipeline.reporting import Reporter
@@ -129,14 +129,13 @@ class _Run:
             self.reporter.call(stage, number, expected, prompt)
 
         self.llm.on_call = on_call
-        calls_before, started = len(self.llm.usage.calls), time.monotonic()
+        earlier, started = len(self.llm.usage.calls), time.monotonic()
         texts = make()
-        calls = self.llm.usage.calls[calls_before:]
+        usage = Usage(self.llm.usage.calls[earlier:])  # this stage's calls
         seconds = round(time.monotonic() - started, 3)
         record = {
             "stage": stage, "cache_key": key, "model": options.get("model"), "prompt_sha256": prompt_hashes,
-            "seconds": seconds, "llm_calls": sum(c.attempts for c in calls),
-            "tokens_in": sum(c.tokens_in for c in calls), "tokens_out": sum(c.tokens_out for c in calls),
+            "seconds": seconds, "llm_calls": usage.llm_calls, "tokens_in": usage.tokens_in, "tokens_out": usage.tokens_out,
         }  # fmt: skip
         for name, text in texts.items():
             side = cache.write_artifact(self.folder, self.manifest, name, text, record)
@@ -296,7 +295,6 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
     llm = LLM(settings) if own_llm else llm.fork()  # a fork counts this run's calls only
     reporter = reporter or Reporter()
     llm.waiting = reporter.waiting  # the embedded server's start, a model joined once
-    calls_before = len(llm.usage.calls)
     started = time.monotonic()
     lock = FileLock(str(folder / ".lock"))
     try:
@@ -315,12 +313,9 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
         if own_llm:
             llm.close()
         lock.release()
-    calls = llm.usage.calls[calls_before:]
-    result.llm_calls = sum(call.attempts for call in calls)
-    result.tokens_in = sum(call.tokens_in for call in calls)
-    result.tokens_out = sum(call.tokens_out for call in calls)
+    result.llm_calls, result.tokens_in, result.tokens_out = llm.usage.llm_calls, llm.usage.tokens_in, llm.usage.tokens_out
     result.seconds = round(time.monotonic() - started, 3)
-    _log_run(folder, path, settings, llm, target_for(stages), result, calls)
+    _log_run(folder, path, settings, llm, target_for(stages), result, llm.usage.calls)
     return result
 
 

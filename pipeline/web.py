@@ -15,7 +15,7 @@ from typing import Callable
 
 from pipeline.artifacts import Chapter
 from pipeline.config import Settings
-from pipeline.errors import UserError
+from pipeline.errors import Skipped, UserError
 from pipeline.urlsafety import check_url, egress_guard
 
 AUDIO_FORMAT = "bestaudio/best"
@@ -167,7 +167,7 @@ def fetch(target: str | dict, settings: Settings, dest: Path, progress: Progress
                 _check_limits(url, info, settings)
                 reason = ydl._match_entry(info, incomplete=False)  # yt-dlp's own date/live/duration filters
                 if reason:
-                    raise UserError(f"{url}: skipped: {reason}")
+                    raise Skipped(f"{url}: skipped: {reason}")
                 track = None if transcribe else subtitle_track(info, settings.lang)
                 if track:
                     key, sub = track
