@@ -16,10 +16,11 @@ from pipeline.stages.community import DiscordDraft, ForumDraft, NewsletterDraft
 from pipeline.stages.drafting import Shortened
 from pipeline.stages.hooks import LinkedInDraft, TitlesDraft, VideoHooksDraft, XPostDraft
 from pipeline.stages.outline import OutlineDraft, SectionDraft
-from conftest import last_run
+from conftest import grounded_answers, last_run
 
 
 def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
+    grounded_answers(llm_server)  # a question that needs no edit: one call for the section, one for the outline
     llm_server.faults.append(Fault(429, headers={"Retry-After": "1"}))
     started = time.monotonic()
     result = cli("run", srt_file, "--to", "outline")
@@ -64,6 +65,8 @@ def test_a_hang_past_the_timeout_is_a_clear_error(cli, llm_server, srt_file, mon
 
 
 def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file, tmp_path):
+    llm_server.script("SectionDraft", {"question": "What decides that a step runs again?",
+                                       "key_points": ["Hashes of the inputs and the prompt make the key."]})  # fmt: skip
     llm_server.script("OutlineDraft", Raw('{"title": "cut off'))
     result = cli("run", srt_file, "--to", "outline")
     assert result.exit_code == 0, result.output
