@@ -75,7 +75,10 @@ demo: setup-demo
 	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL DEVREL_LOCAL_MODEL=$(DEMO_MODEL) $(DEVREL) run $(SAMPLE) --out $(DEMO_OUT)
 	@echo "Drafts are in $(DEMO_OUT)/devrel-in-five-minutes/: blog.md, hooks.md, community.md (and outline.md)."
 
+# Lint and format checks first (ruff, configured in pyproject.toml): `ruff format pipeline tests bench` fixes the latter.
 test: setup
+	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff format --check pipeline tests bench
 	$(PY) -m pytest -q
 
 # The weekly batch (CI runs it on a schedule): sources.yaml at the repo root → outputs/<ISO week>/.

@@ -42,31 +42,68 @@ def run(group: Group, quick: bool, context: dict) -> None:
     group.details["source"] = Path(talk).name
 
     seconds, again = timed(lambda: run_source(talk, config))
-    group.add("rerun, nothing changed", round(seconds, 3), "s", f"< {SECONDS_TARGET}", seconds < SECONDS_TARGET,
-              f"in-process run_source; stages run: {again.stages_run or 'none'}")  # fmt: skip
+    group.add(
+        "rerun, nothing changed",
+        round(seconds, 3),
+        "s",
+        f"< {SECONDS_TARGET}",
+        seconds < SECONDS_TARGET,
+        f"in-process run_source; stages run: {again.stages_run or 'none'}",
+    )
     group.add("rerun, nothing changed: LLM calls", again.llm_calls, "calls", "0", again.llm_calls == 0)
     command = [str(Path(sys.executable).with_name("devrel")), "run", str(talk), "--out", config.out]
-    env = clean_env(DEVREL_LOCAL_MODEL=config.local_model, DEVREL_STORE=config.store, DEVREL_THREADS=str(config.threads),
-                    DEVREL_CORPUS=config.corpus)
-    cli_seconds, done = timed(lambda: subprocess.run(command, cwd=WORK / "no-config", env=env, capture_output=True, text=True, timeout=600))
-    group.add("rerun as a `devrel run` command", round(cli_seconds, 3), "s",
-              note="fresh process: Python start-up and imports included" + ("" if done.returncode == 0 else f"; exit {done.returncode}"))  # fmt: skip
+    env = clean_env(
+        DEVREL_LOCAL_MODEL=config.local_model,
+        DEVREL_STORE=config.store,
+        DEVREL_THREADS=str(config.threads),
+        DEVREL_CORPUS=config.corpus,
+    )
+    cli_seconds, done = timed(
+        lambda: subprocess.run(command, cwd=WORK / "no-config", env=env, capture_output=True, text=True, timeout=600)
+    )
+    group.add(
+        "rerun as a `devrel run` command",
+        round(cli_seconds, 3),
+        "s",
+        note="fresh process: Python start-up and imports included"
+        + ("" if done.returncode == 0 else f"; exit {done.returncode}"),
+    )
 
     custom = WORK / "custom-prompts"
     shutil.rmtree(custom, ignore_errors=True)
     shutil.copytree(BUILTIN_DIR / "blog", custom / "blog")
     system = custom / "blog" / "system.md"
-    system.write_text(system.read_text(encoding="utf-8") + "\n- Keep every paragraph under five sentences.\n", encoding="utf-8")
+    system.write_text(
+        system.read_text(encoding="utf-8") + "\n- Keep every paragraph under five sentences.\n", encoding="utf-8"
+    )
     edited = config.model_copy(update={"prompts": str(custom)})
     print_line("  cache: rerun after editing the blog prompt (the blog is rewritten)...")
     edit_seconds, after_edit = timed(lambda: run_source(talk, edited))
     ran = after_edit.stages_run
-    group.add("after editing the blog prompt: stages run", ", ".join(ran) or "none", "", "blog only", ran == ["blog"],
-              f"{edit_seconds:.1f} s, {after_edit.llm_calls} LLM call(s); cached: {', '.join(after_edit.stages_cached)}")  # fmt: skip
-    group.details.update({
-        "rerun": {"stages_run": again.stages_run, "stages_cached": again.stages_cached, "llm_calls": again.llm_calls,
-                  "seconds": round(seconds, 3), "result_seconds": again.seconds},
-        "cli_rerun": {"seconds": round(cli_seconds, 3), "exit": done.returncode, "stderr": done.stderr[-400:]},
-        "prompt_edit": {"stages_run": ran, "stages_cached": after_edit.stages_cached, "llm_calls": after_edit.llm_calls,
-                        "seconds": round(edit_seconds, 1), "error": after_edit.error},
-    })  # fmt: skip
+    group.add(
+        "after editing the blog prompt: stages run",
+        ", ".join(ran) or "none",
+        "",
+        "blog only",
+        ran == ["blog"],
+        f"{edit_seconds:.1f} s, {after_edit.llm_calls} LLM call(s); cached: {', '.join(after_edit.stages_cached)}",
+    )
+    group.details.update(
+        {
+            "rerun": {
+                "stages_run": again.stages_run,
+                "stages_cached": again.stages_cached,
+                "llm_calls": again.llm_calls,
+                "seconds": round(seconds, 3),
+                "result_seconds": again.seconds,
+            },
+            "cli_rerun": {"seconds": round(cli_seconds, 3), "exit": done.returncode, "stderr": done.stderr[-400:]},
+            "prompt_edit": {
+                "stages_run": ran,
+                "stages_cached": after_edit.stages_cached,
+                "llm_calls": after_edit.llm_calls,
+                "seconds": round(edit_seconds, 1),
+                "error": after_edit.error,
+            },
+        }
+    )

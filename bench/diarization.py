@@ -71,7 +71,9 @@ def der(reference: Turns, hypothesis: Turns, collar: float = COLLAR, skip_overla
         for chosen in itertools.permutations(range(large), small):
             pairs = zip(range(small), chosen) if len(ref_names) <= len(hyp_names) else zip(chosen, range(small))
             best = max(best, sum(int(together[r, h]) for r, h in pairs))
-    errors = np.maximum(n_ref - n_hyp, 0).sum() + np.maximum(n_hyp - n_ref, 0).sum() + np.minimum(n_ref, n_hyp).sum() - best
+    errors = (
+        np.maximum(n_ref - n_hyp, 0).sum() + np.maximum(n_hyp - n_ref, 0).sum() + np.minimum(n_ref, n_hyp).sum() - best
+    )
     return float(errors / max(n_ref.sum(), 1))
 
 
@@ -92,12 +94,26 @@ def _score(group: Group, name: str, path: Path, reference: Turns) -> dict:
     scored, skipped = der(reference, turns), der(reference, turns, skip_overlap=True)
     found, true = len({s for *_, s in turns}), len({s for *_, s in reference})
     target = DER_TARGETS[name]
-    group.add(f"DER, {name}", round(scored * 100, 1), "%", f"≤ {target:.0%}", scored <= target,
-              f"overlap skipped: {skipped:.1%}; collar {COLLAR} s; {seconds:.0f} s of audio")  # fmt: skip
+    group.add(
+        f"DER, {name}",
+        round(scored * 100, 1),
+        "%",
+        f"≤ {target:.0%}",
+        scored <= target,
+        f"overlap skipped: {skipped:.1%}; collar {COLLAR} s; {seconds:.0f} s of audio",
+    )
     group.add(f"speakers found, {name}", f"{found} of {true}", "", "right count", found == true)
     print_line(f"  {name}: DER {scored:.1%} ({skipped:.1%} overlap skipped), {found}/{true} speakers, {cpu:.1f} s CPU")
-    return {"file": path.name, "duration_s": round(seconds, 2), "cpu_s": round(cpu, 2), "der": round(scored, 4),
-            "der_overlap_skipped": round(skipped, 4), "speakers_found": found, "speakers_true": true, "turns": turns}  # fmt: skip
+    return {
+        "file": path.name,
+        "duration_s": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
+        "der": round(scored, 4),
+        "der_overlap_skipped": round(skipped, 4),
+        "speakers_found": found,
+        "speakers_true": true,
+        "turns": turns,
+    }
 
 
 def run(group: Group, quick: bool, context: dict) -> None:
@@ -105,7 +121,9 @@ def run(group: Group, quick: bool, context: dict) -> None:
     truth = synthetic.two_voices(two)
     group.details["two_voices"] = _score(group, "two voices (espeak-ng)", two, truth)
     if MEETING.exists():
-        group.details["meeting"] = _score(group, "meeting (AMI dev00)", MEETING, read_rttm(MEETING.with_suffix(".rttm")))
+        group.details["meeting"] = _score(
+            group, "meeting (AMI dev00)", MEETING, read_rttm(MEETING.with_suffix(".rttm"))
+        )
     else:
         group.skipped.append(f"meeting excerpt: {MEETING} is absent (../shared not beside the repo)")
     minutes = 3 if quick else 20  # 20 min is past MAX_POINTS windows: the pooled clustering of long talks runs
@@ -114,31 +132,60 @@ def run(group: Group, quick: bool, context: dict) -> None:
     data, _children = child_json(["bench.diarization", "--peak", str(long)], timeout=3600)
     hypothesis = [tuple(turn) for turn in data.pop("turns")]
     scored, found = der(long_truth, hypothesis), len({s for *_, s in hypothesis})
-    group.add(f"DER, {data['duration_s'] / 60:.0f} min of two voices", round(scored * 100, 1), "%", "≤ 15%", scored <= 0.15,
-              f"{len(long_truth)} turns; {found} of 2 speakers found")  # fmt: skip
+    group.add(
+        f"DER, {data['duration_s'] / 60:.0f} min of two voices",
+        round(scored * 100, 1),
+        "%",
+        "≤ 15%",
+        scored <= 0.15,
+        f"{len(long_truth)} turns; {found} of 2 speakers found",
+    )
     per_minute = data["cpu_s"] / data["duration_s"] * 60
-    group.add("CPU seconds per audio minute", round(per_minute, 2), "s", f"≤ {REAL_TIME_TARGET * 60:.0f} (0.1× real time)",
-              per_minute <= REAL_TIME_TARGET * 60, f"{data['duration_s'] / 60:.0f} min of two voices, model load included, "
-              f"2 threads; wall {data['wall_s']:.1f} s")  # fmt: skip
-    group.add("peak memory diarizing", round(data["maxrss_kb"] / 1024**2, 3), "GB", note=f"child process ru_maxrss, "
-              f"{data['duration_s'] / 60:.0f} min of audio, decoding included")  # fmt: skip
+    group.add(
+        "CPU seconds per audio minute",
+        round(per_minute, 2),
+        "s",
+        f"≤ {REAL_TIME_TARGET * 60:.0f} (0.1× real time)",
+        per_minute <= REAL_TIME_TARGET * 60,
+        f"{data['duration_s'] / 60:.0f} min of two voices, model load included, 2 threads; wall {data['wall_s']:.1f} s",
+    )
+    group.add(
+        "peak memory diarizing",
+        round(data["maxrss_kb"] / 1024**2, 3),
+        "GB",
+        note=f"child process ru_maxrss, {data['duration_s'] / 60:.0f} min of audio, decoding included",
+    )
     group.details["long"] = data | {"der": round(scored, 4), "speakers_found": found}
     one = WORK / f"one-voice-{minutes}min.wav"
     synthetic.two_voices(one, synthetic.interview_lines(minutes), voices=synthetic.TWO_VOICES[:1])
     data, _children = child_json(["bench.diarization", "--peak", str(one), "--screen"], timeout=3600)
     found = len({s for *_, s in data.pop("turns")})
     per_minute = data["cpu_s"] / data["duration_s"] * 60
-    group.add("CPU seconds per audio minute, one voice (a talk)", round(per_minute, 2), "s", note=f"diarize = auto: a "
-              f"sample of windows heard first; {data['duration_s'] / 60:.0f} min, {found} speaker(s) found")  # fmt: skip
+    group.add(
+        "CPU seconds per audio minute, one voice (a talk)",
+        round(per_minute, 2),
+        "s",
+        note=f"diarize = auto: a "
+        f"sample of windows heard first; {data['duration_s'] / 60:.0f} min, {found} speaker(s) found",
+    )
     group.details["one_voice"] = data | {"speakers_found": found}
 
 
 def _peak(path: str, screen: bool) -> None:
     started = time.perf_counter()
     turns, cpu, seconds = _diarize(Path(path), screen)
-    print(json.dumps({"file": Path(path).name, "duration_s": round(seconds, 2), "cpu_s": round(cpu, 2),
-                      "wall_s": round(time.perf_counter() - started, 2), "turns": turns,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "file": Path(path).name,
+                "duration_s": round(seconds, 2),
+                "cpu_s": round(cpu, 2),
+                "wall_s": round(time.perf_counter() - started, 2),
+                "turns": turns,
+                "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -27,13 +27,27 @@ def run(group: Group, quick: bool, context: dict) -> None:
         try:
             model_path(name)
         except SetupError as error:
-            group.skipped.append(f"{name}: not installed ({str(error).split(';')[0]}); install it with `make setup-demo` to measure it")
+            group.skipped.append(
+                f"{name}: not installed ({str(error).split(';')[0]}); install it with `make setup-demo` to measure it"
+            )
             continue
         data, _ = child_json(["bench.embedded", "--child", name, str(threads), "1" if quick else "2"], timeout=1800)
-        print_line(f"  {name}: load {data['load_s']}s, prompt {data['prompt_tok_s']} tok/s, generate {data['gen_tok_s']} tok/s")
+        print_line(
+            f"  {name}: load {data['load_s']}s, prompt {data['prompt_tok_s']} tok/s, generate {data['gen_tok_s']} tok/s"
+        )
         group.add(f"{name} load", data["load_s"], "s", note=f"{threads} threads")
-        group.add(f"{name} prompt reading", data["prompt_tok_s"], "tok/s", note=f"{data['prompt_tokens']}-token prompt, best of {data['rounds']}")
-        group.add(f"{name} generation", data["gen_tok_s"], "tok/s", note=f"{data['gen_tokens']} tokens, no grammar, best of {data['rounds']}")
+        group.add(
+            f"{name} prompt reading",
+            data["prompt_tok_s"],
+            "tok/s",
+            note=f"{data['prompt_tokens']}-token prompt, best of {data['rounds']}",
+        )
+        group.add(
+            f"{name} generation",
+            data["gen_tok_s"],
+            "tok/s",
+            note=f"{data['gen_tokens']} tokens, no grammar, best of {data['rounds']}",
+        )
         group.add(f"{name} peak memory", round(data["maxrss_kb"] / 1024**2, 2), "GB")
         group.details[name] = data
 
@@ -50,9 +64,12 @@ def _child(name: str, threads: int, rounds: int) -> None:
     best_prompt, best_gen, sizes = 0.0, 0.0, (0, 0)
     for round_number in range(rounds):
         lines = [text for _, _, text in synthetic.talk_segments(4, seed=100 + round_number)]
-        prompt = ("<|im_start|>system\nYou are an editor for a developer-relations team.<|im_end|>\n<|im_start|>user\n"
-                  "Write a detailed blog post from this talk transcript.\n\n" + "\n".join(lines) +
-                  "<|im_end|>\n<|im_start|>assistant\n")  # fmt: skip
+        prompt = (
+            "<|im_start|>system\nYou are an editor for a developer-relations team.<|im_end|>\n<|im_start|>user\n"
+            "Write a detailed blog post from this talk transcript.\n\n"
+            + "\n".join(lines)
+            + "<|im_end|>\n<|im_start|>assistant\n"
+        )
         llm.reset()  # no prompt prefix reused from the previous round
         llama_cpp.llama_perf_context_reset(llm.ctx)
         llm.create_completion(prompt, max_tokens=GENERATE, temperature=0.0)
@@ -63,10 +80,21 @@ def _child(name: str, threads: int, rounds: int) -> None:
             best_prompt, sizes = prompt_rate, (perf.n_p_eval, sizes[1])
         if gen_rate > best_gen:
             best_gen, sizes = gen_rate, (sizes[0], perf.n_eval)
-    print(json.dumps({"model": name, "threads": threads, "rounds": rounds, "load_s": round(load, 2),
-                      "prompt_tokens": sizes[0], "prompt_tok_s": round(best_prompt, 1),
-                      "gen_tokens": sizes[1], "gen_tok_s": round(best_gen, 1),
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "model": name,
+                "threads": threads,
+                "rounds": rounds,
+                "load_s": round(load, 2),
+                "prompt_tokens": sizes[0],
+                "prompt_tok_s": round(best_prompt, 1),
+                "gen_tokens": sizes[1],
+                "gen_tok_s": round(best_gen, 1),
+                "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

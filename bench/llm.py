@@ -30,7 +30,10 @@ def run(group: Group, quick: bool, context: dict) -> None:
     shutil.rmtree(out, ignore_errors=True)
     config = settings(local_model=MODEL, out=str(out), store=str(WORK / "no-store"), threads=2)
     transcript_tokens, numbered_tokens, plan = _transcript_figures(talk, config)
-    print_line(f"  llm: {minutes}-minute talk, {transcript_tokens} transcript tokens, {plan['chunks']} chunk(s); running the pipeline...")
+    print_line(
+        f"  llm: {minutes}-minute talk, {transcript_tokens} transcript tokens, {plan['chunks']} chunk(s); "
+        "running the pipeline..."
+    )
     seconds, result = timed(lambda: run_source(talk, config))
     if result.error:
         raise RuntimeError(f"the pipeline failed on the long transcript: {result.error}")
@@ -39,7 +42,9 @@ def run(group: Group, quick: bool, context: dict) -> None:
     calls = json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])["calls"]
 
     prompts = stage_prompts(config, "drafts")
-    template = {name: chat_tokens(*prompt.render(**dict.fromkeys(_variables(prompt), ""))) for name, prompt in prompts.items()}
+    template = {
+        name: chat_tokens(*prompt.render(**dict.fromkeys(_variables(prompt), ""))) for name, prompt in prompts.items()
+    }
     overhead = sum(template[call["prompt"]] * call["attempts"] for call in calls)
     per_prompt = Counter()
     for call in calls:
@@ -48,30 +53,78 @@ def run(group: Group, quick: bool, context: dict) -> None:
     stages, total_in, total_out = {}, 0, 0
     for stage in STAGES:
         record = manifest[f"{stage}.md" if stage != "outline" else "outline.json"]
-        stages[stage] = {"tokens_in": record["tokens_in"], "tokens_out": record["tokens_out"], "llm_calls": record["llm_calls"],
-                         "seconds": record["seconds"], "in_ratio": round(record["tokens_in"] / transcript_tokens, 3),
-                         "out_ratio": round(record["tokens_out"] / transcript_tokens, 3)}  # fmt: skip
+        stages[stage] = {
+            "tokens_in": record["tokens_in"],
+            "tokens_out": record["tokens_out"],
+            "llm_calls": record["llm_calls"],
+            "seconds": record["seconds"],
+            "in_ratio": round(record["tokens_in"] / transcript_tokens, 3),
+            "out_ratio": round(record["tokens_out"] / transcript_tokens, 3),
+        }
         total_in += record["tokens_in"]
         total_out += record["tokens_out"]
-        group.add(f"{stage}: tokens in / out", f"{record['tokens_in']} / {record['tokens_out']}", "tokens",
-                  note=f"{stages[stage]['in_ratio']} / {stages[stage]['out_ratio']} × transcript, {record['llm_calls']} call(s)")  # fmt: skip
+        group.add(
+            f"{stage}: tokens in / out",
+            f"{record['tokens_in']} / {record['tokens_out']}",
+            "tokens",
+            note=f"{stages[stage]['in_ratio']} / {stages[stage]['out_ratio']} × transcript, "
+            f"{record['llm_calls']} call(s)",
+        )
     total = total_in + total_out
     allowed = RATIO_TARGET * transcript_tokens + overhead
-    group.add("transcript tokens", transcript_tokens, "tokens", note=f"{minutes}-minute talk, {numbered_tokens} as numbered lines")
-    group.add("fixed prompt overhead", overhead, "tokens", note="templates × calls: " + ", ".join(f"{n} {template[n]}×{c}" for n, c in per_prompt.items()))
-    group.add("all four outputs: tokens in + out", total, "tokens", f"≤ 1.5 × transcript + overhead = {allowed:.0f}", total <= allowed,
-              f"{total / transcript_tokens:.2f} × transcript; {(total - overhead) / transcript_tokens:.2f} × without the overhead")  # fmt: skip
-    group.add("all four outputs: tokens in", total_in, "tokens", f"≤ {allowed:.0f} (same bound)", total_in <= allowed,
-              f"{total_in / transcript_tokens:.2f} × transcript (stuffing it into each output: 4×)")  # fmt: skip
+    group.add(
+        "transcript tokens",
+        transcript_tokens,
+        "tokens",
+        note=f"{minutes}-minute talk, {numbered_tokens} as numbered lines",
+    )
+    group.add(
+        "fixed prompt overhead",
+        overhead,
+        "tokens",
+        note="templates × calls: " + ", ".join(f"{n} {template[n]}×{c}" for n, c in per_prompt.items()),
+    )
+    group.add(
+        "all four outputs: tokens in + out",
+        total,
+        "tokens",
+        f"≤ 1.5 × transcript + overhead = {allowed:.0f}",
+        total <= allowed,
+        f"{total / transcript_tokens:.2f} × transcript; "
+        f"{(total - overhead) / transcript_tokens:.2f} × without the overhead",
+    )
+    group.add(
+        "all four outputs: tokens in",
+        total_in,
+        "tokens",
+        f"≤ {allowed:.0f} (same bound)",
+        total_in <= allowed,
+        f"{total_in / transcript_tokens:.2f} × transcript (stuffing it into each output: 4×)",
+    )
     notes_calls = per_prompt.get("notes", 0)
-    group.add("outline map: notes calls", notes_calls, "calls",
-              note=f"{plan['chunks']} chunk(s) of ≤ {plan['budget']} estimated tokens; {per_prompt.get('outline', 0)} reduce call(s)")  # fmt: skip
+    group.add(
+        "outline map: notes calls",
+        notes_calls,
+        "calls",
+        note=f"{plan['chunks']} chunk(s) of ≤ {plan['budget']} estimated tokens; "
+        f"{per_prompt.get('outline', 0)} reduce call(s)",
+    )
     group.add("pipeline seconds (embedded 0.5B)", round(seconds, 1), "s", note=f"{result.llm_calls} model calls")
-    group.details.update({
-        "model": MODEL, "minutes": minutes, "source": talk.name, "transcript_tokens": transcript_tokens,
-        "numbered_transcript_tokens": numbered_tokens, "template_tokens": template, "calls_by_prompt": dict(per_prompt),
-        "stages": stages, "chunking": plan, "seconds": round(seconds, 1), "warnings": result.warnings,
-    })  # fmt: skip
+    group.details.update(
+        {
+            "model": MODEL,
+            "minutes": minutes,
+            "source": talk.name,
+            "transcript_tokens": transcript_tokens,
+            "numbered_transcript_tokens": numbered_tokens,
+            "template_tokens": template,
+            "calls_by_prompt": dict(per_prompt),
+            "stages": stages,
+            "chunking": plan,
+            "seconds": round(seconds, 1),
+            "warnings": result.warnings,
+        }
+    )
     context["llm_run"] = {"source": talk, "settings": config, "folder": folder}
 
 
@@ -94,6 +147,10 @@ def _transcript_figures(talk: Path, config) -> tuple[int, int, dict]:
     prompts = stage_prompts(config, "outline")
     budget = outline.material_budget(llm, prompts["notes"], outline.NOTES_MAX_TOKENS)  # per map chunk
     parts = outline.chunks(lines, budget)
-    plan = {"context_window": llm.context_window, "budget": budget, "chunks": len(parts) if len(parts) > 1 else 0,
-            "chunk_tokens": [count_tokens(part) for part in parts]}  # fmt: skip
+    plan = {
+        "context_window": llm.context_window,
+        "budget": budget,
+        "chunks": len(parts) if len(parts) > 1 else 0,
+        "chunk_tokens": [count_tokens(part) for part in parts],
+    }
     return count_tokens(plain), count_tokens("\n".join(lines)), plan

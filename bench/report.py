@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-TITLES = {"transcription": "Transcription", "diarization": "Diarization", "embedded": "Embedded model", "corpus": "Corpus store", "llm": "LLM frugality", "cache": "Cache"}
+TITLES = {
+    "transcription": "Transcription",
+    "diarization": "Diarization",
+    "embedded": "Embedded model",
+    "corpus": "Corpus store",
+    "llm": "LLM frugality",
+    "cache": "Cache",
+}
 
 
 def _value(figure: dict) -> str:
@@ -21,7 +28,8 @@ def markdown(data: dict) -> str:
     lines = [
         f"# Benchmark results{' (quick sizes)' if data['quick'] else ''}",
         "",
-        f"{data['date']} · {machine['cpu']} · {machine['usable_cores']} of {machine['cores']} cores · {machine['ram_gb']} GB RAM · "
+        f"{data['date']} · {machine['cpu']} · {machine['usable_cores']} of {machine['cores']} cores · "
+        f"{machine['ram_gb']} GB RAM · "
         f"Python {machine['python']} · load average at start {machine['load_average']}",
         "",
         "| group | figure | value | target | met | note |",
@@ -32,10 +40,14 @@ def markdown(data: dict) -> str:
         title = TITLES.get(name, name)
         for figure in group["figures"]:
             note = str(figure["note"]).replace("|", "/")
-            lines.append(f"| {title} | {figure['name']} | {_value(figure)} | {figure['target']} | {_met(figure)} | {note} |")
+            lines.append(
+                f"| {title} | {figure['name']} | {_value(figure)} | {figure['target']} | {_met(figure)} | {note} |"
+            )
         for skipped in group["skipped"]:
             notes.append(f"- {title}: {skipped}")
-        notes.append(f"- {title}: measured {group['measured_at']}, {group['seconds']:.0f} s, load average "
-                     f"{group['details'].get('load_average_before')} → {group['details'].get('load_average_after')}")  # fmt: skip
+        notes.append(
+            f"- {title}: measured {group['measured_at']}, {group['seconds']:.0f} s, load average "
+            f"{group['details'].get('load_average_before')} → {group['details'].get('load_average_after')}"
+        )
     packages = ", ".join(f"{name} {version}" for name, version in machine["packages"].items() if version)
     return "\n".join(lines + ["", *notes, "", f"Packages: {packages}.", ""])

@@ -24,13 +24,24 @@ if __package__ in (None, ""):  # `python bench/run.py`
 from bench.common import Group, machine, now, print_line  # noqa: E402
 from bench.report import markdown  # noqa: E402
 
-GROUPS = ("transcription", "diarization", "embedded", "corpus", "llm", "cache")  # cache reuses the llm group's run when both run
+GROUPS = (
+    "transcription",
+    "diarization",
+    "embedded",
+    "corpus",
+    "llm",
+    "cache",
+)  # cache reuses the llm group's run when both run
 BENCH = Path(__file__).resolve().parent
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="How fast and how frugal the pipeline is, on this machine.")
-    parser.add_argument("--quick", action="store_true", help="small sizes, for development (writes to a temp folder unless --out)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="How fast and how frugal the pipeline is, on this machine."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, for development (writes to a temp folder unless --out)"
+    )
     parser.add_argument("--only", default="", help=f"comma-separated groups to run: {', '.join(GROUPS)}")
     parser.add_argument("--out", type=Path, help="folder for results.json and results.md (default: bench/)")
     args = parser.parse_args(argv)
@@ -79,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     table = _write(args.out, info, groups, args.quick)
     print(table)
-    print_line(f"bench: {time.perf_counter() - started_all:.0f}s; results in {results_path} and {args.out / 'results.md'}")
+    print_line(
+        f"bench: {time.perf_counter() - started_all:.0f}s; results in {results_path} and {args.out / 'results.md'}"
+    )
     return 1 if failed else 0
 
 

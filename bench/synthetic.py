@@ -15,22 +15,93 @@ from pathlib import Path
 WORDS_PER_MINUTE = 150
 
 TOPICS = [
-    "content-addressed caching", "vector search", "rate limiting", "incremental builds", "structured logging",
-    "feature flags", "schema migrations", "retry budgets", "embedding models", "prompt templates",
-    "continuous integration", "release notes", "API versioning", "load shedding", "observability dashboards",
-    "on-call rotations", "dependency pinning", "local-first tools", "speech recognition", "batch pipelines",
-]  # fmt: skip
+    "content-addressed caching",
+    "vector search",
+    "rate limiting",
+    "incremental builds",
+    "structured logging",
+    "feature flags",
+    "schema migrations",
+    "retry budgets",
+    "embedding models",
+    "prompt templates",
+    "continuous integration",
+    "release notes",
+    "API versioning",
+    "load shedding",
+    "observability dashboards",
+    "on-call rotations",
+    "dependency pinning",
+    "local-first tools",
+    "speech recognition",
+    "batch pipelines",
+]
 THINGS = [
-    "the cache key", "the manifest", "our CLI", "the staging cluster", "the vector store", "the retry loop",
-    "a lock file", "the review page", "the build graph", "the request log", "the config file", "the test suite",
-    "a small model", "the batch runner", "the SDK", "the changelog", "the ingest step", "the rollout plan",
-]  # fmt: skip
-PEOPLE = ["a newcomer", "a maintainer", "our support team", "a practitioner", "the community", "a first-time contributor"]
-VERBS = ["breaks", "hides", "explains", "speeds up", "simplifies", "slows down", "protects", "replaces", "measures", "documents"]
-ADJECTIVES = ["boring", "fragile", "predictable", "expensive", "surprising", "slow", "cheap", "explicit", "noisy", "safe"]
+    "the cache key",
+    "the manifest",
+    "our CLI",
+    "the staging cluster",
+    "the vector store",
+    "the retry loop",
+    "a lock file",
+    "the review page",
+    "the build graph",
+    "the request log",
+    "the config file",
+    "the test suite",
+    "a small model",
+    "the batch runner",
+    "the SDK",
+    "the changelog",
+    "the ingest step",
+    "the rollout plan",
+]
+PEOPLE = [
+    "a newcomer",
+    "a maintainer",
+    "our support team",
+    "a practitioner",
+    "the community",
+    "a first-time contributor",
+]
+VERBS = [
+    "breaks",
+    "hides",
+    "explains",
+    "speeds up",
+    "simplifies",
+    "slows down",
+    "protects",
+    "replaces",
+    "measures",
+    "documents",
+]
+ADJECTIVES = [
+    "boring",
+    "fragile",
+    "predictable",
+    "expensive",
+    "surprising",
+    "slow",
+    "cheap",
+    "explicit",
+    "noisy",
+    "safe",
+]
 NUMBERS = ["two", "three", "five", "ten", "forty", "a hundred", "a thousand"]
 UNITS = ["milliseconds", "seconds", "minutes", "requests", "files", "tokens", "gigabytes", "weeks"]
-OPENERS = ["So", "Now", "Honestly,", "And", "Here's the thing:", "Okay,", "Right,", "In practice,", "The short version:", "Look,"]
+OPENERS = [
+    "So",
+    "Now",
+    "Honestly,",
+    "And",
+    "Here's the thing:",
+    "Okay,",
+    "Right,",
+    "In practice,",
+    "The short version:",
+    "Look,",
+]
 
 TEMPLATES = [
     "{opener} when {thing} gets {adj}, {people} notices it long before any dashboard does.",
@@ -53,14 +124,20 @@ TEMPLATES = [
     "There are {number} ways to get {topic} wrong, and we have tried most of them with {thing}.",
     "{opener} the pull request that added {topic} was small; the discussion around {thing} was not.",
     "Let me show you what {people} sees when {thing} {verb} a release.",
-]  # fmt: skip
+]
 
 
 def sentence(rng: random.Random, topic: str | None = None) -> str:
     text = rng.choice(TEMPLATES).format(
-        opener=rng.choice(OPENERS), thing=rng.choice(THINGS), adj=rng.choice(ADJECTIVES), people=rng.choice(PEOPLE),
-        topic=topic or rng.choice(TOPICS), verb=rng.choice(VERBS), number=rng.choice(NUMBERS), unit=rng.choice(UNITS),
-    )  # fmt: skip
+        opener=rng.choice(OPENERS),
+        thing=rng.choice(THINGS),
+        adj=rng.choice(ADJECTIVES),
+        people=rng.choice(PEOPLE),
+        topic=topic or rng.choice(TOPICS),
+        verb=rng.choice(VERBS),
+        number=rng.choice(NUMBERS),
+        unit=rng.choice(UNITS),
+    )
     return text[0].upper() + text[1:]
 
 
@@ -94,7 +171,9 @@ def talk_srt(path: Path, minutes: float) -> Path:
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    blocks = [f"{i}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n" for i, (a, b, text) in enumerate(talk_segments(minutes), 1)]
+    blocks = [
+        f"{i}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n" for i, (a, b, text) in enumerate(talk_segments(minutes), 1)
+    ]
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(blocks), encoding="utf-8")
     tmp.replace(path)
@@ -112,8 +191,16 @@ def corpus_folder(root: Path, files: int, sections: int, seed: int = 11) -> Path
     for number in range(files):
         kind, folder = kinds[number % len(kinds)]
         topic = rng.choice(TOPICS)
-        lines = ["---", f"type: {kind}", f'title: "Notes on {topic}, part {number}"', f"date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
-                 f"tags: [{topic.replace(',', '')}, bench]", "language: en", "---", ""]  # fmt: skip
+        lines = [
+            "---",
+            f"type: {kind}",
+            f'title: "Notes on {topic}, part {number}"',
+            f"date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
+            f"tags: [{topic.replace(',', '')}, bench]",
+            "language: en",
+            "---",
+            "",
+        ]
         for index in range(sections):
             lines += [f"## {topic.capitalize()}: point {index + 1}", ""]
             paragraph = ""
@@ -130,10 +217,20 @@ def corpus_folder(root: Path, files: int, sections: int, seed: int = 11) -> Path
 def queries(count: int, seed: int = 13) -> list[str]:
     """Questions a drafter would send to the store."""
     rng = random.Random(seed)
-    forms = ["How do we keep {thing} {adj}?", "What does {topic} change for {people}?", "Why is {thing} slow?",
-             "When should we add {topic}?", "{topic} pitfalls", "How does {thing} handle {topic}?"]  # fmt: skip
-    return [rng.choice(forms).format(thing=rng.choice(THINGS), adj=rng.choice(ADJECTIVES), topic=rng.choice(TOPICS),
-                                     people=rng.choice(PEOPLE)) for _ in range(count)]  # fmt: skip
+    forms = [
+        "How do we keep {thing} {adj}?",
+        "What does {topic} change for {people}?",
+        "Why is {thing} slow?",
+        "When should we add {topic}?",
+        "{topic} pitfalls",
+        "How does {thing} handle {topic}?",
+    ]
+    return [
+        rng.choice(forms).format(
+            thing=rng.choice(THINGS), adj=rng.choice(ADJECTIVES), topic=rng.choice(TOPICS), people=rng.choice(PEOPLE)
+        )
+        for _ in range(count)
+    ]
 
 
 def long_recording(source: Path, path: Path, minutes: float) -> Path:
@@ -164,7 +261,9 @@ INTERVIEW = [
 ]
 
 
-def two_voices(path: Path, lines: list[str] = INTERVIEW, voices: tuple[tuple[str, ...], ...] = TWO_VOICES, gap: float = 0.5) -> list[tuple[float, float, str]]:
+def two_voices(
+    path: Path, lines: list[str] = INTERVIEW, voices: tuple[tuple[str, ...], ...] = TWO_VOICES, gap: float = 0.5
+) -> list[tuple[float, float, str]]:
     """A 16 kHz WAV of `lines` spoken by alternating espeak-ng voices, `gap` seconds of silence between turns;
     returns the true turns (start, end, SPEAKER_n), trimmed to where each voice is audible. The turns are kept
     beside the file (.turns.json): a file made before is reused."""

@@ -57,24 +57,43 @@ def compare(group: Group, quick: bool) -> None:
         # round: whichever ran first in a pair was often the slower one here.
         for side in ("ours", "bare") if round_number % 2 == 0 else ("bare", "ours"):
             measure(side)
-        print_line(f"  transcription round {round_number + 1}/{rounds}: ours {wall['ours'][-1]:.2f}s, bare {wall['bare'][-1]:.2f}s")
+        print_line(
+            f"  transcription round {round_number + 1}/{rounds}: "
+            f"ours {wall['ours'][-1]:.2f}s, bare {wall['bare'][-1]:.2f}s"
+        )
     ours, plain = min(wall["ours"]), min(wall["bare"])
     duration = source.duration or made.duration
     ratio = ours / plain
     spread = max(wall["bare"]) / plain - 1
     medians = statistics.median(wall["ours"]) / statistics.median(wall["bare"])
-    group.add("stage / bare faster-whisper", round(ratio, 3), "×", f"≤ {RATIO_TARGET}", ratio <= RATIO_TARGET,
-              f"best of {rounds}, alternated, {duration:.0f} s sample; median ratio {medians:.3f}, CPU-time ratio "
-              f"{min(cpu['ours']) / min(cpu['bare']):.3f}; bare runs alone spread {spread:.0%}")  # fmt: skip
+    group.add(
+        "stage / bare faster-whisper",
+        round(ratio, 3),
+        "×",
+        f"≤ {RATIO_TARGET}",
+        ratio <= RATIO_TARGET,
+        f"best of {rounds}, alternated, {duration:.0f} s sample; median ratio {medians:.3f}, CPU-time ratio "
+        f"{min(cpu['ours']) / min(cpu['bare']):.3f}; bare runs alone spread {spread:.0%}",
+    )
     rtf = ours / duration
-    group.add("real-time factor (base, int8)", round(rtf, 3), "", f"≤ {RTF_TARGET}", rtf <= RTF_TARGET,
-              f"{config.threads} threads, beam {config.beam_size}, VAD on")  # fmt: skip
+    group.add(
+        "real-time factor (base, int8)",
+        round(rtf, 3),
+        "",
+        f"≤ {RTF_TARGET}",
+        rtf <= RTF_TARGET,
+        f"{config.threads} threads, beam {config.beam_size}, VAD on",
+    )
     group.details["compare"] = {
-        "file": SAMPLE.name, "duration_s": round(duration, 2), "threads": config.threads, "options": options,
+        "file": SAMPLE.name,
+        "duration_s": round(duration, 2),
+        "threads": config.threads,
+        "options": options,
         "wall_s": {side: [round(t, 3) for t in times] for side, times in wall.items()},
         "cpu_s": {side: [round(t, 3) for t in times] for side, times in cpu.items()},
-        "segments": {"ours": len(made.segments), "bare": bare_count}, "rtf_bare": round(plain / duration, 3),
-    }  # fmt: skip
+        "segments": {"ours": len(made.segments), "bare": bare_count},
+        "rtf_bare": round(plain / duration, 3),
+    }
 
 
 def _cpu_seconds() -> float:
@@ -97,19 +116,40 @@ def peak_memory(group: Group, quick: bool) -> None:
         data, children_kb = child_json(["bench.transcription", "--peak", str(path)], timeout=3600)
         data["children_maxrss_kb"] = children_kb
         runs.append(data)
-        print_line(f"  peak memory: {data['maxrss_kb'] / 1024**2:.2f} GB for {data['duration_s'] / 60:.1f} min of audio")
+        print_line(
+            f"  peak memory: {data['maxrss_kb'] / 1024**2:.2f} GB for {data['duration_s'] / 60:.1f} min of audio"
+        )
     first, second = runs
-    slope = max(0.0, (second["maxrss_kb"] - first["maxrss_kb"]) / (second["duration_s"] - first["duration_s"]))  # kB per audio second
+    slope = max(
+        0.0, (second["maxrss_kb"] - first["maxrss_kb"]) / (second["duration_s"] - first["duration_s"])
+    )  # kB per audio second
     hour_gb = (second["maxrss_kb"] + slope * (3600 - second["duration_s"])) / 1024**2
     for data in runs:
-        group.add(f"peak memory, {data['duration_s'] / 60:.0f} min of audio", round(data["maxrss_kb"] / 1024**2, 3), "GB",
-                  note="child process ru_maxrss")  # fmt: skip
-    group.add("peak memory, one audio hour", round(hour_gb, 3), "GB", f"< {MEMORY_TARGET_GB}", hour_gb < MEMORY_TARGET_GB,
-              f"the {second['duration_s'] / 60:.1f}-min figure carried to 60:00 at +{slope * 3600 / 1024**2:.2f} GB per further "
-              "audio hour; identical runs of one file have varied up to 25% here")  # fmt: skip
+        group.add(
+            f"peak memory, {data['duration_s'] / 60:.0f} min of audio",
+            round(data["maxrss_kb"] / 1024**2, 3),
+            "GB",
+            note="child process ru_maxrss",
+        )
+    group.add(
+        "peak memory, one audio hour",
+        round(hour_gb, 3),
+        "GB",
+        f"< {MEMORY_TARGET_GB}",
+        hour_gb < MEMORY_TARGET_GB,
+        f"the {second['duration_s'] / 60:.1f}-min figure carried to 60:00 "
+        f"at +{slope * 3600 / 1024**2:.2f} GB per further "
+        "audio hour; identical runs of one file have varied up to 25% here",
+    )
     rtf = second["seconds"] / second["duration_s"]
-    group.add(f"real-time factor, {second['duration_s'] / 60:.0f} min of audio", round(rtf, 3), "", f"≤ {RTF_TARGET}",
-              rtf <= RTF_TARGET, "one run, model load included")  # fmt: skip
+    group.add(
+        f"real-time factor, {second['duration_s'] / 60:.0f} min of audio",
+        round(rtf, 3),
+        "",
+        f"≤ {RTF_TARGET}",
+        rtf <= RTF_TARGET,
+        "one run, model load included",
+    )
     group.details["memory"] = runs
 
 
@@ -126,8 +166,17 @@ def _peak(path: str) -> None:
     source = ingest.source(Path(path))
     made = transcribe.transcript(source, isolated())
     seconds = time.perf_counter() - started
-    print(json.dumps({"file": Path(path).name, "duration_s": round(source.duration or 0, 2), "seconds": round(seconds, 2),
-                      "segments": len(made.segments), "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "file": Path(path).name,
+                "duration_s": round(source.duration or 0, 2),
+                "seconds": round(seconds, 2),
+                "segments": len(made.segments),
+                "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

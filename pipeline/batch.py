@@ -57,11 +57,15 @@ class BatchResult:
     def totals(self) -> dict:
         items = self.items
         return {
-            "items": len(items), "ok": sum(i.status == "ok" for i in items), "failed": self.failed,
-            "skipped": sum(i.status == "skipped" for i in items), "seconds": round(sum(i.seconds for i in items), 3),
-            "tokens_in": sum(i.tokens_in for i in items), "tokens_out": sum(i.tokens_out for i in items),
+            "items": len(items),
+            "ok": sum(i.status == "ok" for i in items),
+            "failed": self.failed,
+            "skipped": sum(i.status == "skipped" for i in items),
+            "seconds": round(sum(i.seconds for i in items), 3),
+            "tokens_in": sum(i.tokens_in for i in items),
+            "tokens_out": sum(i.tokens_out for i in items),
             "llm_calls": sum(i.llm_calls for i in items),
-        }  # fmt: skip
+        }
 
 
 def run_job(job: Job, settings: Settings, to: str, force: bool, llm: LLM | None, reporter=None) -> ItemResult:
@@ -70,23 +74,44 @@ def run_job(job: Job, settings: Settings, to: str, force: bool, llm: LLM | None,
     if job.error:
         return ItemResult(source=job.source, status="failed", error=job.error)
     try:
-        result = runner.run_source(job.source, job.settings(settings), to=to, force=force, llm=llm,
-                                   reporter=reporter, overrides=job.overrides or None)  # fmt: skip
+        result = runner.run_source(
+            job.source,
+            job.settings(settings),
+            to=to,
+            force=force,
+            llm=llm,
+            reporter=reporter,
+            overrides=job.overrides or None,
+        )
     except UserError as error:
         status = "skipped" if isinstance(error, Skipped) else "failed"
-        return ItemResult(source=job.source, status=status, error=str(error), seconds=round(time.monotonic() - started, 3))
+        return ItemResult(
+            source=job.source, status=status, error=str(error), seconds=round(time.monotonic() - started, 3)
+        )
     except DevrelError as error:  # setup problems (a model missing) fail the item, not the batch
-        return ItemResult(source=job.source, status="failed", error=str(error), seconds=round(time.monotonic() - started, 3))
+        return ItemResult(
+            source=job.source, status="failed", error=str(error), seconds=round(time.monotonic() - started, 3)
+        )
     return ItemResult(
-        source=job.source, slug=result.slug, status="failed" if result.error else "ok", error=result.error,
-        seconds=result.seconds, tokens_in=result.tokens_in, tokens_out=result.tokens_out, llm_calls=result.llm_calls,
-        stages_run=result.stages_run, stages_cached=result.stages_cached,
-    )  # fmt: skip
+        source=job.source,
+        slug=result.slug,
+        status="failed" if result.error else "ok",
+        error=result.error,
+        seconds=result.seconds,
+        tokens_in=result.tokens_in,
+        tokens_out=result.tokens_out,
+        llm_calls=result.llm_calls,
+        stages_run=result.stages_run,
+        stages_cached=result.stages_cached,
+    )
 
 
-def _run_local(jobs: list[Job], settings: Settings, to: str, force: bool, workers: int, reporter_for, done) -> list[ItemResult]:
+def _run_local(
+    jobs: list[Job], settings: Settings, to: str, force: bool, workers: int, reporter_for, done
+) -> list[ItemResult]:
     llm = LLM(settings)  # one client and one embedded server for the whole batch
     try:
+
         def one(job: Job) -> ItemResult:
             item = run_job(job, settings, to, force, llm, reporter_for(job))
             done(item)
@@ -127,10 +152,15 @@ def digest_markdown(result: BatchResult) -> str:
         if item.status != "ok" or not item.slug:
             continue
         folder = result.folder / item.slug
-        outline = json.loads((folder / "outline.json").read_text(encoding="utf-8")) if (folder / "outline.json").exists() else {}
+        outline = (
+            json.loads((folder / "outline.json").read_text(encoding="utf-8"))
+            if (folder / "outline.json").exists()
+            else {}
+        )
         title = outline.get("title") or item.slug
-        links = " · ".join(f"[{name}]({item.slug}/{name})" for name in (*DRAFT_FILES, "outline.md")
-                           if (folder / name).exists())  # fmt: skip
+        links = " · ".join(
+            f"[{name}]({item.slug}/{name})" for name in (*DRAFT_FILES, "outline.md") if (folder / name).exists()
+        )
         lines += [f"## {title}", "", outline.get("summary", "").strip(), "", links, ""]
     failed = [item for item in result.items if item.status == "failed"]
     if failed:
@@ -138,9 +168,19 @@ def digest_markdown(result: BatchResult) -> str:
     return "\n".join(lines)
 
 
-def batch(sources: SourcesFile, settings: Settings, base: Path = Path("."), week: str | None = None, workers: int = 1,
-          executor: str = "local", to: str = "drafts", force: bool = False, on_jobs: Callable = lambda jobs: None,
-          reporter_for: Callable = lambda job: None, done: Callable = lambda item: None) -> BatchResult:  # fmt: skip
+def batch(
+    sources: SourcesFile,
+    settings: Settings,
+    base: Path = Path("."),
+    week: str | None = None,
+    workers: int = 1,
+    executor: str = "local",
+    to: str = "drafts",
+    force: bool = False,
+    on_jobs: Callable = lambda jobs: None,
+    reporter_for: Callable = lambda job: None,
+    done: Callable = lambda item: None,
+) -> BatchResult:
     """Run every item of the week into OUT/<week>/, then write batch.json and digest.md (driver only)."""
     if executor not in EXECUTORS:
         raise UserError(f"--executor {executor!r}: use one of {', '.join(EXECUTORS)}")

@@ -100,7 +100,9 @@ def load_sources(path: Path) -> SourcesFile:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise UserError(f"{path}:{mark.line + 1 if mark else ''} not valid YAML at {where} ({getattr(error, 'problem', error)})") from None
+        raise UserError(
+            f"{path}:{mark.line + 1 if mark else ''} not valid YAML at {where} ({getattr(error, 'problem', error)})"
+        ) from None
     try:
         return SourcesFile.model_validate(data)
     except ValidationError as error:
@@ -120,7 +122,10 @@ def _speakers(item: Item) -> dict:
 
     given = item.speakers
     if isinstance(given, dict):
-        given = {label: voice.model_dump(exclude_none=True) if isinstance(voice, Voice) else voice for label, voice in given.items()}
+        given = {
+            label: voice.model_dump(exclude_none=True) if isinstance(voice, Voice) else voice
+            for label, voice in given.items()
+        }
     return parsed_speakers(given)
 
 
@@ -129,16 +134,25 @@ def jobs_from(sources: SourcesFile, settings: Settings, expand: Callable, base: 
     jobs = []
     for item in sources.items:
         source = item.url or str((base / item.path) if not Path(item.path).is_absolute() else item.path)
-        overrides = {key: value for key, value in {"title": item.title, "tags": item.tags, "talk_kind": item.kind}.items() if value}
+        overrides = {
+            key: value
+            for key, value in {"title": item.title, "tags": item.tags, "talk_kind": item.kind}.items()
+            if value
+        }
         overrides |= _speakers(item)
         jobs.append(Job(source=source, options=_options(item), overrides=overrides))
     for channel in sources.channels:
-        window = settings.model_copy(update={"since": channel.since or settings.since, "max_items": channel.max_items or settings.max_items})
+        window = settings.model_copy(
+            update={"since": channel.since or settings.since, "max_items": channel.max_items or settings.max_items}
+        )
         try:
             entries = expand(channel.url, window)
         except DevrelError as error:
             jobs.append(Job(source=channel.url, error=str(error)))
             continue
         options = _options(channel) | {"since": window.since}
-        jobs += [Job(source=entry, options=options, overrides={"tags": channel.tags} if channel.tags else {}) for entry in entries]
+        jobs += [
+            Job(source=entry, options=options, overrides={"tags": channel.tags} if channel.tags else {})
+            for entry in entries
+        ]
     return jobs

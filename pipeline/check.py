@@ -31,7 +31,10 @@ from pipeline.prompts import BUILTIN_DIR
 from pipeline.text import CJK, guess_language
 
 DRAFT_FILES = {name: kind.stage for file, kind in BY_FILE.items() for name in (file, file.replace(".md", ".new.md"))}
-TYPE_KINDS = {**{name: kind.stage for name, kind in BY_TYPE.items()}, **{stage: stage for stage in BY_STAGE}}  # hook or hooks
+TYPE_KINDS = {
+    **{name: kind.stage for name, kind in BY_TYPE.items()},
+    **{stage: stage for stage in BY_STAGE},
+}  # hook or hooks
 MARKDOWN = MarkdownIt("commonmark")
 INLINE_QUOTE = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"\n]+)\"")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|--)")
@@ -66,8 +69,12 @@ class CheckReport:
         A fragment or a repeated quote is not verified, even when the transcript has it: a reader cannot trust it."""
         total = sum(report.quotes_total for report in self.files)
         verified = sum(report.quotes_verified for report in self.files)
-        return {"quotes_total": total, "quotes_verified": verified,
-                "groundedness": round(verified / total, 3) if total else 1.0, "failures": self.failures}  # fmt: skip
+        return {
+            "quotes_total": total,
+            "quotes_verified": verified,
+            "groundedness": round(verified / total, 3) if total else 1.0,
+            "failures": self.failures,
+        }
 
 
 @dataclass
@@ -121,8 +128,15 @@ def grounds(folder: Path, corpus: Path | None) -> Grounds:
         parsed = Source.model_validate_json(source) if source else None
     except ValueError:
         parsed = None
-    return Grounds(transcript=transcript, text=text, urls=urls, spoken=spoken, summaries=folder_summaries(folder),
-                   names_text=names, source=parsed)  # fmt: skip
+    return Grounds(
+        transcript=transcript,
+        text=text,
+        urls=urls,
+        spoken=spoken,
+        summaries=folder_summaries(folder),
+        names_text=names,
+        source=parsed,
+    )
 
 
 def _read(path: Path) -> str:
@@ -193,9 +207,13 @@ def draft_quotes(tokens: list[Token]) -> list[str]:
                 quotes.append(" ".join(current))
                 current = []
         elif token.type == "inline" and depth:
-            current += [line.strip() for line in inline_text(token).splitlines() if line.strip() and not ATTRIBUTION.match(line)]
+            current += [
+                line.strip() for line in inline_text(token).splitlines() if line.strip() and not ATTRIBUTION.match(line)
+            ]
         elif token.type == "inline":
-            found = (next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(inline_text(token)))
+            found = (
+                next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(inline_text(token))
+            )
             quotes += [quote.strip() for quote in found if _long_enough(quote)]
     return quotes
 
@@ -215,7 +233,9 @@ def limit_problems(kind: str, tokens: list[Token], body: str) -> list[str]:
     problems = []
     for heading, text in sections(tokens, body):
         if kind == "hooks" and re.match(r"X post\b", heading, re.I) and x_length(text) > X_POST:
-            problems.append(f"{heading.split('(')[0].strip()}: {x_length(text)}/{X_POST} characters (links count {X_LINK})")
+            problems.append(
+                f"{heading.split('(')[0].strip()}: {x_length(text)}/{X_POST} characters (links count {X_LINK})"
+            )
         if kind == "community" and heading.lower().startswith("discord") and len(text) > DISCORD:
             problems.append(f"Discord post: {len(text)}/{DISCORD} characters")
     return problems
@@ -263,10 +283,16 @@ def unknown_references(tokens: list[Token], known: Grounds) -> list[str]:
     """URLs and @handles the draft names that the source and corpus never mention: a model may have made them up."""
     text = prose(tokens)
     urls = URL.findall(text) + [
-        child.attrs["href"] for token in tokens if token.type == "inline"
-        for child in token.children or [] if child.type == "link_open" and str(child.attrs.get("href", "")).startswith("http")
-    ]  # fmt: skip
-    references = [*dict.fromkeys(url.rstrip(".,;:!?") for url in urls), *dict.fromkeys(f"@{h}" for h in HANDLE.findall(text))]
+        child.attrs["href"]
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "link_open" and str(child.attrs.get("href", "")).startswith("http")
+    ]
+    references = [
+        *dict.fromkeys(url.rstrip(".,;:!?") for url in urls),
+        *dict.fromkeys(f"@{h}" for h in HANDLE.findall(text)),
+    ]
     problems = []
     for reference in references:
         if not known.knows(reference):
@@ -317,6 +343,7 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
     for problem in unknown_references(tokens, known):
         report.add("links", problem)
     from pipeline.untrusted import check_problems  # a draft repeating marked (injection) text fails (issue 14)
+
     for problem in check_problems(path, meta or {}, tokens, known.transcript):
         report.add("injection", problem)
     draft = Draft(kind=report.kind, meta=meta or {}, body=body, tokens=tokens, language=language)
@@ -332,13 +359,19 @@ def draft_paths(path: Path) -> list[Path]:
         if path.suffix != ".md":
             raise UserError(f"{path} is not a markdown draft (.md)")
         return [path]
-    found = sorted(p for p in path.rglob("*.md") if p.name in DRAFT_FILES and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    found = sorted(
+        p
+        for p in path.rglob("*.md")
+        if p.name in DRAFT_FILES and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
     if not found:
         raise UserError(f"no drafts ({', '.join(DRAFTS)}) under {path}")
     return found
 
 
-def check_report(path: Path, prompts_dir: str | Path | None = None, corpus: Path | None = Path("corpus")) -> CheckReport:
+def check_report(
+    path: Path, prompts_dir: str | Path | None = None, corpus: Path | None = Path("corpus")
+) -> CheckReport:
     """Check every draft under `path` against its own output folder's transcript and source."""
     known: dict[Path, Grounds] = {}
     reports = []
@@ -352,7 +385,9 @@ def check_report(path: Path, prompts_dir: str | Path | None = None, corpus: Path
 
 def summary(figures: dict[str, float | int]) -> str:
     """One line for `devrel run`."""
-    line = f"{figures['quotes_verified']}/{figures['quotes_total']} quotes verified (groundedness {figures['groundedness']:.2f})"
+    line = (
+        f"{figures['quotes_verified']}/{figures['quotes_total']} quotes verified "
+        f"(groundedness {figures['groundedness']:.2f})"
+    )
     failures = figures["failures"]
     return line + (f", {failures} problem(s)" if failures else ", no problems")
-

@@ -24,40 +24,112 @@ app = typer.Typer(
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries, waits and cache decisions (rich logging on stderr).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Errors only on stderr, for CI logs: no stage lines, bars or warnings.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log retries, waits and cache decisions (rich logging on stderr).")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Errors only on stderr, for CI logs: no stage lines, bars or warnings."),
+    ] = False,
 ) -> None:
     set_verbosity(verbose=verbose, quiet=quiet)
+
 
 @app.command()
 @friendly
 def run(
-    sources: Annotated[list[str], typer.Argument(help="Recordings (any audio/video), transcripts (.srt, .vtt, .txt, .json), URLs (video, playlist, channel), yt-dlp .info.json files, or output folders (with --from/--only).", show_default=False)],
-    out: Annotated[Optional[Path], typer.Option(help="Output folder; each source gets OUT/<slug>/. [default: outputs]")] = None,
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Recordings (any audio/video), transcripts (.srt, .vtt, .txt, .json), "
+            "URLs (video, playlist, channel), yt-dlp .info.json files, or output folders (with --from/--only).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Optional[Path], typer.Option(help="Output folder; each source gets OUT/<slug>/. [default: outputs]")
+    ] = None,
     to: Annotated[str, typer.Option(help="Stop after this artifact: transcript, outline or drafts.")] = "drafts",
-    start: Annotated[Optional[str], typer.Option("--from", help="Start at this stage (transcribe, outline, blog, hooks, community); earlier ones are read from disk as they are.", show_default=False)] = None,
-    only: Annotated[Optional[str], typer.Option(help="Run only these stages (comma-separated, e.g. blog,hooks); the others are read from disk.", show_default=False)] = None,
-    lang: Annotated[Optional[str], typer.Option(help="Language of transcript and drafts: auto, en or zh. [default: auto]")] = None,
-    model: Annotated[Optional[str], typer.Option(help="LLM model name (an endpoint's model, or a shipped local model).")] = None,
-    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt overrides: <name>/system.md replaces a built-in.")] = None,
-    hotwords: Annotated[Optional[str], typer.Option(help="Comma-separated product names that help speech recognition.")] = None,
+    start: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from",
+            help="Start at this stage (transcribe, outline, blog, hooks, community); "
+            "earlier ones are read from disk as they are.",
+            show_default=False,
+        ),
+    ] = None,
+    only: Annotated[
+        Optional[str],
+        typer.Option(
+            help="Run only these stages (comma-separated, e.g. blog,hooks); the others are read from disk.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        Optional[str], typer.Option(help="Language of transcript and drafts: auto, en or zh. [default: auto]")
+    ] = None,
+    model: Annotated[
+        Optional[str], typer.Option(help="LLM model name (an endpoint's model, or a shipped local model).")
+    ] = None,
+    prompts: Annotated[
+        Optional[Path], typer.Option(help="Folder of prompt overrides: <name>/system.md replaces a built-in.")
+    ] = None,
+    hotwords: Annotated[
+        Optional[str], typer.Option(help="Comma-separated product names that help speech recognition.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage, ignoring the cache.")] = False,
-    since: Annotated[Optional[str], typer.Option(help="For playlists and channels: entries uploaded since 7d, 2w or 2026-11-01.")] = None,
-    max_items: Annotated[Optional[int], typer.Option(help="For playlists and channels: at most this many entries.")] = None,
-    transcribe: Annotated[bool, typer.Option("--transcribe", help="Transcribe the audio even when the site has subtitles.")] = False,
-    diarize: Annotated[Optional[bool], typer.Option("--diarize/--no-diarize", help="Label who speaks when in recordings. [default: when more than one voice is heard]", show_default=False)] = None,
-    speakers: Annotated[Optional[str], typer.Option(help='How many people speak (2), or their names in order of first speech ("Ada Lovelace, Grace Hopper").', show_default=False)] = None,
-    kind: Annotated[Optional[str], typer.Option(help="talk or interview (the host's questions become the outline's). [default: detected]", show_default=False)] = None,
+    since: Annotated[
+        Optional[str], typer.Option(help="For playlists and channels: entries uploaded since 7d, 2w or 2026-11-01.")
+    ] = None,
+    max_items: Annotated[
+        Optional[int], typer.Option(help="For playlists and channels: at most this many entries.")
+    ] = None,
+    transcribe: Annotated[
+        bool, typer.Option("--transcribe", help="Transcribe the audio even when the site has subtitles.")
+    ] = False,
+    diarize: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--diarize/--no-diarize",
+            help="Label who speaks when in recordings. [default: when more than one voice is heard]",
+            show_default=False,
+        ),
+    ] = None,
+    speakers: Annotated[
+        Optional[str],
+        typer.Option(
+            help='How many people speak (2), or their names in order of first speech ("Ada Lovelace, Grace Hopper").',
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            help="talk or interview (the host's questions become the outline's). [default: detected]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
     from pipeline import runner, targets
 
     runner.selected_stages(to, start, only)  # a bad --to/--from/--only is refused before any work
     words = [word.strip() for word in hotwords.split(",") if word.strip()] if hotwords else None
-    settings = load_settings({"out": str(out) if out else None, "lang": lang, "model": model, "since": since,
-                              "max_items": max_items, "transcribe": transcribe or None,
-                              "prompts": str(prompts) if prompts else None, "hotwords": words,
-                              "diarize": None if diarize is None else ("on" if diarize else "off"), **_speaker_flags(speakers)})  # fmt: skip
+    settings = load_settings(
+        {
+            "out": str(out) if out else None,
+            "lang": lang,
+            "model": model,
+            "since": since,
+            "max_items": max_items,
+            "transcribe": transcribe or None,
+            "prompts": str(prompts) if prompts else None,
+            "hotwords": words,
+            "diarize": None if diarize is None else ("on" if diarize else "off"),
+            **_speaker_flags(speakers),
+        }
+    )
     if kind not in (None, "talk", "interview"):
         raise UserError(f"--kind {kind}: give talk or interview")
     said = {"speakers": settings.speaker_names, "talk_kind": kind}  # what a person knows about the source
@@ -77,8 +149,9 @@ def run(
             say(f"[bold]{escape(str(entry))}[/bold]")
             reporter = ConsoleReporter()
             try:
-                result = runner.run_source(entry, settings, to=to, force=force, reporter=reporter,
-                                           start=start, only=only, overrides=overrides)  # fmt: skip
+                result = runner.run_source(
+                    entry, settings, to=to, force=force, reporter=reporter, start=start, only=only, overrides=overrides
+                )
             except UserError as error:
                 bad += 1
                 print_error(error)
@@ -105,13 +178,18 @@ def _speaker_flags(value: str | None) -> dict:
 
 def _report(result) -> bool:
     for name, side in result.edits_kept.items():
-        say(f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; the new version is {escape(str(side))}")
+        say(
+            f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; "
+            f"the new version is {escape(str(side))}"
+        )
     for warning in result.warnings:
         say(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     if result.error:
         print_error(result.error)
         return False
-    summary = f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
+    summary = (
+        f"{len(result.stages_run)} stage(s) ran, {len(result.stages_cached)} cached, {result.llm_calls} LLM call(s)"
+    )
     if result.stages_skipped:
         summary += f"; left out: {', '.join(result.stages_skipped)} (files on disk used)"
     say(f"done in {result.seconds:.1f}s: {escape(summary)}")
@@ -125,7 +203,10 @@ def _print_checks(figures: dict, folder: Path) -> None:
     from pipeline.check import summary
 
     if figures["failures"]:
-        line = f"[yellow]check:[/yellow] {escape(summary(figures))}; run `devrel check {escape(str(folder))}` for details (drafts are kept for review; exit code unaffected)"
+        line = (
+            f"[yellow]check:[/yellow] {escape(summary(figures))}; run `devrel check {escape(str(folder))}` "
+            "for details (drafts are kept for review; exit code unaffected)"
+        )
     else:
         line = f"[green]check:[/green] {escape(summary(figures))}"
     say(line)
@@ -134,9 +215,19 @@ def _print_checks(figures: dict, folder: Path) -> None:
 @app.command()
 @friendly
 def check(
-    path: Annotated[Path, typer.Argument(help="A draft, an output folder, or a folder of output folders (a batch week).", show_default=False)],
-    prompts: Annotated[Optional[Path], typer.Option(help="Folder of prompt overrides: check/telltale.<lang>.txt replaces a phrase list.")] = None,
-    corpus: Annotated[Optional[Path], typer.Option(help="Corpus folder whose links and handles count as known. [default: corpus]")] = None,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A draft, an output folder, or a folder of output folders (a batch week).", show_default=False
+        ),
+    ],
+    prompts: Annotated[
+        Optional[Path],
+        typer.Option(help="Folder of prompt overrides: check/telltale.<lang>.txt replaces a phrase list."),
+    ] = None,
+    corpus: Annotated[
+        Optional[Path], typer.Option(help="Corpus folder whose links and handles count as known. [default: corpus]")
+    ] = None,
 ) -> None:
     """Check drafts: front matter, quotes against the transcript, platform limits, telltale phrases, unknown links."""
     from pipeline.check import check_report, summary
@@ -146,7 +237,10 @@ def check(
     table = Table(Column("draft", overflow="fold"), "front matter", "quotes", "limits", "phrases", "links")
     names = {file.path: str(file.path.relative_to(path) if path.is_dir() else file.path) for file in report.files}
     for file in report.files:
-        marks = ["[red]✗[/red]" if file.problems.get(name) else "[green]✓[/green]" for name in ("front matter", "limits", "phrases", "links")]
+        marks = [
+            "[red]✗[/red]" if file.problems.get(name) else "[green]✓[/green]"
+            for name in ("front matter", "limits", "phrases", "links")
+        ]
         quotes = f"{file.quotes_verified}/{file.quotes_total}"
         quotes = f"[red]{quotes}[/red]" if file.problems.get("quotes") else quotes
         table.add_row(escape(names[file.path]), marks[0], quotes, *marks[1:])
@@ -154,7 +248,11 @@ def check(
     for file in report.files:
         for category, messages in file.problems.items():
             for message in messages:
-                out_console.print(f"[red]✗[/red] {escape(names[file.path])}: {category}: {escape(str(message))}", highlight=False, soft_wrap=True)
+                out_console.print(
+                    f"[red]✗[/red] {escape(names[file.path])}: {category}: {escape(str(message))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
     out_console.print(summary(report.figures()), highlight=False, markup=False)
     if report.failures:
         raise typer.Exit(1)

@@ -88,7 +88,12 @@ class Settings(BaseModel):
         return self.model or "gpt-4o-mini"
 
 
-ENV_ALIASES = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url", "CHROMA_HOST": "chroma_host", "CHROMA_PORT": "chroma_port"}
+ENV_ALIASES = {
+    "OPENAI_API_KEY": "api_key",
+    "OPENAI_BASE_URL": "base_url",
+    "CHROMA_HOST": "chroma_host",
+    "CHROMA_PORT": "chroma_port",
+}
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:
@@ -100,7 +105,11 @@ def _from_env(environ: dict[str, str]) -> dict[str, Any]:
         env_name = f"DEVREL_{key.upper()}"
         if env_name in environ and environ[env_name] != "":
             raw = environ[env_name]
-            values[key] = [word.strip() for word in raw.split(",") if word.strip()] if key in ("hotwords", "speaker_names") else raw
+            values[key] = (
+                [word.strip() for word in raw.split(",") if word.strip()]
+                if key in ("hotwords", "speaker_names")
+                else raw
+            )
     return values
 
 
@@ -113,7 +122,9 @@ def _from_file(path: Path) -> dict[str, Any]:
         raise UserError(f"{path}: not valid TOML ({error}); fix the file or move it away") from None
 
 
-def load_settings(flags: dict[str, Any] | None = None, cwd: Path | None = None, environ: dict | None = None) -> Settings:
+def load_settings(
+    flags: dict[str, Any] | None = None, cwd: Path | None = None, environ: dict | None = None
+) -> Settings:
     """Merge the layers; flags left as None do not override anything."""
     cwd = cwd or Path.cwd()
     merged: dict[str, Any] = {}
@@ -125,4 +136,6 @@ def load_settings(flags: dict[str, Any] | None = None, cwd: Path | None = None, 
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"])
-        raise UserError(f"setting {where!r}: {problem['msg']} (check {CONFIG_FILE}, DEVREL_* variables and flags)") from None
+        raise UserError(
+            f"setting {where!r}: {problem['msg']} (check {CONFIG_FILE}, DEVREL_* variables and flags)"
+        ) from None

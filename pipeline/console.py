@@ -26,7 +26,8 @@ LOGGERS = {"pipeline": logging.DEBUG, "openai": logging.INFO}  # -v: our decisio
 
 
 def set_verbosity(verbose: bool = False, quiet: bool = False) -> None:
-    """-v logs retries, waits and cache decisions through `logging` (rich's handler, on stderr); -q shows errors only."""
+    """-v logs retries, waits and cache decisions through `logging` (rich's handler, on stderr); -q shows errors
+    only."""
     QUIET["on"] = quiet
     handler = RichHandler(console=err_console, show_path=False, show_time=verbose, markup=False, rich_tracebacks=False)
     handler.set_name("devrel")
@@ -81,8 +82,15 @@ class ConsoleReporter(Reporter):
         self.console = console
         self.bar: Progress | None = None
         self.task, self.what = None, None
-        self.spinner = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("[dim]{task.fields[detail]}"),
-                                TimeElapsedColumn(), console=console, transient=True, disable=not live(console))  # fmt: skip
+        self.spinner = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("[dim]{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not live(console),
+        )
         self.calls = None
 
     def starting(self, name: str) -> None:
@@ -116,9 +124,14 @@ class ConsoleReporter(Reporter):
         if self.bar is None:
             unit = "{task.completed:.0f}/{task.total:.0f} s of audio" if what == "transcribe" else "{task.fields[size]}"
             self.bar = Progress(
-                TextColumn(f"{what}ing".replace("eing", "ing")), BarColumn(), TextColumn(unit),
-                TimeRemainingColumn(), console=self.console, transient=True, disable=QUIET["on"],
-            )  # fmt: skip
+                TextColumn(f"{what}ing".replace("eing", "ing")),
+                BarColumn(),
+                TextColumn(unit),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+                disable=QUIET["on"],
+            )
             self.bar.start()
             self.task, self.what = self.bar.add_task(what, total=total or None, size=""), what
         size = f"{done / 2**20:.1f}/{total / 2**20:.1f} MB" if total else f"{done / 2**20:.1f} MB"

@@ -46,8 +46,15 @@ class Doc:
 
     def meta(self) -> dict[str, str]:
         """Front matter as chroma metadata: flat scalars only, so tags become one comma-separated string."""
-        return {"file": self.file, "type": self.type, "title": self.title, "date": self.date, "url": self.url,
-                "tags": ", ".join(self.tags), "language": self.language}  # fmt: skip
+        return {
+            "file": self.file,
+            "type": self.type,
+            "title": self.title,
+            "date": self.date,
+            "url": self.url,
+            "tags": ", ".join(self.tags),
+            "language": self.language,
+        }
 
 
 @dataclass
@@ -79,10 +86,15 @@ def read_doc(path: Path, key: str) -> Doc:
     tags = fields.get("tags") or []
     tags = [str(tag) for tag in (tags if isinstance(tags, list) else str(tags).split(","))]
     return Doc(
-        file=key, type=kind, title=title, body=body.strip(), date=str(fields.get("date") or ""),
-        url=str(fields.get("url") or ""), tags=[tag.strip() for tag in tags if tag.strip()],
+        file=key,
+        type=kind,
+        title=title,
+        body=body.strip(),
+        date=str(fields.get("date") or ""),
+        url=str(fields.get("url") or ""),
+        tags=[tag.strip() for tag in tags if tag.strip()],
         language=str(fields.get("language") or "") or guess_language(title + body[:2000]),
-    )  # fmt: skip
+    )
 
 
 def blocks(body: str) -> list[tuple[str, str]]:
@@ -103,7 +115,9 @@ def blocks(body: str) -> list[tuple[str, str]]:
 
 
 def _splitter() -> RecursiveCharacterTextSplitter:
-    return RecursiveCharacterTextSplitter(separators=SEPARATORS, chunk_size=CHUNK_CHARS, chunk_overlap=0, keep_separator="end")
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS, chunk_size=CHUNK_CHARS, chunk_overlap=0, keep_separator="end"
+    )
 
 
 def chunk_texts(body: str) -> list[tuple[str, str]]:
@@ -154,4 +168,8 @@ def corpus_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     found = path.rglob("*.md")
-    return sorted(p for p in found if p.name.lower() != "readme.md" and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    return sorted(
+        p
+        for p in found
+        if p.name.lower() != "readme.md" and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )

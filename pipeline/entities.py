@@ -48,7 +48,9 @@ def grounded_entities(proposed: dict[str, list[str]], source_text: str, refused:
     """Keep the proposed names that the source says as names; `refused` are words never to be names (the slug,
     the file name)."""
     folded = _fold(source_text)
-    refuse = {_fold(word) for text in refused for word in re.split(r"[\s_\-./]+", text) if word} | {_fold(t) for t in refused}
+    refuse = {_fold(word) for text in refused for word in re.split(r"[\s_\-./]+", text) if word} | {
+        _fold(t) for t in refused
+    }
 
     def keep(names: list[str]) -> list[str]:
         kept = []

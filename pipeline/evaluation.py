@@ -40,11 +40,24 @@ BLOG_RATIO, BLOG_MAX = 0.3, 2000
 ZERO = ("= 0", lambda value: value == 0)
 BELOW = (f"< {COPY}", lambda value: value < COPY)
 # The counts are `devrel check`'s problems, by category: figure → category.
-COUNTS = {"unverified_quotes": "quotes", "fragment_quotes": "fragments", "repeated_quotes": "repeats",
-          "restated_answers": "restated", "copies": "copies", "banned_phrases": "phrases", "banned_openers": "openers",
-          "unknown_names": "names"}  # fmt: skip
-SIMILARITIES = ["similarity_x_posts", "similarity_video_hooks", "similarity_titles", "similarity_community",
-                "similarity_community_summary", "similarity_linkedin_summary"]  # fmt: skip
+COUNTS = {
+    "unverified_quotes": "quotes",
+    "fragment_quotes": "fragments",
+    "repeated_quotes": "repeats",
+    "restated_answers": "restated",
+    "copies": "copies",
+    "banned_phrases": "phrases",
+    "banned_openers": "openers",
+    "unknown_names": "names",
+}
+SIMILARITIES = [
+    "similarity_x_posts",
+    "similarity_video_hooks",
+    "similarity_titles",
+    "similarity_community",
+    "similarity_community_summary",
+    "similarity_linkedin_summary",
+]
 # figure → (unit, how the total is made: sum / max / ratio, (target, met when) or None for no target)
 FIGURES: dict[str, tuple[str, str, tuple[str, Callable] | None]] = {
     "quotes": ("quotes", "sum", None),
@@ -186,8 +199,13 @@ def evaluate_talk(talk: Path, name: str, settings: Settings, llm: LLM) -> dict:
     try:
         result = run_source(talk, settings, llm=llm, reporter=Progress())
         entry["folder"] = str(result.folder)
-        entry["this_run"] = {"seconds": result.seconds, "llm_calls": result.llm_calls, "stages_run": result.stages_run,
-                             "stages_cached": result.stages_cached, "warnings": result.warnings}  # fmt: skip
+        entry["this_run"] = {
+            "seconds": result.seconds,
+            "llm_calls": result.llm_calls,
+            "stages_run": result.stages_run,
+            "stages_cached": result.stages_cached,
+            "warnings": result.warnings,
+        }
         if result.error:
             raise DevrelError(result.error)
         entry["figures"] = scored(measure(result.folder, settings.prompts, Path(settings.corpus)))
@@ -223,8 +241,13 @@ def evaluate(root: Path, models: list[str], out: Path) -> dict:
     found = talks(root)
     if not found:
         raise UserError(f"no transcripts ({', '.join(SUFFIXES)}) under {root}")
-    data = {"date": now(), "dir": str(root), "talks": [label(talk, root) for talk in found], "machine": machine(),
-            "models": {model: evaluate_model(model, root, out) for model in models}}  # fmt: skip
+    data = {
+        "date": now(),
+        "dir": str(root),
+        "talks": [label(talk, root) for talk in found],
+        "machine": machine(),
+        "models": {model: evaluate_model(model, root, out) for model in models},
+    }
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "results.md").write_text(markdown(data), encoding="utf-8")
@@ -247,10 +270,17 @@ def markdown(data: dict) -> str:
     from bench.report import _met
 
     models = list(data["models"])
-    lines = ["# Draft quality on real talks", "", f"{data['date']} · {data['dir']} · {len(data['talks'])} talk(s) · "
-             f"{data['machine']['cpu']} · {data['machine']['usable_cores']} cores", "", "## Totals", "",
-             "| figure | target | " + " | ".join(f"{model} | met" for model in models) + " |",
-             "| --- | --- |" + " --- | --- |" * len(models)]  # fmt: skip
+    lines = [
+        "# Draft quality on real talks",
+        "",
+        f"{data['date']} · {data['dir']} · {len(data['talks'])} talk(s) · "
+        f"{data['machine']['cpu']} · {data['machine']['usable_cores']} cores",
+        "",
+        "## Totals",
+        "",
+        "| figure | target | " + " | ".join(f"{model} | met" for model in models) + " |",
+        "| --- | --- |" + " --- | --- |" * len(models),
+    ]
     for name, figure in data["models"][models[0]]["total"].items():
         each = [data["models"][model]["total"][name] for model in models]
         cells = " | ".join(f"{_cell(one)} | {_met(one)}" for one in each)
@@ -263,8 +293,13 @@ def markdown(data: dict) -> str:
 def _model_table(model: str, result: dict) -> list[str]:
     entries = result["talks"]
     names = [Path(entry["talk"]).stem[:24] for entry in entries]
-    lines = ["", f"## {model} per talk ({result['llm']})", "", "| figure | target | " + " | ".join(names) + " |",
-             "| --- | --- |" + " --- |" * len(names)]  # fmt: skip
+    lines = [
+        "",
+        f"## {model} per talk ({result['llm']})",
+        "",
+        "| figure | target | " + " | ".join(names) + " |",
+        "| --- | --- |" + " --- |" * len(names),
+    ]
     for name in FIGURES:
         target = entries[0]["figures"][name]["target"] if entries else ""
         lines.append(f"| {name} | {target} | " + " | ".join(_cell(entry["figures"][name]) for entry in entries) + " |")

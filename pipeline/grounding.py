@@ -44,12 +44,17 @@ def _search(segments: list[Segment], needle: str, threshold: float) -> tuple[Seg
     if found is None:
         return None
     # The alignment may start (or end) a character or two into a neighbour: skip such slivers.
-    touched = [segment for start, end, segment in spans
-               if min(end, found.dest_end) - max(start, found.dest_start) >= min(3, end - start)]  # fmt: skip
+    touched = [
+        segment
+        for start, end, segment in spans
+        if min(end, found.dest_end) - max(start, found.dest_start) >= min(3, end - start)
+    ]
     return (touched[0], touched[-1]) if touched else None
 
 
-def find_span(transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD) -> tuple[Segment, Segment] | None:
+def find_span(
+    transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD
+) -> tuple[Segment, Segment] | None:
     """The first and last segment of the stretch that says the quote, or None when the transcript does not contain
     it (closely enough). `near` is the line the quote cites: a talk repeats itself ("thank you"), so the cited place
     is tried first."""
@@ -60,7 +65,9 @@ def find_span(transcript: Transcript, text: str, near: int | None = None, thresh
     return _search(segments, needle, threshold)
 
 
-def find_quote(transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD) -> Segment | None:
+def find_quote(
+    transcript: Transcript, text: str, near: int | None = None, threshold: float = THRESHOLD
+) -> Segment | None:
     """The segment where the quote starts, or None when the transcript does not contain it."""
     span = find_span(transcript, text, near, threshold)
     return span[0] if span else None
@@ -79,9 +86,18 @@ def verify_outline(outline: Outline, transcript: Transcript) -> Outline:
         for quote in section.quotes:
             span = find_span(transcript, quote.text, near=quote.segment_id)
             if span is None:
-                unverified.append(f"“{quote.text}” (line {quote.segment_id}, under “{section.question}”): not in the transcript")
+                unverified.append(
+                    f"“{quote.text}” (line {quote.segment_id}, under “{section.question}”): not in the transcript"
+                )
                 continue
-            quotes.append(Quote(segment_id=span[0].id, text=quote.text, start=span[0].start, end=span[1].end,
-                                speaker=span[0].speaker))
+            quotes.append(
+                Quote(
+                    segment_id=span[0].id,
+                    text=quote.text,
+                    start=span[0].start,
+                    end=span[1].end,
+                    speaker=span[0].speaker,
+                )
+            )
         sections.append(section.model_copy(update={"quotes": quotes}))
     return outline.model_copy(update={"sections": sections, "unverified": list(dict.fromkeys(unverified))})

@@ -68,104 +68,193 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
     for name, pattern in (
         # English
-        ("ignore previous instructions",
-         rf"\b(?:ignore|forget|disregard)\s+(?:(?:all|any|the|your|of|these|those)\s+){{0,3}}{_EARLIER}\s+"
-         rf"(?:\w+\s+)?{_ORDERS}"),
-        ("ignore all instructions", r"\b(?:ignore|disregard)\s+(?:all|your)\s+(?:of\s+)?(?:your\s+|the\s+)?"
-                                    r"(?:instructions?|prompts?|directives?|guidelines)\b"),
-        ("disregard the above", r"\b(?:ignore|disregard|forget)\s+(?:everything|all|anything)\s+"
-                                r"(?:(?:written|said)\s+)?(?:above|so far|before this (?:line|sentence|point))"),
-        ("addressed to the model", rf"\b(?:dear|hey|hello|hi|psst)\s*[,:]?\s+(?:the\s+)?{_AI}"
-                                   rf"|\b(?:attention|listen(?: up)?)\s*[,:!]\s*(?:the\s+)?{_AI}"),
-        ("note to the model", rf"(?:^|[.!?]\s+)\W*(?:(?:important|urgent|special|private|secret|hidden|quick|a)\s+)?"
-                              rf"(?:note|notes|instructions?|message|reminder|command|memo|request|question)\s+"
-                              rf"(?:to|for)\s+(?:the|any|all|every)?\s*{_AI_STRICT}(?:\s+[\w-]+){{0,4}}\s*[:：]"),
-        ("model as vocative", rf"^\W*(?:(?:hey|ok|okay)\s+)?(?:the\s+)?{_AI}\s*[,!]\s*(?:please\s+)?{_VERBS}"
-                              rf"|^\W*{_AI_STRICT}\s*[:：]\s*(?:please\s+)?{_VERBS}"),
+        (
+            "ignore previous instructions",
+            rf"\b(?:ignore|forget|disregard)\s+(?:(?:all|any|the|your|of|these|those)\s+){{0,3}}{_EARLIER}\s+"
+            rf"(?:\w+\s+)?{_ORDERS}",
+        ),
+        (
+            "ignore all instructions",
+            r"\b(?:ignore|disregard)\s+(?:all|your)\s+(?:of\s+)?(?:your\s+|the\s+)?"
+            r"(?:instructions?|prompts?|directives?|guidelines)\b",
+        ),
+        (
+            "disregard the above",
+            r"\b(?:ignore|disregard|forget)\s+(?:everything|all|anything)\s+"
+            r"(?:(?:written|said)\s+)?(?:above|so far|before this (?:line|sentence|point))",
+        ),
+        (
+            "addressed to the model",
+            rf"\b(?:dear|hey|hello|hi|psst)\s*[,:]?\s+(?:the\s+)?{_AI}"
+            rf"|\b(?:attention|listen(?: up)?)\s*[,:!]\s*(?:the\s+)?{_AI}",
+        ),
+        (
+            "note to the model",
+            rf"(?:^|[.!?]\s+)\W*(?:(?:important|urgent|special|private|secret|hidden|quick|a)\s+)?"
+            rf"(?:note|notes|instructions?|message|reminder|command|memo|request|question)\s+"
+            rf"(?:to|for)\s+(?:the|any|all|every)?\s*{_AI_STRICT}(?:\s+[\w-]+){{0,4}}\s*[:：]",
+        ),
+        (
+            "model as vocative",
+            rf"^\W*(?:(?:hey|ok|okay)\s+)?(?:the\s+)?{_AI}\s*[,!]\s*(?:please\s+)?{_VERBS}"
+            rf"|^\W*{_AI_STRICT}\s*[:：]\s*(?:please\s+)?{_VERBS}",
+        ),
         ("if you are an AI", rf"\bif you(?:'re| are)\s+(?:an?\s+)?{_AI_STRICT}"),
-        ("models reading this", r"\b(?:AI|assistant|LLM|bot|model|language model|text generator|summari[sz]er)s?\s+"
-                                r"(?:that (?:is|are)\s+|(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|parsing|"
-                                r"analy[sz]ing|ingesting|generating text from|writing about)\s+this\b(?:\s*[:,]|\s+"
-                                r"(?:talk|video|transcript|text|page|description|captions?|subtitles?|post|content))"
-                                r"|(?:正在)?(?:总结|处理|阅读|分析|读取)这(?:段|个|篇|份|些)?(?:视频|文字|内容|字幕|文章|转录|"
-                                rf"描述|页面)的{_ZH_AI}"),
-        ("as an AI", r"\bas an?\s+(?:AI|A\.I\.|LLM|(?:large )?language model)(?:\s+(?:assistant|model))?\s*,\s*"
-                     r"(?:you|please|don't|always|never|write|ignore|output)\b"),
-        ("system note", r"^\W*(?:(?:new|updated|real|important|urgent|official|hidden|secret|priority|critical)\s+)?"
-                        r"system\s+(?:prompts?|notes?|messages?|instructions?|override|update|notice)\s*[:：\]]"
-                        r"|\b(?:important|urgent|official|new|updated|hidden|secret|priority|critical)\s+system\s+"
-                        rf"(?:notes?|prompts?|messages?|instructions?|override|notice)\s*(?:[:：!]|(?:to|for)\s+"
-                        rf"(?:the\s+)?{_AI})"
-                        rf"|\bsystem\s+(?:notes?|messages?|instructions?|prompts?)\s+(?:to|for)\s+(?:the\s+)?{_AI}"
-                        r"\s*[:：]"),
-        ("reveal the system prompt", r"\b(?:reveal|print|repeat|disclose|leak|show me|ignore|disregard|forget)\s+"
-                                     r"your\s+(?:system|initial|original|hidden)\s+(?:prompt|instructions)"),
-        ("developer mode", r"\b(?:developer|DAN|jailbreak|unfiltered|god)\s+mode\s+(?:is\s+)?(?:now\s+)?"
-                           r"(?:enabled|activated|on)\b.{0,80}\b(?:no longer|not bound|free from|without|no (?:rules|"
-                           r"limits|restrictions)|restrictions|guidelines|polic(?:y|ies)|censor\w*|filters?)"
-                           r"|\byou(?:'re| are)\s+(?:now\s+)?in\s+(?:developer|DAN|jailbreak|unfiltered|god)\s+mode\b"),
-        ("you are now", rf"\byou(?:'re| are) now\s+(?:an?\s+|my\s+|the\s+)(?:[\w-]+\s+){{0,3}}?(?:{_AI}|persona"
-                        r"|character\b|pirate|hacker|marketer|salesman|spokesperson)"
-                        r"|\byou(?:'re| are) now\s+(?:DAN|jailbroken|unfiltered|unrestricted|no longer)\b"
-                        r"|\byou(?:'re| are) no longer\s+(?:an?\s+)?(?:AI|A\.I\.|assistant|bound|restricted"
-                        r"|limited)\b"),
-        ("from now on you", r"\bfrom now on,?\s+you\s+(?:will|must|shall|are to)\s+(?:only\s+|always\s+)?"
-                            r"(?:respond|reply|answer|output|act|pretend|behave|obey|ignore)\b"),
-        ("act as", rf"{_START}act as (?:an?|my|the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_AI}|persona|character\b|"
-                   r"marketer|salesman|salesperson|spokesperson|pirate|hacker|terminal|copywriter|advertiser)"
-                   r"|\b(?:want|need|ask) you to (?:act|behave) as\b|\bact as (?:DAN|an? (?:unrestricted|unfiltered))\b"
-                   rf"|\bpretend (?:to be|you(?:'re| are)) (?:an?\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_AI}|persona"
-                   r"|without (?:rules|restrictions|limits))"),
-        ("new instructions", r"\b(?:new|updated|real|actual|additional|secret|hidden|revised|true)\s+"
-                             r"(?:instructions?|directives?)\s*[:：]|^\W*(?:instructions?|directives?)\s*[:：]"
-                             rf"|\binstructions?\s+(?:to|for)\s+(?:the\s+)?{_AI_STRICT}\s*[:：]"),
+        (
+            "models reading this",
+            r"\b(?:AI|assistant|LLM|bot|model|language model|text generator|summari[sz]er)s?\s+"
+            r"(?:that (?:is|are)\s+|(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|parsing|"
+            r"analy[sz]ing|ingesting|generating text from|writing about)\s+this\b(?:\s*[:,]|\s+"
+            r"(?:talk|video|transcript|text|page|description|captions?|subtitles?|post|content))"
+            r"|(?:正在)?(?:总结|处理|阅读|分析|读取)这(?:段|个|篇|份|些)?(?:视频|文字|内容|字幕|文章|转录|"
+            rf"描述|页面)的{_ZH_AI}",
+        ),
+        (
+            "as an AI",
+            r"\bas an?\s+(?:AI|A\.I\.|LLM|(?:large )?language model)(?:\s+(?:assistant|model))?\s*,\s*"
+            r"(?:you|please|don't|always|never|write|ignore|output)\b",
+        ),
+        (
+            "system note",
+            r"^\W*(?:(?:new|updated|real|important|urgent|official|hidden|secret|priority|critical)\s+)?"
+            r"system\s+(?:prompts?|notes?|messages?|instructions?|override|update|notice)\s*[:：\]]"
+            r"|\b(?:important|urgent|official|new|updated|hidden|secret|priority|critical)\s+system\s+"
+            rf"(?:notes?|prompts?|messages?|instructions?|override|notice)\s*(?:[:：!]|(?:to|for)\s+"
+            rf"(?:the\s+)?{_AI})"
+            rf"|\bsystem\s+(?:notes?|messages?|instructions?|prompts?)\s+(?:to|for)\s+(?:the\s+)?{_AI}"
+            r"\s*[:：]",
+        ),
+        (
+            "reveal the system prompt",
+            r"\b(?:reveal|print|repeat|disclose|leak|show me|ignore|disregard|forget)\s+"
+            r"your\s+(?:system|initial|original|hidden)\s+(?:prompt|instructions)",
+        ),
+        (
+            "developer mode",
+            r"\b(?:developer|DAN|jailbreak|unfiltered|god)\s+mode\s+(?:is\s+)?(?:now\s+)?"
+            r"(?:enabled|activated|on)\b.{0,80}\b(?:no longer|not bound|free from|without|no (?:rules|"
+            r"limits|restrictions)|restrictions|guidelines|polic(?:y|ies)|censor\w*|filters?)"
+            r"|\byou(?:'re| are)\s+(?:now\s+)?in\s+(?:developer|DAN|jailbreak|unfiltered|god)\s+mode\b",
+        ),
+        (
+            "you are now",
+            rf"\byou(?:'re| are) now\s+(?:an?\s+|my\s+|the\s+)(?:[\w-]+\s+){{0,3}}?(?:{_AI}|persona"
+            r"|character\b|pirate|hacker|marketer|salesman|spokesperson)"
+            r"|\byou(?:'re| are) now\s+(?:DAN|jailbroken|unfiltered|unrestricted|no longer)\b"
+            r"|\byou(?:'re| are) no longer\s+(?:an?\s+)?(?:AI|A\.I\.|assistant|bound|restricted"
+            r"|limited)\b",
+        ),
+        (
+            "from now on you",
+            r"\bfrom now on,?\s+you\s+(?:will|must|shall|are to)\s+(?:only\s+|always\s+)?"
+            r"(?:respond|reply|answer|output|act|pretend|behave|obey|ignore)\b",
+        ),
+        (
+            "act as",
+            rf"{_START}act as (?:an?|my|the|your)\s+(?:[\w-]+\s+){{0,3}}?(?:{_AI}|persona|character\b|"
+            r"marketer|salesman|salesperson|spokesperson|pirate|hacker|terminal|copywriter|advertiser)"
+            r"|\b(?:want|need|ask) you to (?:act|behave) as\b|\bact as (?:DAN|an? (?:unrestricted|unfiltered))\b"
+            rf"|\bpretend (?:to be|you(?:'re| are)) (?:an?\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_AI}|persona"
+            r"|without (?:rules|restrictions|limits))",
+        ),
+        (
+            "new instructions",
+            r"\b(?:new|updated|real|actual|additional|secret|hidden|revised|true)\s+"
+            r"(?:instructions?|directives?)\s*[:：]|^\W*(?:instructions?|directives?)\s*[:：]"
+            rf"|\binstructions?\s+(?:to|for)\s+(?:the\s+)?{_AI_STRICT}\s*[:：]",
+        ),
         ("role label", r"^\W*(?:system|assistant|developer|#{1,3}\s*(?:instruction|system|response))\s*[:：]"),
-        ("chat template token", r"<\|\s*(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id"
-                                r"|end_header_id)\s*\|>|\[/?INST\]|<<\s*/?SYS\s*>>"),
-        ("fake closing tag", r"<\s*/\s*(?:material|metadata|outline|examples?|post|transcript|data|context|document"
-                             r"|input|user|system|instructions?|content|source|text|untrusted|query|chapters?"
-                             r"|description|title|question)\s*>|<\s*(?:system|instructions?|admin|developer)\s*>"),
-        ("fake JSON", r"[\"']\s*\}\s*\]?\s*\}|\"\s*(?:role|system|instructions?|prompt|new_instructions|command"
-                      r"|system_prompt)\"\s*:|'(?:role|system|instructions?)'\s*:"),
-        ("respond only with", rf"{_START}(?:respond|reply|answer)\s+(?:only|exclusively|solely)\s+(?:with|in|using)\b"
-                              r"|\byou (?:must|will|shall) (?:now )?(?:only )?(?:respond|reply|answer) (?:only )?with\b"
-                              r"|\b(?:answer|reply|respond)\s+(?:only|just)\s+with\s+(?:the\s+)?(?:words?|text|string|"
-                              r"phrase)\b|\b(?:write|output|print|say|return)\s+(?:only|nothing but|exclusively)\s+"
-                              r"(?:the\s+)?(?:words?|phrase|text|string|sentence|following|link|url)\b"),
-        ("in every output", rf"\bin (?:every|each|all(?: of)?(?: your)?) outputs?\b,?\s+(?:always\s+)?{_VERBS}"
-                            r"|\bin all (?:of )?your (?:responses|answers|replies|drafts|posts|summaries|titles)\b"
-                            rf",?\s+(?:always\s+)?{_VERBS}|\b(?:include|add|append|insert|put|mention)\b.{{0,60}}"
-                            r"\b(?:in|to|into|at the end of)\s+(?:every|each|all(?: of)?(?: your)?)\s+"
-                            r"(?:outputs?|answers?|replies|drafts?)\b"),
-        ("output the following", rf"{_START}(?:output|print|write|say|repeat|reply with|respond with|return)\s+"
-                                 r"(?:exactly\s+|only\s+|verbatim\s+)?the following\b"),
+        (
+            "chat template token",
+            r"<\|\s*(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id"
+            r"|end_header_id)\s*\|>|\[/?INST\]|<<\s*/?SYS\s*>>",
+        ),
+        (
+            "fake closing tag",
+            r"<\s*/\s*(?:material|metadata|outline|examples?|post|transcript|data|context|document"
+            r"|input|user|system|instructions?|content|source|text|untrusted|query|chapters?"
+            r"|description|title|question)\s*>|<\s*(?:system|instructions?|admin|developer)\s*>",
+        ),
+        (
+            "fake JSON",
+            r"[\"']\s*\}\s*\]?\s*\}|\"\s*(?:role|system|instructions?|prompt|new_instructions|command"
+            r"|system_prompt)\"\s*:|'(?:role|system|instructions?)'\s*:",
+        ),
+        (
+            "respond only with",
+            rf"{_START}(?:respond|reply|answer)\s+(?:only|exclusively|solely)\s+(?:with|in|using)\b"
+            r"|\byou (?:must|will|shall) (?:now )?(?:only )?(?:respond|reply|answer) (?:only )?with\b"
+            r"|\b(?:answer|reply|respond)\s+(?:only|just)\s+with\s+(?:the\s+)?(?:words?|text|string|"
+            r"phrase)\b|\b(?:write|output|print|say|return)\s+(?:only|nothing but|exclusively)\s+"
+            r"(?:the\s+)?(?:words?|phrase|text|string|sentence|following|link|url)\b",
+        ),
+        (
+            "in every output",
+            rf"\bin (?:every|each|all(?: of)?(?: your)?) outputs?\b,?\s+(?:always\s+)?{_VERBS}"
+            r"|\bin all (?:of )?your (?:responses|answers|replies|drafts|posts|summaries|titles)\b"
+            rf",?\s+(?:always\s+)?{_VERBS}|\b(?:include|add|append|insert|put|mention)\b.{{0,60}}"
+            r"\b(?:in|to|into|at the end of)\s+(?:every|each|all(?: of)?(?: your)?)\s+"
+            r"(?:outputs?|answers?|replies|drafts?)\b",
+        ),
+        (
+            "output the following",
+            rf"{_START}(?:output|print|write|say|repeat|reply with|respond with|return)\s+"
+            r"(?:exactly\s+|only\s+|verbatim\s+)?the following\b",
+        ),
         # Chinese
-        ("忽略之前的指令", r"(?:忽略|无视|忽视|不要理会|别管)掉?(?:你|上面|上述|以上|之前|前面|先前|此前|原来|原有|原先|"
-                          r"所有|全部|一切)(?:的|所有|全部|一切){0,3}(?:指令|指示|提示词?|设定)"
-                          r"|(?:忽略|无视|忽视)掉?(?:上面|上述|以上|之前|前面|先前|此前)(?:的|所有|全部|一切){0,3}"
-                          r"(?:规则|要求|限制|约束|说明)"),
-        ("忘记之前的", r"忘(?:记|掉)你?(?:之前|以上|上面|前面|先前|此前|原来|原有|你)(?:的|所|有)?(?:所有|全部|一切)?的?"
-                       r"(?:指令|指示|提示|设定|规则|要求|身份|角色设定|限制|对话)"),
-        ("系统提示", r"(?:^|[【\[(（])\s*系统(?:提示|指令|消息|通知|设定)词?\s*[:：】\])）]|(?:重要|紧急|最新|新的?|"
-                     rf"隐藏|官方)的?系统(?:提示|指令|消息|通知)\s*[:：!！]|系统(?:提示|指令|消息)词?(?:给|致|对){_ZH_AI}"
-                     r"|(?:泄露|输出|显示|忽略|无视|覆盖|打印)你的系统提示"),
-        ("你现在是", r"你现在(?:是|已经是|成为|变成)了?(?:一个|一名|一位|个)?(?:没有(?:任何)?限制的|不受(?:任何)?限制的|"
-                     rf"无限制的|全新的|新的|邪恶的|自由的)?(?:{_ZH_AI}|DAN){_ZH_NOT_A_ROLE}"
-                     rf"|你(?:现在)?(?:不再是|已经不是)(?:一个)?{_ZH_AI}{_ZH_NOT_A_ROLE}"
-                     r"|从现在(?:开始|起)[,，]?\s*你(?:只能|只会|只可以)(?:回复|回答|输出|说)"
-                     rf"|从现在(?:开始|起)[,，]?\s*你(?:是|将是|的身份是)(?:一个)?(?:{_ZH_AI}|DAN){_ZH_NOT_A_ROLE}"),
-        ("作为AI", r"作为(?:一个|一名)?(?:AI|人工智能|语言模型|大模型|聊天机器人)(?:助手|模型)?\s*[,，]\s*"
-                   r"(?:你|请|必须|务必|不要|只|一定)"),
-        ("致AI", rf"(?:致|亲爱的|尊敬的|嘿|喂|你好)[,，:：]?\s*{_ZH_AI}{_ZH_NOT_A_ROLE}"
-                 rf"|如果你是(?:一个|一名)?{_ZH_AI}{_ZH_NOT_A_ROLE}|(?:^|[。！？\n])\s*(?:AI|助手|模型|机器人)\s*[,，:：]\s*请"),
-        ("请在所有输出中", r"(?:请|务必|必须|一定要)\s*在(?:所有|每个|每一?篇|每一?条|每次|全部|任何)的?(?:输出|回答|回复|"
-                           r"文章|帖子|标题|摘要|草稿|内容|推文)|在(?:所有|每个|每一?条|每次|任何)的?(?:输出|回答|回复)"
-                           r"(?:中|里)"),
-        ("不要遵循", r"不要?(?:遵循|遵守|服从|听从|理会)(?:之前|以上|上面|原来|原有|原先|系统|任何|你的|开发者)的?"
-                     r"(?:所有)?(?:指令|指示|提示|规则|要求|设定)|不要?(?:遵循|遵守|服从)(?:指令|指示|提示词|系统)"),
+        (
+            "忽略之前的指令",
+            r"(?:忽略|无视|忽视|不要理会|别管)掉?(?:你|上面|上述|以上|之前|前面|先前|此前|原来|原有|原先|"
+            r"所有|全部|一切)(?:的|所有|全部|一切){0,3}(?:指令|指示|提示词?|设定)"
+            r"|(?:忽略|无视|忽视)掉?(?:上面|上述|以上|之前|前面|先前|此前)(?:的|所有|全部|一切){0,3}"
+            r"(?:规则|要求|限制|约束|说明)",
+        ),
+        (
+            "忘记之前的",
+            r"忘(?:记|掉)你?(?:之前|以上|上面|前面|先前|此前|原来|原有|你)(?:的|所|有)?(?:所有|全部|一切)?的?"
+            r"(?:指令|指示|提示|设定|规则|要求|身份|角色设定|限制|对话)",
+        ),
+        (
+            "系统提示",
+            r"(?:^|[【\[(（])\s*系统(?:提示|指令|消息|通知|设定)词?\s*[:：】\])）]|(?:重要|紧急|最新|新的?|"
+            rf"隐藏|官方)的?系统(?:提示|指令|消息|通知)\s*[:：!！]|系统(?:提示|指令|消息)词?(?:给|致|对){_ZH_AI}"
+            r"|(?:泄露|输出|显示|忽略|无视|覆盖|打印)你的系统提示",
+        ),
+        (
+            "你现在是",
+            r"你现在(?:是|已经是|成为|变成)了?(?:一个|一名|一位|个)?(?:没有(?:任何)?限制的|不受(?:任何)?限制的|"
+            rf"无限制的|全新的|新的|邪恶的|自由的)?(?:{_ZH_AI}|DAN){_ZH_NOT_A_ROLE}"
+            rf"|你(?:现在)?(?:不再是|已经不是)(?:一个)?{_ZH_AI}{_ZH_NOT_A_ROLE}"
+            r"|从现在(?:开始|起)[,，]?\s*你(?:只能|只会|只可以)(?:回复|回答|输出|说)"
+            rf"|从现在(?:开始|起)[,，]?\s*你(?:是|将是|的身份是)(?:一个)?(?:{_ZH_AI}|DAN){_ZH_NOT_A_ROLE}",
+        ),
+        (
+            "作为AI",
+            r"作为(?:一个|一名)?(?:AI|人工智能|语言模型|大模型|聊天机器人)(?:助手|模型)?\s*[,，]\s*"
+            r"(?:你|请|必须|务必|不要|只|一定)",
+        ),
+        (
+            "致AI",
+            rf"(?:致|亲爱的|尊敬的|嘿|喂|你好)[,，:：]?\s*{_ZH_AI}{_ZH_NOT_A_ROLE}"
+            rf"|如果你是(?:一个|一名)?{_ZH_AI}{_ZH_NOT_A_ROLE}|(?:^|[。！？\n])\s*(?:AI|助手|模型|机器人)\s*[,，:：]\s*请",
+        ),
+        (
+            "请在所有输出中",
+            r"(?:请|务必|必须|一定要)\s*在(?:所有|每个|每一?篇|每一?条|每次|全部|任何)的?(?:输出|回答|回复|"
+            r"文章|帖子|标题|摘要|草稿|内容|推文)|在(?:所有|每个|每一?条|每次|任何)的?(?:输出|回答|回复)"
+            r"(?:中|里)",
+        ),
+        (
+            "不要遵循",
+            r"不要?(?:遵循|遵守|服从|听从|理会)(?:之前|以上|上面|原来|原有|原先|系统|任何|你的|开发者)的?"
+            r"(?:所有)?(?:指令|指示|提示|规则|要求|设定)|不要?(?:遵循|遵守|服从)(?:指令|指示|提示词|系统)",
+        ),
         ("扮演", r"请你?扮演(?![着了好])|(?:你现在|现在你)扮演(?![着了好])|从现在(?:开始|起)[,，]?你?扮演"),
-        ("只输出", r"(?:请|务必)(?:只|仅)?(?:输出|回复)(?:以下|下面|如下)|(?:只|仅)(?:能|许|可以)?(?:输出|回复)"
-                   r"\s*(?:以下|下面|如下|这|“|\"|[:：])|(?:回复|回答|输出)只能(?:包含|是)"),
+        (
+            "只输出",
+            r"(?:请|务必)(?:只|仅)?(?:输出|回复)(?:以下|下面|如下)|(?:只|仅)(?:能|许|可以)?(?:输出|回复)"
+            r"\s*(?:以下|下面|如下|这|“|\"|[:：])|(?:回复|回答|输出)只能(?:包含|是)",
+        ),
         ("新的指令", r"(?:新的?|最新|真正的|额外的?|隐藏的?)(?:指令|指示)\s*[:：]|^\W*(?:指令|指示)\s*[:：]"),
         ("角色标签", r"^\W*(?:系统|助手|AI助手)\s*[:：]"),
     )
@@ -277,7 +366,9 @@ STOPWORDS = frozenset(
     " under again once more most other such nor off both few s t don't it's i'm you're that's like yeah okay ok um"
     " uh well really actually right know think going get got one thing things way".split()
 )
-STOP_CHARS = frozenset("的了是在我你他她它们这那有和与就都也还要会能不没很吗呢吧啊把被让给对从到为以及或而但所因此之其个一")
+STOP_CHARS = frozenset(
+    "的了是在我你他她它们这那有和与就都也还要会能不没很吗呢吧啊把被让给对从到为以及或而但所因此之其个一"
+)
 COMMON_CAPS = frozenset(
     "important system note notes urgent attention warning notice ignore ignored previous prior instructions instruction"
     " prompt prompts output only never always must this that with from your will what when have here there they then"
@@ -338,8 +429,11 @@ def payload_terms(marked: list[str]) -> set[str]:
         terms |= _url_terms(text)
         terms |= {handle.lower() for handle in HANDLE.findall(text)}
         terms |= {tag.lower() for tag in HASHTAG.findall(text)}
-        terms |= {word.lower() for word in CAPS.findall(text) if word.lower() not in COMMON_CAPS
-                  and sum(ch.isalpha() for ch in word) >= 4}
+        terms |= {
+            word.lower()
+            for word in CAPS.findall(text)
+            if word.lower() not in COMMON_CAPS and sum(ch.isalpha() for ch in word) >= 4
+        }
         terms |= {code.lower() for code in CODE.findall(HANDLE.sub(" ", text))}
         terms |= _quoted_terms(text)
     return terms

@@ -74,8 +74,11 @@ def interviewer(segments: list[Segment], kind: str | None = None, roles: dict[st
             continue  # the room asks questions, but never hosts
         own = [i for i, turn in enumerate(found) if turn.speaker == speaker]
         enough = SHORT_ANSWER if kind == "interview" else ANSWER_WORDS
-        answered = [i for i in own if found[i].asks and i + 1 < len(found) and found[i + 1].speaker != speaker
-                    and found[i + 1].words >= enough]  # fmt: skip
+        answered = [
+            i
+            for i in own
+            if found[i].asks and i + 1 < len(found) and found[i + 1].speaker != speaker and found[i + 1].words >= enough
+        ]
         if not answered or len(answered) < HOST_SHARE * len(own):
             continue
         before = sum(turn.words for turn in found[: answered[0]])
@@ -118,7 +121,9 @@ def room_questions_start(segments: list[Segment]) -> int | None:
     audience after most of the talk, which the speaker answers. None when there is no such Q&A."""
     speech_words = [(segment.id, _words(segment.text)) for segment in segments if segment.mark is None]
     total = sum(words for _, words in speech_words) or 1
-    asked = [segment for segment in segments if segment.mark == "audience" and QUESTION_END.search(segment.text.strip())]
+    asked = [
+        segment for segment in segments if segment.mark == "audience" and QUESTION_END.search(segment.text.strip())
+    ]
     for index, segment in enumerate(asked):
         before = sum(words for id_, words in speech_words if id_ < segment.id)
         after = sum(words for id_, words in speech_words if id_ > segment.id)
@@ -127,7 +132,9 @@ def room_questions_start(segments: list[Segment]) -> int | None:
     return None
 
 
-def voices(segments: list[Segment], kind: str | None = None, roles: dict[str, str] | None = None) -> tuple[str, list[str]] | None:
+def voices(
+    segments: list[Segment], kind: str | None = None, roles: dict[str, str] | None = None
+) -> tuple[str, list[str]] | None:
     """(host, guests) of an interview, guests by how much they say; None for a talk."""
     host = interviewer(segments, kind, roles)
     if host is None:

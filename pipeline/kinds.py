@@ -30,10 +30,19 @@ COMMUNITY_PROMPTS = ("community-discord", "community-forum", "community-newslett
 
 DRAFT_KINDS = (
     DraftKind("blog", "blog.md", "blog", "blog", ("blog",), BlogFrontMatter, "blog posts"),
-    DraftKind("hooks", "hooks.md", "hook", "hooks", (*HOOKS_PROMPTS, "shorten"), HooksFrontMatter, "hooks and social posts"),
-    DraftKind("community", "community.md", "community", "community", (*COMMUNITY_PROMPTS, "shorten"), CommunityFrontMatter,
-              "community posts"),
-)  # fmt: skip
+    DraftKind(
+        "hooks", "hooks.md", "hook", "hooks", (*HOOKS_PROMPTS, "shorten"), HooksFrontMatter, "hooks and social posts"
+    ),
+    DraftKind(
+        "community",
+        "community.md",
+        "community",
+        "community",
+        (*COMMUNITY_PROMPTS, "shorten"),
+        CommunityFrontMatter,
+        "community posts",
+    ),
+)
 BY_STAGE = {kind.stage: kind for kind in DRAFT_KINDS}
 BY_FILE = {kind.file: kind for kind in DRAFT_KINDS}
 BY_TYPE = {kind.type: kind for kind in DRAFT_KINDS}

@@ -13,14 +13,16 @@ X_LINK = 23  # X counts every link as 23 characters, whatever its length
 X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 DISCORD = 2000
 URL = re.compile(r"https?://\S+")
-SENTENCE_MARKS = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "」")  # what a finished sentence ends with
+SENTENCE_MARKS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "」")  # what a finished sentence ends with
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")  # "3.5" and "example.com" are not sentence ends
 # One emoji as X sees it, weighing 2 whatever it is made of: a flag, a keycap, or pictographs (with variation selector,
 # skin tone, tags) joined by zero-width joiners. © and ® are emoji only with U+FE0F (alone they are Latin-1, weight 1).
-_PICTOGRAPH = ("(?:[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2900-\u297F\u2B00-\u2BFF"
-               "\u203C\u2049\u2122\u2139\u3030\u303D\u3297\u3299]\uFE0F?|[\u00A9\u00AE]\uFE0F)"
-               "[\U0001F3FB-\U0001F3FF]?[\U000E0020-\U000E007F]*")
-EMOJI = re.compile(f"[\U0001F1E6-\U0001F1FF]{{2}}|[0-9#*]\uFE0F?\u20E3|{_PICTOGRAPH}(?:\u200D{_PICTOGRAPH})*")
+_PICTOGRAPH = (
+    "(?:[\U0001f000-\U0001faff\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+    "\u203c\u2049\u2122\u2139\u3030\u303d\u3297\u3299]\ufe0f?|[\u00a9\u00ae]\ufe0f)"
+    "[\U0001f3fb-\U0001f3ff]?[\U000e0020-\U000e007f]*"
+)
+EMOJI = re.compile(f"[\U0001f1e6-\U0001f1ff]{{2}}|[0-9#*]\ufe0f?\u20e3|{_PICTOGRAPH}(?:\u200d{_PICTOGRAPH})*")
 _X_TOKEN = re.compile(f"(?P<url>{URL.pattern})|(?P<emoji>{EMOJI.pattern})|.", re.S)
 WORDS = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+\s*|\s+")
 

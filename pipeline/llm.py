@@ -62,7 +62,8 @@ class Usage:
 
 
 def inline_refs(schema: dict) -> dict:
-    """Replace $ref with the definitions they point to: grammar converters and small servers handle flat schemas best."""
+    """Replace $ref with the definitions they point to: grammar converters and small servers handle flat schemas
+    best."""
     definitions = schema.get("$defs", {})
 
     def resolve(node):
@@ -80,7 +81,11 @@ def inline_refs(schema: dict) -> dict:
 def check_bounded(schema: dict, path: str = "") -> None:
     """Every string needs a maxLength the embedded server can compile: llama.cpp refuses a grammar (and its server
     dies) when one repetition exceeds ~1000, and an unbounded string lets a small model run away."""
-    if schema.get("type") == "string" and "enum" not in schema and not 0 < schema.get("maxLength", 0) <= MAX_GRAMMAR_STRING:
+    if (
+        schema.get("type") == "string"
+        and "enum" not in schema
+        and not 0 < schema.get("maxLength", 0) <= MAX_GRAMMAR_STRING
+    ):
         raise ValueError(f"schema field {path or '/'} needs maxLength <= {MAX_GRAMMAR_STRING}")
     for key, value in schema.get("properties", {}).items():
         check_bounded(value, f"{path}/{key}")
@@ -168,15 +173,21 @@ class LLM:
                 from langchain_openai import ChatOpenAI
 
                 if self.settings.uses_embedded_llm:
-                    connection.server = EmbeddedServer(self.name, threads=self.settings.threads, n_ctx=self.context_window)
+                    connection.server = EmbeddedServer(
+                        self.name, threads=self.settings.threads, n_ctx=self.context_window
+                    )
                     base_url, api_key = connection.server.start(self.waiting), "embedded"
                 else:
                     base_url, api_key = self.settings.base_url, self.settings.api_key or "not-needed"
                 connection.chat = ChatOpenAI(
-                    model=self.name, base_url=base_url, api_key=api_key, timeout=self.settings.timeout,
-                    max_retries=self.settings.max_retries, temperature=self.settings.temperature,
+                    model=self.name,
+                    base_url=base_url,
+                    api_key=api_key,
+                    timeout=self.settings.timeout,
+                    max_retries=self.settings.max_retries,
+                    temperature=self.settings.temperature,
                     seed=self.settings.seed,
-                )  # fmt: skip
+                )
             return connection.chat
 
     def close(self) -> None:
@@ -212,8 +223,13 @@ class LLM:
             usage = answer.usage_metadata or {}
             record.tokens_in += usage.get("input_tokens", 0)
             record.tokens_out += usage.get("output_tokens", 0)
-            log.debug("%s: %d tokens in, %d out, %.1fs", prompt.name, usage.get("input_tokens", 0),
-                      usage.get("output_tokens", 0), time.monotonic() - started)  # fmt: skip
+            log.debug(
+                "%s: %d tokens in, %d out, %.1fs",
+                prompt.name,
+                usage.get("input_tokens", 0),
+                usage.get("output_tokens", 0),
+                time.monotonic() - started,
+            )
             text = answer.content if isinstance(answer.content, str) else json.dumps(answer.content)
             try:
                 if answer.response_metadata.get("finish_reason") == "length":
@@ -223,13 +239,16 @@ class LLM:
                 problem = _short(error)
                 if attempt == 2:
                     raise StageError(
-                        f"{prompt.name}: the model's answer is not a valid {schema.__name__} after a retry ({problem}); "
+                        f"{prompt.name}: the model's answer is not a valid {schema.__name__} "
+                        f"after a retry ({problem}); "
                         "try a larger model (--model) or check the endpoint"
                     ) from None
                 log.info("%s: the answer is not a valid %s (%s); asking again", prompt.name, schema.__name__, problem)
                 messages = messages + [
                     AIMessage(text[:2000]),
-                    HumanMessage(f"That answer is invalid: {problem}. Answer again with one JSON object that matches the schema."),
+                    HumanMessage(
+                        f"That answer is invalid: {problem}. Answer again with one JSON object that matches the schema."
+                    ),
                 ]
         raise AssertionError("unreachable")
 
@@ -250,10 +269,14 @@ class LLM:
                 "raise `timeout` in devrel.toml or check the server"
             ) from None
         except openai.APIConnectionError:
-            raise StageError(f"cannot reach LLM {where}; check OPENAI_BASE_URL and that the server is running") from None
+            raise StageError(
+                f"cannot reach LLM {where}; check OPENAI_BASE_URL and that the server is running"
+            ) from None
         except openai.AuthenticationError:
             raise StageError(f"LLM {where} rejected the API key; check OPENAI_API_KEY") from None
         except openai.RateLimitError:
-            raise StageError(f"LLM {where} is still rate-limiting after {self.settings.max_retries} retries; try again later") from None
+            raise StageError(
+                f"LLM {where} is still rate-limiting after {self.settings.max_retries} retries; try again later"
+            ) from None
         except openai.APIStatusError as error:
             raise StageError(f"LLM {where} answered HTTP {error.status_code}: {_short(error)}") from None

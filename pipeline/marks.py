@@ -103,7 +103,9 @@ def reattributed(segments: list[Segment]) -> list[Segment]:
         end = index
         while end < len(fixed) and fixed[end].speaker == label:
             end += 1
-        before = next((s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None)
+        before = next(
+            (s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None
+        )
         if label and before and ROLE_LABEL.match(label) and sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS:
             for at in range(index + 1, end):
                 fixed[at] = fixed[at].model_copy(update={"speaker": before})
@@ -115,7 +117,9 @@ def _unnamed(label: str | None) -> bool:
     return bool(label and label.startswith("SPEAKER_"))
 
 
-def role_marks(segments: list[Segment], hint: str = "", kind: str | None = None, roles: dict | None = None) -> list[Segment]:
+def role_marks(
+    segments: list[Segment], hint: str = "", kind: str | None = None, roles: dict | None = None
+) -> list[Segment]:
     """Other voices around the talk: before the presenters' first turn and after their last, the host (an
     introduction, a closing); in between, the audience. A file holding several talks one after another keeps the
     one its title names; the others are marked as other talks."""
@@ -131,7 +135,9 @@ def role_marks(segments: list[Segment], hint: str = "", kind: str | None = None,
         return segments
     own = [i for i, segment in enumerate(segments) if segment.speaker in speaking]
     first, last = own[0], own[-1]
-    if any(_unnamed(name) for name in speaking):  # `>>` turns alternate by guess: the talk starts at its first long turn
+    if any(
+        _unnamed(name) for name in speaking
+    ):  # `>>` turns alternate by guess: the talk starts at its first long turn
         first = _first_long_turn(segments, speaking, first)
     marked = []
     for index, segment in enumerate(segments):
@@ -165,10 +171,11 @@ def furniture_marks(segments: list[Segment], language: str) -> list[Segment]:
     from pipeline.speech import is_furniture
 
     return [
-        segment.model_copy(update={"mark": "furniture"}) if segment.mark is None and is_furniture(segment.text, language)
+        segment.model_copy(update={"mark": "furniture"})
+        if segment.mark is None and is_furniture(segment.text, language)
         else segment
         for segment in segments
-    ]  # fmt: skip
+    ]
 
 
 def injection_marks(segments: list[Segment]) -> list[Segment]:
@@ -182,8 +189,14 @@ def injection_marks(segments: list[Segment]) -> list[Segment]:
     ]
 
 
-def marked(segments: list[Segment], language: str, web_text: bool = False, hint: str = "", kind: str | None = None,
-           roles: dict | None = None) -> list[Segment]:
+def marked(
+    segments: list[Segment],
+    language: str,
+    web_text: bool = False,
+    hint: str = "",
+    kind: str | None = None,
+    roles: dict | None = None,
+) -> list[Segment]:
     """Every mark, in order; `web_text` for plain-text inputs, the only ones that can carry page furniture; `hint`
     (the source's title and file name) picks the talk when a file holds several; `kind` and `roles` are what a
     person said (an interview, who hosts)."""

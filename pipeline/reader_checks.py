@@ -31,31 +31,48 @@ MIN_WORDS, MIN_HAN = 5, 8
 TIME_ONLY = re.compile(r"^\W*\d{1,2}:\d{2}(?::\d{2})?\W*$")  # "▶ [01:23](link)": a place in the video, not prose
 RELATED = re.compile(r"^(related reading|further reading|延伸阅读|相关阅读)", re.I)
 HEADING_ITEMS = {  # draft kind → (item kind, heading pattern, a list of items or one text)
-    "hooks": [("title", re.compile(r"^(titles?\b|标题)", re.I), True),
-              ("x_post", re.compile(r"^x post\b", re.I), False),
-              ("linkedin", re.compile(r"^linkedin\b", re.I), False),
-              ("video_hook", re.compile(r"^((short[- ]?)?video hooks?\b|短视频)", re.I), True)],
-    "community": [("discord", re.compile(r"^discord\b", re.I), False),
-                  ("forum", re.compile(r"^(forum\b|论坛)", re.I), False),
-                  ("newsletter", re.compile(r"^(newsletter\b|简报|通讯)", re.I), False)],
-}  # fmt: skip
-LABELS = {"title": "title", "video_hook": "video hook", "linkedin": "LinkedIn post", "discord": "Discord post",
-          "forum": "forum post", "newsletter": "newsletter"}  # fmt: skip
+    "hooks": [
+        ("title", re.compile(r"^(titles?\b|标题)", re.I), True),
+        ("x_post", re.compile(r"^x post\b", re.I), False),
+        ("linkedin", re.compile(r"^linkedin\b", re.I), False),
+        ("video_hook", re.compile(r"^((short[- ]?)?video hooks?\b|短视频)", re.I), True),
+    ],
+    "community": [
+        ("discord", re.compile(r"^discord\b", re.I), False),
+        ("forum", re.compile(r"^(forum\b|论坛)", re.I), False),
+        ("newsletter", re.compile(r"^(newsletter\b|简报|通讯)", re.I), False),
+    ],
+}
+LABELS = {
+    "title": "title",
+    "video_hook": "video hook",
+    "linkedin": "LinkedIn post",
+    "discord": "Discord post",
+    "forum": "forum post",
+    "newsletter": "newsletter",
+}
 # Figures a draft records (FileReport.figures): the highest similarity of each kind of pair a reader would notice,
 # within a kind of item, or between an item and the summary. Every one is recorded for its draft kind (0 when no pair).
 COMMUNITY = ("discord", "forum", "newsletter")
 HOOKS = ("title", "x_post", "linkedin", "video_hook")
 WITHIN = {
-    "hooks": {"similarity_titles": ("title",), "similarity_x_posts": ("x_post",),
-              "similarity_video_hooks": ("video_hook",)},
+    "hooks": {
+        "similarity_titles": ("title",),
+        "similarity_x_posts": ("x_post",),
+        "similarity_video_hooks": ("video_hook",),
+    },
     "community": {"similarity_community": COMMUNITY},
 }
-AGAINST_SUMMARY = {"hooks": {"similarity_linkedin_summary": ("linkedin",), "similarity_hooks_summary": HOOKS},
-                   "community": {"similarity_community_summary": COMMUNITY}}  # fmt: skip
-EN_STOP = set("""what why how when where which who whom whose does did done doing are was were been being can could
+AGAINST_SUMMARY = {
+    "hooks": {"similarity_linkedin_summary": ("linkedin",), "similarity_hooks_summary": HOOKS},
+    "community": {"similarity_community_summary": COMMUNITY},
+}
+EN_STOP = set(
+    """what why how when where which who whom whose does did done doing are was were been being can could
 should would will shall may might must the and but not for from with about into onto than then that this these those
 there their they them you your our ours his her hers its it's i'm we're you're speaker speakers talk say says said
-have has had get gets make makes one way ways thing things really just also very more most some any all""".split())
+have has had get gets make makes one way ways thing things really just also very more most some any all""".split()
+)
 ZH_QUESTION = re.compile(r"什么|为什么|怎么样|怎么|怎样|如何|哪些|哪个|是否|能否|吗|呢|的|了|是|吧|？|\?")
 
 
@@ -270,8 +287,9 @@ def opens_with(text: str, phrase: str) -> bool:
 
 
 def opener_problems(items: list[Item], phrases: list[str]) -> list[str]:
-    return [f"{item.label} opens with “{phrase}”" for item in items for phrase in phrases
-            if opens_with(item.text, phrase)]  # fmt: skip
+    return [
+        f"{item.label} opens with “{phrase}”" for item in items for phrase in phrases if opens_with(item.text, phrase)
+    ]
 
 
 def entities(draft: Draft) -> list[str]:
@@ -337,7 +355,7 @@ def attributed_quotes(text: str) -> list[tuple[str, str]]:
 
 
 def _same_person(credited: str, name: str) -> bool:
-    """"Ada" credits "Ada Lovelace"; "Lovelace" too: a shared name part of three letters or more."""
+    """\"Ada" credits "Ada Lovelace"; "Lovelace" too: a shared name part of three letters or more."""
     parts = lambda text: {part for part in re.split(r"[\s,.·]+", text.casefold()) if len(part) > 2}  # noqa: E731
     return bool(parts(credited) & parts(name)) or (credited.casefold() in name.casefold() and len(credited) >= 2)
 

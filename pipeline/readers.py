@@ -38,7 +38,9 @@ def read_subtitles(path: Path) -> list[Piece]:
     try:
         subs = pysubs2.load(str(path), encoding="utf-8")
     except Exception as error:
-        raise UserError(f"{path}: not a subtitle file that can be parsed ({type(error).__name__}); check its format") from None
+        raise UserError(
+            f"{path}: not a subtitle file that can be parsed ({type(error).__name__}); check its format"
+        ) from None
     items: list[Piece] = []
     previous: list[str] = []
     voices = _vtt_voices(path)
@@ -124,8 +126,11 @@ def _segment_list(data) -> list[dict] | None:
             paragraphs = results["channels"][0]["alternatives"][0]["paragraphs"]["paragraphs"]
         except (KeyError, IndexError, TypeError):
             return None
-        return [sentence | {"speaker": paragraph.get("speaker")} for paragraph in paragraphs
-                for sentence in paragraph.get("sentences", [])]  # fmt: skip
+        return [
+            sentence | {"speaker": paragraph.get("speaker")}
+            for paragraph in paragraphs
+            for sentence in paragraph.get("sentences", [])
+        ]
     return None
 
 

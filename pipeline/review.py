@@ -47,7 +47,9 @@ def drafts(out: Path | str) -> list[Draft]:
                 fields, _ = split_front_matter(path.read_text(encoding="utf-8"))
             except (ValueError, OSError):
                 fields = {}
-            found.append(Draft(path, kind, str(fields.get("title") or path.parent.name), str(fields.get("status") or "draft")))
+            found.append(
+                Draft(path, kind, str(fields.get("title") or path.parent.name), str(fields.get("status") or "draft"))
+            )
     return sorted(found, key=lambda draft: (str(draft.path.parent), draft.path.name))
 
 
@@ -114,4 +116,3 @@ def reject(settings: Settings, path: Path | str) -> Path | None:
     target.unlink()
     store.forget(settings, key)
     return target
-

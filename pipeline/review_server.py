@@ -132,7 +132,9 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
 
     async def refused(path: Path, error: DevrelError, unsaved: str | None = None) -> Response:
         """The draft page again with what stopped the change (a run holds the folder...), an unsaved edit kept."""
-        page = await run_in_threadpool(views.draft_page, settings, files.out, path, token, error=str(error), unsaved=unsaved)
+        page = await run_in_threadpool(
+            views.draft_page, settings, files.out, path, token, error=str(error), unsaved=unsaved
+        )
         return HTMLResponse(page, status_code=409)
 
     def back(path: Path, done: str) -> Response:
@@ -154,8 +156,11 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
         path, values = found
         if kind == "save" and "text" not in values:
             return plain("no text to save", 400)
-        act = {"save": partial(save_draft, path, values.get("text")), "approve": partial(review.approve, settings, path),
-               "reject": partial(review.reject, settings, path)}[kind]  # fmt: skip
+        act = {
+            "save": partial(save_draft, path, values.get("text")),
+            "approve": partial(review.approve, settings, path),
+            "reject": partial(review.reject, settings, path),
+        }[kind]
         try:
             await run_in_threadpool(act)
         except DevrelError as error:  # a run holds the folder, the store cannot be opened...
@@ -170,7 +175,9 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
             return found
         path, values = found
         try:
-            await run_in_threadpool(review_speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", ""))
+            await run_in_threadpool(
+                review_speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", "")
+            )
         except review_speakers.BadName as error:
             return plain(str(error), 400)
         except DevrelError as error:  # a run holds the folder, outline.json is missing...
@@ -185,11 +192,17 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
         Route("/static/{name}", static),
         Route("/draft/{rel:path}", draft),
         Route("/media/{rel:path}", media),
-        *(Route(f"/{kind}/{{rel:path}}", partial(change, kind), methods=["POST"], max_body_size=MAX_FORM) for kind in CHANGES),
+        *(
+            Route(f"/{kind}/{{rel:path}}", partial(change, kind), methods=["POST"], max_body_size=MAX_FORM)
+            for kind in CHANGES
+        ),
         Route("/speakers/{rel:path}", rename, methods=["POST"], max_body_size=MAX_FORM),
     ]
-    app = Starlette(routes=routes, exception_handlers={500: crashed},
-                    middleware=[Middleware(LoopbackHost, allowed_hosts=list(hosts))])  # fmt: skip
+    app = Starlette(
+        routes=routes,
+        exception_handlers={500: crashed},
+        middleware=[Middleware(LoopbackHost, allowed_hosts=list(hosts))],
+    )
     return SecurityHeaders(app)
 
 
@@ -231,7 +244,9 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for key, value in SECURITY_HEADERS.items():
                     headers[key] = value
-                message["headers"] = [(b"-".join(part.capitalize() for part in key.split(b"-")), value) for key, value in headers.raw]
+                message["headers"] = [
+                    (b"-".join(part.capitalize() for part in key.split(b"-")), value) for key, value in headers.raw
+                ]
             await send(message)
 
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
@@ -252,9 +267,17 @@ class ReviewServer:
             raise
         self.socket.listen(128)
         # h11 (uvicorn's own dependency, unlike httptools) sends header names in the case they are given
-        config = uvicorn.Config(page_app(settings, self.out, self.token, (host, *LOOPBACK)), http="h11", lifespan="off", log_config=None,
-                                log_level="warning", access_log=False, proxy_headers=False, server_header=False,
-                                timeout_graceful_shutdown=5)  # fmt: skip
+        config = uvicorn.Config(
+            page_app(settings, self.out, self.token, (host, *LOOPBACK)),
+            http="h11",
+            lifespan="off",
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=5,
+        )
         self.uvicorn = uvicorn.Server(config)
         self._stopped = threading.Event()
         self._stopped.set()
@@ -288,7 +311,9 @@ def serve(settings: Settings, out: Path, port: int = 8765, open_browser: bool = 
     try:
         server = ReviewServer(settings, out, port=port)
     except OSError as error:
-        raise UserError(f"cannot listen on 127.0.0.1:{port} ({error.strerror}); pick another port with --port") from None
+        raise UserError(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); pick another port with --port"
+        ) from None
     announce(f"review page: {server.url}  (Ctrl-C to stop)")
     if open_browser:
         import webbrowser

@@ -47,7 +47,9 @@ def voices(transcript: Transcript) -> list[str]:
 def renamed(source: Source, transcript: Transcript, label: str, name: str) -> Source:
     """source.json with one voice named (or its name cleared with ""), the other voices as the drafts print them
     now, so renaming one never renames another (a `--speakers` list becomes a label → name mapping)."""
-    given = {voice: shown for voice, shown in names(source, transcript).items() if shown != voice}  # a transcript's own name needs no entry
+    given = {
+        voice: shown for voice, shown in names(source, transcript).items() if shown != voice
+    }  # a transcript's own name needs no entry
     if name:
         given[label] = name
     else:

@@ -66,7 +66,7 @@ def selected_stages(to: str = "drafts", start: str | None = None, only: str | No
     first = _stage_names(start, "--from")[0]
     if first not in TARGETS[to]:
         raise UserError(f"--from {start} comes after --to {to}; pick a later --to or an earlier --from")
-    return TARGETS[to][TARGETS[to].index(first):]
+    return TARGETS[to][TARGETS[to].index(first) :]
 
 
 def target_for(stages: list[str]) -> str:
@@ -92,9 +92,24 @@ class RunResult:
 
 
 class _Run:
-    def __init__(self, folder: Path, settings: Settings, llm: LLM, force: bool, reporter: Reporter, result: RunResult,
-                 stages: list[str]):  # fmt: skip
-        self.folder, self.settings, self.llm, self.force, self.reporter, self.result = folder, settings, llm, force, reporter, result
+    def __init__(
+        self,
+        folder: Path,
+        settings: Settings,
+        llm: LLM,
+        force: bool,
+        reporter: Reporter,
+        result: RunResult,
+        stages: list[str],
+    ):
+        self.folder, self.settings, self.llm, self.force, self.reporter, self.result = (
+            folder,
+            settings,
+            llm,
+            force,
+            reporter,
+            result,
+        )
         self.stages = stages
         self.manifest = cache.load_manifest(folder)
 
@@ -104,8 +119,17 @@ class _Run:
     def sha(self, name: str) -> str:
         return sha256_file(self.folder / name)
 
-    def step(self, stage: str, version: int, files: list[str], inputs: dict, prompts: list[Prompt], options: dict,
-             make: Callable[[], dict[str, str]], needs: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
+    def step(
+        self,
+        stage: str,
+        version: int,
+        files: list[str],
+        inputs: dict,
+        prompts: list[Prompt],
+        options: dict,
+        make: Callable[[], dict[str, str]],
+        needs: Callable[[], bool] = lambda: True,
+    ) -> None:
         """Run `make` unless the stage's files exist under the same key (and `needs` still holds, e.g. media kept)."""
         if stage not in self.stages:
             self.result.stages_skipped.append(stage)
@@ -118,8 +142,17 @@ class _Run:
             self.reporter.stage(stage, cached=True, seconds=0.0)
             return
         previous = self.manifest.artifacts.get(files[0])
-        log.debug("%s: runs (%s)", stage, "--force" if self.force else "no files made before" if previous is None else
-                  f"key {key[:12]}, was {previous.cache_key[:12]}" if previous.cache_key != key else "a file is missing")  # fmt: skip
+        log.debug(
+            "%s: runs (%s)",
+            stage,
+            "--force"
+            if self.force
+            else "no files made before"
+            if previous is None
+            else f"key {key[:12]}, was {previous.cache_key[:12]}"
+            if previous.cache_key != key
+            else "a file is missing",
+        )
         self.reporter.starting(stage)
         expected, count = (previous.llm_calls or None) if previous else None, itertools.count(1)
 
@@ -134,9 +167,15 @@ class _Run:
         usage = Usage(self.llm.usage.calls[earlier:])  # this stage's calls
         seconds = round(time.monotonic() - started, 3)
         record = {
-            "stage": stage, "cache_key": key, "model": options.get("model"), "prompt_sha256": prompt_hashes,
-            "seconds": seconds, "llm_calls": usage.llm_calls, "tokens_in": usage.tokens_in, "tokens_out": usage.tokens_out,
-        }  # fmt: skip
+            "stage": stage,
+            "cache_key": key,
+            "model": options.get("model"),
+            "prompt_sha256": prompt_hashes,
+            "seconds": seconds,
+            "llm_calls": usage.llm_calls,
+            "tokens_in": usage.tokens_in,
+            "tokens_out": usage.tokens_out,
+        }
         for name, text in texts.items():
             side = cache.write_artifact(self.folder, self.manifest, name, text, record)
             if side:
@@ -158,9 +197,10 @@ PROMPT_VARIABLES = {
     "section": {"material", "title", "language", "avoid"},
     "question": {"question", "language"},
     "outline": {"material", "title", "language"},
-    "blog": {"passage", "language", "voice"}, **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
+    "blog": {"passage", "language", "voice"},
+    **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
     "shorten": {"text", "limit", "length"},
-}  # fmt: skip
+}
 
 
 def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
@@ -179,30 +219,63 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         kept = load(folder / "source.json", Source, f"devrel run {path}")
         return kept.path is None or Path(kept.path).exists()
 
-    run.step("ingest", ingest.VERSION, ["source.json"], target.key, [], {},
-             lambda: {"source.json": target.make(folder, run.reporter).to_json()}, needs=media_kept)  # fmt: skip
+    run.step(
+        "ingest",
+        ingest.VERSION,
+        ["source.json"],
+        target.key,
+        [],
+        {},
+        lambda: {"source.json": target.make(folder, run.reporter).to_json()},
+        needs=media_kept,
+    )
     source = load(folder / "source.json", Source, f"devrel run {path}")
 
     def make_transcript() -> dict[str, str]:
         if source.kind == "media" and not Path(source.path).exists():
-            raise UserError(f"{source.path}: the recording is gone; run `devrel run {source.url or 'RECORDING'}` to fetch it again")
+            raise UserError(
+                f"{source.path}: the recording is gone; run `devrel run {source.url or 'RECORDING'}` to fetch it again"
+            )
         made = transcribe.transcript(source, settings, run.reporter.progress)
         return {"transcript.json": made.to_json(), "transcript.md": transcribe.transcript_markdown(source, made)}
 
-    speech = transcribe.whisper_options(settings, transcribe.speech_language(source, settings)) | {"model": settings.whisper_model} | transcribe.diarization_options(settings) if source.kind == "media" else {}
+    speech = (
+        transcribe.whisper_options(settings, transcribe.speech_language(source, settings))
+        | {"model": settings.whisper_model}
+        | transcribe.diarization_options(settings)
+        if source.kind == "media"
+        else {}
+    )
     # the voices' names are not part of the transcript's or the outline's key: a rename re-renders the drafts only
-    unnamed = hashlib.sha256(source.model_copy(update={"speaker_names": {}, "speakers": []}).to_json().encode()).hexdigest()
-    run.step("transcribe", transcribe.VERSION, ["transcript.json", "transcript.md"], {"source": unnamed},
-             [], {"lang": settings.lang, **speech}, make_transcript)  # fmt: skip
+    unnamed = hashlib.sha256(
+        source.model_copy(update={"speaker_names": {}, "speakers": []}).to_json().encode()
+    ).hexdigest()
+    run.step(
+        "transcribe",
+        transcribe.VERSION,
+        ["transcript.json", "transcript.md"],
+        {"source": unnamed},
+        [],
+        {"lang": settings.lang, **speech},
+        make_transcript,
+    )
     if not run.wants("outline", *DRAFT_STAGES):
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     screened = untrusted.screened_run(source, transcript, run.result.warnings)  # each mark a warning (issue 14)
     source = screened.source  # marked title, description sentences, chapters: never shown to the model
     lang = output_language(settings, transcript)
-    llm_options = {"model": llm.name, "temperature": settings.temperature, "seed": settings.seed, "structured": llm.structured_mode, "lang": lang}
+    llm_options = {
+        "model": llm.name,
+        "temperature": settings.temperature,
+        "seed": settings.seed,
+        "structured": llm.structured_mode,
+        "lang": lang,
+    }
 
-    asked = voice.community_questions(settings, transcript, source.title, run.result.warnings)  # from the corpus, if any
+    asked = voice.community_questions(
+        settings, transcript, source.title, run.result.warnings
+    )  # from the corpus, if any
     _record_marks(run)
 
     def make_outline() -> dict[str, str]:
@@ -210,14 +283,29 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         made = voice.match_questions(untrusted.outline_kept(drafted, screened, transcript, run.result.warnings), asked)
         return {"outline.json": made.to_json(), "outline.md": outline_markdown(made, source)}
 
-    run.step("outline", outline.VERSION, ["outline.json", "outline.md"],
-             {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
-             [prompts["section"], prompts["question"], prompts["outline"]], llm_options | {"context": llm.context_window}, make_outline)  # fmt: skip
+    run.step(
+        "outline",
+        outline.VERSION,
+        ["outline.json", "outline.md"],
+        {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
+        [prompts["section"], prompts["question"], prompts["outline"]],
+        llm_options | {"context": llm.context_window},
+        make_outline,
+    )
     if not run.wants(*DRAFT_STAGES):
         return
-    the_outline = _verified_outline(run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source)
-    inputs = DraftInputs(outline=the_outline, source=source, llm=llm, prompts=prompts, language=lang, transcript=transcript,
-                         marked=screened.marked)
+    the_outline = _verified_outline(
+        run, load(folder / "outline.json", Outline, f"devrel run {path} --to outline"), transcript, source
+    )
+    inputs = DraftInputs(
+        outline=the_outline,
+        source=source,
+        llm=llm,
+        prompts=prompts,
+        language=lang,
+        transcript=transcript,
+        marked=screened.marked,
+    )
     draft_inputs = {name: run.sha(name) for name in ("outline.json", "source.json", "transcript.json")}
     context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
     run.result.warnings.extend(w for w in context.warnings if w not in run.result.warnings)  # a broken store: said once
@@ -225,11 +313,21 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     for kind in DRAFT_KINDS:  # pipeline/stages/<stage>.py makes each, with its function of the same name
         stage, module = kind.stage, importlib.import_module(f"pipeline.stages.{kind.stage}")
         make = getattr(module, stage)
-        staged = replace(inputs, voice=context.voice.get(stage, ""), related=context.related if stage == "blog" else [],
-                         rewrite=stage == "blog" and settings.rewrites_passages)
-        run.step(stage, module.VERSION, [kind.file], draft_inputs | context.key(stage), [prompts[name] for name in kind.prompts],
-                 llm_options | ({"rewrite": settings.rewrites_passages} if stage == "blog" else {}),
-                 lambda make=make, file=kind.file, staged=staged: {file: make(staged).markdown()})  # fmt: skip
+        staged = replace(
+            inputs,
+            voice=context.voice.get(stage, ""),
+            related=context.related if stage == "blog" else [],
+            rewrite=stage == "blog" and settings.rewrites_passages,
+        )
+        run.step(
+            stage,
+            module.VERSION,
+            [kind.file],
+            draft_inputs | context.key(stage),
+            [prompts[name] for name in kind.prompts],
+            llm_options | ({"rewrite": settings.rewrites_passages} if stage == "blog" else {}),
+            lambda make=make, file=kind.file, staged=staged: {file: make(staged).markdown()},
+        )
     run.result.warnings.extend(inputs.warnings)
     _record_checks(run)
 
@@ -242,11 +340,15 @@ def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source
     verified = verify_outline(loaded, transcript)
     dropped = len(verified.unverified) - len(loaded.unverified)
     if dropped:
-        run.result.warnings.append(f"outline.json: {dropped} quote(s) not found in the transcript are left out of the drafts; see outline.md")
+        run.result.warnings.append(
+            f"outline.json: {dropped} quote(s) not found in the transcript are left out of the drafts; see outline.md"
+        )
     text, record = outline_markdown(verified, source), run.manifest.artifacts.get("outline.md")
     path = run.folder / "outline.md"
     if record and (not path.exists() or path.read_text(encoding="utf-8") != text):
-        side = cache.write_artifact(run.folder, run.manifest, "outline.md", text, record.model_dump(exclude={"sha256", "written_at"}))
+        side = cache.write_artifact(
+            run.folder, run.manifest, "outline.md", text, record.model_dump(exclude={"sha256", "written_at"})
+        )
         if side:
             run.result.edits_kept["outline.md"] = side
         cache.save_manifest(run.folder, run.manifest)
@@ -270,9 +372,17 @@ def _record_checks(run: _Run) -> None:
         cache.save_manifest(run.folder, run.manifest)
 
 
-def run_source(source: str | Path, settings: Settings, to: str = "drafts", force: bool = False,
-               reporter: Reporter | None = None, llm: LLM | None = None, overrides: dict | None = None,
-               start: str | None = None, only: str | None = None) -> RunResult:  # fmt: skip
+def run_source(
+    source: str | Path,
+    settings: Settings,
+    to: str = "drafts",
+    force: bool = False,
+    reporter: Reporter | None = None,
+    llm: LLM | None = None,
+    overrides: dict | None = None,
+    start: str | None = None,
+    only: str | None = None,
+) -> RunResult:
     """Run one source (a file path, a media URL, a yt-dlp .info.json, or an output folder); returns what ran.
 
     User errors raise; a failing stage is reported in `result.error`. A playlist URL is expanded by the caller
@@ -313,7 +423,11 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
         if own_llm:
             llm.close()
         lock.release()
-    result.llm_calls, result.tokens_in, result.tokens_out = llm.usage.llm_calls, llm.usage.tokens_in, llm.usage.tokens_out
+    result.llm_calls, result.tokens_in, result.tokens_out = (
+        llm.usage.llm_calls,
+        llm.usage.tokens_in,
+        llm.usage.tokens_out,
+    )
     result.seconds = round(time.monotonic() - started, 3)
     _log_run(folder, path, settings, llm, target_for(stages), result, llm.usage.calls)
     return result
@@ -322,13 +436,23 @@ def run_source(source: str | Path, settings: Settings, to: str = "drafts", force
 def _log_run(folder: Path, path: Path, settings: Settings, llm: LLM, to: str, result: RunResult, calls) -> None:
     """runs.jsonl: one line per run, with every model call it made (prompt hash, model, tokens, seconds)."""
     entry = {
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "source": str(path), "to": to,
-        "model": llm.name, "stages_run": result.stages_run, "stages_cached": result.stages_cached,
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source": str(path),
+        "to": to,
+        "model": llm.name,
+        "stages_run": result.stages_run,
+        "stages_cached": result.stages_cached,
         "stages_skipped": result.stages_skipped,
-        "llm_calls": result.llm_calls, "tokens_in": result.tokens_in, "tokens_out": result.tokens_out,
-        "seconds": result.seconds, "edits_kept": result.edits_kept, "warnings": result.warnings, "checks": result.checks,
-        "status": "failed" if result.error else "ok", "error": result.error,
+        "llm_calls": result.llm_calls,
+        "tokens_in": result.tokens_in,
+        "tokens_out": result.tokens_out,
+        "seconds": result.seconds,
+        "edits_kept": result.edits_kept,
+        "warnings": result.warnings,
+        "checks": result.checks,
+        "status": "failed" if result.error else "ok",
+        "error": result.error,
         "calls": [asdict(call) for call in calls],
-    }  # fmt: skip
+    }
     with (folder / RUNS_LOG).open("a", encoding="utf-8") as log:
         log.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -19,8 +19,10 @@ from pipeline.topics import centrality
 QUOTES_PER_SECTION = 2
 PASSAGE_CENTRAL_WEIGHT = 0.5  # a passage keeps the span's thread: centrality and form alike
 PASSAGE_FORM = 0.25  # below this a sentence reads as noise in prose ("Now I can go like this, maybe.")
-ROOM_QUESTION = re.compile(r"\b(?:you guys|anybody|anyone|everybody|raise (?:your|of) hands?|show of hands)\b.*\?$|大家.*[吗？]$",
-                           re.IGNORECASE)
+ROOM_QUESTION = re.compile(
+    r"\b(?:you guys|anybody|anyone|everybody|raise (?:your|of) hands?|show of hands)\b.*\?$|大家.*[吗？]$",
+    re.IGNORECASE,
+)
 SECOND_QUOTE = 0.85  # a second quote only when it scores nearly as well as the first
 
 
@@ -34,7 +36,9 @@ CENTRAL_WEIGHT = 0.35  # the rest is quotability: a central sentence that means 
 MIN_SPREAD = 0.05  # centralities closer than this are a tie, not a ranking: two sentences are always equally central
 
 
-def _scores(texts: list[str], vectors: np.ndarray, language: str, central_weight: float = CENTRAL_WEIGHT) -> list[float]:
+def _scores(
+    texts: list[str], vectors: np.ndarray, language: str, central_weight: float = CENTRAL_WEIGHT
+) -> list[float]:
     """Per sentence: how central it is to its span (scaled to [0, 1] within the span) and how well it stands alone;
     0 for what can never be used (fragments, remarks to the room, stage directions)."""
     from pipeline.speech import quotability
@@ -45,7 +49,9 @@ def _scores(texts: list[str], vectors: np.ndarray, language: str, central_weight
     scores = []
     for text, c in zip(texts, central):
         quotable = quotability(text, language) if text else 0.0
-        scores.append(central_weight * (float(c) - low) / spread + (1 - central_weight) * quotable if quotable > 0 else 0.0)
+        scores.append(
+            central_weight * (float(c) - low) / spread + (1 - central_weight) * quotable if quotable > 0 else 0.0
+        )
     return scores
 
 
@@ -60,8 +66,11 @@ def chosen_quotes(segments: list[Segment], vectors: np.ndarray, language: str, s
         segment = segments[index]
         if copies(segment.text, shown + [quote.text for quote in chosen]):
             continue
-        chosen.append(Quote(segment_id=segment.id, text=segment.text, start=segment.start, end=segment.end,
-                            speaker=segment.speaker))
+        chosen.append(
+            Quote(
+                segment_id=segment.id, text=segment.text, start=segment.start, end=segment.end, speaker=segment.speaker
+            )
+        )
     return sorted(chosen, key=lambda quote: quote.segment_id)
 
 
@@ -75,8 +84,11 @@ def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget:
     from pipeline.speech import quotability
 
     scores = _scores(cleaned, vectors, language, central_weight=PASSAGE_CENTRAL_WEIGHT)
-    usable = [i for i, text in enumerate(cleaned)
-              if scores[i] > 0 and quotability(text, language) >= PASSAGE_FORM and not ROOM_QUESTION.search(text)]
+    usable = [
+        i
+        for i, text in enumerate(cleaned)
+        if scores[i] > 0 and quotability(text, language) >= PASSAGE_FORM and not ROOM_QUESTION.search(text)
+    ]
     kept: list[int] = []
     used = 0
     for index in sorted(usable, key=lambda i: -scores[i]):

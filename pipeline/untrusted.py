@@ -63,8 +63,10 @@ def transcript_warnings(transcript: Transcript) -> list[str]:
     for segment in transcript.segments:
         if segment.mark == MARK:
             why = rule(segment.text) or "like a known injection"
-            found.append(f"{MARK}: transcript sentence {segment.id} marked ({why}); kept in transcript.md, "
-                         f"never sent to the model: “{_short(segment.text)}”")  # fmt: skip
+            found.append(
+                f"{MARK}: transcript sentence {segment.id} marked ({why}); kept in transcript.md, "
+                f"never sent to the model: “{_short(segment.text)}”"
+            )
     return found
 
 
@@ -121,13 +123,17 @@ def _screen(source_json: str) -> Screened:
     if not flagged:
         return Screened(source=source)
     marked = [text for _, text in flagged]
-    warnings = [f"{MARK}: the source's {where} marked ({why}); never sent to the model: “{_short(text)}”"
-                for (where, text), why in flagged.items()]  # fmt: skip
+    warnings = [
+        f"{MARK}: the source's {where} marked ({why}); never sent to the model: “{_short(text)}”"
+        for (where, text), why in flagged.items()
+    ]
     update: dict = {}
     if ("title", source.title) in flagged:
         update["title"] = _fallback_title(source, source.title)
-        warnings.append(f"{MARK}: the drafts use the title “{update['title']}” instead of the source's "
-                        "(a `title:` in the batch's sources.yaml names it)")
+        warnings.append(
+            f"{MARK}: the drafts use the title “{update['title']}” instead of the source's "
+            "(a `title:` in the batch's sources.yaml names it)"
+        )
     if source.description:
         pieces = _description_pieces(source.description)
         lines = [_join([piece for piece in line if ("description", piece) not in flagged]) for line in pieces]
@@ -220,14 +226,19 @@ def outline_kept(outline: Outline, screened: Screened, transcript: Transcript, w
         update = {"question": keep(section.question, label) or part.format(number), "key_points": points}
         sections.append(section.model_copy(update=update))
     entities = outline.entities
-    names = {key: [name for name in getattr(entities, key) if keep(name, f"outline {key}")]
-             for key in type(entities).model_fields}  # fmt: skip
-    return outline.model_copy(update={
-        "title": keep(outline.title, "outline title") or screened.source.title,
-        "summary": keep(outline.summary, "outline summary"),
-        "tags": [tag for tag in outline.tags if keep(tag, "outline tag")],
-        "entities": outline.entities.model_copy(update=names), "sections": sections,
-    })  # fmt: skip
+    names = {
+        key: [name for name in getattr(entities, key) if keep(name, f"outline {key}")]
+        for key in type(entities).model_fields
+    }
+    return outline.model_copy(
+        update={
+            "title": keep(outline.title, "outline title") or screened.source.title,
+            "summary": keep(outline.summary, "outline summary"),
+            "tags": [tag for tag in outline.tags if keep(tag, "outline tag")],
+            "entities": outline.entities.model_copy(update=names),
+            "sections": sections,
+        }
+    )
 
 
 # --- devrel check ----------------------------------------------------------------------------------------------------
@@ -256,8 +267,13 @@ def check_problems(path: Path, meta: dict, tokens: list, transcript: Transcript 
     source, or that is itself an instruction to a model (pipeline.injection's rules), is a problem."""
     from pipeline.check import inline_text
 
-    hrefs = [str(child.attrs.get("href", "")) for token in tokens if token.type == "inline"
-             for child in token.children or [] if child.type == "link_open"]  # fmt: skip
+    hrefs = [
+        str(child.attrs.get("href", ""))
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "link_open"
+    ]
     lines = [*_strings(meta), *(inline_text(t) for t in tokens if t.type == "inline"), *hrefs]
     marked, clean = [*marked_segments(transcript), *_source_marks(path.parent)], speech_texts(transcript)
     problems = []
@@ -267,4 +283,3 @@ def check_problems(path: Path, meta: dict, tokens: list, transcript: Transcript 
         if why:
             problems.append(f"{why}: “{_short(line)}”")
     return list(dict.fromkeys(problems))
-

@@ -30,20 +30,24 @@ def allowed_networks(allow: bool | list[str]) -> list | None:
     try:
         return [ipaddress.ip_network(net, strict=False) for net in (allow or [])]
     except ValueError as error:
-        raise UserError(f"allow_private_urls: {error}; use true or a list of networks like [\"127.0.0.0/8\"]") from None
+        raise UserError(f'allow_private_urls: {error}; use true or a list of networks like ["127.0.0.0/8"]') from None
 
 
 def _public(address: str, allowed: list) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     if any(ip in net for net in allowed):
         return True
-    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved)
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+    )
 
 
 def check_url(url: str) -> None:
     scheme = urlparse(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise UserError(f"{url}: only http(s) URLs are fetched ({scheme}:// is refused); pass a local file path instead")
+        raise UserError(
+            f"{url}: only http(s) URLs are fetched ({scheme}:// is refused); pass a local file path instead"
+        )
 
 
 def _guarded_getaddrinfo(host, *args, **kwargs):

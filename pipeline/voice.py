@@ -67,9 +67,13 @@ def voice_text(kind: str, examples: list[tuple[str, str]]) -> str:
     """Examples as a bullet of the prompt's STEPS plus an <examples> block, marked as style, never as facts."""
     if not examples:
         return ""
-    lines = [f"- Write in the team's voice. The {BY_TYPE[kind].label} in the <examples> block are the team's past work, shown only "
-             "as style examples (tone, sentence length, how a piece opens and closes). They are not facts about this talk: "
-             "take no claim, name, number or link from them.", "<examples>"]  # fmt: skip
+    lines = [
+        f"- Write in the team's voice. The {BY_TYPE[kind].label} in the <examples> block "
+        "are the team's past work, shown only "
+        "as style examples (tone, sentence length, how a piece opens and closes). They are not facts about this talk: "
+        "take no claim, name, number or link from them.",
+        "<examples>",
+    ]
     for title, text in examples:
         excerpt = text[:EXAMPLE_CHARS].rstrip() + ("…" if len(text) > EXAMPLE_CHARS else "")
         excerpt = excerpt.replace("</example", "< /example")
@@ -81,7 +85,10 @@ def related_text(related: list[dict]) -> str:
     if not related:
         return ""
     posts = "; ".join(f"{post['title']} ({post['url']})" if post["url"] else post["title"] for post in related)
-    return f'\n- The post will end with a "Related reading" list of these past posts, added for you (do not write it): {posts}'
+    return (
+        '\n- The post will end with a "Related reading" list of these past posts, added for you (do not write it): '
+        f"{posts}"
+    )
 
 
 def related_markdown(related: list[dict], language: str) -> str:
@@ -109,8 +116,9 @@ def novelty(col, outline: Outline, slug: str) -> list[str]:
     return [
         f"novelty: the past post “{titles[file][1]}” ({titles[file][0]}) already answers {len(numbers)} of the {total} "
         "questions in this outline; consider linking to it or writing an update instead"
-        for file, numbers in covered.items() if total and len(numbers) * 2 > total
-    ]  # fmt: skip
+        for file, numbers in covered.items()
+        if total and len(numbers) * 2 > total
+    ]
 
 
 def draft_context(settings: Settings, outline: Outline, slug: str) -> DraftContext:
@@ -124,11 +132,19 @@ def draft_context(settings: Settings, outline: Outline, slug: str) -> DraftConte
     query = _query(outline)
     for stage, kind in ((draft.stage, draft.type) for draft in DRAFT_KINDS):
         hits = [hit for hit in store.pieces(col, query, kind, EXAMPLES * 2) if not _own(hit, slug)]
-        hits = sorted(hits, key=lambda hit: hit.language != outline.language)[:EXAMPLES]  # stable: nearest first, own language first
+        hits = sorted(hits, key=lambda hit: hit.language != outline.language)[
+            :EXAMPLES
+        ]  # stable: nearest first, own language first
         examples = [(hit.title, store.piece_text(col, hit.file)) for hit in hits]
-        examples = unmarked(examples, lambda ex: f"{ex[0]}\n{ex[1][:EXAMPLE_CHARS]}", f"{kind} example", context.warnings)
+        examples = unmarked(
+            examples, lambda ex: f"{ex[0]}\n{ex[1][:EXAMPLE_CHARS]}", f"{kind} example", context.warnings
+        )
         context.voice[stage] = voice_text(kind, examples)
-    posts = [hit for hit in store.pieces(col, query, "blog", RELATED + 1) if hit.score >= RELATED_SCORE and not _own(hit, slug)]
+    posts = [
+        hit
+        for hit in store.pieces(col, query, "blog", RELATED + 1)
+        if hit.score >= RELATED_SCORE and not _own(hit, slug)
+    ]
     posts = unmarked(posts, lambda hit: hit.title, "related post", context.warnings)
     context.related = [{"title": hit.title, "url": hit.url} for hit in posts[:RELATED]]
     if context.related:
@@ -152,20 +168,27 @@ def community_questions(settings: Settings, transcript: Transcript, title: str, 
     from pipeline import store
 
     hits = store.pieces(col, f"{title}\n{transcript.text()[:3000]}", "question", QUESTIONS)
-    near = unmarked([hit for hit in hits if hit.score >= QUESTION_SCORE], lambda hit: hit.title, "community question", warnings)
+    near = unmarked(
+        [hit for hit in hits if hit.score >= QUESTION_SCORE], lambda hit: hit.title, "community question", warnings
+    )
     return [Question(hit.title, hit.url, hit.language) for hit in near]
 
 
 def match_questions(outline: Outline, questions: list[Question]) -> Outline:
     """Sections that answer a stored question take its wording; the questions left open are listed in the outline."""
     if not questions or not outline.sections:
-        return outline.model_copy(update={"open_questions": [AskedQuestion(question=q.title, url=q.url) for q in questions]})
+        return outline.model_copy(
+            update={"open_questions": [AskedQuestion(question=q.title, url=q.url) for q in questions]}
+        )
     from pipeline import store
 
     sections = [section.model_copy(deep=True) for section in outline.sections]
     # a question is compared as asked and with its key points; the closer of the two counts
-    vectors = store.embed([s.question for s in sections] + ["\n".join([s.question, *s.key_points]) for s in sections]
-                          + [question.title for question in questions])  # fmt: skip
+    vectors = store.embed(
+        [s.question for s in sections]
+        + ["\n".join([s.question, *s.key_points]) for s in sections]
+        + [question.title for question in questions]
+    )
     n = len(sections)
     scores = np.maximum(vectors[:n] @ vectors[2 * n :].T, vectors[n : 2 * n] @ vectors[2 * n :].T)
     pairs = sorted(((scores[i, j], i, j) for i in range(n) for j in range(len(questions))), reverse=True)
@@ -187,4 +210,3 @@ def questions_key(questions: list[Question]) -> dict[str, str]:
         return {}
     payload = json.dumps([[q.title, q.url, q.language] for q in questions], ensure_ascii=False)
     return {"community_questions": hashlib.sha256(payload.encode()).hexdigest()}
-

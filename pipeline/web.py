@@ -63,13 +63,21 @@ def base_params(settings: Settings, **extra) -> dict:
     from yt_dlp.utils import match_filter_func
 
     params = {
-        "quiet": True, "no_warnings": True, "noprogress": True, "logger": _Silent(), "cachedir": False,
-        "format": AUDIO_FORMAT, "outtmpl": {"default": "%(id)s.%(ext)s"}, "restrictfilenames": True,
-        "noplaylist": True, "socket_timeout": 30, "retries": 2,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "logger": _Silent(),
+        "cachedir": False,
+        "format": AUDIO_FORMAT,
+        "outtmpl": {"default": "%(id)s.%(ext)s"},
+        "restrictfilenames": True,
+        "noplaylist": True,
+        "socket_timeout": 30,
+        "retries": 2,
         "max_filesize": settings.max_filesize_mb * 1024 * 1024,
         "match_filter": match_filter_func(["!is_live & !was_live", f"duration <=? {settings.max_duration:g}"]),
         "daterange": _since(settings.since),
-    }  # fmt: skip
+    }
     params.update(extra)
     return {key: value for key, value in params.items() if value is not None}
 
@@ -80,7 +88,9 @@ def explain(url: str, error: Exception) -> UserError:
     text = re.sub(r"\[[\w:]+\] [\w.-]+: ", "", text).split("\n")[0]
     text = re.sub(r" \(caused by .*", "", text)
     if "private address" in text:
-        return UserError(f"{url}: refused, {text.split('Errno')[-1].strip(' ]:')}; set allow_private_urls in devrel.toml to allow it")
+        return UserError(
+            f"{url}: refused, {text.split('Errno')[-1].strip(' ]:')}; set allow_private_urls in devrel.toml to allow it"
+        )
     if "Unsupported URL" in text:
         return UserError(f"{url}: no media found there (unsupported site or not a media page); check the URL")
     if "HTTP Error 404" in text:
@@ -132,14 +142,19 @@ def _check_limits(url: str, info: dict, settings: Settings) -> None:
     if info.get("is_live") or info.get("live_status") in ("is_live", "is_upcoming"):
         raise UserError(f"{url}: is a live stream; wait for the recording to be published")
     if (info.get("duration") or 0) > settings.max_duration:
-        raise UserError(f"{url}: {info['duration']:.0f}s is over the {settings.max_duration:g}s duration limit (max_duration)")
+        raise UserError(
+            f"{url}: {info['duration']:.0f}s is over the {settings.max_duration:g}s duration limit (max_duration)"
+        )
     size = info.get("filesize") or info.get("filesize_approx") or 0
     if size > settings.max_filesize_mb * 1024 * 1024:
-        raise UserError(f"{url}: {size / 2**20:.0f} MB is over the {settings.max_filesize_mb} MB size limit (max_filesize_mb)")
+        raise UserError(
+            f"{url}: {size / 2**20:.0f} MB is over the {settings.max_filesize_mb} MB size limit (max_filesize_mb)"
+        )
 
 
-def fetch(target: str | dict, settings: Settings, dest: Path, progress: Progress | None = None,
-          transcribe: bool = False) -> Fetched:  # fmt: skip
+def fetch(
+    target: str | dict, settings: Settings, dest: Path, progress: Progress | None = None, transcribe: bool = False
+) -> Fetched:
     """Subtitles when the site has them in the talk's language (unless `transcribe`), else the best audio.
 
     `target` is a URL, or an info dict from yt-dlp's --write-info-json (replayed through yt-dlp itself).
@@ -180,7 +195,9 @@ def fetch(target: str | dict, settings: Settings, dest: Path, progress: Progress
         files = [Path(d["filepath"]) for d in (done or {}).get("requested_downloads") or [] if d.get("filepath")]
         files = [path for path in files if path.exists()]
         if not files:  # yt-dlp skips a file over max_filesize and still returns normally
-            raise UserError(f"{url}: not downloaded: over the {settings.max_filesize_mb} MB size limit (max_filesize_mb)")
+            raise UserError(
+                f"{url}: not downloaded: over the {settings.max_filesize_mb} MB size limit (max_filesize_mb)"
+            )
         final = dest / files[0].name
         files[0].replace(final)
     if final.stat().st_size > settings.max_filesize_mb * 1024 * 1024:

@@ -48,12 +48,25 @@ def grounded_answers(server) -> None:
     """What a capable model answers about the SRT talk: a reader question that does not echo its passage, and a
     title and summary in the talk's own words. The scripted defaults ("What about <its first words>?", "Scripted
     outline") are what `devrel check` rightly reports: an answer restating its heading, a name the talk never says."""
-    server.script("SectionDraft", {"question": "What decides that a step runs again?",
-                                   "key_points": ["Hashes of the inputs and the prompt make the key."]})
-    server.script("OutlineDraft", {
-        "title": "Caching data pipelines", "summary": "A cache key per step decides what runs again, and a person's edit is kept.",
-        "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": [],
-    })  # fmt: skip
+    server.script(
+        "SectionDraft",
+        {
+            "question": "What decides that a step runs again?",
+            "key_points": ["Hashes of the inputs and the prompt make the key."],
+        },
+    )
+    server.script(
+        "OutlineDraft",
+        {
+            "title": "Caching data pipelines",
+            "summary": "A cache key per step decides what runs again, and a person's edit is kept.",
+            "tags": ["caching"],
+            "people": [],
+            "organizations": [],
+            "products": [],
+            "media": [],
+        },
+    )
 
 
 def verbatim_run(quote: dict, segments: list[dict]) -> list[dict] | None:
@@ -159,6 +172,8 @@ def site(tmp_path):
 
 def speak_ogg(text: str, path: Path, voice: str = "en-us") -> Path:
     wav = speak(text, path.with_suffix(".wav"), voice)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "libvorbis", "-q:a", "1", str(path)], check=True)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "libvorbis", "-q:a", "1", str(path)], check=True
+    )
     wav.unlink()
     return path

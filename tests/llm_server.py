@@ -49,35 +49,63 @@ def user_text(body: dict) -> str:
 
 ITEM_ANSWERS = {  # schema → (English, Chinese)
     "TitlesDraft": (
-        {"how_to": "How to ship faster with fewer surprises", "claim": "Most teams test the wrong layer first",
-         "detail": "Three numbers that changed our release plan",
-         "question": "Why does my build break only at night?", "topic": "release engineering"},
-        {"how_to": "如何少踩坑地更快发布", "claim": "大多数团队先测错了层", "detail": "改变我们发布计划的三个数字",
-         "question": "为什么构建总在夜里失败？", "topic": "发布工程"}),
+        {
+            "how_to": "How to ship faster with fewer surprises",
+            "claim": "Most teams test the wrong layer first",
+            "detail": "Three numbers that changed our release plan",
+            "question": "Why does my build break only at night?",
+            "topic": "release engineering",
+        },
+        {
+            "how_to": "如何少踩坑地更快发布",
+            "claim": "大多数团队先测错了层",
+            "detail": "改变我们发布计划的三个数字",
+            "question": "为什么构建总在夜里失败？",
+            "topic": "发布工程",
+        },
+    ),
     "XPostDraft": (None, None),
     "LinkedInDraft": (
-        {"opening": "Slow feedback loops cost more than slow code.",
-         "closing_question": "What is the slowest loop in your week?"},
-        {"opening": "反馈慢比代码慢代价更高。", "closing_question": "你这一周里最慢的反馈环是哪一个？"}),
+        {
+            "opening": "Slow feedback loops cost more than slow code.",
+            "closing_question": "What is the slowest loop in your week?",
+        },
+        {"opening": "反馈慢比代码慢代价更高。", "closing_question": "你这一周里最慢的反馈环是哪一个？"},
+    ),
     "VideoHooksDraft": (
-        {"question": "Ever wondered why your fix broke something else?",
-         "surprise": "Half of the work happens before the first line of code.",
-         "mistake": "You skip the boring step that saves the week."},
-        {"question": "你有没有想过，为什么修一个问题会弄坏另一个？", "surprise": "一半的工作发生在写第一行代码之前。",
-         "mistake": "你跳过了那个能省下一周的无聊步骤。"}),
+        {
+            "question": "Ever wondered why your fix broke something else?",
+            "surprise": "Half of the work happens before the first line of code.",
+            "mistake": "You skip the boring step that saves the week.",
+        },
+        {
+            "question": "你有没有想过，为什么修一个问题会弄坏另一个？",
+            "surprise": "一半的工作发生在写第一行代码之前。",
+            "mistake": "你跳过了那个能省下一周的无聊步骤。",
+        },
+    ),
     "DiscordDraft": (
-        {"opener": "Fresh from the stage, and useful for anyone shipping code this month.",
-         "question": "What would you ask the speaker about this?"},
-        {"opener": "刚出炉的分享，这个月要发版的朋友都用得上。", "question": "关于这个话题，你最想问讲者什么？"}),
+        {
+            "opener": "Fresh from the stage, and useful for anyone shipping code this month.",
+            "question": "What would you ask the speaker about this?",
+        },
+        {"opener": "刚出炉的分享，这个月要发版的朋友都用得上。", "question": "关于这个话题，你最想问讲者什么？"},
+    ),
     "ForumDraft": (
-        {"title": "How does your team handle this?",
-         "ask": "Tell us what worked for you, and what you would never try again."},
-        {"title": "你的团队是怎么处理的？", "ask": "说说哪些做法对你有用，哪些你再也不会尝试。"}),
+        {
+            "title": "How does your team handle this?",
+            "ask": "Tell us what worked for you, and what you would never try again.",
+        },
+        {"title": "你的团队是怎么处理的？", "ask": "说说哪些做法对你有用，哪些你再也不会尝试。"},
+    ),
     "NewsletterDraft": (
-        {"blurb": "A short, practical watch for anyone who maintains a project. "
-                  "You will come away with one change to try tomorrow."},
-        {"blurb": "一个简短实用的分享，适合每一位维护项目的人。看完你会带走一个明天就能试的改变。"}),
-}  # fmt: skip
+        {
+            "blurb": "A short, practical watch for anyone who maintains a project. "
+            "You will come away with one change to try tomorrow."
+        },
+        {"blurb": "一个简短实用的分享，适合每一位维护项目的人。看完你会带走一个明天就能试的改变。"},
+    ),
+}
 
 
 def default_answer(body: dict) -> dict:
@@ -91,20 +119,39 @@ def default_answer(body: dict) -> dict:
         topic = re.sub(r"^What about |\?$", "", asked).split(",")[0].split()[-3:]
         return {"question": f"Why does {' '.join(topic)} matter?"}
     if name == "OutlineDraft":
-        return {"title": "Scripted outline", "summary": "A scripted summary of the talk.", "tags": ["scripted"],
-                "people": [], "organizations": [], "products": [], "media": []}  # fmt: skip
+        return {
+            "title": "Scripted outline",
+            "summary": "A scripted summary of the talk.",
+            "tags": ["scripted"],
+            "people": [],
+            "organizations": [],
+            "products": [],
+            "media": [],
+        }
     if name == "Rewritten":  # the blog's passage edit: the passage as it is
         return {"text": re.search(r"<passage>\n(.*)\n</passage>", text, flags=re.S).group(1)}
     if name == "BlogDraft":
         count = max(1, len(re.findall(r"^Question \d+:", text, flags=re.M)))
-        return {"title": "A scripted post", "intro": "Scripted intro.", "answers": [f"Scripted answer {i}." for i in range(1, count + 1)],
-                "closing": "Scripted closing."}  # fmt: skip
+        return {
+            "title": "A scripted post",
+            "intro": "Scripted intro.",
+            "answers": [f"Scripted answer {i}." for i in range(1, count + 1)],
+            "closing": "Scripted closing.",
+        }
     if name == "HooksDraft":
-        return {"titles": [f"Title {i}" for i in range(1, 6)], "x_posts": [f"X post {i} #devrel" for i in range(1, 4)],
-                "linkedin": "A scripted LinkedIn post.", "video_hooks": ["Hook one", "Hook two", "Hook three"]}  # fmt: skip
+        return {
+            "titles": [f"Title {i}" for i in range(1, 6)],
+            "x_posts": [f"X post {i} #devrel" for i in range(1, 4)],
+            "linkedin": "A scripted LinkedIn post.",
+            "video_hooks": ["Hook one", "Hook two", "Hook three"],
+        }
     if name == "CommunityDraft":
-        return {"discord": "Scripted Discord announcement.", "forum_title": "Scripted forum title",
-                "forum_body": "Scripted forum body.", "newsletter": "Scripted newsletter blurb."}  # fmt: skip
+        return {
+            "discord": "Scripted Discord announcement.",
+            "forum_title": "Scripted forum title",
+            "forum_body": "Scripted forum body.",
+            "newsletter": "Scripted newsletter blurb.",
+        }
     if name in ITEM_ANSWERS:  # hooks and community, one small question per call: distinct lines, in the asked language
         asked = "\n".join(m["content"] for m in body["messages"] if isinstance(m["content"], str))
         zh = re.search(r"[\u4e00-\u9fff]", text) is not None or "Simplified Chinese" in asked  # the talk's, or --lang's
@@ -227,12 +274,26 @@ class ScriptedLLM:
                     action = obeyed(body, action, scripted.leak, read=scripted.obey)
                 raw = action if isinstance(action, Raw) else Raw(json.dumps(action, ensure_ascii=False))
                 prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
-                self._send(200, {
-                    "id": "chatcmpl-scripted", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": raw.content},
-                                 "finish_reason": raw.finish_reason}],
-                    "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(raw.content) // 4,
-                              "total_tokens": prompt_tokens + len(raw.content) // 4},
-                })  # fmt: skip
+                self._send(
+                    200,
+                    {
+                        "id": "chatcmpl-scripted",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": body["model"],
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": raw.content},
+                                "finish_reason": raw.finish_reason,
+                            }
+                        ],
+                        "usage": {
+                            "prompt_tokens": prompt_tokens,
+                            "completion_tokens": len(raw.content) // 4,
+                            "total_tokens": prompt_tokens + len(raw.content) // 4,
+                        },
+                    },
+                )
 
         return Handler

@@ -51,7 +51,9 @@ def test_audio_with_no_speech(cli, tmp_path):
     assert_clean_refusal(cli("run", silence), tmp_path, "no speech")
 
 
-@pytest.mark.parametrize("suffix,content", [(".srt", "1\nnot a time line\nhello\n"), (".vtt", "garbage without header\n")])
+@pytest.mark.parametrize(
+    "suffix,content", [(".srt", "1\nnot a time line\nhello\n"), (".vtt", "garbage without header\n")]
+)
 def test_unparseable_subtitles(cli, tmp_path, suffix, content):
     path = tmp_path / f"broken{suffix}"
     path.write_text(content)

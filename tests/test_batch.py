@@ -23,7 +23,9 @@ def write_sources(tmp_path, text: str):
 def test_a_batch_with_a_broken_item(cli, site, llm_server, tmp_path):
     speak_ogg("The first talk is about caching every step of a pipeline.", site.root / "first.ogg")
     speak_ogg("The second talk is about verifying quotes against transcripts.", site.root / "second.ogg")
-    sources = write_sources(tmp_path, f"""
+    sources = write_sources(
+        tmp_path,
+        f"""
 week: 2026-W47
 items:
   - url: {site.url("first.ogg")}
@@ -33,7 +35,8 @@ items:
   - url: {site.url("missing.ogg")}
   - url: {site.url("second.ogg")}
     lang: en
-""")
+""",
+    )
     result = cli("batch", sources)
     assert result.exit_code == 1, result.output
     week = tmp_path / "outputs" / "2026-W47"
@@ -112,9 +115,12 @@ def test_sources_yaml_names_voices_and_their_roles(tmp_path):
     from pipeline.batch_sources import jobs_from, load_sources
     from pipeline.config import load_settings
 
-    sources = write_sources(tmp_path, "items:\n  - path: a.txt\n    kind: interview\n    speakers:\n"
-                                      "      SPEAKER_1: {name: Maya, role: host}\n      SPEAKER_2: Ada Lovelace\n"
-                                      "  - path: b.txt\n    speakers: [Ada Lovelace, Grace Hopper]\n")  # fmt: skip
+    sources = write_sources(
+        tmp_path,
+        "items:\n  - path: a.txt\n    kind: interview\n    speakers:\n"
+        "      SPEAKER_1: {name: Maya, role: host}\n      SPEAKER_2: Ada Lovelace\n"
+        "  - path: b.txt\n    speakers: [Ada Lovelace, Grace Hopper]\n",
+    )
     jobs = jobs_from(load_sources(sources), load_settings({}), expand=None, base=tmp_path)
     assert jobs[0].overrides["speaker_names"] == {"SPEAKER_1": "Maya", "SPEAKER_2": "Ada Lovelace"}
     assert jobs[0].overrides["speaker_roles"] == {"SPEAKER_1": "host"} and jobs[0].overrides["talk_kind"] == "interview"

@@ -43,7 +43,9 @@ Every stage is skipped when nothing it depends on changed. As the speaker put it
 Watch it at https://www.youtube.com/watch?v=abc123 and run `pip install devrel @latest`.
 """
 
-ZH_FRONT = BLOG.replace("language: en", "language: zh").replace("How the cache decides what to rerun.", "缓存怎样决定重跑什么。")
+ZH_FRONT = BLOG.replace("language: en", "language: zh").replace(
+    "How the cache decides what to rerun.", "缓存怎样决定重跑什么。"
+)
 
 HOOKS = """---
 type: hook
@@ -84,8 +86,15 @@ def output_folder(root: Path, name: str = "caching-talk", talk=TALK, language: s
     folder.mkdir(parents=True)
     segments = [Segment(id=i, start=start, end=start + 3, text=text) for i, (start, text) in enumerate(talk, 1)]
     transcript = Transcript(language=language, origin="subtitles", segments=segments)
-    source = Source(kind="media", slug=name, title="Caching talk", url="https://www.youtube.com/watch?v=abc123",
-                    sha256="0" * 64, size=1, speakers=["Ada"])  # fmt: skip
+    source = Source(
+        kind="media",
+        slug=name,
+        title="Caching talk",
+        url="https://www.youtube.com/watch?v=abc123",
+        sha256="0" * 64,
+        size=1,
+        speakers=["Ada"],
+    )
     (folder / "transcript.json").write_text(transcript.to_json())
     (folder / "source.json").write_text(source.to_json())
     return folder
@@ -103,7 +112,9 @@ def check_fails(cli, path: Path, *expected: str):
 def test_a_clean_output_folder_passes(cli, tmp_path):
     folder = output_folder(tmp_path)
     (folder / "blog.md").write_text(BLOG)
-    (folder / "hooks.md").write_text(HOOKS.format(post="Cache keys from content hashes: https://www.youtube.com/watch?v=abc123&t=4 #devrel"))
+    (folder / "hooks.md").write_text(
+        HOOKS.format(post="Cache keys from content hashes: https://www.youtube.com/watch?v=abc123&t=4 #devrel")
+    )
     (folder / "community.md").write_text(COMMUNITY.format(discord="New talk on caching pipelines!"))
     result = cli("check", folder)
     assert result.exit_code == 0, result.output
@@ -129,11 +140,18 @@ def test_an_over_long_discord_post_fails(cli, tmp_path):
 
 def test_a_fake_quote_fails_and_the_real_one_is_verified(cli, tmp_path):
     folder = output_folder(tmp_path)
-    fake = BLOG.replace("## How does", '> We never cache anything; hashing is a waste of time.\n\n## How does')
-    fake = fake.replace("Every stage is skipped", "“Caching made our builds ten times faster overnight,” she said. Every stage is skipped")
+    fake = BLOG.replace("## How does", "> We never cache anything; hashing is a waste of time.\n\n## How does")
+    fake = fake.replace(
+        "Every stage is skipped",
+        "“Caching made our builds ten times faster overnight,” she said. Every stage is skipped",
+    )
     (folder / "blog.md").write_text(fake)
-    output = check_fails(cli, folder / "blog.md", "not in the transcript: “We never cache anything",
-                         "not in the transcript: “Caching made our builds ten times faster overnight,”")
+    output = check_fails(
+        cli,
+        folder / "blog.md",
+        "not in the transcript: “We never cache anything",
+        "not in the transcript: “Caching made our builds ten times faster overnight,”",
+    )
     assert "2/4 quotes verified (groundedness 0.50)" in output
 
 
@@ -147,8 +165,7 @@ QUESTIONS = [
 def plain_questions(server) -> None:
     """Reader questions that do not echo their passage: the scripted default ("What about <its first words>?") is
     answered by those very words, which `devrel check` rightly reports as a restated answer."""
-    server.script("SectionDraft", *({"question": question, "key_points": [point]}
-                                    for question, point in QUESTIONS))  # fmt: skip
+    server.script("SectionDraft", *({"question": question, "key_points": [point]} for question, point in QUESTIONS))
 
 
 def test_a_reviewer_added_quote_is_checked_again(cli, llm_server, srt_file, tmp_path):
@@ -164,13 +181,16 @@ def test_a_reviewer_added_quote_is_checked_again(cli, llm_server, srt_file, tmp_
     check_fails(cli, blog, "“Edits are thrown away on every run.”")
 
 
-@pytest.mark.parametrize("front_matter, expected", [
-    ("status: published", "status: Input should be 'draft', 'approved' or 'rejected'"),
-    ("summary: null", "summary: Input should be a valid string"),
-    ("date: last tuesday", "date: Value error"),
-    ("title: [unclosed", "front matter is not valid YAML"),
-    ("colour: blue", "colour: Extra inputs are not permitted"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "front_matter, expected",
+    [
+        ("status: published", "status: Input should be 'draft', 'approved' or 'rejected'"),
+        ("summary: null", "summary: Input should be a valid string"),
+        ("date: last tuesday", "date: Value error"),
+        ("title: [unclosed", "front matter is not valid YAML"),
+        ("colour: blue", "colour: Extra inputs are not permitted"),
+    ],
+)
 def test_broken_front_matter_fails(cli, tmp_path, front_matter, expected):
     folder = output_folder(tmp_path)
     key = front_matter.split(":")[0]
@@ -190,7 +210,9 @@ def test_telltale_phrases_fail_and_the_list_is_the_users(cli, tmp_path):
     folder = output_folder(tmp_path)
     (folder / "blog.md").write_text(BLOG.replace("Every stage is skipped", "She has an aim. Every stage is skipped"))
     assert cli("check", folder).exit_code == 0  # "as an ai" is not in "has an aim"
-    (folder / "blog.md").write_text(BLOG.replace("Every stage is skipped", "Let’s Delve  into caching. Every stage is skipped"))
+    (folder / "blog.md").write_text(
+        BLOG.replace("Every stage is skipped", "Let’s Delve  into caching. Every stage is skipped")
+    )
     check_fails(cli, folder, "telltale phrase “delve into”")
     custom = tmp_path / "my-prompts" / "check"
     custom.mkdir(parents=True)
@@ -214,8 +236,16 @@ def test_chinese_quotes_verify_against_a_chinese_transcript(cli, tmp_path):
     result = cli("check", folder)
     assert result.exit_code == 0, result.output
     assert "3/3 quotes verified" in result.output
-    (folder / "blog.md").write_text("---\n" + blog[1] + "---\n" + body + "\n她最后说：「我们每天都会把所有文件重新生成一遍」。总而言之，缓存很重要。\n")
-    check_fails(cli, folder, "not in the transcript: “我们每天都会把所有文件重新生成一遍”", "telltale phrase “总而言之”")
+    (folder / "blog.md").write_text(
+        "---\n"
+        + blog[1]
+        + "---\n"
+        + body
+        + "\n她最后说：「我们每天都会把所有文件重新生成一遍」。总而言之，缓存很重要。\n"
+    )
+    check_fails(
+        cli, folder, "not in the transcript: “我们每天都会把所有文件重新生成一遍”", "telltale phrase “总而言之”"
+    )
 
 
 def test_unknown_urls_and_handles_are_flagged(cli, tmp_path):
@@ -238,30 +268,51 @@ def test_a_week_folder_checks_every_output_folder(cli, tmp_path):
     assert "good-talk/blog.md" in output and "3/4 quotes verified" not in output and "5/6 quotes verified" in output
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda root: root / "nope", "does not exist"),
-    (lambda root: (root / "notes.txt", (root / "notes.txt").write_text("hi"))[0], "is not a markdown draft"),
-    (lambda root: (root / "empty", (root / "empty").mkdir())[0], "no drafts (blog.md, hooks.md, community.md) under"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda root: root / "nope", "does not exist"),
+        (lambda root: (root / "notes.txt", (root / "notes.txt").write_text("hi"))[0], "is not a markdown draft"),
+        (
+            lambda root: (root / "empty", (root / "empty").mkdir())[0],
+            "no drafts (blog.md, hooks.md, community.md) under",
+        ),
+    ],
+)
 def test_a_bad_path_is_one_line_and_exit_2(cli, tmp_path, make, message):
     result = cli("check", make(tmp_path))
     assert result.exit_code == 2
-    assert message in result.output and len(result.output.strip().splitlines()) <= 2 and "Traceback" not in result.output
+    assert (
+        message in result.output and len(result.output.strip().splitlines()) <= 2 and "Traceback" not in result.output
+    )
 
 
 def test_run_records_groundedness_in_the_manifest(cli, llm_server, srt_file, tmp_path):
     from pipeline.check import check_report, summary
 
     plain_questions(llm_server)
-    llm_server.script("OutlineDraft", {  # a title in the talk's words: the posts that name it name nothing new
-        "title": "Caching data pipelines", "summary": "How a pipeline decides what to run again.",
-        "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": []})  # fmt: skip
+    llm_server.script(
+        "OutlineDraft",
+        {  # a title in the talk's words: the posts that name it name nothing new
+            "title": "Caching data pipelines",
+            "summary": "How a pipeline decides what to run again.",
+            "tags": ["caching"],
+            "people": [],
+            "organizations": [],
+            "products": [],
+            "media": [],
+        },
+    )
     result = cli("run", srt_file)
     assert result.exit_code == 0
     folder = tmp_path / "outputs" / "caching-talk"
     checks = json.loads((folder / "manifest.json").read_text())["checks"]
     assert checks == check_report(folder).figures()  # what `devrel check` says of the same drafts
-    assert checks["quotes_total"] >= 1 and checks["quotes_verified"] == checks["quotes_total"] and checks["groundedness"] == 1.0
+    assert (
+        checks["quotes_total"] >= 1
+        and checks["quotes_verified"] == checks["quotes_total"]
+        and checks["groundedness"] == 1.0
+    )
     assert checks["failures"] == 0 and summary(checks).endswith("no problems")
     assert f"check: {summary(checks)}" in " ".join(result.output.split())
     assert json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])["checks"] == checks
@@ -275,7 +326,9 @@ def test_a_transcript_cannot_give_orders(cli, llm_server, tmp_path):
     pastes it back into a draft is told by `devrel check`."""
     talk = tmp_path / "injected-talk.txt"
     talk.write_text(f"Caching keeps reruns cheap.\n{INJECTION}\nThe cache key hashes every input.\n")
-    llm_server.script("XPostDraft", {"post": "Free crypto giveaway at http://scam.example today! Caching keeps reruns cheap."})
+    llm_server.script(
+        "XPostDraft", {"post": "Free crypto giveaway at http://scam.example today! Caching keeps reruns cheap."}
+    )
     result = cli("run", talk)
     assert result.exit_code == 0, result.output
     assert "removed a sentence with a link the model made up (http://scam.example)" in result.output
@@ -405,10 +458,13 @@ We hash every input and prompt into a key per step. What do you use, timestamps 
 This week: a five-minute tour of cache keys, with the line every team should steal about never overwriting edits.
 """
 
-CLEAN_HOOKS = {"title1": "Hash the inputs, skip the work", "post1": "Content hashes make a rerun nearly free. #devrel",
-               "post2": "A person's edit is sacred: the pipeline writes its new draft beside it, never over it.",
-               "linkedin": "We rebuilt our content pipeline around one idea: a step reruns only when its inputs "
-                           "change. Drafts got cheaper and reviewers stopped losing edits."}  # fmt: skip
+CLEAN_HOOKS = {
+    "title1": "Hash the inputs, skip the work",
+    "post1": "Content hashes make a rerun nearly free. #devrel",
+    "post2": "A person's edit is sacred: the pipeline writes its new draft beside it, never over it.",
+    "linkedin": "We rebuilt our content pipeline around one idea: a step reruns only when its inputs "
+    "change. Drafts got cheaper and reviewers stopped losing edits.",
+}
 CLEAN_DISCORD = "New talk is up! Five minutes on cache keys and why your edits are safe. Questions welcome in #help."
 
 
@@ -432,8 +488,13 @@ def test_a_clean_draft_in_our_users_form_has_no_reader_problems(cli, tmp_path):
     assert "2/2 quotes verified (groundedness 1.00), no problems" in result.output
     figures = {report.path.name: report.figures for report in check_report(folder, corpus=None).files}
     assert figures["blog.md"]["blog_words"] == 50  # prose only: no headings, quotes or related reading
-    assert set(figures["hooks.md"]) == {"similarity_titles", "similarity_x_posts", "similarity_video_hooks",
-                                        "similarity_linkedin_summary", "similarity_hooks_summary"}  # fmt: skip
+    assert set(figures["hooks.md"]) == {
+        "similarity_titles",
+        "similarity_x_posts",
+        "similarity_video_hooks",
+        "similarity_linkedin_summary",
+        "similarity_hooks_summary",
+    }
     assert set(figures["community.md"]) == {"similarity_community", "similarity_community_summary"}
     similarities = [value for report in figures.values() for name, value in report.items() if "similarity" in name]
     assert similarities and max(similarities) < 0.5
@@ -441,28 +502,38 @@ def test_a_clean_draft_in_our_users_form_has_no_reader_problems(cli, tmp_path):
 
 def test_fragment_quotes_fail_and_are_not_verified(cli, tmp_path):
     folder = output_folder(tmp_path, talk=READER_TALK)
-    lines = ["> gets a cache key built from the hashes of its inputs", "> Human edits are never overwritten;",
-             "> Cache keys are cheap."]  # fmt: skip
+    lines = [
+        "> gets a cache key built from the hashes of its inputs",
+        "> Human edits are never overwritten;",
+        "> Cache keys are cheap.",
+    ]
     fragments = "\n\n".join(lines) + "\n"
     (folder / "blog.md").write_text(BLOG.replace("## How does", fragments + "\n## How does"))
-    output = check_fails(cli, folder, "fragments: not a whole sentence (starts mid-sentence): “gets a cache key",
-                         "fragments: not a whole sentence (no final sentence mark): “Human edits are never",
-                         "fragments: not a whole sentence (4 words): “Cache keys are cheap.”")
+    output = check_fails(
+        cli,
+        folder,
+        "fragments: not a whole sentence (starts mid-sentence): “gets a cache key",
+        "fragments: not a whole sentence (no final sentence mark): “Human edits are never",
+        "fragments: not a whole sentence (4 words): “Cache keys are cheap.”",
+    )
     assert "2/5 quotes verified (groundedness 0.40)" in output  # all five are in the transcript; two are sentences
 
 
-@pytest.mark.parametrize("quote, reason", [
-    ("Every step gets a cache key built from the hashes.", None),
-    ("“Human edits are never overwritten; we write the new version beside them.”", None),
-    ("this down a little bit more. Because we", "starts mid-sentence"),
-    ("Linux. So...", "no final sentence mark"),
-    ("… and that is why we hash every input.", "starts mid-sentence"),
-    ("(applause)", "starts mid-sentence"),
-    ("It works.", "2 words"),
-    ("我们给每一个步骤都算一个缓存键，输入不变就不用重跑。", None),
-    ("我们给每一个步骤都算一个缓存键，", "ends mid-sentence"),
-    ("人工改过的文件", "under 8 characters"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "quote, reason",
+    [
+        ("Every step gets a cache key built from the hashes.", None),
+        ("“Human edits are never overwritten; we write the new version beside them.”", None),
+        ("this down a little bit more. Because we", "starts mid-sentence"),
+        ("Linux. So...", "no final sentence mark"),
+        ("… and that is why we hash every input.", "starts mid-sentence"),
+        ("(applause)", "starts mid-sentence"),
+        ("It works.", "2 words"),
+        ("我们给每一个步骤都算一个缓存键，输入不变就不用重跑。", None),
+        ("我们给每一个步骤都算一个缓存键，", "ends mid-sentence"),
+        ("人工改过的文件", "under 8 characters"),
+    ],
+)
 def test_what_counts_as_a_fragment(quote, reason):
     from pipeline.reader_checks import fragment
 
@@ -481,8 +552,12 @@ def test_an_answer_that_restates_its_heading_fails(cli, tmp_path):
     restated = READER_BLOG.replace("\nNothing:", "\nWhat happens to my edits is simple. Nothing:")
     restated = restated.replace("\nEvery step", "\nThe pipeline knows what to redo from the hashes. Every step", 1)
     folder = reader_folder(tmp_path, blog=restated)
-    check_fails(cli, folder, "the answer to “What happens to my edits?” restates it: “What happens to my edits is",
-                "restated: the answer to “How does the pipeline know what to redo?” restates it")
+    check_fails(
+        cli,
+        folder,
+        "the answer to “What happens to my edits?” restates it: “What happens to my edits is",
+        "restated: the answer to “How does the pipeline know what to redo?” restates it",
+    )
 
 
 def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
@@ -492,7 +567,9 @@ def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
     assert not restates("创业者如何建立社群？", "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。")
     folder = output_folder(tmp_path, talk=ZH_TALK, language="zh")
     front = ZH_FRONT.split("---\n", 2)[1]
-    (folder / "blog.md").write_text("---\n" + front + "---\n\n### 缓存键是怎么算的？\n\n缓存键是这样算的：把每个输入的哈希合在一起。\n")
+    (folder / "blog.md").write_text(
+        "---\n" + front + "---\n\n### 缓存键是怎么算的？\n\n缓存键是这样算的：把每个输入的哈希合在一起。\n"
+    )
     check_fails(cli, folder, "restated: the answer to “缓存键是怎么算的？” restates it")
 
 
@@ -500,10 +577,14 @@ def test_copies_between_items_and_of_the_summary_fail(cli, tmp_path):
     summary = "How content hashes decide which stage reruns, and why a person's edit is never overwritten."
     copied = {"post2": CLEAN_HOOKS["post1"], "title1": "Stop recomputing what did not change!", "linkedin": summary}
     folder = reader_folder(tmp_path, hooks=copied, discord=summary.replace("How", "Here is how"))
-    check_fails(cli, folder, "hooks.md: copies: X post 2 copies X post 1 (similarity 1.00)",
-                "hooks.md: copies: title 2 copies title 1",
-                "hooks.md: copies: LinkedIn post copies the summary (similarity 1.00)",
-                "community.md: copies: Discord post copies the summary")
+    check_fails(
+        cli,
+        folder,
+        "hooks.md: copies: X post 2 copies X post 1 (similarity 1.00)",
+        "hooks.md: copies: title 2 copies title 1",
+        "hooks.md: copies: LinkedIn post copies the summary (similarity 1.00)",
+        "community.md: copies: Discord post copies the summary",
+    )
     from pipeline.check import check_report
 
     figures = {report.path.name: report.figures for report in check_report(folder, corpus=None).files}
@@ -513,12 +594,18 @@ def test_copies_between_items_and_of_the_summary_fail(cli, tmp_path):
 
 
 def test_an_item_that_opens_with_a_telltale_phrase_fails(cli, tmp_path):
-    folder = reader_folder(tmp_path, hooks={"post1": "🚀 In today's fast-paced world, content hashes make reruns free."})
+    folder = reader_folder(
+        tmp_path, hooks={"post1": "🚀 In today's fast-paced world, content hashes make reruns free."}
+    )
     blog = READER_BLOG.replace("Nothing: a changed file", "It is worth noting that a changed file")
     (folder / "blog.md").write_text(blog)
-    check_fails(cli, folder, "hooks.md: openers: X post 1 opens with “in today's fast-paced world”",
-                "hooks.md: phrases: telltale phrase “in today's fast-paced world”",
-                "blog.md: openers: answer to “What happens to my edits?” opens with “it is worth noting”")
+    check_fails(
+        cli,
+        folder,
+        "hooks.md: openers: X post 1 opens with “in today's fast-paced world”",
+        "hooks.md: phrases: telltale phrase “in today's fast-paced world”",
+        "blog.md: openers: answer to “What happens to my edits?” opens with “it is worth noting”",
+    )
 
 
 def test_a_caret_line_in_the_telltale_list_bans_an_opener_only(cli, tmp_path):
@@ -536,8 +623,9 @@ def test_a_caret_line_in_the_telltale_list_bans_an_opener_only(cli, tmp_path):
 def test_names_the_source_never_mentions_fail(cli, tmp_path):
     blog = READER_BLOG.replace("Change one input", "As Elon Musk said at Tesla, change one input")
     folder = reader_folder(tmp_path, blog=blog, hooks={"post1": "Ada Lovelace would have loved content hashes."})
-    output = check_fails(cli, folder, "blog.md: names: “Elon Musk” is not in the source",
-                         "blog.md: names: “Tesla” is not in the source")
+    output = check_fails(
+        cli, folder, "blog.md: names: “Elon Musk” is not in the source", "blog.md: names: “Tesla” is not in the source"
+    )
     assert "Ada Lovelace" not in output  # the transcript names her
     (tmp_path / "corpus" / "past.md").write_text("---\ntype: blog\n---\nElon Musk and Tesla, again.\n")
     result = cli("check", folder)

@@ -16,8 +16,10 @@ def test_a_missing_file_with_brackets_is_one_clean_error(cli, tmp_path):
 
 
 def test_a_transcript_named_with_brackets_keeps_them_in_the_output(cli, tmp_path):
-    (tmp_path / "talk [abc].txt").write_text("Welcome to this talk about caching data pipelines.\n"
-                                             "Every step gets a cache key built from the hashes of its inputs.\n")  # fmt: skip
+    (tmp_path / "talk [abc].txt").write_text(
+        "Welcome to this talk about caching data pipelines.\n"
+        "Every step gets a cache key built from the hashes of its inputs.\n"
+    )
     result = cli("run", "talk [abc].txt", "--to", "transcript")
     assert result.exit_code == 0, result.output
     assert "talk [abc].txt" in result.output.splitlines()  # the source's own line, `[abc]` not taken for a style

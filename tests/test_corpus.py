@@ -28,7 +28,10 @@ def embedded() -> int:
 def post(folder: Path, name: str, kind: str, title: str, body: str, language: str = "en") -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\ntype: {kind}\ntitle: {title}\nurl: https://example.com/{path.stem}\nlanguage: {language}\n---\n\n{body}\n")
+    path.write_text(
+        f"---\ntype: {kind}\ntitle: {title}\nurl: https://example.com/{path.stem}\n"
+        f"language: {language}\n---\n\n{body}\n"
+    )
     return path
 
 
@@ -49,7 +52,9 @@ def starter(cli, tmp_path) -> Path:
 def devrel(*args, cwd, env=None, check=True) -> subprocess.CompletedProcess:
     """A separate process: chromadb caches its clients per process, and locks are per process."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_"))} | (env or {})
-    done = subprocess.run([str(BIN / "devrel"), *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(BIN / "devrel"), *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120
+    )
     if check:
         assert done.returncode == 0, done.stdout + done.stderr
     return done
@@ -57,7 +62,13 @@ def devrel(*args, cwd, env=None, check=True) -> subprocess.CompletedProcess:
 
 def test_index_is_incremental(cli, tmp_path):
     corpus = tmp_path / "corpus"
-    post(corpus, "blog/one.md", "blog", "Caching", "## Keys\n\nHash the inputs.\n\n## Edits\n\nNever overwrite a person's edit.")
+    post(
+        corpus,
+        "blog/one.md",
+        "blog",
+        "Caching",
+        "## Keys\n\nHash the inputs.\n\n## Edits\n\nNever overwrite a person's edit.",
+    )
     post(corpus, "blog/two.md", "blog", "Locks", "One writer at a time, behind a file lock.")
     post(corpus, "questions/q.md", "question", "How do I choose a cache key?", "Details.")
 
@@ -71,7 +82,13 @@ def test_index_is_incremental(cli, tmp_path):
     result = cli("corpus", "index")  # nothing changed: nothing embedded
     assert "0 chunk(s) added, 0 removed, 4 unchanged; 0 embedded" in result.stdout and embedded() == before
 
-    post(corpus, "blog/one.md", "blog", "Caching", "## Keys\n\nHash the inputs and the prompt.\n\n## Edits\n\nNever overwrite a person's edit.")
+    post(
+        corpus,
+        "blog/one.md",
+        "blog",
+        "Caching",
+        "## Keys\n\nHash the inputs and the prompt.\n\n## Edits\n\nNever overwrite a person's edit.",
+    )
     before = embedded()
     result = cli("corpus", "index")  # one paragraph changed: only its chunk is embedded again
     assert "1 chunk(s) added, 1 removed, 3 unchanged; 1 embedded" in result.stdout and embedded() - before == 1
@@ -130,12 +147,14 @@ with store.writing(load_settings()) as col:
     col.upsert(ids=["held"], documents=["written while holding the lock"], metadatas=[{"file": "held.md", "type": "blog"}])
     print("holding", flush=True)
     sys.stdin.readline()  # hold the lock until the test says so
-"""
+"""  # noqa: E501 - a script run in a subprocess, kept as written
 
 
 def test_a_second_writer_waits_or_is_told_the_store_is_busy(cli, starter, tmp_path, monkeypatch):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEVREL_", "CHROMA_"))}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD], cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD], cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     waiter = None
     try:
         assert holder.stdout.readline().strip() == "holding"
@@ -143,11 +162,19 @@ def test_a_second_writer_waits_or_is_told_the_store_is_busy(cli, starter, tmp_pa
         busy = cli("corpus", "index")
         assert busy.exit_code == 2 and "is busy: another devrel process is writing it; try again" in busy.output
         # readers are not blocked, and see a whole store (a new process reopens it by the registered embedding)
-        hits = json.loads(devrel("corpus", "search", "两个进程同时写入同一个向量索引", "--json", "-k", "3", cwd=tmp_path).stdout)
+        hits = json.loads(
+            devrel("corpus", "search", "两个进程同时写入同一个向量索引", "--json", "-k", "3", cwd=tmp_path).stdout
+        )
         assert "corpus/questions/two-writers-vector-index.md" in [hit["file"] for hit in hits]
 
-        waiter = subprocess.Popen([str(BIN / "devrel"), "corpus", "index"], cwd=tmp_path, env=env | {"DEVREL_STORE_WAIT": "60"},
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        waiter = subprocess.Popen(
+            [str(BIN / "devrel"), "corpus", "index"],
+            cwd=tmp_path,
+            env=env | {"DEVREL_STORE_WAIT": "60"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(2)
         assert waiter.poll() is None  # still waiting for the lock
         holder.stdin.write("release\n")
@@ -183,8 +210,20 @@ def free_port() -> int:
 
 def test_a_shared_chroma_server(cli, tmp_path, monkeypatch):
     port = free_port()
-    server = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [
+            str(BIN / "chroma"),
+            "run",
+            "--path",
+            str(tmp_path / "server-data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -12,8 +12,12 @@ from bench.synthetic import INTERVIEW, two_voices
 from conftest import speak
 from pipeline.errors import SetupError
 
-SHORT = ["Welcome back. What goes into a cache key?", "Every step hashes its inputs and its prompt.",
-         "And a person's edit?", "It is never overwritten. The new version goes beside it."]  # fmt: skip
+SHORT = [
+    "Welcome back. What goes into a cache key?",
+    "Every step hashes its inputs and its prompt.",
+    "And a person's edit?",
+    "It is never overwritten. The new version goes beside it.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +64,15 @@ def test_one_voice_is_one_speaker_and_gets_no_labels_unless_asked(tmp_path):
     from pipeline.stages.ingest import source
     from pipeline.stages.transcribe import transcript
 
-    wav = speak("Every step hashes its inputs and its prompt. A person's edit is never overwritten.", tmp_path / "one.wav")
+    wav = speak(
+        "Every step hashes its inputs and its prompt. A person's edit is never overwritten.", tmp_path / "one.wav"
+    )
     assert {turn.speaker for turn in speaker_turns(decode_audio(str(wav), sampling_rate=16000))} == {"SPEAKER_1"}
     made = transcript(source(wav), load_settings({"lang": "en"}))  # diarize = auto: one voice, no labels
     assert made.segments and all(segment.speaker is None for segment in made.segments)
-    labelled = transcript(source(wav), load_settings({"lang": "en", "diarize": "on"}))  # asked for: one label throughout
+    labelled = transcript(
+        source(wav), load_settings({"lang": "en", "diarize": "on"})
+    )  # asked for: one label throughout
     assert {segment.speaker for segment in labelled.segments} == {"SPEAKER_1"}
 
 
@@ -107,7 +115,9 @@ def test_der_scores_misses_false_alarms_and_confusion_under_the_best_mapping():
     # 0.25 s either side of 0, 10 and 20 s is not scored: 9.5 s of each speaker count
     assert der(truth, [(0.0, 20.0, "x")]) == pytest.approx(9.5 / 19)  # B confused with A
     assert der(truth, [(0.0, 10.0, "x")]) == pytest.approx(9.5 / 19)  # B missed
-    assert der(truth, [(0.0, 10.0, "x"), (10.0, 20.0, "y"), (20.0, 29.5, "y")]) == pytest.approx(9.25 / 19)  # false alarm past the collar
+    assert der(truth, [(0.0, 10.0, "x"), (10.0, 20.0, "y"), (20.0, 29.5, "y")]) == pytest.approx(
+        9.25 / 19
+    )  # false alarm past the collar
     overlapped = truth + [(4.0, 6.0, "B")]
     assert der(overlapped, [(0.0, 10.0, "x"), (10.0, 20.0, "y")], skip_overlap=True) == 0.0
     assert der(overlapped, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) > 0.0

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from pipeline.limits import shorten
 from conftest import grounded_answers
+from pipeline.limits import shorten
 
 
 def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_file, tmp_path):
     cut = ("Hash what you read. Hash what you write. " * 4)[:118] + "an"  # the grammar stopped it at 120
     assert len(cut) == 120
-    llm_server.script("LinkedInDraft", {
-        "opening": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",  # the model just stopped
-        "closing_question": "What would you hash first?",
-    })  # fmt: skip
-    llm_server.script("VideoHooksDraft", {"question": cut, "surprise": "Hook\n\ntwo", "mistake": "Hook three"})  # a line
+    llm_server.script(
+        "LinkedInDraft",
+        {
+            # the model just stopped
+            "opening": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",
+            "closing_question": "What would you hash first?",
+        },
+    )
+    llm_server.script(
+        "VideoHooksDraft", {"question": cut, "surprise": "Hook\n\ntwo", "mistake": "Hook three"}
+    )  # a line
     result = cli("run", srt_file)  # break would end the list item
     assert result.exit_code == 0
     assert "LinkedIn opening stopped mid-sentence; ended at its last full sentence" in result.output
@@ -27,21 +33,41 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
 
 def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server, srt_file, tmp_path):
     grounded_answers(llm_server)
-    llm_server.script("Rewritten", {  # a tidy edit of the blog's passage, but for one link nobody gave the model
-        "text": "Every step gets a cache key built from the hashes of its inputs and its prompt. "
-                "Human edits are never overwritten; see https://ab.io/x."})  # fmt: skip
-    llm_server.script("NewsletterDraft", {"blurb": "Caching keeps reruns cheap. Read more at https://example.com/made-up-post today."})
-    llm_server.script("DiscordDraft", {"opener": "See [our caching guide](https://docs.example.org/caching) for the details.",
-                                       "question": "Version 3.5 hashes every input; does yours?"})  # fmt: skip
+    llm_server.script(
+        "Rewritten",
+        {  # a tidy edit of the blog's passage, but for one link nobody gave the model
+            "text": "Every step gets a cache key built from the hashes of its inputs and its prompt. "
+            "Human edits are never overwritten; see https://ab.io/x."
+        },
+    )
+    llm_server.script(
+        "NewsletterDraft", {"blurb": "Caching keeps reruns cheap. Read more at https://example.com/made-up-post today."}
+    )
+    llm_server.script(
+        "DiscordDraft",
+        {
+            "opener": "See [our caching guide](https://docs.example.org/caching) for the details.",
+            "question": "Version 3.5 hashes every input; does yours?",
+        },
+    )
     result = cli("run", srt_file)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "outputs" / "caching-talk"
     community = (folder / "community.md").read_text()
-    assert "Caching keeps reruns cheap." in community and "example.com/made-up-post" not in community and "Read more" not in community
-    assert "See our caching guide for the details." in community and "docs.example.org" not in community  # the words stay
+    assert (
+        "Caching keeps reruns cheap." in community
+        and "example.com/made-up-post" not in community
+        and "Read more" not in community
+    )
+    assert (
+        "See our caching guide for the details." in community and "docs.example.org" not in community
+    )  # the words stay
     assert "Version 3.5 hashes every input; does yours?" in community
     output = " ".join(result.output.split())
-    assert "newsletter blurb: removed a sentence with a link the model made up (https://example.com/made-up-post)" in output
+    assert (
+        "newsletter blurb: removed a sentence with a link the model made up (https://example.com/made-up-post)"
+        in output
+    )
     assert "Discord opener: removed a link the model made up (https://docs.example.org/caching)" in output
     blog = (folder / "blog.md").read_text()  # a rewrite that adds a link is not kept: the speaker's words stand
     assert "ab.io" not in blog and "we write the new version beside them." in blog

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_check import CLEAN_HOOKS, READER_BLOG, READER_HOOKS, READER_TALK, output_folder, reader_folder
-
 from pipeline import evaluation
+from test_check import CLEAN_HOOKS, READER_BLOG, READER_HOOKS, READER_TALK, output_folder, reader_folder
 
 EN_TALK = """>> Our next speaker is Ada, please welcome her.
 (applause)
@@ -119,11 +118,29 @@ def test_measure_reads_a_folder_the_way_devrel_check_does(tmp_path):
     restated = READER_BLOG.replace("Nothing: a changed file", "What happens to your edits: nothing. A changed file")
     fragment = "> we write the new version\n\n"
     (folder / "blog.md").write_text(restated.replace("## Related reading", fragment + "## Related reading"))
-    (folder / "manifest.json").write_text(json.dumps({"artifacts": {
-        "outline.json": {"stage": "outline", "seconds": 12.5, "llm_calls": 3, "tokens_in": 900, "tokens_out": 80},
-        "outline.md": {"stage": "outline", "seconds": 12.5, "llm_calls": 3, "tokens_in": 900, "tokens_out": 80},
-        "blog.md": {"stage": "blog", "seconds": 2.0, "llm_calls": 1, "tokens_in": 300, "tokens_out": 40},
-    }}))  # fmt: skip
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "artifacts": {
+                    "outline.json": {
+                        "stage": "outline",
+                        "seconds": 12.5,
+                        "llm_calls": 3,
+                        "tokens_in": 900,
+                        "tokens_out": 80,
+                    },
+                    "outline.md": {
+                        "stage": "outline",
+                        "seconds": 12.5,
+                        "llm_calls": 3,
+                        "tokens_in": 900,
+                        "tokens_out": 80,
+                    },
+                    "blog.md": {"stage": "blog", "seconds": 2.0, "llm_calls": 1, "tokens_in": 300, "tokens_out": 40},
+                }
+            }
+        )
+    )
     figures = evaluation.measure(folder, corpus=tmp_path / "corpus")
     assert figures["copies"] == 1 and figures["similarity_x_posts"] == 1.0
     assert figures["fragment_quotes"] == 1 and figures["quotes"] == 3 and figures["repeated_quotes"] == 0
@@ -140,7 +157,10 @@ def test_talks_are_transcripts_under_the_folder(tmp_path):
     done = output_folder(talks / "runs")  # an output folder left inside: its transcript.json is not a talk
     (done / "manifest.json").write_text("{}")
     assert [path.relative_to(talks).as_posix() for path in evaluation.talks(talks)] == [
-        "en/caching-in-pipelines.txt", "en/talk.srt", "zh/community-talk.txt"]  # fmt: skip
+        "en/caching-in-pipelines.txt",
+        "en/talk.srt",
+        "zh/community-talk.txt",
+    ]
     assert evaluation.talks(talks / "en" / "talk.srt") == [talks / "en" / "talk.srt"]
     assert evaluation.default_dir() in (evaluation.SHARED, evaluation.SAMPLE)
 

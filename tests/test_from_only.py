@@ -41,7 +41,9 @@ def test_from_a_stage_whose_input_is_missing_names_the_command(cli, llm_server, 
     assert cli("run", srt_file, "--to", "transcript").exit_code == 0
     result = cli("run", srt_file, "--from", "blog")
     assert result.exit_code == 2
-    assert "outline.json is missing" in result.output and f"devrel run {srt_file.resolve()} --to outline" in result.output
+    assert (
+        "outline.json is missing" in result.output and f"devrel run {srt_file.resolve()} --to outline" in result.output
+    )
     assert "Traceback" not in result.output
     assert (tmp_path / "outputs" / "caching-talk" / "transcript.json").exists()  # earlier output untouched
 

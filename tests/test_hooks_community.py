@@ -33,36 +33,73 @@ TALK = [  # (speaker, sentence); the first is the host's introduction
     ("Jane Doe", "That is fast enough to run on every commit."),
 ]
 SECTIONS = [  # question, key points, quote segment ids
-    ("How do cache keys work in a data pipeline?",
-     ["Each step's cache key hashes its inputs, its prompt and the model.",
-      "A rerun with nothing changed does no work."], [1, 2]),
-    ("What happens to a draft someone edited by hand?",
-     ["A human edit is never overwritten; the new version is written beside it."], [3]),
-    ("Why not trust timestamps to invalidate a cache?",
-     ["Clocks drift between machines, so timestamps miss changes."], [5]),
+    (
+        "How do cache keys work in a data pipeline?",
+        [
+            "Each step's cache key hashes its inputs, its prompt and the model.",
+            "A rerun with nothing changed does no work.",
+        ],
+        [1, 2],
+    ),
+    (
+        "What happens to a draft someone edited by hand?",
+        ["A human edit is never overwritten; the new version is written beside it."],
+        [3],
+    ),
+    (
+        "Why not trust timestamps to invalidate a cache?",
+        ["Clocks drift between machines, so timestamps miss changes."],
+        [5],
+    ),
     ("How fast is a cached rerun?", ["A cached rerun of a 60-minute talk takes under two seconds."], [7]),
-]  # fmt: skip
-SUMMARY = ("Jane Doe explains how content-hash cache keys keep pipeline reruns cheap, why human edits are never "
-           "overwritten, and why timestamps cannot be trusted to invalidate a cache.")  # fmt: skip
+]
+SUMMARY = (
+    "Jane Doe explains how content-hash cache keys keep pipeline reruns cheap, why human edits are never "
+    "overwritten, and why timestamps cannot be trusted to invalidate a cache."
+)
 
 
 def transcript(talk=TALK, language="en") -> Transcript:
-    segments = [Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=text, speaker=speaker,
-                        mark="host" if i == 0 else None) for i, (speaker, text) in enumerate(talk)]  # fmt: skip
+    segments = [
+        Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=text, speaker=speaker, mark="host" if i == 0 else None)
+        for i, (speaker, text) in enumerate(talk)
+    ]
     return Transcript(language=language, origin="text", segments=segments)
 
 
-def outline(sections=SECTIONS, talk=TALK, summary=SUMMARY, title="Caching data pipelines", language="en",
-            tags=("caching",)) -> Outline:  # fmt: skip
-    made = [Section(question=question, persona="practitioner", key_points=points, first=ids[0], last=ids[-1],
-                    quotes=[Quote(segment_id=i, text=talk[i][1], start=i * 5.0, end=i * 5.0 + 4) for i in ids])
-            for question, points, ids in sections]  # fmt: skip
-    return Outline(title=title, summary=summary, language=language, tags=list(tags), sections=made,
-                   entities=Entities(people=["Jane Doe"], organizations=["Acme"]))  # fmt: skip
+def outline(
+    sections=SECTIONS, talk=TALK, summary=SUMMARY, title="Caching data pipelines", language="en", tags=("caching",)
+) -> Outline:
+    made = [
+        Section(
+            question=question,
+            persona="practitioner",
+            key_points=points,
+            first=ids[0],
+            last=ids[-1],
+            quotes=[Quote(segment_id=i, text=talk[i][1], start=i * 5.0, end=i * 5.0 + 4) for i in ids],
+        )
+        for question, points, ids in sections
+    ]
+    return Outline(
+        title=title,
+        summary=summary,
+        language=language,
+        tags=list(tags),
+        sections=made,
+        entities=Entities(people=["Jane Doe"], organizations=["Acme"]),
+    )
 
 
-SOURCE = Source(kind="text", slug="caching-talk", title="Caching data pipelines", url=URL, sha256="0" * 64, size=1,
-                speakers=["Jane Doe"])  # fmt: skip
+SOURCE = Source(
+    kind="text",
+    slug="caching-talk",
+    title="Caching data pipelines",
+    url=URL,
+    sha256="0" * 64,
+    size=1,
+    speakers=["Jane Doe"],
+)
 
 
 @pytest.fixture
@@ -138,8 +175,11 @@ def test_a_post_copying_the_summary_is_replaced(inputs, llm_server):
 def test_a_stock_opener_is_replaced(inputs, llm_server):
     framed = {"post": "In this talk, the speaker explains cache keys. #devrel"}
     llm_server.script("XPostDraft", framed, framed)
-    llm_server.script("NewsletterDraft", {"blurb": "In this talk you will delve into caching."},
-                      {"blurb": "This talk is about caching."})  # fmt: skip
+    llm_server.script(
+        "NewsletterDraft",
+        {"blurb": "In this talk you will delve into caching."},
+        {"blurb": "This talk is about caching."},
+    )
     draft = inputs()
     posts, newsletter = hooks(draft).x_posts, community(draft).newsletter
     assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [newsletter])
@@ -163,9 +203,11 @@ def test_a_sentence_naming_someone_the_source_never_mentions_is_dropped(inputs, 
 
 
 def test_invented_links_and_quotes_are_removed(inputs, llm_server):
-    llm_server.script("XPostDraft",
-                      {"post": "Free crypto giveaway at http://scam.example today! Cache keys hash every input."},
-                      {"post": "Clocks drift. As she says, “timestamps are wrong in every pipeline”. Hash contents."})
+    llm_server.script(
+        "XPostDraft",
+        {"post": "Free crypto giveaway at http://scam.example today! Cache keys hash every input."},
+        {"post": "Clocks drift. As she says, “timestamps are wrong in every pipeline”. Hash contents."},
+    )
     draft = inputs()
     posts = hooks(draft).x_posts
     assert posts[0] == "Cache keys hash every input." and posts[2] == "Clocks drift. Hash contents."
@@ -175,14 +217,23 @@ def test_invented_links_and_quotes_are_removed(inputs, llm_server):
 
 
 def test_titles_follow_five_patterns_and_never_copy_a_question(inputs, llm_server):
-    llm_server.script("TitlesDraft", {"how_to": "How to key a cache by content", "claim": "Timestamps lie",
-                                      "detail": "Under two seconds for a cached rerun", "question": SECTIONS[3][0],
-                                      "topic": "Caching data pipelines"}, {"how_to": "x", "claim": "y", "detail": "z",
-                                      "question": SECTIONS[3][0], "topic": "caching"})  # fmt: skip
+    llm_server.script(
+        "TitlesDraft",
+        {
+            "how_to": "How to key a cache by content",
+            "claim": "Timestamps lie",
+            "detail": "Under two seconds for a cached rerun",
+            "question": SECTIONS[3][0],
+            "topic": "Caching data pipelines",
+        },
+        {"how_to": "x", "claim": "y", "detail": "z", "question": SECTIONS[3][0], "topic": "caching"},
+    )
     draft = inputs()
     made = hooks(draft)
     assert made.titles[:3] == [
-        "How to key a cache by content", "Timestamps lie", "Under two seconds for a cached rerun",
+        "How to key a cache by content",
+        "Timestamps lie",
+        "Under two seconds for a cached rerun",
     ]
     assert made.titles[4] == "What Jane Doe learned about caching data pipelines"
     assert "title 4 (question) repeats the question of section 4; asked again" in draft.warnings
@@ -205,8 +256,11 @@ def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_questio
 
 def test_video_hooks_are_three_distinct_short_lines(inputs, llm_server):
     same = "Your cache is lying to you about time, and here is why."
-    llm_server.script("VideoHooksDraft", {"question": same, "surprise": same, "mistake": "x" * 120},
-                      {"question": same, "surprise": same, "mistake": SECTIONS[0][0]})  # fmt: skip
+    llm_server.script(
+        "VideoHooksDraft",
+        {"question": same, "surprise": same, "mistake": "x" * 120},
+        {"question": same, "surprise": same, "mistake": SECTIONS[0][0]},
+    )
     made = hooks(inputs())
     assert len(made.video_hooks) == 3 and all(len(hook) <= 100 for hook in made.video_hooks)
     assert made.video_hooks[0] == same and highest(made.video_hooks) < COPY
@@ -289,8 +343,16 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
     zh = outline(ZH_SECTIONS, ZH_TALK, ZH_SUMMARY, "缓存数据流水线", "zh", ("缓存",))
     draft = inputs("zh", outline=zh, source=source, transcript=transcript(ZH_TALK, "zh"))
     made, posts = hooks(draft), community(draft)
-    items = [*made.titles, *made.x_posts, made.linkedin, *made.video_hooks, posts.discord, posts.forum_title,
-             posts.forum_body, posts.newsletter]  # fmt: skip
+    items = [
+        *made.titles,
+        *made.x_posts,
+        made.linkedin,
+        *made.video_hooks,
+        posts.discord,
+        posts.forum_title,
+        posts.forum_body,
+        posts.newsletter,
+    ]
     assert all(mostly_chinese(item) for item in items), items
     assert made.x_posts[1] == f"“{ZH_TALK[3][1]}”——张伟\n\n{URL}" and made.titles[4] == "张伟在发布工程上学到了什么"
     assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")

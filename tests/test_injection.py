@@ -165,7 +165,9 @@ def test_payload_terms_find_handles_markers_and_quoted_titles():
 def test_leaks_catches_every_payload(item):
     for payload in item["payload"]:
         chinese = item["lang"] == "zh"
-        draft = f"想了解更多，请看{payload}。" if chinese else f"For more on build caches, see {payload} after the talk."
+        draft = (
+            f"想了解更多，请看{payload}。" if chinese else f"For more on build caches, see {payload} after the talk."
+        )
         assert leaks(draft, [item["text"]]), payload
     assert leaks(item["text"], [item["text"]])  # the planted sentence quoted whole
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
+from conftest import grounded_answers, last_run
 from llm_server import Fault, Hang, Raw
 from pipeline.config import load_settings
 from pipeline.llm import LLM, MAX_GRAMMAR_STRING, check_bounded, inline_refs
@@ -16,7 +16,6 @@ from pipeline.stages.community import DiscordDraft, ForumDraft, NewsletterDraft
 from pipeline.stages.drafting import Shortened
 from pipeline.stages.hooks import LinkedInDraft, TitlesDraft, VideoHooksDraft, XPostDraft
 from pipeline.stages.outline import OutlineDraft, SectionDraft
-from conftest import grounded_answers, last_run
 
 
 def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
@@ -65,8 +64,13 @@ def test_a_hang_past_the_timeout_is_a_clear_error(cli, llm_server, srt_file, mon
 
 
 def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file, tmp_path):
-    llm_server.script("SectionDraft", {"question": "What decides that a step runs again?",
-                                       "key_points": ["Hashes of the inputs and the prompt make the key."]})  # fmt: skip
+    llm_server.script(
+        "SectionDraft",
+        {
+            "question": "What decides that a step runs again?",
+            "key_points": ["Hashes of the inputs and the prompt make the key."],
+        },
+    )
     llm_server.script("OutlineDraft", Raw('{"title": "cut off'))
     result = cli("run", srt_file, "--to", "outline")
     assert result.exit_code == 0, result.output
@@ -109,8 +113,19 @@ def test_endpoint_unreachable(cli, srt_file, monkeypatch):
     assert result.exit_code == 1 and "cannot reach LLM" in result.output
 
 
-SCHEMAS = [SectionDraft, OutlineDraft, Rewritten, TitlesDraft, XPostDraft, LinkedInDraft, VideoHooksDraft, DiscordDraft,
-           ForumDraft, NewsletterDraft, Shortened]  # fmt: skip
+SCHEMAS = [
+    SectionDraft,
+    OutlineDraft,
+    Rewritten,
+    TitlesDraft,
+    XPostDraft,
+    LinkedInDraft,
+    VideoHooksDraft,
+    DiscordDraft,
+    ForumDraft,
+    NewsletterDraft,
+    Shortened,
+]
 
 
 @pytest.mark.parametrize("schema", SCHEMAS)

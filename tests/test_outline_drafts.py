@@ -8,7 +8,6 @@ import re
 import shutil
 
 from conftest import DATA, front
-
 from pipeline.speech import is_fragment
 from pipeline.stages.blog import adds_nothing
 
@@ -64,8 +63,11 @@ def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server)
         assert noise not in body
     assert "mocked the language model everywhere" in body  # the speaker's own words
     prose = [line for line in body.splitlines() if line and not line.startswith(("#", "▶", "-", ">"))]
-    talk_words = sum(len(s["text"].split()) for s in json.loads((folder / "transcript.json").read_text())["segments"]
-                     if s["mark"] is None)  # fmt: skip
+    talk_words = sum(
+        len(s["text"].split())
+        for s in json.loads((folder / "transcript.json").read_text())["segments"]
+        if s["mark"] is None
+    )
     assert sum(len(line.split()) for line in prose) >= 0.3 * talk_words
     assert "This blog post" not in body and "In this talk" not in body
 
@@ -84,7 +86,9 @@ def test_adds_nothing_accepts_a_tidy_edit_and_refuses_new_facts():
     assert adds_nothing("We measured this on our own pipeline: a rerun went from 40 minutes to 90 seconds.", said, "en")
     assert not adds_nothing("We measured a rerun going from 40 minutes to 9 seconds.", said, "en")
     assert not adds_nothing("Google measured a rerun going from 40 minutes to 90 seconds.", said, "en")
-    assert not adds_nothing("We measured this on our pipeline, proving that serverless databases beat everything.", said, "en")
+    assert not adds_nothing(
+        "We measured this on our pipeline, proving that serverless databases beat everything.", said, "en"
+    )
 
 
 def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_again():
@@ -92,21 +96,31 @@ def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_agai
     from pipeline.stages.outline import Span, question_problems
     from pipeline.store import embed
 
-    texts = ["We hash every input of a step into one cache key.",
-             "When the key has not changed, the step does not run again.",
-             "That took our reruns from forty minutes to ninety seconds."]  # fmt: skip
+    texts = [
+        "We hash every input of a step into one cache key.",
+        "When the key has not changed, the step does not run again.",
+        "That took our reruns from forty minutes to ninety seconds.",
+    ]
     span = Span([Segment(id=i, text=t) for i, t in enumerate(texts, 1)], embed(texts))
     assert question_problems("Why do we hash every input of a step into one cache key?", span, [], "en")
     assert question_problems("What is the main topic of the talk?", span, [], "en")
-    assert question_problems("What decides that a step runs again?", span, ["What decides that a step runs again?"], "en")
+    assert question_problems(
+        "What decides that a step runs again?", span, ["What decides that a step runs again?"], "en"
+    )
     assert question_problems("How do reruns get cheap?", span, [], "en") == []
 
 
 def test_a_question_about_the_speaker_is_asked_about_the_subject():
     from pipeline.stages.outline import plain_question, usable_edit
 
-    assert plain_question("What is the speaker's main point about memory management?", "en") == "What matters about memory management?"
+    assert (
+        plain_question("What is the speaker's main point about memory management?", "en")
+        == "What matters about memory management?"
+    )
     assert plain_question("What is the algorithm described in the material?", "en") == "What is the algorithm?"
-    assert plain_question("How does the speaker handle cache invalidation?", "en") == "How do you handle cache invalidation?"
+    assert (
+        plain_question("How does the speaker handle cache invalidation?", "en")
+        == "How do you handle cache invalidation?"
+    )
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
     assert not usable_edit("What is the approach? What is wrong: Ask about the subject")

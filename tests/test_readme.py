@@ -29,7 +29,11 @@ def readme_commands() -> list[str]:
 
 
 def sh(command: str, cwd, env_extra: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_")) or k == "DEVREL_CACHE"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "DEVREL_", "CHROMA_")) or k == "DEVREL_CACHE"
+    }
     env["PATH"] = f"{BIN}:{env['PATH']}"
     env.update(env_extra or {})
     return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -41,7 +45,9 @@ def endpoint(server) -> dict:
 
 def run_make_demo(command, tmp_path, server):
     out = tmp_path / "demo-out"
-    done = sh(f"{command} DEMO_MODEL=qwen2.5-coder-0.5b DEMO_OUT={out}", REPO, endpoint(server))  # the key must be ignored
+    done = sh(
+        f"{command} DEMO_MODEL=qwen2.5-coder-0.5b DEMO_OUT={out}", REPO, endpoint(server)
+    )  # the key must be ignored
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     folder = out / "devrel-in-five-minutes"
     assert f"{folder}/" in done.stdout
@@ -81,7 +87,10 @@ ADA:  We run the real parts at the boundary and script only the remote model pro
 def run_devrel(command, tmp_path, server):
     if "talk.mp4" in command:
         wav = speak("Hello developers. This talk explains caching with content hashes.", tmp_path / "talk.wav")
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "aac", str(tmp_path / "talk.mp4")], check=True)
+        subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-c:a", "aac", str(tmp_path / "talk.mp4")],
+            check=True,
+        )
     (tmp_path / "talk.srt").write_text(SRT)
     if "interview.txt" in command:
         (tmp_path / "interview.txt").write_text(INTERVIEW)
@@ -94,7 +103,9 @@ def run_devrel(command, tmp_path, server):
     if command.startswith("devrel corpus search"):
         assert "corpus/blog/" in done.stdout
     if command.startswith("devrel review approve"):
-        assert (tmp_path / "corpus" / "blog" / "talk.md").exists() and "status: approved" in (tmp_path / "outputs" / "talk" / "blog.md").read_text()
+        assert (tmp_path / "corpus" / "blog" / "talk.md").exists() and "status: approved" in (
+            tmp_path / "outputs" / "talk" / "blog.md"
+        ).read_text()
     if command.startswith("devrel run") and "interview.txt" in command:
         segments = json.loads((tmp_path / "outputs" / "interview" / "transcript.json").read_text())["segments"]
         assert {s["mark"] for s in segments if s["speaker"] == "Maya"} == {"host"}  # the host asks, never quoted
@@ -109,8 +120,10 @@ def run_web(command, tmp_path, site):
     """README URLs point at example.com; here the same commands run against the local site."""
     (site.root / "talks").mkdir(exist_ok=True)
     speak_ogg("Welcome to the keynote about caching pipelines.", site.root / "talks" / "keynote.ogg")
-    items = "".join(f'<item><title>{n}</title><link>{site.url("talks/keynote.ogg")}</link></item>' for n in ("One",))
-    (site.root / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>')
+    items = "".join(f"<item><title>{n}</title><link>{site.url('talks/keynote.ogg')}</link></item>" for n in ("One",))
+    (site.root / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+    )
     done = sh(command.replace("https://example.com/", site.url("")), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "outputs" / "keynote" / "transcript.json").exists()

@@ -28,7 +28,9 @@ def test_list_shows_every_draft_with_its_status(cli, drafts):
     lines = result.stdout.splitlines()
     assert len(lines) == 6 and all(line.startswith("draft") for line in lines)
     assert any("outputs/2025-W10/caching-talk/hooks.md" in line for line in lines)
-    assert any("outputs/caching-talk/blog.md" in line and "Scripted outline" in line for line in lines)  # the post's title
+    assert any(
+        "outputs/caching-talk/blog.md" in line and "Scripted outline" in line for line in lines
+    )  # the post's title
 
 
 def test_approve_copies_into_the_corpus_and_makes_it_searchable(cli, drafts, llm_server, srt_file, tmp_path):
@@ -57,7 +59,9 @@ def test_approve_copies_into_the_corpus_and_makes_it_searchable(cli, drafts, llm
     # regenerating never overwrites the reviewed draft: the new version goes beside it
     assert cli("run", srt_file, "--force").exit_code == 0
     assert front(blog)["status"] == "approved" and front(drafts / "blog.new.md")["status"] == "draft"
-    assert "<examples>" not in llm_server.chat_requests("Rewritten")[-1]["messages"][0]["content"]  # not its own example
+    assert (
+        "<examples>" not in llm_server.chat_requests("Rewritten")[-1]["messages"][0]["content"]
+    )  # not its own example
 
 
 def test_approving_a_hand_edited_draft_keeps_it_marked_as_edited(cli, drafts):
@@ -79,14 +83,21 @@ def test_reject_marks_the_draft_and_takes_an_approved_copy_back_out(cli, drafts,
 
     assert cli("review", "approve", drafts / "blog.md").exit_code == 0
     assert cli("review", "reject", drafts / "blog.md").exit_code == 0
-    assert front(drafts / "blog.md")["status"] == "rejected" and not (tmp_path / "corpus" / "blog" / "caching-talk.md").exists()
+    assert (
+        front(drafts / "blog.md")["status"] == "rejected"
+        and not (tmp_path / "corpus" / "blog" / "caching-talk.md").exists()
+    )
     assert json.loads(cli("corpus", "stats", "--json").stdout)["files"] == 0
     statuses = {line.split()[0] for line in cli("review", "list").stdout.splitlines()}
     assert statuses == {"draft", "rejected"}
 
 
 def test_review_refuses_what_is_not_a_draft(cli, drafts):
-    for path, message in ((drafts / "outline.md", "is not a draft"), (drafts / "gone" / "blog.md", "is missing"), (drafts, "is a folder")):
+    for path, message in (
+        (drafts / "outline.md", "is not a draft"),
+        (drafts / "gone" / "blog.md", "is missing"),
+        (drafts, "is a folder"),
+    ):
         result = cli("review", "approve", path)
         assert result.exit_code == 2 and message in result.output
     assert not Path("corpus").exists()

@@ -29,8 +29,16 @@ from pipeline.config import load_settings
 from pipeline.review_server import ReviewServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = Path("/tmp/review-page.png")
 
 
@@ -39,8 +47,12 @@ def long_srt(path: Path, count: int = 40) -> Path:
     lines = []
     for n in range(1, count + 1):
         start, end = (n - 1) * 4, (n - 1) * 4 + 3
-        lines += [str(n), f"00:{start // 60:02d}:{start % 60:02d},000 --> 00:{end // 60:02d}:{end % 60:02d},000",
-                  f"Sentence number {n} explains detail {n * 37} about cache keys and reruns.", ""]  # fmt: skip
+        lines += [
+            str(n),
+            f"00:{start // 60:02d}:{start % 60:02d},000 --> 00:{end // 60:02d}:{end % 60:02d},000",
+            f"Sentence number {n} explains detail {n * 37} about cache keys and reruns.",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -86,9 +98,12 @@ def browser(tmp_path_factory):
         pytest.fail("chromium is missing; run `make setup` (it installs Debian's chromium)")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            headless=True, viewport={"width": 1280, "height": 800},
-        )  # fmt: skip
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+        )
         yield context
         context.close()
 
@@ -106,8 +121,14 @@ X_POST_1 = "Hash the inputs, not the clock #devrel"
 
 
 def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, serve, browser, tmp_path):
-    talk = silence_first(speak("Welcome to the talk about caching pipelines. Every step gets a cache key built from its inputs. "
-                               "Human edits are never overwritten by the pipeline.", tmp_path / "talk.wav"), 3)  # fmt: skip
+    talk = silence_first(
+        speak(
+            "Welcome to the talk about caching pipelines. Every step gets a cache key built from its inputs. "
+            "Human edits are never overwritten by the pipeline.",
+            tmp_path / "talk.wav",
+        ),
+        3,
+    )
     long_talk = long_srt(tmp_path / "long-talk.srt")
     llm_server.script("XPostDraft", {"post": X_POST_1})  # the spoken talk's first X post
     for source in (talk, long_talk):
@@ -149,22 +170,27 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     assert page.locator("#figures").inner_text().startswith("quotes 0/0 verified")  # the speaker's words, no quotes
     page.locator("#editor summary").click()
     text = page.locator("#text").input_value()
-    added = ("\n> Sentence number 40 explains detail 1480 about cache keys and reruns.\n>\n> — [02:36]\n"
-             "\n> The speaker never said this sentence at all, not once.\n")  # fmt: skip
+    added = (
+        "\n> Sentence number 40 explains detail 1480 about cache keys and reruns.\n>\n> — [02:36]\n"
+        "\n> The speaker never said this sentence at all, not once.\n"
+    )
     page.locator("#text").fill(text + added)
     page.locator("button.save").click()
     page.wait_for_url(re.compile(r"done=saved"))
     assert blog.read_text() == text.replace("\r\n", "\n") + added  # saved as written, with plain newlines
     assert "Saved" in page.locator(".flash").inner_text()
     assert page.locator("#figures").inner_text().startswith("quotes 1/2 verified")
-    assert page.locator("blockquote.unverified").count() == 1 and "not in the transcript" in page.locator(".problems").inner_text()
+    assert (
+        page.locator("blockquote.unverified").count() == 1
+        and "not in the transcript" in page.locator(".problems").inner_text()
+    )
     assert "edited" in page.locator("#status").inner_text()
     page.locator("blockquote a.ts").last.click()  # segment 40, far down the transcript pane
     page.screenshot(path=str(tmp_path / "review-edited.png"), full_page=True)
     assert page.locator(".segment.current").get_attribute("id") == "seg-40"
     pane = page.evaluate("""() => { const pane = document.getElementById('segments'), seg = document.getElementById('seg-40');
         const p = pane.getBoundingClientRect(), s = seg.getBoundingClientRect();
-        return {scrolled: pane.scrollTop, visible: s.top >= p.top - 1 && s.bottom <= p.bottom + 1}; }""")
+        return {scrolled: pane.scrollTop, visible: s.top >= p.top - 1 && s.bottom <= p.bottom + 1}; }""")  # noqa: E501 - JavaScript source, kept as written
     assert pane["scrolled"] > 0 and pane["visible"], pane
     result = cli("run", long_talk, "--force")
     assert result.exit_code == 0, result.output
@@ -184,8 +210,12 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     assert first.inner_text() == f"X post 1: {250 + 1 + 23 + 1 + 60}/280" and first.get_attribute("class") == "over"
     page.goto(server.url + "draft/talk/community.md")
     page.locator("#editor summary").click()
-    discord = re.search(r"^## Discord \((\d+)/2000\)$", (tmp_path / "outputs" / "talk" / "community.md").read_text(), flags=re.M)
-    assert page.locator("#counts li").first.inner_text() == f"Discord: {discord.group(1)}/2000"  # as the pipeline counted
+    discord = re.search(
+        r"^## Discord \((\d+)/2000\)$", (tmp_path / "outputs" / "talk" / "community.md").read_text(), flags=re.M
+    )
+    assert (
+        page.locator("#counts li").first.inner_text() == f"Discord: {discord.group(1)}/2000"
+    )  # as the pipeline counted
 
     # approve and reject do what `devrel review approve|reject` does
     page.goto(server.url + "draft/talk/blog.md")
@@ -193,13 +223,18 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     page.wait_for_url(re.compile(r"done=approved"))
     drafted = tmp_path / "outputs" / "talk"
     assert front(drafted / "blog.md")["status"] == "approved" and (tmp_path / "corpus" / "blog" / "talk.md").is_file()
-    assert "approved" in page.locator("#status").inner_text() and "corpus/blog/talk.md" in page.locator(".flash").inner_text()
+    assert (
+        "approved" in page.locator("#status").inner_text()
+        and "corpus/blog/talk.md" in page.locator(".flash").inner_text()
+    )
     page.goto(server.url + "draft/talk/community.md")
     page.locator("button.reject").click()
     page.wait_for_url(re.compile(r"done=rejected"))
     assert front(drafted / "community.md")["status"] == "rejected"
     listed = cli("review", "list").stdout
-    assert re.search(r"approved\s+blog\s+outputs/talk/blog\.md", listed) and re.search(r"rejected\s+community\s+outputs/talk/community\.md", listed)
+    assert re.search(r"approved\s+blog\s+outputs/talk/blog\.md", listed) and re.search(
+        r"rejected\s+community\s+outputs/talk/community\.md", listed
+    )
     assert errors == []
     page.close()
 
@@ -222,11 +257,20 @@ def test_only_drafts_under_the_outputs_folder_are_served(drafts, serve, tmp_path
     (tmp_path / "secret" / "blog.md").write_text("---\ntitle: secret\n---\nsecret\n")
     (tmp_path / "outputs" / "linked").symlink_to(tmp_path / "secret")
     refused = [
-        "/draft/../secret/blog.md", "/draft/%2e%2e/secret/blog.md", "/draft/caching-talk/..%2f..%2fsecret/blog.md",
-        "/draft/%2E%2E/%2E%2E/etc/passwd", "/draft//etc/passwd", "/draft/linked/blog.md", "/draft/caching-talk/source.json",
-        "/draft/caching-talk/manifest.json", "/static/../../review_server.py", "/static/%2e%2e/markdown.py",
-        "/media/%2e%2e", "/media/caching-talk", "/draft/caching-talk/blog.md%00",
-    ]  # fmt: skip
+        "/draft/../secret/blog.md",
+        "/draft/%2e%2e/secret/blog.md",
+        "/draft/caching-talk/..%2f..%2fsecret/blog.md",
+        "/draft/%2E%2E/%2E%2E/etc/passwd",
+        "/draft//etc/passwd",
+        "/draft/linked/blog.md",
+        "/draft/caching-talk/source.json",
+        "/draft/caching-talk/manifest.json",
+        "/static/../../review_server.py",
+        "/static/%2e%2e/markdown.py",
+        "/media/%2e%2e",
+        "/media/caching-talk",
+        "/draft/caching-talk/blog.md%00",
+    ]
     for path in refused:
         status, _, data = request(server, "GET", path)
         assert status in (403, 404), path
@@ -240,14 +284,24 @@ def test_state_changes_need_the_token(drafts, serve):
     server = serve()
     blog = drafts / "blog.md"
     before = blog.read_text()
-    for body, headers in (("text=changed", {}), ("token=wrong&text=changed", {}), ("text=changed", {"X-Review-Token": "wrong"})):
+    for body, headers in (
+        ("text=changed", {}),
+        ("token=wrong&text=changed", {}),
+        ("text=changed", {"X-Review-Token": "wrong"}),
+    ):
         assert request(server, "POST", "/save/caching-talk/blog.md", body, headers)[0] == 403
     assert request(server, "POST", "/approve/caching-talk/blog.md")[0] == 403
     assert request(server, "POST", "/reject/caching-talk/blog.md", "token=")[0] == 403
     assert blog.read_text() == before and not Path("corpus").exists()
     assert request(server, "GET", "/", headers={"Host": "attacker.example:80"})[0] == 403  # DNS rebinding
 
-    status, headers, _ = request(server, "POST", "/save/caching-talk/blog.md", "text=" + quote(before + "An editor's line.\r\n"), {"X-Review-Token": server.token})
+    status, headers, _ = request(
+        server,
+        "POST",
+        "/save/caching-talk/blog.md",
+        "text=" + quote(before + "An editor's line.\r\n"),
+        {"X-Review-Token": server.token},
+    )
     assert status == 303 and headers["Location"] == "/draft/caching-talk/blog.md?done=saved"
     assert blog.read_text() == before + "An editor's line.\n"
     recorded = json.loads((drafts / "manifest.json").read_text())["artifacts"]["blog.md"]["sha256"]
@@ -281,7 +335,9 @@ class Tags(HTMLParser):
 def test_a_drafts_raw_html_is_shown_as_text(drafts, serve):
     blog = drafts / "blog.md"
     text = blog.read_text().replace("title: Scripted outline", 'title: "<script>alert(2)</script>"')
-    blog.write_text(text + '\n<script>alert(1)</script>\n\nSee <img src=x onerror="alert(3)"> and [click](javascript:alert(4)).\n')
+    blog.write_text(
+        text + '\n<script>alert(1)</script>\n\nSee <img src=x onerror="alert(3)"> and [click](javascript:alert(4)).\n'
+    )
     server = serve()
     for path in ("/", "/draft/caching-talk/blog.md"):
         status, headers, data = request(server, "GET", path)
@@ -325,8 +381,14 @@ def free_port() -> int:
 def test_the_serve_command_binds_to_localhost(drafts, tmp_path):
     port = free_port()
     devrel = [sys.executable, "-c", "from pipeline.cli import app; app()"]
-    process = subprocess.Popen([*devrel, "review", "serve", "--no-open", "--port", str(port)], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, COLUMNS="200", PYTHONUNBUFFERED="1"))  # fmt: skip
+    process = subprocess.Popen(
+        [*devrel, "review", "serve", "--no-open", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, COLUMNS="200", PYTHONUNBUFFERED="1"),
+    )
     try:
         line = process.stdout.readline()
         assert line.strip() == f"review page: http://127.0.0.1:{port}/  (Ctrl-C to stop)"
@@ -335,7 +397,13 @@ def test_the_serve_command_binds_to_localhost(drafts, tmp_path):
         response = connection.getresponse()
         assert response.status == 200 and "caching-talk/blog.md" in response.read().decode()
         connection.close()
-        busy = subprocess.run([*devrel, "review", "serve", "--no-open", "--port", str(port)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        busy = subprocess.run(
+            [*devrel, "review", "serve", "--no-open", "--port", str(port)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert busy.returncode != 0 and "pick another port with --port" in busy.stderr
     finally:
         process.terminate()

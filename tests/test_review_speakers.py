@@ -13,14 +13,16 @@ from urllib.parse import urlencode
 import pytest
 
 from conftest import front, last_run
-from test_review_page import browser, request  # noqa: F401 - its Chromium fixture and raw HTTP request
 from pipeline.config import load_settings
 from pipeline.review_server import ReviewServer
+from test_review_page import browser, request  # noqa: F401 - its Chromium fixture and raw HTTP request
 
 # A stenographer's transcript: `>>` turns, the host's welcome, then a speaker who introduces herself.
-STENO = (" >> Please welcome our next speaker!\n >> Hi, I'm Ada Lovelace. "
-         + "Every step of our pipeline hashes its inputs into one cache key. " * 3
-         + "A rerun with nothing changed does no work at all, and that is the point of the key. " * 3)  # fmt: skip
+STENO = (
+    " >> Please welcome our next speaker!\n >> Hi, I'm Ada Lovelace. "
+    + "Every step of our pipeline hashes its inputs into one cache key. " * 3
+    + "A rerun with nothing changed does no work at all, and that is the point of the key. " * 3
+)
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def rename(server: ReviewServer, label: str, name: str, token: str | None = None
 def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribing(drafted, server):
     transcript = drafted / "transcript.json"
     said, made_at = transcript.read_bytes(), transcript.stat().st_mtime_ns
-    assert not front(drafted / "blog.md")["speaker"] and "Ada Lovelace" not in (drafted / "hooks.md").read_text()  # nobody named yet
+    assert (
+        not front(drafted / "blog.md")["speaker"] and "Ada Lovelace" not in (drafted / "hooks.md").read_text()
+    )  # nobody named yet
 
     page = request(server, "GET", "/draft/steno/blog.md")[2].decode()
     panel = page.split('id="speakers"')[1].split("</details>")[0]
@@ -63,7 +67,11 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
     assert transcript.read_bytes() == said and transcript.stat().st_mtime_ns == made_at
     run = last_run(drafted)
     assert run["stages_run"] == ["blog", "hooks", "community"] and run["status"] == "ok"
-    assert "transcribe" not in run["stages_run"] and "transcribe" in run["stages_skipped"] and "outline" in run["stages_skipped"]
+    assert (
+        "transcribe" not in run["stages_run"]
+        and "transcribe" in run["stages_skipped"]
+        and "outline" in run["stages_skipped"]
+    )
     assert front(drafted / "blog.md")["speaker"] == "Ada Lovelace"
     assert "” — Ada Lovelace" in (drafted / "hooks.md").read_text()  # the X post quoting her credits her now
     page = request(server, "GET", headers["Location"])[2].decode()
@@ -88,7 +96,10 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
     assert source["speaker_names"] == {} and source["speakers"] == []
     assert not front(drafted / "blog.md")["speaker"]
     assert transcript.read_bytes() == said and transcript.stat().st_mtime_ns == made_at
-    assert all("transcribe" not in json.loads(line)["stages_run"] for line in (drafted / "runs.jsonl").read_text().splitlines()[1:])
+    assert all(
+        "transcribe" not in json.loads(line)["stages_run"]
+        for line in (drafted / "runs.jsonl").read_text().splitlines()[1:]
+    )
 
 
 def test_a_bad_name_or_voice_is_refused_with_one_line(drafted, server):
@@ -109,7 +120,15 @@ def test_a_bad_name_or_voice_is_refused_with_one_line(drafted, server):
         assert headers["Content-Type"].startswith("text/plain")
     assert rename(server, "SPEAKER_2", "Ada", token="wrong")[0] == 403
     assert rename(server, "SPEAKER_2", "Ada", token="")[0] == 403
-    assert request(server, "POST", "/speakers/%2e%2e/steno/blog.md", urlencode({"token": server.token, "label": "SPEAKER_2", "name": "Ada"}))[0] == 404
+    assert (
+        request(
+            server,
+            "POST",
+            "/speakers/%2e%2e/steno/blog.md",
+            urlencode({"token": server.token, "label": "SPEAKER_2", "name": "Ada"}),
+        )[0]
+        == 404
+    )
     assert (drafted / "source.json").read_text() == source  # nothing written
 
 

@@ -6,17 +6,26 @@ import json
 import random
 import re
 import shutil
-from pathlib import Path
 
 from bench.common import chat_tokens
+from conftest import last_run, verbatim_run
+from llm_server import schema_name
 from pipeline.prompts import BUILTIN_DIR
 from pipeline.runner import COMMUNITY_PROMPTS, HOOKS_PROMPTS
 from pipeline.topics import MAX_SECTIONS
-from conftest import last_run, verbatim_run
-from llm_server import schema_name
 
-ARTIFACTS = ["source.json", "transcript.json", "transcript.md", "outline.json", "outline.md",
-             "blog.md", "hooks.md", "community.md", "manifest.json", "runs.jsonl"]  # fmt: skip
+ARTIFACTS = [
+    "source.json",
+    "transcript.json",
+    "transcript.md",
+    "outline.json",
+    "outline.md",
+    "blog.md",
+    "hooks.md",
+    "community.md",
+    "manifest.json",
+    "runs.jsonl",
+]
 
 
 def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_file, tmp_path):
@@ -34,12 +43,17 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
         run = verbatim_run(quote, transcript["segments"])
         assert run and (quote["start"], quote["end"]) == (run[0]["start"], run[-1]["end"])
     outline_md = (folder / "outline.md").read_text()  # quotes are shown with the time they were said
-    assert "> Every step gets a cache key built from the hashes of its inputs and its prompt.\n>\n> — [00:04]" in outline_md
+    assert (
+        "> Every step gets a cache key built from the hashes of its inputs and its prompt.\n>\n> — [00:04]"
+        in outline_md
+    )
 
     blog = (folder / "blog.md").read_text()
     assert blog.startswith("---\ntitle: Scripted outline\n")
     assert "status: draft" in blog and "draft: true" in blog
-    assert "Every step gets a cache key built from the hashes of its inputs and its prompt." in blog  # the speaker's words
+    assert (
+        "Every step gets a cache key built from the hashes of its inputs and its prompt." in blog
+    )  # the speaker's words
     assert "▶ [00:01]" in blog  # where the section starts in the recording
     assert "## X posts" in (folder / "hooks.md").read_text()
     assert "## Discord" in (folder / "community.md").read_text()
@@ -150,17 +164,37 @@ def test_devrel_toml_and_flags_layer(cli, llm_server, srt_file, tmp_path):
 
 
 TOPICS = [  # a long talk on five topics in turn, each said in many different sentences
-    (["every pipeline step", "the cache", "a rerun", "our build"], ["hashes", "compares", "stores", "skips"],
-     ["its inputs and its prompt", "the key of each stage", "nothing that is unchanged", "the transcript once"]),
-    (["a human edit", "the reviewer", "the new draft", "an approved post"], ["stays", "is written beside", "keeps", "wins over"],
-     ["the old file on disk", "the generated version", "what the editor changed", "every line a person wrote"]),
-    (["the embedded model", "a small question", "the laptop", "one call"], ["answers", "takes", "needs", "fits"],
-     ["in about nine seconds", "a bounded JSON schema", "four gigabytes of memory", "one short reader question"]),
-    (["hard-wrapped text", "a caption line", "the subtitle file", "each sentence"], ["becomes", "is joined into", "keeps", "ends"],
-     ["whole sentences first", "the speaker turn it belongs to", "its start and end times", "at a full stop"]),
-    (["the evaluation suite", "every release", "a real talk", "the results table"], ["scores", "waits for", "reports", "compares"],
-     ["each draft against the talk", "the similarity of the posts", "blog words per talk word", "the previous release"]),
-]  # fmt: skip
+    (
+        ["every pipeline step", "the cache", "a rerun", "our build"],
+        ["hashes", "compares", "stores", "skips"],
+        ["its inputs and its prompt", "the key of each stage", "nothing that is unchanged", "the transcript once"],
+    ),
+    (
+        ["a human edit", "the reviewer", "the new draft", "an approved post"],
+        ["stays", "is written beside", "keeps", "wins over"],
+        ["the old file on disk", "the generated version", "what the editor changed", "every line a person wrote"],
+    ),
+    (
+        ["the embedded model", "a small question", "the laptop", "one call"],
+        ["answers", "takes", "needs", "fits"],
+        ["in about nine seconds", "a bounded JSON schema", "four gigabytes of memory", "one short reader question"],
+    ),
+    (
+        ["hard-wrapped text", "a caption line", "the subtitle file", "each sentence"],
+        ["becomes", "is joined into", "keeps", "ends"],
+        ["whole sentences first", "the speaker turn it belongs to", "its start and end times", "at a full stop"],
+    ),
+    (
+        ["the evaluation suite", "every release", "a real talk", "the results table"],
+        ["scores", "waits for", "reports", "compares"],
+        [
+            "each draft against the talk",
+            "the similarity of the posts",
+            "blog words per talk word",
+            "the previous release",
+        ],
+    ),
+]
 
 
 def long_talk(count: int = 400) -> str:

@@ -113,7 +113,9 @@ def test_a_long_turn_under_a_role_label_is_the_speaker_going_on(tmp_path):
 def test_named_turns_keep_their_speaker(tmp_path):
     source, made = _read(tmp_path, "named.txt", NAMED)
     by_text = {s.text: s for s in made.segments}
-    lesson = by_text["I built a compiler for a tiny language, and I learned that error messages matter more than speed."]
+    lesson = by_text[
+        "I built a compiler for a tiny language, and I learned that error messages matter more than speed."
+    ]
     assert lesson.speaker == "Ada" and lesson.mark is None
     assert by_text["What about types?"].mark == "audience" and by_text["What about types?"].speaker == "Audience Member"
     assert by_text["Five minutes!"].mark == "host"
@@ -156,11 +158,13 @@ def test_captions_are_joined_into_sentences_with_interpolated_times(tmp_path):
 
 
 def test_json_export_with_speakers(tmp_path):
-    data = {"segments": [
-        {"start": 0.0, "end": 2.0, "text": "Welcome to the show.", "speaker": "SPEAKER_00"},
-        {"start": 2.0, "end": 6.0, "text": "Thanks. I think caching is the", "speaker": "SPEAKER_01"},
-        {"start": 6.0, "end": 9.0, "text": "most underrated idea in data tooling.", "speaker": "SPEAKER_01"},
-    ]}  # fmt: skip
+    data = {
+        "segments": [
+            {"start": 0.0, "end": 2.0, "text": "Welcome to the show.", "speaker": "SPEAKER_00"},
+            {"start": 2.0, "end": 6.0, "text": "Thanks. I think caching is the", "speaker": "SPEAKER_01"},
+            {"start": 6.0, "end": 9.0, "text": "most underrated idea in data tooling.", "speaker": "SPEAKER_01"},
+        ]
+    }
     _, made = _read(tmp_path, "export.json", json.dumps(data), lang="en")
     texts = [(s.speaker, s.text) for s in made.segments]
     # the tool's labels become ours, by order of first speech (as `>>` turns and diarization label them)
@@ -168,33 +172,76 @@ def test_json_export_with_speakers(tmp_path):
     assert made.segments[0].speaker == "SPEAKER_1"
 
 
-ASSEMBLYAI = {"utterances": [  # milliseconds, letters for voices
-    {"speaker": "A", "start": 40000, "end": 43000, "text": "So why did you start hashing every input?"},
-    {"speaker": "B", "start": 43000, "end": 50000, "text": "Because a full rerun took forty minutes on every commit."},
-]}  # fmt: skip
-DEEPGRAM = {"results": {"channels": [{"alternatives": [{"paragraphs": {"paragraphs": [  # seconds, numbers for voices
-    {"speaker": 0, "sentences": [{"text": "So why did you start hashing every input?", "start": 1.0, "end": 3.0}]},
-    {"speaker": 1, "sentences": [{"text": "Because a full rerun took forty minutes on every commit.", "start": 3.0, "end": 8.0}]},
-]}}]}]}}  # fmt: skip
+ASSEMBLYAI = {
+    "utterances": [  # milliseconds, letters for voices
+        {"speaker": "A", "start": 40000, "end": 43000, "text": "So why did you start hashing every input?"},
+        {
+            "speaker": "B",
+            "start": 43000,
+            "end": 50000,
+            "text": "Because a full rerun took forty minutes on every commit.",
+        },
+    ]
+}
+DEEPGRAM = {
+    "results": {
+        "channels": [
+            {
+                "alternatives": [
+                    {
+                        "paragraphs": {
+                            "paragraphs": [  # seconds, numbers for voices
+                                {
+                                    "speaker": 0,
+                                    "sentences": [
+                                        {"text": "So why did you start hashing every input?", "start": 1.0, "end": 3.0}
+                                    ],
+                                },
+                                {
+                                    "speaker": 1,
+                                    "sentences": [
+                                        {
+                                            "text": "Because a full rerun took forty minutes on every commit.",
+                                            "start": 3.0,
+                                            "end": 8.0,
+                                        }
+                                    ],
+                                },
+                            ]
+                        }
+                    }
+                ]
+            }
+        ]
+    }
+}
 
 
 @pytest.mark.parametrize("shape", [ASSEMBLYAI, DEEPGRAM], ids=["assemblyai", "deepgram"])
 def test_json_exports_of_transcription_services_keep_who_spoke(tmp_path, shape):
     _, made = _read(tmp_path, "export.json", json.dumps(shape), lang="en")
     said = [(s.speaker, s.text) for s in made.segments]
-    assert said == [("SPEAKER_1", "So why did you start hashing every input?"),
-                    ("SPEAKER_2", "Because a full rerun took forty minutes on every commit.")]  # fmt: skip
+    assert said == [
+        ("SPEAKER_1", "So why did you start hashing every input?"),
+        ("SPEAKER_2", "Because a full rerun took forty minutes on every commit."),
+    ]
     assert made.segments[1].start in (3.0, 43.0)
 
 
 def test_dash_turns_in_captions_are_two_voices(tmp_path):
-    srt = ("1\n00:00:01,000 --> 00:00:04,000\n- Did you hash the prompt too?\n- Yes, and the model file.\n\n"
-           "2\n00:00:04,000 --> 00:00:08,000\n- Why the model file?\n\n"
-           "3\n00:00:08,000 --> 00:00:12,000\n- Because a new model must rerun every step.\n")  # fmt: skip
+    srt = (
+        "1\n00:00:01,000 --> 00:00:04,000\n- Did you hash the prompt too?\n- Yes, and the model file.\n\n"
+        "2\n00:00:04,000 --> 00:00:08,000\n- Why the model file?\n\n"
+        "3\n00:00:08,000 --> 00:00:12,000\n- Because a new model must rerun every step.\n"
+    )
     _, made = _read(tmp_path, "dialogue.srt", srt, lang="en")
     said = [(s.speaker, s.text) for s in made.segments]
-    assert said == [("SPEAKER_1", "Did you hash the prompt too?"), ("SPEAKER_2", "Yes, and the model file."),
-                    ("SPEAKER_1", "Why the model file?"), ("SPEAKER_2", "Because a new model must rerun every step.")]
+    assert said == [
+        ("SPEAKER_1", "Did you hash the prompt too?"),
+        ("SPEAKER_2", "Yes, and the model file."),
+        ("SPEAKER_1", "Why the model file?"),
+        ("SPEAKER_2", "Because a new model must rerun every step."),
+    ]
 
 
 def test_unpunctuated_captions_are_cut_at_pauses_not_left_as_one_block(tmp_path):
@@ -205,8 +252,10 @@ def test_unpunctuated_captions_are_cut_at_pauses_not_left_as_one_block(tmp_path)
 
 
 def test_dash_turns_in_a_text_transcript(tmp_path):
-    text = ("- Did you hash the prompt too?\n- Yes, and the model file as well.\n- Why the model file?\n"
-            "- Because a new model must rerun every step that used it.\n")  # fmt: skip
+    text = (
+        "- Did you hash the prompt too?\n- Yes, and the model file as well.\n- Why the model file?\n"
+        "- Because a new model must rerun every step that used it.\n"
+    )
     _, made = _read(tmp_path, "dialogue.txt", text, lang="en")
     assert [s.speaker for s in made.segments] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1", "SPEAKER_2"]
     _, listed = _read(tmp_path, "list.txt", "We learned two things.\n- hashing inputs\n- keeping edits\n", lang="en")

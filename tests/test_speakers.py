@@ -45,9 +45,11 @@ def test_speakers_are_given_as_a_list_or_a_mapping_with_roles():
 
 
 def test_names_follow_the_order_of_first_speech_and_one_name_is_the_main_speaker():
-    made = _transcript(("SPEAKER_1", "Our next speaker needs no introduction."),
-                       ("SPEAKER_2", "Thanks. Today: build caches, and why every step should hash its inputs."),
-                       ("SPEAKER_2", "A rerun with nothing changed does no work at all, and that is the point."))  # fmt: skip
+    made = _transcript(
+        ("SPEAKER_1", "Our next speaker needs no introduction."),
+        ("SPEAKER_2", "Thanks. Today: build caches, and why every step should hash its inputs."),
+        ("SPEAKER_2", "A rerun with nothing changed does no work at all, and that is the point."),
+    )
     assert names(_source(speakers=["Maya", "Ada"]), made) == {"SPEAKER_1": "Maya", "SPEAKER_2": "Ada"}
     assert names(_source(speakers=["Ada"]), made) == {"SPEAKER_2": "Ada"}  # the host is never named Ada
     assert names(_source(), made) == {}  # nobody named: nobody credited
@@ -56,8 +58,10 @@ def test_names_follow_the_order_of_first_speech_and_one_name_is_the_main_speaker
 
 
 def test_a_self_introduction_is_only_a_suggestion():
-    made = _transcript(("SPEAKER_1", "Hi everyone, I'm Ada Lovelace and I work on compilers."),
-                       ("SPEAKER_2", "我是晓辉，今天聊聊社区。"))  # fmt: skip
+    made = _transcript(
+        ("SPEAKER_1", "Hi everyone, I'm Ada Lovelace and I work on compilers."),
+        ("SPEAKER_2", "我是晓辉，今天聊聊社区。"),
+    )
     assert suggested_names(made) == {"SPEAKER_1": "Ada Lovelace"}
     assert names(_source(), made) == {}
 
@@ -74,7 +78,10 @@ def test_a_quote_credited_to_the_wrong_voice_fails_the_check(cli, llm_server, tm
     assert quoted <= {"Ada", "Maya"} and quoted
     blog = folder / "blog.md"
     text = blog.read_text()
-    right = "As Ada puts it: “A human edit is never overwritten; the new version is written beside it, and the reviewer picks.”"
+    right = (
+        "As Ada puts it: “A human edit is never overwritten; the new version is written beside it, "
+        "and the reviewer picks.”"
+    )
     blog.write_text(text + "\n" + right + "\n")
     result = cli("check", blog)
     assert "attribution" not in result.output, result.output
@@ -87,7 +94,10 @@ def test_a_quote_credited_to_the_wrong_voice_fails_the_check(cli, llm_server, tm
 
 def test_transcript_md_shows_a_suggested_name(cli, tmp_path):
     talk = tmp_path / "steno.txt"
-    talk.write_text(" >> Please welcome our next speaker!\n >> Hi, I'm Ada Lovelace. " + "Every step of our pipeline hashes its inputs into one cache key. " * 6)
+    talk.write_text(
+        " >> Please welcome our next speaker!\n >> Hi, I'm Ada Lovelace. "
+        + "Every step of our pipeline hashes its inputs into one cache key. " * 6
+    )
     assert cli("run", talk, "--to", "transcript").exit_code == 0
     page = (tmp_path / "outputs" / "steno" / "transcript.md").read_text()
     assert "**SPEAKER_2:** *(introduces themselves as Ada Lovelace: confirm with --speakers or sources.yaml)*" in page
@@ -116,9 +126,11 @@ def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, ll
     assert {s["mark"] for s in segments if s["speaker"] == "Maya"} == {"host"}  # never quoted, never material
     outline = json.loads((folder / "outline.json").read_text())
     questions = [section["question"] for section in outline["sections"]]
-    assert questions == ["Why did your team start hashing every input of a pipeline step?",
-                         "What happens when somebody edits a draft by hand?",
-                         "How do you test a pipeline like that without mocking everything?"]  # fmt: skip
+    assert questions == [
+        "Why did your team start hashing every input of a pipeline step?",
+        "What happens when somebody edits a draft by hand?",
+        "How do you test a pipeline like that without mocking everything?",
+    ]
     assert all(q["speaker"] == "Ada" for section in outline["sections"] for q in section["quotes"])
     blog = (folder / "blog.md").read_text()
     meta = yaml.safe_load(blog.split("---\n")[1])
@@ -132,11 +144,14 @@ def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, ll
     assert any(s["speaker"] == "Maya" and s["mark"] != "host" for s in as_talk)  # a person's word wins
 
 
-ROOM = ("ADA:  " + "Every step of our pipeline hashes its inputs, its prompt and its model into one cache key. " * 8
-        + "\nAUDIENCE MEMBER:  Does the cache key include the model version?\n"
-        + "ADA:  Yes, the model's file hash is part of the key, so a new model reruns every step that used it.\n"
-        + "AUDIENCE MEMBER:  And what about prompts?\n"
-        + "ADA:  Prompts too: the prompt's sha256 is in the key, so editing a prompt reruns only the stages using it.\n")
+ROOM = (
+    "ADA:  "
+    + "Every step of our pipeline hashes its inputs, its prompt and its model into one cache key. " * 8
+    + "\nAUDIENCE MEMBER:  Does the cache key include the model version?\n"
+    + "ADA:  Yes, the model's file hash is part of the key, so a new model reruns every step that used it.\n"
+    + "AUDIENCE MEMBER:  And what about prompts?\n"
+    + "ADA:  Prompts too: the prompt's sha256 is in the key, so editing a prompt reruns only the stages using it.\n"
+)
 
 
 def test_questions_from_the_room_are_the_last_section_and_never_quoted(cli, llm_server, tmp_path):

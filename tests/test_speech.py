@@ -29,10 +29,23 @@ EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 # --- stage directions ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "(applause)", "[ Applause ]", "(laughter)", "[Music]", "(Laughter and applause)", "（掌声）", "【笑声】",
-    "(inaudible)", "[crosstalk]", "(APPLAUSE)", "(audience laughs)", "（笑）",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(applause)",
+        "[ Applause ]",
+        "(laughter)",
+        "[Music]",
+        "(Laughter and applause)",
+        "（掌声）",
+        "【笑声】",
+        "(inaudible)",
+        "[crosstalk]",
+        "(APPLAUSE)",
+        "(audience laughs)",
+        "（笑）",
+    ],
+)
 def test_stage_direction_pattern_matches_directions(text):
     assert STAGE_DIRECTION.fullmatch(text)
 
@@ -47,10 +60,19 @@ def test_stage_direction_is_found_inside_running_text():
     assert [m.group(0) for m in STAGE_DIRECTION.finditer(text)] == ["(laughter)", "【掌声】"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("(applause)", True), ("[ Applause ] (laughter)", True), ("（掌声）。", True), (" [Music] ", True),
-    ("Thanks! (applause)", False), ("Applause is a good sign.", False), ("", False), ("(JIT)", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(applause)", True),
+        ("[ Applause ] (laughter)", True),
+        ("（掌声）。", True),
+        (" [Music] ", True),
+        ("Thanks! (applause)", False),
+        ("Applause is a good sign.", False),
+        ("", False),
+        ("(JIT)", False),
+    ],
+)
 def test_is_stage_direction(text, expected):
     assert is_stage_direction(text) is expected
 
@@ -58,39 +80,90 @@ def test_is_stage_direction(text, expected):
 # --- page furniture --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "Home | About | Contact", "Products | Pricing | Docs | Blog", "Share", "Like 42", "123 views", "5 min read",
-    "© 2024 Foo Inc.", "All rights reserved.", "Copyright 2023 Example Labs", "Follow us on Mastodon",
-    "Email: hello@example.org", "hello@example.org", "+1 (555) 123-4567", "2024-05-01 · 12:30", "— 3 —",
-    "Subscribe to our newsletter", "Back to top",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home | About | Contact",
+        "Products | Pricing | Docs | Blog",
+        "Share",
+        "Like 42",
+        "123 views",
+        "5 min read",
+        "© 2024 Foo Inc.",
+        "All rights reserved.",
+        "Copyright 2023 Example Labs",
+        "Follow us on Mastodon",
+        "Email: hello@example.org",
+        "hello@example.org",
+        "+1 (555) 123-4567",
+        "2024-05-01 · 12:30",
+        "— 3 —",
+        "Subscribe to our newsletter",
+        "Back to top",
+    ],
+)
 def test_furniture_en(text):
     assert is_furniture(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "首页 登录 注册", "+ 10羽毛", "阅读 1.2万", "点赞", "收藏", "分享", "点赞 收藏 分享", "微信号：devrel_demo",
-    "恭喜你~答对了", "成功推荐给其他人", "我知道了", "版权所有 © 示例公司", "首页 > 科技 > 文章", "电话：010-12345678",
-    "13800138000", "关注我们，获取更多内容", "2024年5月1日 12:30",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "首页 登录 注册",
+        "+ 10羽毛",
+        "阅读 1.2万",
+        "点赞",
+        "收藏",
+        "分享",
+        "点赞 收藏 分享",
+        "微信号：devrel_demo",
+        "恭喜你~答对了",
+        "成功推荐给其他人",
+        "我知道了",
+        "版权所有 © 示例公司",
+        "首页 > 科技 > 文章",
+        "电话：010-12345678",
+        "13800138000",
+        "关注我们，获取更多内容",
+        "2024年5月1日 12:30",
+    ],
+)
 def test_furniture_zh(text):
     assert is_furniture(text, "zh")
 
 
-@pytest.mark.parametrize("text", [
-    "I like Rust.", "Share what you learn with the community.", "Like, it just works.",
-    "We had 123 views on the first day and 10,000 by Friday.", "Follow the data, not your hunches.",
-    "In 2014 we shipped version 2.0 of the compiler.", "Home is where the heap is.", "Thank you.",
-    "My inbox had 4,000 unread messages.", "So that's 32 bits, 64 bits, 128 bits.", "",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like Rust.",
+        "Share what you learn with the community.",
+        "Like, it just works.",
+        "We had 123 views on the first day and 10,000 by Friday.",
+        "Follow the data, not your hunches.",
+        "In 2014 we shipped version 2.0 of the compiler.",
+        "Home is where the heap is.",
+        "Thank you.",
+        "My inbox had 4,000 unread messages.",
+        "So that's 32 bits, 64 bits, 128 bits.",
+        "",
+    ],
+)
 def test_speech_is_not_furniture_en(text):
     assert not is_furniture(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "我很喜欢分享。", "我们的视频有一万次阅读。", "我知道了这个道理以后，就不再焦虑了。", "首页的设计我们改了三次。",
-    "点赞的人很多，但留下来的人很少。", "我们用了3年，做了200期节目。", "谢谢大家。",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我很喜欢分享。",
+        "我们的视频有一万次阅读。",
+        "我知道了这个道理以后，就不再焦虑了。",
+        "首页的设计我们改了三次。",
+        "点赞的人很多，但留下来的人很少。",
+        "我们用了3年，做了200期节目。",
+        "谢谢大家。",
+    ],
+)
 def test_speech_is_not_furniture_zh(text):
     assert not is_furniture(text, "zh")
 
@@ -123,40 +196,85 @@ def test_no_sentence_of_the_real_talks_is_furniture():
 # --- remarks to the room ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "Can everyone hear me?", "Is this on?", "Am I being amplified?", "Thank you.", "Thanks so much!",
-    "Hello, everyone.", "Five minutes!", "Talk amongst yourselves!", "Next slide.", "Let me switch to my laptop",
-    "Okay.", "Yeah.", "Cool.", "All right.", "Any questions?", "Check, check, check.", "Hi, I'm Dana Park.",
-    "Okay, thank you so much!", "Thank you for having me.", "Can you all hear me in the back?", "(applause) Thanks!",
-    "So that's it.", "One second.", "Good morning, everybody.",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can everyone hear me?",
+        "Is this on?",
+        "Am I being amplified?",
+        "Thank you.",
+        "Thanks so much!",
+        "Hello, everyone.",
+        "Five minutes!",
+        "Talk amongst yourselves!",
+        "Next slide.",
+        "Let me switch to my laptop",
+        "Okay.",
+        "Yeah.",
+        "Cool.",
+        "All right.",
+        "Any questions?",
+        "Check, check, check.",
+        "Hi, I'm Dana Park.",
+        "Okay, thank you so much!",
+        "Thank you for having me.",
+        "Can you all hear me in the back?",
+        "(applause) Thanks!",
+        "So that's it.",
+        "One second.",
+        "Good morning, everybody.",
+    ],
+)
 def test_remark_to_room_en(text):
     assert is_remark_to_room(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "Thank you for building the compiler that made this whole project possible.",
-    "Thanks to the cache, the nightly build went from forty minutes to four.",
-    "Hello world is the first program most of us ever wrote.", "Okay, so the cache key is a hash of the inputs.",
-    "I'm tired of slow builds.", "Can you see how the recursion unwinds here?", "Next, we hashed every prompt.",
-    "Any question about caching comes down to invalidation.",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for building the compiler that made this whole project possible.",
+        "Thanks to the cache, the nightly build went from forty minutes to four.",
+        "Hello world is the first program most of us ever wrote.",
+        "Okay, so the cache key is a hash of the inputs.",
+        "I'm tired of slow builds.",
+        "Can you see how the recursion unwinds here?",
+        "Next, we hashed every prompt.",
+        "Any question about caching comes down to invalidation.",
+    ],
+)
 def test_content_is_not_a_remark_en(text):
     assert not is_remark_to_room(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "大家好", "大家好！", "谢谢大家。", "谢谢", "好的。", "下一页", "大家好，我是小王。", "能听到吗？", "有什么问题吗？",
-    "好，谢谢大家！", "还有五分钟。",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大家好",
+        "大家好！",
+        "谢谢大家。",
+        "谢谢",
+        "好的。",
+        "下一页",
+        "大家好，我是小王。",
+        "能听到吗？",
+        "有什么问题吗？",
+        "好，谢谢大家！",
+        "还有五分钟。",
+    ],
+)
 def test_remark_to_room_zh(text):
     assert is_remark_to_room(text, "zh")
 
 
-@pytest.mark.parametrize("text", [
-    "谢谢你们让我明白了社区的价值。", "好的产品会自己说话。", "下一页的表格里有三年的数据。",
-    "大家好像都觉得做内容很容易，其实不是。",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢你们让我明白了社区的价值。",
+        "好的产品会自己说话。",
+        "下一页的表格里有三年的数据。",
+        "大家好像都觉得做内容很容易，其实不是。",
+    ],
+)
 def test_content_is_not_a_remark_zh(text):
     assert not is_remark_to_room(text, "zh")
 
@@ -164,43 +282,61 @@ def test_content_is_not_a_remark_zh(text):
 # --- cleaning --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("Um, so the cache key is, uh, a hash of the inputs.", "The cache key is a hash of the inputs."),
-    ("We cached the build, like, everywhere.", "We cached the build everywhere."),
-    ("It was, like, a ten-minute build.", "It was a ten-minute build."),
-    ("I mean, the tests were slow.", "The tests were slow."),
-    ("You know, the tests were slow, you know?", "The tests were slow."),
-    ("It's a cache, right?", "It's a cache."),
-    ("It's, sort of, a cache.", "It's a cache."),
-    ("Okay, so we shipped it on Friday.", "We shipped it on Friday."),
-    ("So the first thing we did was measure.", "The first thing we did was measure."),
-    ("And so we rewrote it.", "We rewrote it."),
-    ("Well, the build broke.", "The build broke."),
-    ("Right, the build broke.", "The build broke."),
-    ("Yeah, the build broke.", "The build broke."),
-    ("Basically, the build broke.", "The build broke."),
-    ("I- I think it works.", "I think it works."),
-    ("wh- what happened next?", "What happened next?"),
-    ("We fixed the -- the parser.", "We fixed the parser."),
-    ("We, we rewrote it.", "We rewrote it."),
-    ("It's it's fast.", "It's fast."),
-    ("The compiler -- which we wrote in a weekend -- is fast.", "The compiler—which we wrote in a weekend—is fast."),
-    ("People don't have -- really, the time to read it.", "People don't have, really, the time to read it."),
-    ("We tried caching -- it failed.", "We tried caching—it failed."),
-    ("That was the whole point. (laughter)", "That was the whole point."),
-    ("It [ Applause ] really worked.", "It really worked."),
-    ("the build , it was slow .", "The build, it was slow."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("Um, so the cache key is, uh, a hash of the inputs.", "The cache key is a hash of the inputs."),
+        ("We cached the build, like, everywhere.", "We cached the build everywhere."),
+        ("It was, like, a ten-minute build.", "It was a ten-minute build."),
+        ("I mean, the tests were slow.", "The tests were slow."),
+        ("You know, the tests were slow, you know?", "The tests were slow."),
+        ("It's a cache, right?", "It's a cache."),
+        ("It's, sort of, a cache.", "It's a cache."),
+        ("Okay, so we shipped it on Friday.", "We shipped it on Friday."),
+        ("So the first thing we did was measure.", "The first thing we did was measure."),
+        ("And so we rewrote it.", "We rewrote it."),
+        ("Well, the build broke.", "The build broke."),
+        ("Right, the build broke.", "The build broke."),
+        ("Yeah, the build broke.", "The build broke."),
+        ("Basically, the build broke.", "The build broke."),
+        ("I- I think it works.", "I think it works."),
+        ("wh- what happened next?", "What happened next?"),
+        ("We fixed the -- the parser.", "We fixed the parser."),
+        ("We, we rewrote it.", "We rewrote it."),
+        ("It's it's fast.", "It's fast."),
+        (
+            "The compiler -- which we wrote in a weekend -- is fast.",
+            "The compiler—which we wrote in a weekend—is fast.",
+        ),
+        ("People don't have -- really, the time to read it.", "People don't have, really, the time to read it."),
+        ("We tried caching -- it failed.", "We tried caching—it failed."),
+        ("That was the whole point. (laughter)", "That was the whole point."),
+        ("It [ Applause ] really worked.", "It really worked."),
+        ("the build , it was slow .", "The build, it was slow."),
+    ],
+)
 def test_clean_en(raw, cleaned):
     assert clean(raw, "en") == cleaned
 
 
-@pytest.mark.parametrize("text", [
-    "I like Rust.", "It looks like a tree.", "Like I said, the cache is cold.", "It's sort of a cache.",
-    "So many teams skip this step.", "So far it works.", "I know that that works.", "It is very, very fast.",
-    "To achieve it, it takes a year.", "You know what I mean?", "Do you know Rust?", "It got slower and slower.",
-    "Is it left or right?",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like Rust.",
+        "It looks like a tree.",
+        "Like I said, the cache is cold.",
+        "It's sort of a cache.",
+        "So many teams skip this step.",
+        "So far it works.",
+        "I know that that works.",
+        "It is very, very fast.",
+        "To achieve it, it takes a year.",
+        "You know what I mean?",
+        "Do you know Rust?",
+        "It got slower and slower.",
+        "Is it left or right?",
+    ],
+)
 def test_clean_en_keeps_words_that_mean_something(text):
     assert clean(text, "en") == text
 
@@ -219,30 +355,42 @@ def test_clean_en_marks_a_broken_off_sentence():
     assert clean("We were going to --", "en") == "We were going to—"
 
 
-@pytest.mark.parametrize("raw, cleaned", [
-    ("嗯，我觉得这个问题，嗯，很重要。", "我觉得这个问题，很重要。"),
-    ("啊，那个，我们今天讲社区。", "我们今天讲社区。"),
-    ("那个我觉得可以。", "我觉得可以。"),
-    ("然后呢，我们就开始做了。", "我们就开始做了。"),
-    ("就是说，我们赢了。", "我们赢了。"),
-    ("这个很重要，对吧？", "这个很重要。"),
-    ("这个很重要对不对？", "这个很重要。"),
-    ("这样做更简单，是吧。", "这样做更简单。"),
-    ("我我我觉得不对。", "我觉得不对。"),
-    ("我们，我们做了三年。", "我们做了三年。"),
-    ("我，我觉得可以。", "我觉得可以。"),
-    ("谢谢谢谢。", "谢谢。"),
-    ("（掌声）谢谢大家。", "谢谢大家。"),
-    ("哦，原来是这样。", "原来是这样。"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("嗯，我觉得这个问题，嗯，很重要。", "我觉得这个问题，很重要。"),
+        ("啊，那个，我们今天讲社区。", "我们今天讲社区。"),
+        ("那个我觉得可以。", "我觉得可以。"),
+        ("然后呢，我们就开始做了。", "我们就开始做了。"),
+        ("就是说，我们赢了。", "我们赢了。"),
+        ("这个很重要，对吧？", "这个很重要。"),
+        ("这个很重要对不对？", "这个很重要。"),
+        ("这样做更简单，是吧。", "这样做更简单。"),
+        ("我我我觉得不对。", "我觉得不对。"),
+        ("我们，我们做了三年。", "我们做了三年。"),
+        ("我，我觉得可以。", "我觉得可以。"),
+        ("谢谢谢谢。", "谢谢。"),
+        ("（掌声）谢谢大家。", "谢谢大家。"),
+        ("哦，原来是这样。", "原来是这样。"),
+    ],
+)
 def test_clean_zh(raw, cleaned):
     assert clean(raw, "zh") == cleaned
 
 
-@pytest.mark.parametrize("text", [
-    "谢谢大家。", "看看这个。", "常常有人问我。", "那个问题很重要。", "也就是说，我们赢了。", "这说明了问题。",
-    "是啊，很难。", "我们要慢慢来。",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谢谢大家。",
+        "看看这个。",
+        "常常有人问我。",
+        "那个问题很重要。",
+        "也就是说，我们赢了。",
+        "这说明了问题。",
+        "是啊，很难。",
+        "我们要慢慢来。",
+    ],
+)
 def test_clean_zh_keeps_words(text):
     assert clean(text, "zh") == text
 
@@ -250,35 +398,61 @@ def test_clean_zh_keeps_words(text):
 # --- fragments -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "and then we shipped the parser.", "We shipped the new parser", "We shipped the new parser...",
-    "We were going to ship the --", "We shipped it…", "Ship it now.", "(applause)", "",
-    "So this is, like, over here...",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and then we shipped the parser.",
+        "We shipped the new parser",
+        "We shipped the new parser...",
+        "We were going to ship the --",
+        "We shipped it…",
+        "Ship it now.",
+        "(applause)",
+        "",
+        "So this is, like, over here...",
+    ],
+)
 def test_fragment_en(text):
     assert is_fragment(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "We shipped the new parser on Friday.", "Did you ship the new parser on Friday?",
-    "We rewrote the whole parser (twice).",
-    "She told us to \"ship the parser on Friday.\"", "Caching saved us forty minutes a day!",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We shipped the new parser on Friday.",
+        "Did you ship the new parser on Friday?",
+        "We rewrote the whole parser (twice).",
+        'She told us to "ship the parser on Friday."',
+        "Caching saved us forty minutes a day!",
+    ],
+)
 def test_whole_sentence_en(text):
     assert not is_fragment(text, "en")
 
 
-@pytest.mark.parametrize("text", [
-    "我们上线了。", "因为我们在周五上线了新的解析器，", "然后我们在周五就上线了……", "我们在周五上线了新的解析器、", "（掌声）",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们上线了。",
+        "因为我们在周五上线了新的解析器，",
+        "然后我们在周五就上线了……",
+        "我们在周五上线了新的解析器、",
+        "（掌声）",
+    ],
+)
 def test_fragment_zh(text):
     assert is_fragment(text, "zh")
 
 
-@pytest.mark.parametrize("text", [
-    "我们在周五上线了新的解析器。", "我们在周五上线了新的解析器", "他说“我们在周五上线了新的解析器”",
-    "你们在周五上线了新的解析器吗？",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们在周五上线了新的解析器。",
+        "我们在周五上线了新的解析器",
+        "他说“我们在周五上线了新的解析器”",
+        "你们在周五上线了新的解析器吗？",
+    ],
+)
 def test_whole_sentence_zh(text):
     assert not is_fragment(text, "zh")
 
@@ -287,57 +461,105 @@ def test_whole_sentence_zh(text):
 
 
 def test_weights_are_one_table():
-    assert {"base", "number", "claim", "contrast", "question", "conjunction_start", "room_reference",
-            "vague_opening", "greeting", "hedge"} <= set(WEIGHTS)
+    assert {
+        "base",
+        "number",
+        "claim",
+        "contrast",
+        "question",
+        "conjunction_start",
+        "room_reference",
+        "vague_opening",
+        "greeting",
+        "hedge",
+    } <= set(WEIGHTS)
     assert set(LENGTH_WINDOW) == {"en", "zh"}
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Okay.", "en"), ("(applause)", "en"), ("Share", "en"), ("Can everyone hear me?", "en"),
-    ("Read the whole write-up at https://example.com/post before you start.", "en"), ("and then it...", "en"),
-    ("谢谢大家。", "zh"), ("（掌声）", "zh"), ("详情请看 www.example.cn 上的完整文章和视频。", "zh"), ("点赞 收藏 分享", "zh"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Okay.", "en"),
+        ("(applause)", "en"),
+        ("Share", "en"),
+        ("Can everyone hear me?", "en"),
+        ("Read the whole write-up at https://example.com/post before you start.", "en"),
+        ("and then it...", "en"),
+        ("谢谢大家。", "zh"),
+        ("（掌声）", "zh"),
+        ("详情请看 www.example.cn 上的完整文章和视频。", "zh"),
+        ("点赞 收藏 分享", "zh"),
+    ],
+)
 def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
     assert quotability(text, lang) == 0.0
 
 
-@pytest.mark.parametrize("better, worse", [
-    ("We cut the nightly build from forty minutes to four minutes last spring.",
-     "We cut the nightly build from very slow to fairly quick last spring."),
-    ("I learned that the cache matters more than the size of the machine.",
-     "We looked at the cache and then at the size of the machine."),
-    ("We did not need a bigger machine, but we needed a smarter cache.",
-     "We did not need a bigger machine, and we needed a smarter cache."),
-    ("The nightly build takes forty minutes every single time we run it.",
-     "Why does the nightly build take forty minutes every single time we run it?"),
-    ("The cache hit rate doubled within a week of hashing the prompts.",
-     "As you can see on this slide, the cache hit rate doubled within a week."),
-    ("Hashing the prompts doubled the cache hit rate in a single week.",
-     "It doubled the cache hit rate in a single week of careful work."),
-    ("The cache doubled our hit rate in a single week of careful work.",
-     "And the cache doubled our hit rate in a single week of careful work."),
-    ("Caching helped the team ship faster every single week of the year.",
-     "Caching maybe probably sort of helped the team ship faster every week."),
-    ("Building the compiler made this whole project possible for our small team.",
-     "Thank you for building the compiler that made this whole project possible."),
-    ("The cache key is a hash of every input and the prompt, so an edit changes it.",
-     "The cache key is a hash of every input and the prompt, so an edit changes it, and that is the design we "
-     "settled on after trying three other designs that each broke in their own way over the course of a long and "
-     "rather painful year of rewrites."),
-    ("我发现关键是持续输出，我们三年做了两百期视频。", "这张图里大家可以看到我们频道的一些视频。"),
-    ("我们的频道不是靠运气，而是靠每周稳定更新。", "你们觉得我们的频道是靠运气还是靠每周更新？"),
-    ("持续提供价值才是建立一个社区最重要的事情。", "所以持续提供价值才是建立一个社区的事情。"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "better, worse",
+    [
+        (
+            "We cut the nightly build from forty minutes to four minutes last spring.",
+            "We cut the nightly build from very slow to fairly quick last spring.",
+        ),
+        (
+            "I learned that the cache matters more than the size of the machine.",
+            "We looked at the cache and then at the size of the machine.",
+        ),
+        (
+            "We did not need a bigger machine, but we needed a smarter cache.",
+            "We did not need a bigger machine, and we needed a smarter cache.",
+        ),
+        (
+            "The nightly build takes forty minutes every single time we run it.",
+            "Why does the nightly build take forty minutes every single time we run it?",
+        ),
+        (
+            "The cache hit rate doubled within a week of hashing the prompts.",
+            "As you can see on this slide, the cache hit rate doubled within a week.",
+        ),
+        (
+            "Hashing the prompts doubled the cache hit rate in a single week.",
+            "It doubled the cache hit rate in a single week of careful work.",
+        ),
+        (
+            "The cache doubled our hit rate in a single week of careful work.",
+            "And the cache doubled our hit rate in a single week of careful work.",
+        ),
+        (
+            "Caching helped the team ship faster every single week of the year.",
+            "Caching maybe probably sort of helped the team ship faster every week.",
+        ),
+        (
+            "Building the compiler made this whole project possible for our small team.",
+            "Thank you for building the compiler that made this whole project possible.",
+        ),
+        (
+            "The cache key is a hash of every input and the prompt, so an edit changes it.",
+            "The cache key is a hash of every input and the prompt, so an edit changes it, and that is the design we "
+            "settled on after trying three other designs that each broke in their own way over the course of a long "
+            "and rather painful year of rewrites.",
+        ),
+        ("我发现关键是持续输出，我们三年做了两百期视频。", "这张图里大家可以看到我们频道的一些视频。"),
+        ("我们的频道不是靠运气，而是靠每周稳定更新。", "你们觉得我们的频道是靠运气还是靠每周更新？"),
+        ("持续提供价值才是建立一个社区最重要的事情。", "所以持续提供价值才是建立一个社区的事情。"),
+    ],
+)
 def test_quotability_prefers(better, worse):
     lang = "zh" if re.search(r"[\u4e00-\u9fff]", better) else "en"
     assert quotability(better, lang) > quotability(worse, lang)
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("I learned that the cache matters more than anything, because we cut the build from 40 minutes to 4.", "en"),
-    ("Why?", "en"), ("It was, like, this thing over here on this slide, you know, maybe, I guess, sort of?", "en"),
-    ("关键是持续输出，因为我们三年做了两百期视频，但是没有一期是靠运气。", "zh"), ("这张图大概可能也许是这样吧？", "zh"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("I learned that the cache matters more than anything, because we cut the build from 40 minutes to 4.", "en"),
+        ("Why?", "en"),
+        ("It was, like, this thing over here on this slide, you know, maybe, I guess, sort of?", "en"),
+        ("关键是持续输出，因为我们三年做了两百期视频，但是没有一期是靠运气。", "zh"),
+        ("这张图大概可能也许是这样吧？", "zh"),
+    ],
+)
 def test_quotability_stays_in_range(text, lang):
     assert 0.0 <= quotability(text, lang) <= 1.0
 
@@ -372,10 +594,14 @@ def test_quotability_ranks_the_claim_with_a_number_first_zh():
 
 def test_the_talk_about_itself_is_not_a_pull_quote():
     claim = "We measured this on our own pipeline: reruns went from 40 minutes to 90 seconds."
-    for signpost in ("I'm Kiran and I'll be talking about how Wi-Fi has gotten faster over the last 20 years.",
-                     "Today I want to talk about build caches and why they matter."):  # fmt: skip
+    for signpost in (
+        "I'm Kiran and I'll be talking about how Wi-Fi has gotten faster over the last 20 years.",
+        "Today I want to talk about build caches and why they matter.",
+    ):
         assert quotability(signpost, "en") < quotability(claim, "en") - 0.25
-    assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability("我们的社区一年从三百人涨到了三万人。", "zh")
+    assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability(
+        "我们的社区一年从三百人涨到了三万人。", "zh"
+    )
 
 
 def test_a_point_cut_off_mid_phrase_is_broken_off():

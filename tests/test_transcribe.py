@@ -17,9 +17,13 @@ def words(text: str) -> set[str]:
 
 
 def test_espeak_speech_comes_back_as_words_with_times(tmp_path):
-    wav = speak("Welcome to the developer relations pipeline. Today we talk about caching and hashing.", tmp_path / "s.wav")
+    wav = speak(
+        "Welcome to the developer relations pipeline. Today we talk about caching and hashing.", tmp_path / "s.wav"
+    )
     seen = []
-    made = transcript(source(wav), load_settings({"lang": "en"}), progress=lambda done, total: seen.append((done, total)))
+    made = transcript(
+        source(wav), load_settings({"lang": "en"}), progress=lambda done, total: seen.append((done, total))
+    )
     heard = words(made.text())
     assert {"welcome", "developer", "relations", "pipeline", "hashing"} <= heard
     assert made.origin == "whisper" and made.language == "en"
@@ -68,7 +72,8 @@ def test_mandarin_comes_back_in_simplified_chinese(cli, tmp_path):
 
     text = "今天我们讨论数据管道的缓存。每一步都有一个缓存键。"
     pinyin = " ".join(lazy_pinyin(text, style=Style.TONE3)).replace(" 。", ". ").replace("。", ". ")
-    # espeak-ng's pinyin voice at 120 wpm is heard as a few stray words by whisper base on this machine; 160 as sentences
+    # espeak-ng's pinyin voice at 120 wpm is heard as a few stray words by whisper base on this machine;
+    # at 160, as sentences
     speak(pinyin, tmp_path / "mandarin.wav", voice="cmn-latn-pinyin", speed=160)
     result = cli("run", tmp_path / "mandarin.wav", "--lang", "zh", "--to", "transcript")
     assert result.exit_code == 0, result.output
@@ -87,8 +92,12 @@ def test_long_audio_is_transcribed_in_pieces_cut_in_pauses(tmp_path, monkeypatch
 
     from pipeline.stages.transcribe import windows
 
-    sentences = ["The first part explains why caching matters.", "The second part shows how keys are hashed.",
-                 "The third part is about human edits.", "The last part answers questions from the community."]  # fmt: skip
+    sentences = [
+        "The first part explains why caching matters.",
+        "The second part shows how keys are hashed.",
+        "The third part is about human edits.",
+        "The last part answers questions from the community.",
+    ]
     parts = [str(speak(text, tmp_path / f"part{i}.wav")) for i, text in enumerate(sentences)]
     gap = tmp_path / "gap.wav"
     subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", str(gap), "trim", "0", "1.5"], check=True)

@@ -32,6 +32,7 @@ def test_a_skipped_source_is_a_batch_skip_whatever_its_message_says(monkeypatch)
     def refuse(error):
         def run_source(*args, **kwargs):
             raise error
+
         return run_source
 
     job = Job(source="https://example.com/live")

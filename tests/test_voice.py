@@ -19,15 +19,24 @@ from conftest import REPO, last_run
 
 OUTLINE = {
     "title": "Caching data pipelines with content hashes",
-    "summary": "Each step's cache key is built from the hashes of its inputs and its prompt, and human edits are never overwritten.",
-    "tags": ["caching"], "people": [], "organizations": [], "products": [], "media": [],
-}  # fmt: skip
+    "summary": "Each step's cache key is built from the hashes of its inputs and its prompt, "
+    "and human edits are never overwritten.",
+    "tags": ["caching"],
+    "people": [],
+    "organizations": [],
+    "products": [],
+    "media": [],
+}
 SECTIONS = [  # the model's answer for each of the talk's two parts (code finds the parts, pipeline.topics)
-    {"question": "Why should a config or prompt change invalidate the cache?",
-     "key_points": ["The cache key hashes every input and the prompt, so any edit changes the key"]},
-    {"question": "What happens to a draft a person edited?",
-     "key_points": ["Human edits are never overwritten; the new version goes beside them"]},
-]  # fmt: skip
+    {
+        "question": "Why should a config or prompt change invalidate the cache?",
+        "key_points": ["The cache key hashes every input and the prompt, so any edit changes the key"],
+    },
+    {
+        "question": "What happens to a draft a person edited?",
+        "key_points": ["Human edits are never overwritten; the new version goes beside them"],
+    },
+]
 # A talk long enough for two sections: caching first, then people's edits (the 3-cue SRT gives one section).
 TALK = [
     "Welcome to this talk about caching data pipelines.",
@@ -122,12 +131,14 @@ def test_a_new_corpus_post_reruns_only_the_drafts_it_changes(cli, llm_server, ta
     assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == []
 
     (starter / "blog" / "prompt-hashes.md").write_text(
-        "---\ntype: blog\ntitle: Why we hash our prompts\nurl: https://devrel.example.com/blog/prompt-hashes\nlanguage: en\n---\n\n"
+        "---\ntype: blog\ntitle: Why we hash our prompts\n"
+        "url: https://devrel.example.com/blog/prompt-hashes\nlanguage: en\n---\n\n"
         "A prompt file changes the output as much as code does, so its hash goes into every cache key.\n"
-    )  # fmt: skip
+    )
     index(cli, starter)
     assert cli("run", talk).exit_code == 0
-    assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == ["blog"]  # the hooks' and community posts' examples did not change
+    # the hooks' and community posts' examples did not change
+    assert last_run(tmp_path / "outputs" / "caching-talk")["stages_run"] == ["blog"]
     assert "Why we hash our prompts" in system_prompt(llm_server, "Rewritten")
 
 
@@ -135,17 +146,24 @@ def test_a_past_post_that_answers_most_questions_is_a_warning(cli, llm_server, t
     corpus = tmp_path / "corpus"
     (corpus / "blog").mkdir(parents=True)
     (corpus / "blog" / "same-talk.md").write_text(
-        "---\ntype: blog\ntitle: Caching pipelines and keeping edits\nurl: https://devrel.example.com/blog/same\nlanguage: en\n---\n\n"
-        "## Why a config or prompt change must invalidate the cache\n\nThe cache key hashes every input and the prompt, "
-        "so any edit changes the key.\n\n## What happens to a draft a person edited\n\nA person's edit is never "
-        "overwritten; the new version is written beside it.\n"
-    )  # fmt: skip
+        "---\ntype: blog\ntitle: Caching pipelines and keeping edits\n"
+        "url: https://devrel.example.com/blog/same\nlanguage: en\n---\n\n"
+        "## Why a config or prompt change must invalidate the cache\n\n"
+        "The cache key hashes every input and the prompt, so any edit changes the key.\n\n"
+        "## What happens to a draft a person edited\n\n"
+        "A person's edit is never overwritten; the new version is written beside it.\n"
+    )
     index(cli, corpus)
     script_outline(llm_server)
     result = cli("run", talk)
     assert result.exit_code == 0, result.output
-    warning = "novelty: the past post “Caching pipelines and keeping edits” (https://devrel.example.com/blog/same) already answers 2 of the 2 questions"
-    assert warning in result.output.replace("\n", " ") or warning in " ".join(last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
+    warning = (
+        "novelty: the past post “Caching pipelines and keeping edits” (https://devrel.example.com/blog/same) "
+        "already answers 2 of the 2 questions"
+    )
+    assert warning in result.output.replace("\n", " ") or warning in " ".join(
+        last_run(tmp_path / "outputs" / "caching-talk")["warnings"]
+    )
     assert any(item.startswith(warning) for item in last_run(tmp_path / "outputs" / "caching-talk")["warnings"])
 
 
@@ -162,15 +180,24 @@ def test_community_questions_become_sections_and_open_ones_are_listed(cli, llm_s
     assert sections[1]["question"] == "What happens to a draft a person edited?"  # no stored question matches it
     outline_md = (folder / "outline.md").read_text()
     open_part = outline_md.split("## Community questions this talk does not answer\n\n")[1]
-    assert "- [How do I clean up old cache entries in a data pipeline?](https://forum.devrel.example.com/t/cache-cleanup)" in open_part
+    assert (
+        "- [How do I clean up old cache entries in a data pipeline?](https://forum.devrel.example.com/t/cache-cleanup)"
+        in open_part
+    )
     assert asked not in open_part and f"## {asked}" in outline_md
 
 
 def test_a_broken_store_does_not_stop_the_drafts(llm_server, srt_file, starter, tmp_path):
     (tmp_path / ".devrel" / "store" / "chroma.sqlite3").write_bytes(b"not a database" * 100)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHROMA_")}
-    done = subprocess.run([str(Path(sys.executable).parent / "devrel"), "run", str(srt_file)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "devrel"), "run", str(srt_file)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "run `devrel corpus rebuild`" in done.stderr and "drafting without the corpus" in done.stderr
     assert "<examples>" not in system_prompt(llm_server, "Rewritten")

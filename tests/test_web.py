@@ -45,7 +45,9 @@ def test_a_direct_media_url_is_downloaded_and_transcribed(cli, talk, tmp_path):
 
 
 def test_a_page_with_an_audio_element(cli, talk, tmp_path):
-    (talk.root / "page.html").write_text('<html><head><title>Caching Talk</title></head><body><audio src="talk.ogg"></audio></body></html>')
+    (talk.root / "page.html").write_text(
+        '<html><head><title>Caching Talk</title></head><body><audio src="talk.ogg"></audio></body></html>'
+    )
     result = cli("run", talk.url("page.html"), "--to", "transcript")
     assert result.exit_code == 0, result.output
     source = json.loads(next((tmp_path / "outputs").glob("caching-talk*/source.json")).read_text())
@@ -106,13 +108,26 @@ built from the hashes of its inputs.
 def info_json(site, tmp_path, **extra) -> str:
     (site.root / "talk.en.vtt").write_text(VTT)
     info = {
-        "id": "talk42", "title": "Caching at scale", "webpage_url": site.url("watch/talk42"), "extractor": "generic",
-        "extractor_key": "Generic", "duration": 8, "upload_date": "20261115", "uploader": "Ada Lovelace",
-        "language": "en", "description": "A talk about caching.",
-        "chapters": [{"title": "Intro", "start_time": 0, "end_time": 3}, {"title": "Keys", "start_time": 3, "end_time": 8}],
-        "formats": [{"format_id": "audio", "url": site.url("talk.ogg"), "ext": "ogg", "acodec": "vorbis", "vcodec": "none"}],
-        "subtitles": {"en": [{"url": site.url("talk.en.vtt"), "ext": "vtt"}]}, **extra,
-    }  # fmt: skip
+        "id": "talk42",
+        "title": "Caching at scale",
+        "webpage_url": site.url("watch/talk42"),
+        "extractor": "generic",
+        "extractor_key": "Generic",
+        "duration": 8,
+        "upload_date": "20261115",
+        "uploader": "Ada Lovelace",
+        "language": "en",
+        "description": "A talk about caching.",
+        "chapters": [
+            {"title": "Intro", "start_time": 0, "end_time": 3},
+            {"title": "Keys", "start_time": 3, "end_time": 8},
+        ],
+        "formats": [
+            {"format_id": "audio", "url": site.url("talk.ogg"), "ext": "ogg", "acodec": "vorbis", "vcodec": "none"}
+        ],
+        "subtitles": {"en": [{"url": site.url("talk.en.vtt"), "ext": "vtt"}]},
+        **extra,
+    }
     path = tmp_path / "talk42.info.json"
     path.write_text(json.dumps(info))
     return str(path)
@@ -128,7 +143,9 @@ def test_subtitles_become_the_transcript_through_yt_dlp(cli, talk, tmp_path, llm
     transcript = json.loads((folder / "transcript.json").read_text())
     assert transcript["origin"] == "subtitles" and transcript["model"] is None
     assert [s["text"] for s in transcript["segments"]] == [  # each line once, joined into the sentences they make
-        "Welcome to the talk about caching.", "Every step has a cache key built from the hashes of its inputs."]
+        "Welcome to the talk about caching.",
+        "Every step has a cache key built from the hashes of its inputs.",
+    ]
     assert [s["start"] for s in transcript["segments"]] == [1.0, 3.01]
     assert "/talk.ogg" not in talk.paths  # no audio downloaded
     assert "Chapters: Intro; Keys" in llm_server.chat_requests("OutlineDraft")[0]["messages"][1]["content"]
@@ -148,8 +165,15 @@ def test_a_live_stream_is_refused(cli, talk, tmp_path):
 
 
 def feed(site, items) -> str:
-    entries = "".join(f"<item><title>{t}</title><link>{site.url(f)}</link><enclosure url=\"{site.url(f)}\" type=\"audio/ogg\" length=\"1\"/></item>" for t, f in items)
-    (site.root / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Talks</title><link>{site.url("")}</link>{entries}</channel></rss>')
+    entries = "".join(
+        f"<item><title>{t}</title><link>{site.url(f)}</link>"
+        f'<enclosure url="{site.url(f)}" type="audio/ogg" length="1"/></item>'
+        for t, f in items
+    )
+    (site.root / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Talks</title>'
+        f"<link>{site.url('')}</link>{entries}</channel></rss>"
+    )
     return site.url("feed.xml")
 
 

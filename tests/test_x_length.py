@@ -66,16 +66,22 @@ def test_the_review_page_counts_x_posts_as_x_does():
     script = (Path(__file__).resolve().parent.parent / "pipeline" / "review_page" / "page.js").read_text()
     draft = "\n\n".join(f"### X post {n}\n\n{text}" for n, text in enumerate(CASES, 1))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])  # fmt: skip
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         page = browser.new_page()
-        page.set_content('<textarea id="text" data-kind="hooks" data-x-post="280" data-x-link="23" data-discord="2000">'
-                         '</textarea><ul id="counts"></ul>')  # fmt: skip
+        page.set_content(
+            '<textarea id="text" data-kind="hooks" data-x-post="280" data-x-link="23" data-discord="2000">'
+            '</textarea><ul id="counts"></ul>'
+        )
         page.locator("#text").fill(draft)
         page.add_script_tag(content=script)
         items = page.locator("#counts li")
         shown = [(items.nth(i).inner_text(), items.nth(i).get_attribute("class")) for i in range(items.count())]
         browser.close()
-    expected = [(f"X post {n}: {x_length(text)}/280", "over" if x_length(text) > X_POST else "ok") for n, text in enumerate(CASES, 1)]
+    expected = [
+        (f"X post {n}: {x_length(text)}/280", "over" if x_length(text) > X_POST else "ok")
+        for n, text in enumerate(CASES, 1)
+    ]
     assert shown == expected
     assert shown[3] == ("X post 4: 400/280", "over")

@@ -44,15 +44,23 @@ class _ItemReporter(Reporter):
 
 
 def batch(
-    sources: Annotated[Path, typer.Argument(help="The week's sources file (items, and channels with `since`).", show_default=False)],
-    week: Annotated[Optional[str], typer.Option(help="ISO week folder, e.g. 2026-W47. [default: the file's, else this week]")] = None,
+    sources: Annotated[
+        Path, typer.Argument(help="The week's sources file (items, and channels with `since`).", show_default=False)
+    ],
+    week: Annotated[
+        Optional[str], typer.Option(help="ISO week folder, e.g. 2026-W47. [default: the file's, else this week]")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Items run at once (threads sharing one model server).")] = 1,
-    executor: Annotated[str, typer.Option(help="local, or ray (each item a Ray task; RAY_ADDRESS for a cluster).")] = "local",
-    out: Annotated[Optional[Path], typer.Option(help="Outputs folder; the batch writes OUT/<week>/. [default: outputs]")] = None,
+    executor: Annotated[
+        str, typer.Option(help="local, or ray (each item a Ray task; RAY_ADDRESS for a cluster).")
+    ] = "local",
+    out: Annotated[
+        Optional[Path], typer.Option(help="Outputs folder; the batch writes OUT/<week>/. [default: outputs]")
+    ] = None,
     to: Annotated[str, typer.Option(help="Stop each item after: transcript, outline or drafts.")] = "drafts",
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage of every item.")] = False,
 ) -> None:
-    """Run a week of sources: drafts for every item, a digest.md newsletter and batch.json; exit 1 if any item failed."""
+    """Run a week of sources: drafts for every item, a digest.md newsletter and batch.json; exit 1 if any item failed."""  # noqa: E501 - CLI help: typer shows a line break in the command list
     from pipeline.batch import batch as run_batch
     from pipeline.batch_sources import load_sources
     from pipeline.runner import selected_stages
@@ -60,21 +68,40 @@ def batch(
     stages = len(selected_stages(to))  # a bad --to is refused before any work
     spec = load_sources(sources)
     settings = load_settings({"out": str(out) if out else None})
-    progress = bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[dim]{task.fields[stage]}"),
-                   TimeElapsedColumn())  # fmt: skip
+    progress = bar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[dim]{task.fields[stage]}"),
+        TimeElapsedColumn(),
+    )
     overall = progress.add_task("batch", total=None, stage="")
     with progress:
         result = run_batch(
-            spec, settings, base=sources.parent, week=week, workers=workers, executor=executor, to=to, force=force,
+            spec,
+            settings,
+            base=sources.parent,
+            week=week,
+            workers=workers,
+            executor=executor,
+            to=to,
+            force=force,
             on_jobs=lambda jobs: progress.update(overall, total=len(jobs)),
             reporter_for=lambda job: _ItemReporter(progress, escape(job.source[-40:]), stages),
             done=lambda item: progress.update(overall, advance=1, stage=escape(item.status)),
-        )  # fmt: skip
-    table = Table("source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {escape(str(result.week))}")
+        )
+    table = Table(
+        "source", "status", "seconds", "tokens in/out", "stages run / cached", title=f"batch {escape(str(result.week))}"
+    )
     for item in result.items:
         colour = {"ok": "green", "failed": "red"}.get(item.status, "yellow")
-        table.add_row(escape(item.slug or item.source), f"[{colour}]{escape(item.status)}[/{colour}]", f"{item.seconds:.1f}",
-                      f"{item.tokens_in}/{item.tokens_out}", f"{len(item.stages_run)} / {len(item.stages_cached)}")  # fmt: skip
+        table.add_row(
+            escape(item.slug or item.source),
+            f"[{colour}]{escape(item.status)}[/{colour}]",
+            f"{item.seconds:.1f}",
+            f"{item.tokens_in}/{item.tokens_out}",
+            f"{len(item.stages_run)} / {len(item.stages_cached)}",
+        )
     if not QUIET["on"]:
         err_console.print(table)
     for item in result.items:

@@ -17,7 +17,9 @@ from pipeline.errors import UserError
 
 app = typer.Typer(help="Past posts, hooks, community posts and questions that shape every draft.", no_args_is_help=True)
 
-PathArg = Annotated[Optional[Path], typer.Argument(help="Corpus folder or one markdown file. [default: corpus]", show_default=False)]
+PathArg = Annotated[
+    Optional[Path], typer.Argument(help="Corpus folder or one markdown file. [default: corpus]", show_default=False)
+]
 
 
 def _indexing(what: str, make):
@@ -31,9 +33,11 @@ def _report(report) -> None:
     for skipped in report.skipped:
         say(f"[yellow]skipped:[/yellow] {escape(skipped)}")
     out_console.print(
-        f"{report.files} file(s): {report.added} chunk(s) added, {report.removed} removed, {report.unchanged} unchanged; "
-        f"{report.embedded} embedded", highlight=False,
-    )  # fmt: skip
+        f"{report.files} file(s): {report.added} chunk(s) added, {report.removed} removed, "
+        f"{report.unchanged} unchanged; "
+        f"{report.embedded} embedded",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -49,7 +53,10 @@ def index(path: PathArg = None) -> None:
 @friendly
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in any language.", show_default=False)],
-    type: Annotated[Optional[str], typer.Option("--type", "-t", help="Only this type: blog, hook, community, question or transcript.")] = None,
+    type: Annotated[
+        Optional[str],
+        typer.Option("--type", "-t", help="Only this type: blog, hook, community, question or transcript."),
+    ] = None,
     k: Annotated[int, typer.Option("-k", help="How many chunks to show.", min=1, max=100)] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as a JSON list.")] = False,
 ) -> None:
@@ -64,7 +71,12 @@ def search(
         typer.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
         return
     for hit in hits:
-        out_console.print(f"[bold]{hit.score:.2f}[/bold] {escape(f'{hit.type:<10} {hit.language:<3}')} {escape(hit.title)}  [dim]{escape(hit.file)}[/dim]", highlight=False, soft_wrap=True)
+        out_console.print(
+            f"[bold]{hit.score:.2f}[/bold] {escape(f'{hit.type:<10} {hit.language:<3}')} {escape(hit.title)}  "
+            f"[dim]{escape(hit.file)}[/dim]",
+            highlight=False,
+            soft_wrap=True,
+        )
         snippet = " ".join(hit.text.split())
         out_console.print(f"     {snippet[:160]}{'…' if len(snippet) > 160 else ''}", highlight=False, markup=False)
 

@@ -8,12 +8,14 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from pipeline.console import friendly, out_console, say
 from pipeline.config import load_settings
+from pipeline.console import friendly, out_console, say
 
 app = typer.Typer(help="Review drafts: approved ones join the corpus and shape the next drafts.", no_args_is_help=True)
 
-DraftArg = Annotated[Path, typer.Argument(help="A draft: OUT/<slug>/blog.md, hooks.md or community.md.", show_default=False)]
+DraftArg = Annotated[
+    Path, typer.Argument(help="A draft: OUT/<slug>/blog.md, hooks.md or community.md.", show_default=False)
+]
 
 
 @app.command("list")
@@ -30,7 +32,12 @@ def list_drafts(
         say(f"no drafts under {escape(str(folder))}; run `devrel run` first")
     for draft in found:
         colour = {"approved": "green", "rejected": "red"}.get(draft.status, "yellow")
-        out_console.print(f"[{colour}]{escape(f'{draft.status:<9}')}[/{colour}] {escape(f'{draft.type:<10}')} {escape(str(draft.path))}  [dim]{escape(draft.title)}[/dim]", highlight=False, soft_wrap=True)
+        out_console.print(
+            f"[{colour}]{escape(f'{draft.status:<9}')}[/{colour}] {escape(f'{draft.type:<10}')} "
+            f"{escape(str(draft.path))}  [dim]{escape(draft.title)}[/dim]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -40,7 +47,12 @@ def approve(path: DraftArg) -> None:
     from pipeline.review import approve as approve_draft
 
     target, report = approve_draft(load_settings(), path)
-    out_console.print(f"approved {path}; copied to {target} and indexed ({report.added} chunk(s) added)", highlight=False, markup=False, soft_wrap=True)
+    out_console.print(
+        f"approved {path}; copied to {target} and indexed ({report.added} chunk(s) added)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -50,7 +62,12 @@ def reject(path: DraftArg) -> None:
     from pipeline.review import reject as reject_draft
 
     removed = reject_draft(load_settings(), path)
-    out_console.print(f"rejected {path}" + (f"; removed {removed} from the corpus" if removed else ""), highlight=False, markup=False, soft_wrap=True)
+    out_console.print(
+        f"rejected {path}" + (f"; removed {removed} from the corpus" if removed else ""),
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -64,5 +81,10 @@ def serve(
     from pipeline.review_server import serve as serve_page
 
     settings = load_settings({"out": str(out) if out else None})
-    serve_page(settings, Path(settings.out), port=port, open_browser=not no_open,
-               announce=lambda line: out_console.print(line, highlight=False, markup=False, soft_wrap=True))  # fmt: skip
+    serve_page(
+        settings,
+        Path(settings.out),
+        port=port,
+        open_browser=not no_open,
+        announce=lambda line: out_console.print(line, highlight=False, markup=False, soft_wrap=True),
+    )

@@ -69,13 +69,18 @@ def _render_text(self, tokens: list[Token], idx: int, options, env) -> str:
         else:
             quote = next(group for group in match.groups()[5:] if group).strip()
             unverified = quote in env.get("unverified", set())
-            out.append(f'<mark class="unverified" title="not in the transcript">{escape(match.group(0))}</mark>' if unverified else escape(match.group(0)))
+            out.append(
+                f'<mark class="unverified" title="not in the transcript">{escape(match.group(0))}</mark>'
+                if unverified
+                else escape(match.group(0))
+            )
     out.append(escape(content[pos:]))
     return "".join(out)
 
 
 def _mark_quotes(tokens: list[Token], transcript: Transcript | None, env: dict) -> None:
-    """Blockquotes get verified/unverified classes and their segment; inline quotes not found go to env["unverified"]."""
+    """Blockquotes get verified/unverified classes and their segment; inline quotes not found go to
+    env["unverified"]."""
     depth, start, lines = 0, 0, []
     for index, token in enumerate(tokens):
         if token.type == "blockquote_open":
@@ -93,7 +98,9 @@ def _mark_quotes(tokens: list[Token], transcript: Transcript | None, env: dict) 
                     for child in inner.children or []:
                         child.meta["segment"] = segment
         elif token.type == "inline" and depth:
-            lines += [line.strip() for line in inline_text(token).splitlines() if line.strip() and not ATTRIBUTION.match(line)]
+            lines += [
+                line.strip() for line in inline_text(token).splitlines() if line.strip() and not ATTRIBUTION.match(line)
+            ]
         elif token.type == "inline":
             for match in INLINE_QUOTE.finditer(inline_text(token)):
                 quote = next(group for group in match.groups() if group).strip()

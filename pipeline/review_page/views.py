@@ -27,8 +27,11 @@ HERE = Path(__file__).parent
 PAGE = Template((HERE / "page.html").read_text(encoding="utf-8"))
 VIDEO = {".mp4", ".m4v", ".webm", ".mkv", ".mov", ".ogv"}
 MEDIA_URL = VIDEO | {".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".flac", ".aac"}
-DONE = {"saved": "Saved. Your edit is kept: a rerun writes its version beside it as {new}.",
-        "approved": "Approved: copied to {copy} and indexed.", "rejected": "Rejected."}  # fmt: skip
+DONE = {
+    "saved": "Saved. Your edit is kept: a rerun writes its version beside it as {new}.",
+    "approved": "Approved: copied to {copy} and indexed.",
+    "rejected": "Rejected.",
+}
 
 
 @dataclass
@@ -69,16 +72,25 @@ def rows(settings: Settings, out: Path) -> dict[Path, list[Row]]:
             found = check_report(folder, settings.prompts, Path(settings.corpus)).files
             reports[folder] = {report.path: report for report in found}
         manifest = cache.load_manifest(folder)
-        grouped.setdefault(folder, []).append(Row(
-            draft=draft, rel=draft.path.relative_to(out).as_posix(), edited=cache.edited(folder, manifest, draft.path.name),
-            report=reports[folder].get(draft.path), waiting=(folder / cache.new_name(draft.path.name)).exists(),
-        ))  # fmt: skip
+        grouped.setdefault(folder, []).append(
+            Row(
+                draft=draft,
+                rel=draft.path.relative_to(out).as_posix(),
+                edited=cache.edited(folder, manifest, draft.path.name),
+                report=reports[folder].get(draft.path),
+                waiting=(folder / cache.new_name(draft.path.name)).exists(),
+            )
+        )
     return grouped
 
 
 def badges(status: str, edited: bool) -> str:
     shown = f'<span class="badge {escape(status)}">{escape(status)}</span>'
-    return shown + (' <span class="badge edited" title="changed by a person since the pipeline wrote it">edited</span>' if edited else "")
+    return shown + (
+        ' <span class="badge edited" title="changed by a person since the pipeline wrote it">edited</span>'
+        if edited
+        else ""
+    )
 
 
 def figures(report: FileReport | None) -> str:
@@ -88,26 +100,44 @@ def figures(report: FileReport | None) -> str:
     quotes_class = "bad" if report.problems.get("quotes") else "good"
     limits = report.problems.get("limits")
     limit_text, limit_class = (f"{len(limits)} over the limit", "bad") if limits else ("limits ok", "good")
-    others = sum(len(messages) for category, messages in report.problems.items() if category not in ("quotes", "limits"))
+    others = sum(
+        len(messages) for category, messages in report.problems.items() if category not in ("quotes", "limits")
+    )
     extra = f' <span class="figure bad">{others} other problem(s)</span>' if others else ""
-    return f'<span class="figure {quotes_class}">{quotes}</span> <span class="figure {limit_class}">{limit_text}</span>{extra}'
+    return (
+        f'<span class="figure {quotes_class}">{quotes}</span> '
+        f'<span class="figure {limit_class}">{limit_text}</span>{extra}'
+    )
 
 
 def list_page(settings: Settings, out: Path) -> str:
     grouped = rows(settings, out)
     if not grouped:
-        return page("drafts", f'<p class="empty">No drafts under {escape(str(out))} yet: run <code>devrel run</code> first.</p>', out)
+        return page(
+            "drafts",
+            f'<p class="empty">No drafts under {escape(str(out))} yet: run <code>devrel run</code> first.</p>',
+            out,
+        )
     parts = ["<h1>Drafts</h1>"]
     for folder, found in grouped.items():
         source = load_json(folder / "source.json", Source)
         name = folder.relative_to(out).as_posix()
         title = source.title if source else folder.name
-        parts.append(f'<section class="source"><h2>{escape(title)} <span class="path">{escape(name)}/</span></h2><ul class="drafts">')
+        parts.append(
+            f'<section class="source"><h2>{escape(title)} <span class="path">{escape(name)}/</span></h2>'
+            '<ul class="drafts">'
+        )
         for row in found:
-            waiting = f' <span class="note">new version waiting: {escape(cache.new_name(row.draft.path.name))}</span>' if row.waiting else ""
+            waiting = (
+                f' <span class="note">new version waiting: {escape(cache.new_name(row.draft.path.name))}</span>'
+                if row.waiting
+                else ""
+            )
             parts.append(
-                f'<li class="row" data-draft="{escape(row.rel)}"><a href="{escape(link("draft", row.rel))}">{escape(row.draft.path.name)}</a> '
-                f'<span class="title">{escape(row.draft.title)}</span> {badges(row.draft.status, row.edited)} {figures(row.report)}{waiting}</li>'
+                f'<li class="row" data-draft="{escape(row.rel)}">'
+                f'<a href="{escape(link("draft", row.rel))}">{escape(row.draft.path.name)}</a> '
+                f'<span class="title">{escape(row.draft.title)}</span> '
+                f"{badges(row.draft.status, row.edited)} {figures(row.report)}{waiting}</li>"
             )
         parts.append("</ul></section>")
     return page("drafts", "\n".join(parts), out)
@@ -134,29 +164,45 @@ def transcript_list(transcript: Transcript | None) -> str:
     for segment in transcript.segments:
         at = f' data-t="{segment.start:g}"' if segment.start is not None else ""
         stamp = f'<span class="time">{escape(timestamp(segment.start))}</span> ' if segment.start is not None else ""
-        items.append(f'<li id="seg-{segment.id}" class="segment ts" data-seg="{segment.id}"{at}>{stamp}{escape(segment.text)}</li>')
+        items.append(
+            f'<li id="seg-{segment.id}" class="segment ts" data-seg="{segment.id}"{at}>'
+            f"{stamp}{escape(segment.text)}</li>"
+        )
     return f'<ol class="segments" id="segments">{"".join(items)}</ol>'
 
 
 def problems(report: FileReport | None) -> str:
     if report is None or not report.problems:
         return ""
-    items = "".join(f"<li><b>{escape(category)}</b>: {escape(message)}</li>" for category, messages in report.problems.items() for message in messages)
+    items = "".join(
+        f"<li><b>{escape(category)}</b>: {escape(message)}</li>"
+        for category, messages in report.problems.items()
+        for message in messages
+    )
     return f'<ul class="problems">{items}</ul>'
 
 
 def action(kind: str, rel: str, token: str, label: str) -> str:
-    return (f'<form method="post" action="{escape(link(kind, rel))}" class="action"><input type="hidden" name="token" value="{escape(token)}">'
-            f'<button type="submit" class="{kind}">{label}</button></form>')  # fmt: skip
+    return (
+        f'<form method="post" action="{escape(link(kind, rel))}" class="action">'
+        f'<input type="hidden" name="token" value="{escape(token)}">'
+        f'<button type="submit" class="{kind}">{label}</button></form>'
+    )
 
 
 def front_fields(meta: dict | None) -> str:
     shown = {key: value for key, value in (meta or {}).items() if value not in (None, "", [], {})}
-    rows_html = "".join(f"<dt>{escape(str(key))}</dt><dd>{escape(', '.join(map(str, value)) if isinstance(value, list) else str(value))}</dd>" for key, value in shown.items())
+    rows_html = "".join(
+        f"<dt>{escape(str(key))}</dt>"
+        f"<dd>{escape(', '.join(map(str, value)) if isinstance(value, list) else str(value))}</dd>"
+        for key, value in shown.items()
+    )
     return f'<dl class="front">{rows_html}</dl>'
 
 
-def draft_page(settings: Settings, out: Path, path: Path, token: str, done: str = "", error: str = "", unsaved: str | None = None) -> str:
+def draft_page(
+    settings: Settings, out: Path, path: Path, token: str, done: str = "", error: str = "", unsaved: str | None = None
+) -> str:
     """The rendered draft with its check figures, the editor with live character counts, and the transcript.
 
     `unsaved` is an edit that could not be saved (a run held the folder): it stays in the editor, never lost.
@@ -172,7 +218,10 @@ def draft_page(settings: Settings, out: Path, path: Path, token: str, done: str 
     kind = report.kind if report else DRAFTS[path.name]
     flash = ""
     if done in DONE:
-        flash = f'<p class="flash">{escape(DONE[done].format(new=cache.new_name(path.name), copy=corpus_copy(settings, path)))}</p>'
+        flash = (
+            '<p class="flash">'
+            f"{escape(DONE[done].format(new=cache.new_name(path.name), copy=corpus_copy(settings, path)))}</p>"
+        )
     if done == "renamed":
         said, failed = speakers.outcome(folder)
         flash = f'<p class="flash{" error" if failed else ""}">{escape(said)}</p>'
@@ -205,5 +254,5 @@ def draft_page(settings: Settings, out: Path, path: Path, token: str, done: str 
     {speakers.panel(rel, token, source, transcript)}
     {transcript_list(transcript)}
   </aside>
-</div>"""
+</div>"""  # noqa: E501 - the page template, its markup as served
     return page(str((meta or {}).get("title") or path.name), main, out)

@@ -17,9 +17,9 @@ from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Tran
 from pipeline.check import URL
 from pipeline.interview import voices
 from pipeline.marks import main_speaker
-from pipeline.speakers import name_of
 from pipeline.render import blog_front_matter, front_matter, time_link
 from pipeline.selection import paragraphs, passage, words
+from pipeline.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
 from pipeline.text import LANGUAGE_NAMES, guard
 from pipeline.voice import related_markdown
@@ -103,12 +103,20 @@ def adds_nothing(rewrite: str, original: str, language: str) -> bool:
 
 def edited(inputs: DraftInputs, text: str, label: str) -> str:
     """A capable model's prose edit of one paragraph, when it adds nothing; else the speaker's cleaned words."""
-    answer = inputs.llm.structured(inputs.prompts["blog"], Rewritten, REWRITE_TOKENS, passage=guard(text), voice=inputs.voice,
-                                   language=LANGUAGE_NAMES.get(inputs.language, inputs.language)).text.strip()  # fmt: skip
+    answer = inputs.llm.structured(
+        inputs.prompts["blog"],
+        Rewritten,
+        REWRITE_TOKENS,
+        passage=guard(text),
+        voice=inputs.voice,
+        language=LANGUAGE_NAMES.get(inputs.language, inputs.language),
+    ).text.strip()
     answer = untrusted.draft_text(inputs, label, answer)  # marked (injection) text never passes (issue 14)
     if adds_nothing(answer, text, inputs.language):
         return answer
-    inputs.warnings.append(f"{label}: the model's rewrite added words the speaker did not say; kept the speaker's words")
+    inputs.warnings.append(
+        f"{label}: the model's rewrite added words the speaker did not say; kept the speaker's words"
+    )
     return text
 
 
@@ -123,7 +131,12 @@ def budget_for(outline: Outline, spans: list[list[Segment]]) -> list[int]:
 def blog(inputs: DraftInputs) -> Blog:
     outline, transcript, language = inputs.outline, inputs.transcript, inputs.language
     spans = [span_of(section, transcript) if transcript else [] for section in outline.sections]
-    names = [*outline.entities.people, *outline.entities.organizations, *outline.entities.products, *outline.entities.media]
+    names = [
+        *outline.entities.people,
+        *outline.entities.organizations,
+        *outline.entities.products,
+        *outline.entities.media,
+    ]
     parts, seen = [], set()
     for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budget_for(outline, spans)), 1):
         parts.append(f"### {section.question}")

@@ -47,12 +47,30 @@ class Community(Artifact):
     newsletter: str
 
     def markdown(self) -> str:
-        meta = {"type": "community", "title": self.title, "source": self.source, "language": self.language,
-                "status": "draft"}  # fmt: skip
-        return "\n".join([
-            front_matter(meta), f"## Discord ({len(self.discord)}/{DISCORD})", "", self.discord, "",
-            f"## Forum: {self.forum_title}", "", self.forum_body, "", "## Newsletter", "", self.newsletter, "",
-        ])  # fmt: skip
+        meta = {
+            "type": "community",
+            "title": self.title,
+            "source": self.source,
+            "language": self.language,
+            "status": "draft",
+        }
+        return "\n".join(
+            [
+                front_matter(meta),
+                f"## Discord ({len(self.discord)}/{DISCORD})",
+                "",
+                self.discord,
+                "",
+                f"## Forum: {self.forum_title}",
+                "",
+                self.forum_body,
+                "",
+                "## Newsletter",
+                "",
+                self.newsletter,
+                "",
+            ]
+        )
 
 
 def community(inputs: DraftInputs) -> Community:
@@ -64,9 +82,14 @@ def community(inputs: DraftInputs) -> Community:
     forum = forum_body(items, ask)
     discord = fit(inputs, "Discord post", discord_post(items, opener, question, against=[forum, summary]), DISCORD)
     return Community(
-        source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language, discord=discord,
-        forum_title=forum_title or inputs.outline.title, forum_body=forum, newsletter=newsletter(items, kind),
-    )  # fmt: skip
+        source=source_label(inputs.source),
+        title=inputs.outline.title,
+        language=inputs.language,
+        discord=discord,
+        forum_title=forum_title or inputs.outline.title,
+        forum_body=forum,
+        newsletter=newsletter(items, kind),
+    )
 
 
 def _material(items: Items) -> str:
@@ -90,11 +113,16 @@ def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
         return items.clean_all(items.model("community-discord", DiscordDraft, _material(items), note), DISCORD_LABELS)
 
     templates = {
-        "opener": [f"新分享上线：{title}" if zh else f"New for the community: {title}",
-                   (f"{speaker}：{title}" if zh else f"{speaker} on {title}") if speaker else ""],
-        "question": ["这些问题里，你遇到过哪一个？欢迎在下面聊聊。" if zh
-                     else "Which of these have you run into yourself? Tell us below."],
-    }  # fmt: skip
+        "opener": [
+            f"新分享上线：{title}" if zh else f"New for the community: {title}",
+            (f"{speaker}：{title}" if zh else f"{speaker} on {title}") if speaker else "",
+        ],
+        "question": [
+            "这些问题里，你遇到过哪一个？欢迎在下面聊聊。"
+            if zh
+            else "Which of these have you run into yourself? Tell us below."
+        ],
+    }
     parts = items.settle(DISCORD_LABELS, ask, lambda field: templates[field], kind)
     return parts["opener"], parts["question"]
 
@@ -144,10 +172,13 @@ def forum_parts(items: Items, kind: Kind) -> tuple[str, str]:
 
     templates = {
         "title": [f"讨论：{title}" if zh else f"Discussion: {title}", title],
-        "ask": ["你在自己的项目里是怎么做的？哪些办法有用，哪些踩过坑？" if zh
-                else "How do you handle this in your own projects? Share what worked and what did not.",
-                (f"{first}你是怎么做的？" if zh else f"What is your experience with this: {first}") if first else ""],
-    }  # fmt: skip
+        "ask": [
+            "你在自己的项目里是怎么做的？哪些办法有用，哪些踩过坑？"
+            if zh
+            else "How do you handle this in your own projects? Share what worked and what did not.",
+            (f"{first}你是怎么做的？" if zh else f"What is your experience with this: {first}") if first else "",
+        ],
+    }
     parts = items.settle(FORUM_LABELS, ask, lambda field: templates[field], kind)
     return parts["title"], parts["ask"]
 

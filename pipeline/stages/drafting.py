@@ -44,7 +44,12 @@ class DraftInputs:
 
     def known_urls(self) -> set[str]:
         """Links a draft may carry: the source's own, related posts', and those in the voice examples it was shown."""
-        texts = [self.source.url or "", self.source.description or "", self.voice, *(post.get("url") or "" for post in self.related)]
+        texts = [
+            self.source.url or "",
+            self.source.description or "",
+            self.voice,
+            *(post.get("url") or "" for post in self.related),
+        ]
         return {canonical_url(url) for text in texts for url in URL.findall(text)}
 
     def variables(self) -> dict[str, str]:
@@ -66,10 +71,14 @@ def fit(inputs: DraftInputs, label: str, text: str, limit: int, length=len) -> s
     ).text.strip()
     rewritten = untrusted.draft_text(inputs, label, rewritten)
     if rewritten and length(rewritten) <= limit:
-        inputs.warnings.append(f"{label} was {length(text)} characters; rewritten to {length(rewritten)} (limit {limit})")
+        inputs.warnings.append(
+            f"{label} was {length(text)} characters; rewritten to {length(rewritten)} (limit {limit})"
+        )
         return rewritten
     cut = shorten(rewritten or text, limit, length)
-    inputs.warnings.append(f"{label} was {length(text)} characters; shortened at a sentence/word boundary (limit {limit})")
+    inputs.warnings.append(
+        f"{label} was {length(text)} characters; shortened at a sentence/word boundary (limit {limit})"
+    )
     return cut
 
 
@@ -91,7 +100,9 @@ def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
     kept = []
     for line in text.split("\n"):
         sentences = [s for s in SENTENCE_END.split(line) if s]
-        invented = [url.rstrip(".,;:!?") for s in sentences for url in URL.findall(s) if canonical_url(url) not in known]
+        invented = [
+            url.rstrip(".,;:!?") for s in sentences for url in URL.findall(s) if canonical_url(url) not in known
+        ]
         if not invented:
             kept.append(line)
             continue
@@ -108,9 +119,12 @@ ENDINGS = SENTENCE_MARKS + (")", "]", "'", "*", "`")  # and markdown's closing m
 def _ends_well(text: str) -> bool:
     """A sentence end, or what posts end with instead: a hashtag, a handle, a link, an emoji."""
     last_word = text.split()[-1] if text.split() else ""
-    return (text.endswith(ENDINGS) or last_word.startswith(("#", "@", "http"))
-            or unicodedata.category(text[-1]) == "So"  # an emoji
-            or (CJK.match(text[-1]) is not None and text[-1].isalnum()))  # Chinese posts often end without 。  # fmt: skip
+    return (
+        text.endswith(ENDINGS)
+        or last_word.startswith(("#", "@", "http"))
+        or unicodedata.category(text[-1]) == "So"  # an emoji
+        or (CJK.match(text[-1]) is not None and text[-1].isalnum())
+    )  # Chinese posts often end without 。
 
 
 def finished(text: str, bound: int | None = None) -> str:

@@ -18,8 +18,9 @@ from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
-VERSION = 5  # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
+# 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters
+VERSION = 5
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -62,8 +63,13 @@ class Hooks(Artifact):
     video_hooks: list[str]
 
     def markdown(self) -> str:
-        meta = {"type": "hook", "title": self.title, "source": self.source, "language": self.language,
-                "status": "draft"}  # fmt: skip
+        meta = {
+            "type": "hook",
+            "title": self.title,
+            "source": self.source,
+            "language": self.language,
+            "status": "draft",
+        }
         lines = [front_matter(meta), "## Titles", ""]
         lines += [f"{n}. {title}" for n, title in enumerate(self.titles, 1)]
         lines += ["", "## X posts"]
@@ -78,9 +84,14 @@ class Hooks(Artifact):
 def hooks(inputs: DraftInputs) -> Hooks:
     items = Items(inputs)
     return Hooks(
-        source=source_label(inputs.source), title=inputs.outline.title, language=inputs.language,
-        titles=titles(items), x_posts=x_posts(items), linkedin=linkedin(items), video_hooks=video_hooks(items),
-    )  # fmt: skip
+        source=source_label(inputs.source),
+        title=inputs.outline.title,
+        language=inputs.language,
+        titles=titles(items),
+        x_posts=x_posts(items),
+        linkedin=linkedin(items),
+        video_hooks=video_hooks(items),
+    )
 
 
 def _material(items: Items) -> str:
@@ -116,8 +127,13 @@ def _short_points(items: Items, limit: int) -> list[str]:
 
 # Titles ------------------------------------------------------------------------------------------------------------
 
-TITLE_LABELS = {"how_to": "title 1 (how-to)", "claim": "title 2 (claim)", "detail": "title 3 (detail)",
-                "question": "title 4 (question)", "learned": "title 5 (what the speaker learned)"}  # fmt: skip
+TITLE_LABELS = {
+    "how_to": "title 1 (how-to)",
+    "claim": "title 2 (claim)",
+    "detail": "title 3 (detail)",
+    "question": "title 4 (question)",
+    "learned": "title 5 (what the speaker learned)",
+}
 
 
 def learned(items: Items, topic: str) -> str:
@@ -139,8 +155,11 @@ def title_templates(items: Items, field: str) -> list[str]:
     """Titles code can build from the outline: a detail with a number, a short quote, the talk's title, a count."""
     outline, zh = items.inputs.outline, items.language == "zh"
     points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, SHORT_TITLE)
-    own = {"detail": [point for point in points if any(ch.isdigit() for ch in point)], "claim": quotes,
-           "learned": [learned(items, tag) for tag in outline.tags]}.get(field, [])  # fmt: skip
+    own = {
+        "detail": [point for point in points if any(ch.isdigit() for ch in point)],
+        "claim": quotes,
+        "learned": [learned(items, tag) for tag in outline.tags],
+    }.get(field, [])
     count = len(outline.sections)
     counted = f"《{outline.title}》的{count}个要点" if zh else f"{count} lessons from {outline.title}"
     return [*own, outline.title, counted if count > 1 else "", *quotes, *points]
@@ -253,9 +272,12 @@ def linkedin(items: Items) -> str:
     count = len(points_across(inputs.outline.sections))
     templates = {
         "opening": [f"《{title}》里值得带走的{count}点：" if zh else f"{title}: {count} points worth keeping."],
-        "closing_question": ["这些问题你在工作中遇到过吗？你是怎么解决的？" if zh
-                             else "Which of these have you run into, and what did you do about it?"],
-    }  # fmt: skip
+        "closing_question": [
+            "这些问题你在工作中遇到过吗？你是怎么解决的？"
+            if zh
+            else "Which of these have you run into, and what did you do about it?"
+        ],
+    }
     parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], Kind(fixed=_summary(items)))
     frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
     post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame), *frame[1:]] if part)
@@ -264,13 +286,16 @@ def linkedin(items: Items) -> str:
 
 # Short-video hooks ---------------------------------------------------------------------------------------------------
 
-HOOK_LABELS = {"question": "video hook 1 (question)", "surprise": "video hook 2 (surprise)",
-               "mistake": "video hook 3 (mistake)"}  # fmt: skip
+HOOK_LABELS = {
+    "question": "video hook 1 (question)",
+    "surprise": "video hook 2 (surprise)",
+    "mistake": "video hook 3 (mistake)",
+}
 
 
 def video_hooks(items: Items) -> list[str]:
-    """Three lines a speaker can say in five seconds (≤ 100 characters, 40 in Chinese), each a different kind, none a section
-    question; templates are the talk's short key points and quotes."""
+    """Three lines a speaker can say in five seconds (≤ 100 characters, 40 in Chinese), each a different kind, none a
+    section question; templates are the talk's short key points and quotes."""
 
     limit = VIDEO_HOOK[items.language]
 

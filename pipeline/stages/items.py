@@ -32,12 +32,44 @@ M = TypeVar("M", bound=BaseModel)
 # How a small model frames a post instead of saying something: rejected at the start of an item (MODELS.md: the
 # 1.5B opened with "In this talk" although told not to).
 OPENERS = {
-    "en": ["in this talk", "this talk", "in today's talk", "in this video", "this video", "in this session",
-           "this session", "in this presentation", "this presentation", "in this post", "this post", "this blog post",
-           "in this article", "this article", "the talk", "the speaker", "the presenter"],
-    "zh": ["在这次演讲中", "在本次演讲中", "在这场演讲中", "在这个演讲中", "本次演讲", "这次演讲", "这场演讲", "本场演讲",
-           "在本视频中", "在这个视频中", "本视频", "这个视频", "本文", "这篇文章", "演讲者", "讲者"],
-}  # fmt: skip
+    "en": [
+        "in this talk",
+        "this talk",
+        "in today's talk",
+        "in this video",
+        "this video",
+        "in this session",
+        "this session",
+        "in this presentation",
+        "this presentation",
+        "in this post",
+        "this post",
+        "this blog post",
+        "in this article",
+        "this article",
+        "the talk",
+        "the speaker",
+        "the presenter",
+    ],
+    "zh": [
+        "在这次演讲中",
+        "在本次演讲中",
+        "在这场演讲中",
+        "在这个演讲中",
+        "本次演讲",
+        "这次演讲",
+        "这场演讲",
+        "本场演讲",
+        "在本视频中",
+        "在这个视频中",
+        "本视频",
+        "这个视频",
+        "本文",
+        "这篇文章",
+        "演讲者",
+        "讲者",
+    ],
+}
 
 
 def fold(text: str) -> str:
@@ -180,8 +212,12 @@ class Items:
         self.openers = OPENERS[self.language]
 
     def variables(self, material: str, note: str = "") -> dict[str, str]:
-        return {"material": material, "language": LANGUAGE_NAMES.get(self.inputs.language, self.inputs.language),
-                "voice": self.inputs.voice, "avoid": note}  # fmt: skip
+        return {
+            "material": material,
+            "language": LANGUAGE_NAMES.get(self.inputs.language, self.inputs.language),
+            "voice": self.inputs.voice,
+            "avoid": note,
+        }
 
     def warn(self, warning: str) -> None:
         self.inputs.warnings.append(warning)
@@ -194,8 +230,9 @@ class Items:
     def clean_all(self, draft: BaseModel, labels: dict[str, str], single_line: bool = True) -> dict[str, str]:
         """Every field named in `labels` (field → how a warning names it), cleaned."""
         schema = type(draft)
-        return {name: self.clean(label, getattr(draft, name), schema, name, single_line)
-                for name, label in labels.items()}  # fmt: skip
+        return {
+            name: self.clean(label, getattr(draft, name), schema, name, single_line) for name, label in labels.items()
+        }
 
     def clean(self, label: str, text: str, schema: type[BaseModel], name: str, single_line: bool = True) -> str:
         """Model text as a draft may carry it: whole sentences, no invented links, no names the source lacks."""
@@ -235,7 +272,9 @@ class Items:
         Words in quote marks are a quote, and welcome."""
         bare = squash(QUOTED.sub(" ", text))
         window = COPIED_RUN["zh" if self.language == "zh" else "en"]
-        return len(bare) >= window and any(bare[at : at + window] in self.said for at in range(0, max(0, len(bare) - window) + 1, 5))
+        return len(bare) >= window and any(
+            bare[at : at + window] in self.said for at in range(0, max(0, len(bare) - window) + 1, 5)
+        )
 
     def fault(self, text: str, kind: Kind, model: bool = True) -> str | None:
         """Why a reader would not want this item, or None. `model`: the model wrote it (a template built from the

@@ -9,8 +9,8 @@ quote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 import numpy as np
@@ -26,9 +26,10 @@ from pipeline.similarity import copies
 from pipeline.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.topics import section_count, spans
 
-VERSION = 7  # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
-# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room; 7: short
-# key points
+# 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
+# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
+# 7: short key points
+VERSION = 7
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
@@ -120,24 +121,43 @@ def merged_pairs(pairs: list[tuple[str, list[Segment]]], language: str) -> list[
     return pairs
 
 
-META = re.compile(r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|"
-                  r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
-                  r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点", re.IGNORECASE)
+META = re.compile(
+    r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|"
+    r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
+    r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点",
+    re.IGNORECASE,
+)
 ABOUT_SPEAKER_ZH = re.compile(r"(?:作者|演讲者|讲者)(?:认为|觉得|为什么|如何|怎么)?")
 # A small model keeps asking about "the speaker" whatever it is told; these say the same about the subject.
 PLAIN_EN = (
-    (re.compile(r"^What (?:is|are) the speaker'?s? (?:main |key |central )?(?:point|idea|argument|message|takeaway|"
-                r"view|opinion|advice)s? (?:about|on|regarding) ", re.I), "What matters about "),
-    (re.compile(r"^What (?:does|did) the speaker (?:say|think|believe|suggest|propose|recommend|argue) (?:about|on) ",
-                re.I), "What should you know about "),
-    (re.compile(r",? (?:as )?(?:described|discussed|mentioned|presented|explained|proposed|covered|outlined) (?:in|by) "
-                r"the (?:material|talk|speaker|presentation|text|video)\b", re.I), ""),
+    (
+        re.compile(
+            r"^What (?:is|are) the speaker'?s? (?:main |key |central )?(?:point|idea|argument|message|takeaway|"
+            r"view|opinion|advice)s? (?:about|on|regarding) ",
+            re.I,
+        ),
+        "What matters about ",
+    ),
+    (
+        re.compile(
+            r"^What (?:does|did) the speaker (?:say|think|believe|suggest|propose|recommend|argue) (?:about|on) ", re.I
+        ),
+        "What should you know about ",
+    ),
+    (
+        re.compile(
+            r",? (?:as )?(?:described|discussed|mentioned|presented|explained|proposed|covered|outlined) (?:in|by) "
+            r"the (?:material|talk|speaker|presentation|text|video)\b",
+            re.I,
+        ),
+        "",
+    ),
     (re.compile(r",? (?:according to|in) the (?:speaker|talk|material|presentation)\b", re.I), ""),
     (re.compile(r"\bdoes the speaker\b", re.I), "do you"),
     (re.compile(r"\bdid the speaker\b", re.I), "did you"),
     (re.compile(r"\bis the speaker\b", re.I), "are you"),
     (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
-)  # fmt: skip
+)
 
 
 def plain_question(question: str, language: str) -> str:
@@ -154,8 +174,12 @@ def plain_question(question: str, language: str) -> str:
 
 def usable_edit(text: str) -> bool:
     """A question edit is one question on one line; a model that echoes its prompt ("What is wrong: …") is not."""
-    return bool(text.strip()) and "\n" not in text.strip() and text.count("?") + text.count("？") <= 1 and not re.search(
-        r"what is wrong|^question:", text, re.I)
+    return (
+        bool(text.strip())
+        and "\n" not in text.strip()
+        and text.count("?") + text.count("？") <= 1
+        and not re.search(r"what is wrong|^question:", text, re.I)
+    )
 
 
 def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
@@ -165,16 +189,21 @@ def question_problems(question: str, span: Span, asked: list[str], language: str
 
     problems = []
     if copies(question, asked):
-        problems.append("Earlier parts already answer these; ask a different question:\n"
-                        + "\n".join(f"  - {q}" for q in asked))  # fmt: skip
+        problems.append(
+            "Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
+        )
     opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
     echoed = next((sentence for sentence in opening if restates(question, sentence)), None)
     if echoed:
-        problems.append(f"Your question only says this sentence back: “{echoed}”. Ask what the whole part answers, "
-                        "in other words, so the part itself is the answer.")  # fmt: skip
+        problems.append(
+            f"Your question only says this sentence back: “{echoed}”. Ask what the whole part answers, "
+            "in other words, so the part itself is the answer."
+        )
     if META.search(question):
-        problems.append("Ask about the subject itself, the way a reader would, without naming the speaker, the talk "
-                        "or its “main topic”.")  # fmt: skip
+        problems.append(
+            "Ask about the subject itself, the way a reader would, without naming the speaker, the talk "
+            "or its “main topic”."
+        )
     return problems
 
 
@@ -182,7 +211,9 @@ class QuestionDraft(Strict):
     question: str = Field(max_length=120)
 
 
-def _ask_section(llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, language: str, asked: list[str]) -> SectionDraft:
+def _ask_section(
+    llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, language: str, asked: list[str]
+) -> SectionDraft:
     """One small call: the reader question this span answers. A question that repeats an earlier one is asked again
     with the span; one that says the span's opening back or asks about the speaker goes to a smaller call that only
     edits the question (a small model fixes a named problem in one line far better than it re-reads a passage)."""
@@ -190,14 +221,23 @@ def _ask_section(llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, l
     variables = {"material": guard(span.material(language)), "title": guard(title), "language": named}
     draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
     if copies(draft.question, asked):
-        avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
+        avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(
+            f"  - {q}" for q in asked
+        )
         draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
-    draft = draft.model_copy(update={"question": plain_question(draft.question, language)})  # no call for what code fixes
-    problems = [problem for problem in question_problems(draft.question, span, asked, language)
-                if not problem.startswith("Earlier parts")]  # fmt: skip
+    draft = draft.model_copy(
+        update={"question": plain_question(draft.question, language)}
+    )  # no call for what code fixes
+    problems = [
+        problem
+        for problem in question_problems(draft.question, span, asked, language)
+        if not problem.startswith("Earlier parts")
+    ]
     if problems:
         asking = f"Question: {draft.question}\nWhat is wrong: " + " ".join(problems)
-        edit = llm.structured(prompts["question"], QuestionDraft, QUESTION_MAX_TOKENS, question=guard(asking), language=named)
+        edit = llm.structured(
+            prompts["question"], QuestionDraft, QUESTION_MAX_TOKENS, question=guard(asking), language=named
+        )
         fixed = plain_question(edit.question.strip(), language)
         if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
             draft = draft.model_copy(update={"question": fixed})
@@ -219,19 +259,37 @@ def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> 
         quotes = chosen_quotes(span.segments, span.vectors, language, shown)
         shown += [quote.text for quote in quotes]
         points = [one_line(point) for point in draft.key_points if point.strip()]
-        sections.append(Section(
-            question=one_line(draft.question), persona=persona(draft.question), key_points=points, quotes=quotes,
-            first=span.segments[0].id, last=span.segments[-1].id,
-        ))  # fmt: skip
+        sections.append(
+            Section(
+                question=one_line(draft.question),
+                persona=persona(draft.question),
+                key_points=points,
+                quotes=quotes,
+                first=span.segments[0].id,
+                last=span.segments[-1].id,
+            )
+        )
     return sections
 
 
 PERSONAS = (  # who asks it, read from the question's form (a small model picks the first choice it is offered)
-    ("maintainer", re.compile(r"\b(?:inside|internals?|under the hood|trade-?offs?|design|architecture|implement\w*|"
-                              r"scale|why (?:does|did) \w+ (?:use|choose))\b|内部|原理|权衡|架构|实现", re.I)),
-    ("practitioner", re.compile(r"\b(?:how (?:do|can|should) (?:i|we|you)|when should|pitfalls?|mistakes?|avoid|"
-                                r"best way|in practice|steps?)\b|怎么|如何|怎样|坑|避免|实践", re.I)),
-)  # fmt: skip
+    (
+        "maintainer",
+        re.compile(
+            r"\b(?:inside|internals?|under the hood|trade-?offs?|design|architecture|implement\w*|"
+            r"scale|why (?:does|did) \w+ (?:use|choose))\b|内部|原理|权衡|架构|实现",
+            re.I,
+        ),
+    ),
+    (
+        "practitioner",
+        re.compile(
+            r"\b(?:how (?:do|can|should) (?:i|we|you)|when should|pitfalls?|mistakes?|avoid|"
+            r"best way|in practice|steps?)\b|怎么|如何|怎样|坑|避免|实践",
+            re.I,
+        ),
+    ),
+)
 
 
 def persona(question: str) -> str:
@@ -262,7 +320,9 @@ def said_tags(tags: list[str], source_text: str) -> list[str]:
     """A tag in Latin script is kept when the talk says its words ("c++" for a talk about C is dropped)."""
     folded = " ".join(source_text.casefold().split())
     spoken = set(re.findall(r"[a-z0-9+#]+", folded))
-    return [tag for tag in tags if not re.search(r"[a-z]", tag) or all(w in spoken for w in re.findall(r"[a-z0-9+#]+", tag))]
+    return [
+        tag for tag in tags if not re.search(r"[a-z]", tag) or all(w in spoken for w in re.findall(r"[a-z0-9+#]+", tag))
+    ]
 
 
 def grounded_summary(summary: str, source_text: str, language: str) -> str:
@@ -270,7 +330,6 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     sentence the length bound cut off."""
     from pipeline.limits import SENTENCE_END
     from pipeline.names import unknown_names
-
     from pipeline.speech import broken_off, is_fragment
 
     parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
@@ -296,8 +355,11 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
     kept = []
     for point in points:
-        sentences = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language))
-                     if s.strip() and said(s) and not broken_off(s, language)]  # fmt: skip
+        sentences = [
+            s
+            for s in SENTENCE_END.split(grounded_summary(point, source_text, language))
+            if s.strip() and said(s) and not broken_off(s, language)
+        ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return joined_points([point for point in kept if point], language)
 
@@ -331,42 +393,69 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     """Sections from the talk, a small question per section, then title, summary, tags and names."""
     speech = transcript.speech()
     if not speech:
-        raise StageError("the transcript has no speech to outline (every segment is marked: host, stage, page furniture)")
+        raise StageError(
+            "the transcript has no speech to outline (every segment is marked: host, stage, page furniture)"
+        )
     given = given_spans(transcript, source, language)
     found = [span for span, _ in given]
     drafts: list[SectionDraft] = []
     for span, question in given:
         if question:  # the talk asks it (an interview's host, the room): the model only names the key points
-            draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="",
-                                   material=guard(span.material(language)), title=guard(source.title),
-                                   language=LANGUAGE_NAMES.get(language, language))  # fmt: skip
+            draft = llm.structured(
+                prompts["section"],
+                SectionDraft,
+                SECTION_MAX_TOKENS,
+                avoid="",
+                material=guard(span.material(language)),
+                title=guard(source.title),
+                language=LANGUAGE_NAMES.get(language, language),
+            )
             drafts.append(draft.model_copy(update={"question": question}))
         else:
             drafts.append(_ask_section(llm, prompts, span, source.title, language, [d.question for d in drafts]))
     chapters = [chapter.title for chapter in source.chapters]  # the creator's own parts (a URL's metadata), if any
     said = [*(segment.text for segment in speech), source.title, source.description or "", *source.speakers, *chapters]
     source_text = "\n".join(said)
-    sections = [section.model_copy(update={"key_points": grounded_points(section.key_points, transcript, source_text, language)})
-                for section in _sections(found, drafts, language)]  # fmt: skip
+    sections = [
+        section.model_copy(
+            update={"key_points": grounded_points(section.key_points, transcript, source_text, language)}
+        )
+        for section in _sections(found, drafts, language)
+    ]
     spans_by_first = {span.segments[0].id: span for span in found}
     kept_spans = [spans_by_first.get(section.first, found[0]) for section in sections]
-    overview = ("Chapters: " + "; ".join(chapters) + "\n" if chapters else "") + _overview(sections, kept_spans, language)
+    overview = ("Chapters: " + "; ".join(chapters) + "\n" if chapters else "") + _overview(
+        sections, kept_spans, language
+    )
     draft = llm.structured(
-        prompts["outline"], OutlineDraft, OUTLINE_MAX_TOKENS, material=guard(overview),
-        title=guard(source.title), language=LANGUAGE_NAMES.get(language, language),
-    )  # fmt: skip
-    proposed = {"people": draft.people, "organizations": draft.organizations, "products": draft.products, "media": draft.media}
+        prompts["outline"],
+        OutlineDraft,
+        OUTLINE_MAX_TOKENS,
+        material=guard(overview),
+        title=guard(source.title),
+        language=LANGUAGE_NAMES.get(language, language),
+    )
+    proposed = {
+        "people": draft.people,
+        "organizations": draft.organizations,
+        "products": draft.products,
+        "media": draft.media,
+    }
     refused = [source.slug, *([source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]] if source.path else [])]
     plain = lambda tags: [tag.strip().lstrip("#").lower() for tag in tags if tag.strip().lstrip("#")]  # noqa: E731
     # tags a person gave the source (batch sources.yaml) come first; the model's only when the talk says them
     tags = list(dict.fromkeys([*plain(source.tags), *said_tags(plain(draft.tags), source_text)]))
     sections = [
-        section.model_copy(update={"question": without_invented_names(section.question, source_text, language) or section.question})
+        section.model_copy(
+            update={"question": without_invented_names(section.question, source_text, language) or section.question}
+        )
         for section in sections
-    ]  # fmt: skip
+    ]
     return Outline(
         title=without_invented_names(one_line(draft.title), source_text, language) or source.title,
         summary=grounded_summary(draft.summary, source_text, language),
-        language=language, tags=tags,
-        entities=grounded_entities(proposed, source_text, refused), sections=sections,
-    )  # fmt: skip
+        language=language,
+        tags=tags,
+        entities=grounded_entities(proposed, source_text, refused),
+        sections=sections,
+    )

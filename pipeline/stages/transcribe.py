@@ -14,13 +14,14 @@ from typing import Callable
 
 from pipeline import readers
 from pipeline.artifacts import Source, Transcript
-from pipeline.marks import marked
-from pipeline.sentences import Piece, sentences
 from pipeline.config import Settings
 from pipeline.errors import SetupError, UserError
+from pipeline.marks import marked
+from pipeline.sentences import Piece, sentences
 from pipeline.text import guess_language, timestamp
 
-VERSION = 5  # 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized
+# 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized
+VERSION = 5
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
@@ -30,10 +31,13 @@ SEED = 0
 
 Progress = Callable[[float, float], None]
 MARK_NOTES = {
-    "stage": "stage direction", "furniture": "page furniture, not speech", "host": "host, not quoted",
-    "audience": "from the room, not quoted", "injection": "addresses the AI: kept as data, never used",
+    "stage": "stage direction",
+    "furniture": "page furniture, not speech",
+    "host": "host, not quoted",
+    "audience": "from the room, not quoted",
+    "injection": "addresses the AI: kept as data, never used",
     "other-talk": "another talk in the same file, not drafted",
-}  # fmt: skip
+}
 
 
 @lru_cache(maxsize=2)
@@ -148,8 +152,10 @@ def _with_speakers(text: str, start: float, end: float, words: list, turns: list
             runs.append([speaker, run])
     if len(runs) > 1 and len(runs[0][1]) < 3:  # a short first run belongs to the speaker after it
         runs[1][1][:0] = runs.pop(0)[1]
-    return [Piece("".join(word.word for word in run).strip(), round(run[0].start, 2), round(run[-1].end, 2), speaker)
-            for speaker, run in runs]  # fmt: skip
+    return [
+        Piece("".join(word.word for word in run).strip(), round(run[0].start, 2), round(run[-1].end, 2), speaker)
+        for speaker, run in runs
+    ]
 
 
 def _speech(source: Source, settings: Settings, progress: Progress | None) -> Transcript:
@@ -169,7 +175,9 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
                 text = _without_echo(piece.text, options.get("initial_prompt"))
                 start, end = round(offset + piece.start, 2), round(offset + piece.end, 2)
                 if text and turns:
-                    shifted = [dataclasses.replace(w, start=offset + w.start, end=offset + w.end) for w in piece.words or []]
+                    shifted = [
+                        dataclasses.replace(w, start=offset + w.start, end=offset + w.end) for w in piece.words or []
+                    ]
                     items += _with_speakers(text, start, end, shifted if text == piece.text.strip() else [], turns)
                 elif text:
                     items.append(Piece(text, start, end))
@@ -187,10 +195,18 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
         raise UserError(f"{source.path}: no speech found in the recording; check that it is the right file")
     language = detected or "en"
     return Transcript(
-        language=language, origin="whisper", model=settings.whisper_model, duration=round(total, 2),
-        segments=marked(sentences(items, language.split("-")[0]), language, hint=_hint(source),
-                        kind=source.talk_kind, roles=source.speaker_roles),
-    )  # fmt: skip
+        language=language,
+        origin="whisper",
+        model=settings.whisper_model,
+        duration=round(total, 2),
+        segments=marked(
+            sentences(items, language.split("-")[0]),
+            language,
+            hint=_hint(source),
+            kind=source.talk_kind,
+            roles=source.speaker_roles,
+        ),
+    )
 
 
 def _hint(source: Source) -> str:
@@ -214,8 +230,14 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
         pieces, origin = parsed, "transcript"
     text = "\n".join(piece.text for piece in pieces)
     language = settings.lang if settings.lang != "auto" else speech_language(source, settings) or guess_language(text)
-    segments = marked(sentences(pieces, language.split("-")[0]), language, web_text=origin == "text", hint=_hint(source),
-                      kind=source.talk_kind, roles=source.speaker_roles)
+    segments = marked(
+        sentences(pieces, language.split("-")[0]),
+        language,
+        web_text=origin == "text",
+        hint=_hint(source),
+        kind=source.talk_kind,
+        roles=source.speaker_roles,
+    )
     ends = [segment.end for segment in segments if segment.end is not None]
     return Transcript(language=language, origin=origin, duration=max(ends) if ends else None, segments=segments)
 

