@@ -87,3 +87,11 @@ def test_chinese_text_stopped_at_its_bound_ends_at_its_last_sentence():
     text = "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。回想"
     assert finished(text, bound=len(text)) == "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。"
     assert finished(text, bound=len(text) + 100) == text  # not at the bound: a post may end on a character
+
+
+def test_text_stopped_at_its_bound_inside_a_quote_ends_at_its_last_sentence():
+    from pipeline.stages.drafting import finished
+
+    text = "Marking finds what is reachable. The rest is called the 'mark-and-sweep'"
+    assert finished(text, len(text)) == "Marking finds what is reachable."
+    assert finished(text) == text  # not at a bound: the model ended it there

@@ -123,4 +123,5 @@ def test_a_question_about_the_speaker_is_asked_about_the_subject():
         == "How do you handle cache invalidation?"
     )
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
+    assert plain_question("What is the speaker's proposed approach?", "en") == "What is your proposed approach?"
     assert not usable_edit("What is the approach? What is wrong: Ask about the subject")

@@ -18,8 +18,10 @@ from pipeline.similarity import COPY, similarity
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
-VERSION = 5  # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's
-# bullets are three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt
+# 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
+# three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
+# bound ends at its last sentence
+VERSION = 6
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

@@ -116,6 +116,9 @@ def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
 ENDINGS = SENTENCE_MARKS + (")", "]", "'", "*", "`")  # and markdown's closing marks
 
 
+SENTENCE_MARK_END = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
+
+
 def _ends_well(text: str) -> bool:
     """A sentence end, or what posts end with instead: a hashtag, a handle, a link, an emoji."""
     last_word = text.split()[-1] if text.split() else ""
@@ -133,8 +136,9 @@ def finished(text: str, bound: int | None = None) -> str:
     ends the text (a single unfinished sentence is cut at a word, with an ellipsis, only at the bound)."""
     text = text.strip()
     at_bound = bound is not None and len(text) >= bound - 2
-    # a Chinese character ends a sentence well, unless the grammar stopped the text there ("…坐前排。回想")
-    if not text or (_ends_well(text) and not (at_bound and CJK.match(text[-1]))):
+    # at its bound, only a sentence mark ends it: a Chinese character ("…坐前排。回想") or a closing quote ("…called
+    # the 'mark-and-sweep'") is where the grammar stopped it
+    if not text or (_ends_well(text) and not (at_bound and not SENTENCE_MARK_END.search(text))):
         return text
     sentences = [piece for piece in SENTENCE_END.split(text) if piece]
     if len(sentences) > 1:

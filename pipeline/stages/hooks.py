@@ -19,8 +19,9 @@ from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
-# 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters
-VERSION = 5
+# 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
+# its bound ends at its last sentence
+VERSION = 6
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90

@@ -28,8 +28,8 @@ from pipeline.topics import section_count, spans
 
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
-# 7: short key points
-VERSION = 7
+# 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"
+VERSION = 8
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
@@ -153,10 +153,11 @@ PLAIN_EN = (
         "",
     ),
     (re.compile(r",? (?:according to|in) the (?:speaker|talk|material|presentation)\b", re.I), ""),
+    (re.compile(r"\b(?:is|are) the speaker'?s\b", re.I), "is your"),
+    (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
     (re.compile(r"\bdoes the speaker\b", re.I), "do you"),
     (re.compile(r"\bdid the speaker\b", re.I), "did you"),
     (re.compile(r"\bis the speaker\b", re.I), "are you"),
-    (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
 )
 
 
@@ -355,10 +356,12 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
     kept = []
     for point in points:
+        pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
+        # a later "sentence" starting in lower case is a broken piece ("…root set. point where no more…")
         sentences = [
             s
-            for s in SENTENCE_END.split(grounded_summary(point, source_text, language))
-            if s.strip() and said(s) and not broken_off(s, language)
+            for index, s in enumerate(pieces)
+            if said(s) and not broken_off(s, language) and not (index and s.strip()[:1].islower())
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return joined_points([point for point in kept if point], language)
