@@ -125,3 +125,20 @@ def test_a_question_about_the_speaker_is_asked_about_the_subject():
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
     assert plain_question("What is the speaker's proposed approach?", "en") == "What is your proposed approach?"
     assert not usable_edit("What is the approach? What is wrong: Ask about the subject")
+
+
+def test_key_points_broken_over_list_items_are_joined_or_dropped():
+    from pipeline.artifacts import Segment, Transcript
+    from pipeline.stages.outline import grounded_points
+
+    talk = Transcript(language="en", origin="text", segments=[Segment(id=1, text="Mark sweep frees memory.")])
+    points = [
+        "The algorithm finds what is not reachable from the root set.",
+        "point where no more objects can be reclaimed.",  # a broken piece after a finished sentence
+        "Mark sweep goes through the heap freeing anything that",
+        "is not marked.",  # the rest of the sentence before it
+    ]
+    assert grounded_points(points, talk, "mark sweep", "en") == [
+        "The algorithm finds what is not reachable from the root set.",
+        "Mark sweep goes through the heap freeing anything that is not marked.",
+    ]

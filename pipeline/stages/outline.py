@@ -28,8 +28,9 @@ from pipeline.topics import section_count, spans
 
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
-# 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"
-VERSION = 8
+# 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
+# its own list item goes too
+VERSION = 9
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
@@ -355,7 +356,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
     from pipeline.speech import broken_off
 
     kept = []
-    for point in points:
+    for point in joined_points([point.strip() for point in points if point.strip()], language):
         pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
         # a later "sentence" starting in lower case is a broken piece ("…root set. point where no more…")
         sentences = [
@@ -364,7 +365,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
             if said(s) and not broken_off(s, language) and not (index and s.strip()[:1].islower())
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
-    return joined_points([point for point in kept if point], language)
+    return [point for point in kept if point]
 
 
 POINT_CHARS = {"en": 200, "zh": 60}  # a key point is a line a reader takes away, not a pasted paragraph
@@ -382,14 +383,19 @@ def _within(sentences: list[str], limit: int) -> list[str]:
 
 def joined_points(points: list[str], language: str) -> list[str]:
     """A small model sometimes breaks one sentence over two list items ("...freeing anything that" / "is not
-    marked."): a point that starts in lowercase continues the one before it."""
+    marked."): a point that starts in lowercase continues the one before it when that one is unfinished; after a
+    finished sentence it is a broken piece ("point where no more…") and goes."""
     joined: list[str] = []
     for point in points:
         if joined and language != "zh" and point[:1].islower():
-            joined[-1] = f"{joined[-1]} {point}"
+            if not SENTENCE_MARK.search(joined[-1]):
+                joined[-1] = f"{joined[-1]} {point}"
         else:
             joined.append(point)
     return joined
+
+
+SENTENCE_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
