@@ -20,8 +20,8 @@ from pipeline.stages.items import Items, Kind, featured, join, section_material,
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
-# bound ends at its last sentence
-VERSION = 6
+# bound ends at its last sentence; 7: a point missing its full stop gets one before the next part
+VERSION = 7
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

@@ -20,8 +20,8 @@ from pipeline.stages.items import Items, Kind, featured, join, section_material,
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
-# its bound ends at its last sentence
-VERSION = 6
+# its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote
+VERSION = 7
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -84,14 +84,15 @@ class Hooks(Artifact):
 
 def hooks(inputs: DraftInputs) -> Hooks:
     items = Items(inputs)
+    made_titles, made_posts = titles(items), x_posts(items)
     return Hooks(
         source=source_label(inputs.source),
         title=inputs.outline.title,
         language=inputs.language,
-        titles=titles(items),
-        x_posts=x_posts(items),
+        titles=made_titles,
+        x_posts=made_posts,
         linkedin=linkedin(items),
-        video_hooks=video_hooks(items),
+        video_hooks=video_hooks(items, used=[*made_titles, *made_posts]),
     )
 
 
@@ -294,9 +295,10 @@ HOOK_LABELS = {
 }
 
 
-def video_hooks(items: Items) -> list[str]:
+def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
     """Three lines a speaker can say in five seconds (≤ 100 characters, 40 in Chinese), each a different kind, none a
-    section question; templates are the talk's short key points and quotes."""
+    section question; templates are the talk's short key points and quotes not already `used` (a title, a post):
+    the same quote twice in one draft is a repeat a reader notices."""
 
     limit = VIDEO_HOOK[items.language]
 
@@ -304,6 +306,6 @@ def video_hooks(items: Items) -> list[str]:
         answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, _material(items), note), HOOK_LABELS)
         return {name: shorten(text, limit) for name, text in answers.items()}
 
-    templates = [*_short_points(items, limit), *_short_quotes(items, limit)]
+    templates = [text for text in [*_short_points(items, limit), *_short_quotes(items, limit)] if text not in used]
     chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, Kind(fixed=_questions(items) + _summary(items)))
     return [hook for hook in chosen.values() if hook]

@@ -100,10 +100,13 @@ def _opens(text: str, phrase: str) -> bool:
 
 
 def join(language: str, *parts: str) -> str:
-    """Sentences side by side: a space between English ones, nothing between Chinese ones."""
+    """Sentences side by side: a space between English ones, nothing between Chinese ones; a part missing its
+    full stop gets one."""
     kept = [part.strip() for part in parts if part and part.strip()]
     text = ""
     for part in kept:
+        if text and not re.search(r"[.!?:。！？：…”\"'’)][*_]*$", text):
+            text += "。" if language.startswith("zh") else "."  # a point without its full stop, then the next part
         glue = "" if not text or (language.startswith("zh") and (CJK.match(text[-1]) or CJK.match(part[0]))) else " "
         text += glue + part
     return text
