@@ -104,6 +104,7 @@ def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_agai
     span = Span([Segment(id=i, text=t) for i, t in enumerate(texts, 1)], embed(texts))
     assert question_problems("Why do we hash every input of a step into one cache key?", span, [], "en")
     assert question_problems("What is the main topic of the talk?", span, [], "en")
+    assert question_problems("What are the framing ideas of Ada's talk?", span, [], "en")
     assert question_problems(
         "What decides that a step runs again?", span, ["What decides that a step runs again?"], "en"
     )
@@ -124,6 +125,8 @@ def test_a_question_about_the_speaker_is_asked_about_the_subject():
     )
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
     assert plain_question("What is the speaker's proposed approach?", "en") == "What is your proposed approach?"
+    two = "What is your view on programming? What do you think about the current state of programming and its"
+    assert plain_question(two, "en") == "What is your view on programming?"  # a heading asks one question
     assert not usable_edit("What is the approach? What is wrong: Ask about the subject")
 
 

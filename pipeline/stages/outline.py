@@ -29,8 +29,8 @@ from pipeline.topics import section_count, spans
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
 # 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
-# its own list item goes too
-VERSION = 9
+# its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk
+VERSION = 10
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 OUTLINE_MAX_TOKENS = 700
@@ -123,7 +123,7 @@ def merged_pairs(pairs: list[tuple[str, list[Segment]]], language: str) -> list[
 
 
 META = re.compile(
-    r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|"
+    r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|\w+'s talk|"
     r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
     r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点",
     re.IGNORECASE,
@@ -162,9 +162,16 @@ PLAIN_EN = (
 )
 
 
+def one_question(text: str) -> str:
+    """The first question when a model asks two ("What is X? What do you think about Y and its"): a heading asks one."""
+    match = re.match(r"\s*(.+?[?？])\s*\S", text)
+    return match.group(1) if match else text
+
+
 def plain_question(question: str, language: str) -> str:
     """The question about the subject, not about the speaker or "the material", by rewriting the phrasings a small
     model falls back on; what cannot be rewritten stays as it is."""
+    question = one_question(question)
     if language == "zh":
         return ABOUT_SPEAKER_ZH.sub("", question) or question
     text = question
