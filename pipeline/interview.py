@@ -10,12 +10,11 @@ the room is never quoted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pipeline.artifacts import Segment
+from pipeline.marks import ROLE_LABEL, Turn, turns, word_count
 
 QUESTION_END = re.compile(r"[?？]\s*[\"”’')\]]*$")
-NOT_SPOKEN = {"stage", "furniture", "injection", "other-talk"}
 HOST_SHARE = 0.4  # of the host's turns end in a question
 EARLY = 0.25  # the host's first question comes within the first quarter of the words: not a Q&A at the end
 ANSWER_WORDS = 20  # an answer is a turn of at least this many words (for telling an interview from a talk)
@@ -23,42 +22,14 @@ SHORT_ANSWER = 8  # once it is an interview, an answer this long still makes a s
 MIN_QUESTIONS = 3
 
 
-def _words(text: str) -> int:
-    return len(text.split()) + len([ch for ch in text if "\u3400" <= ch <= "\u9fff"])
-
-
-@dataclass
-class Turn:
-    speaker: str
-    segments: list[Segment]
-
-    @property
-    def words(self) -> int:
-        return sum(_words(segment.text) for segment in self.segments)
-
-    @property
-    def asks(self) -> bool:
-        return bool(self.segments) and QUESTION_END.search(self.segments[-1].text.strip()) is not None
-
-
-def turns(segments: list[Segment]) -> list[Turn]:
-    """Uninterrupted turns of speech (stage directions, page furniture and other talks left out)."""
-    found: list[Turn] = []
-    for segment in segments:
-        if not segment.speaker or segment.mark in NOT_SPOKEN:
-            continue
-        if found and found[-1].speaker == segment.speaker:
-            found[-1].segments.append(segment)
-        else:
-            found.append(Turn(segment.speaker, [segment]))
-    return found
+def asks(turn: Turn) -> bool:
+    """The turn ends in a question."""
+    return bool(turn.segments) and QUESTION_END.search(turn.segments[-1].text.strip()) is not None
 
 
 def interviewer(segments: list[Segment], kind: str | None = None, roles: dict[str, str] | None = None) -> str | None:
     """The host's label when this is an interview, else None. A person's word wins (`kind: talk` turns detection
     off; a `host` role names the host); otherwise the voice asking most questions, early and answered at length."""
-    from pipeline.marks import ROLE_LABEL
-
     if kind == "talk":
         return None
     given = next((label for label, role in (roles or {}).items() if role == "host"), None)
@@ -77,7 +48,10 @@ def interviewer(segments: list[Segment], kind: str | None = None, roles: dict[st
         answered = [
             i
             for i in own
-            if found[i].asks and i + 1 < len(found) and found[i + 1].speaker != speaker and found[i + 1].words >= enough
+            if asks(found[i])
+            and i + 1 < len(found)
+            and found[i + 1].speaker != speaker
+            and found[i + 1].words >= enough
         ]
         if not answered or len(answered) < HOST_SHARE * len(own):
             continue
@@ -105,12 +79,12 @@ def qa_pairs(segments: list[Segment], host: str, language: str) -> list[tuple[st
     pairs: list[tuple[str, list[Segment]]] = []
     for turn in turns(segments):
         if turn.speaker == host:
-            if turn.asks:
+            if asks(turn):
                 pairs.append((host_question(turn, language), []))
             continue
         if pairs and turn.segments:
             pairs[-1][1].extend(segment for segment in turn.segments if segment.mark is None)
-    return [(question, answer) for question, answer in pairs if sum(_words(s.text) for s in answer) >= SHORT_ANSWER]
+    return [(question, answer) for question, answer in pairs if sum(word_count(s.text) for s in answer) >= SHORT_ANSWER]
 
 
 ROOM_QUESTIONS = 2  # a Q&A is questions from the room; one "can you speak up?" mid-talk is not
@@ -119,7 +93,7 @@ ROOM_QUESTIONS = 2  # a Q&A is questions from the room; one "can you speak up?" 
 def room_questions_start(segments: list[Segment]) -> int | None:
     """The segment id where a talk's questions from the room begin: the first of at least two questions from the
     audience after most of the talk, which the speaker answers. None when there is no such Q&A."""
-    speech_words = [(segment.id, _words(segment.text)) for segment in segments if segment.mark is None]
+    speech_words = [(segment.id, word_count(segment.text)) for segment in segments if segment.mark is None]
     total = sum(words for _, words in speech_words) or 1
     asked = [
         segment for segment in segments if segment.mark == "audience" and QUESTION_END.search(segment.text.strip())
@@ -142,5 +116,5 @@ def voices(
     said: dict[str, int] = {}
     for segment in segments:
         if segment.speaker and segment.speaker != host and segment.mark is None:
-            said[segment.speaker] = said.get(segment.speaker, 0) + _words(segment.text)
+            said[segment.speaker] = said.get(segment.speaker, 0) + word_count(segment.text)
     return host, sorted(said, key=lambda label: -said[label])

@@ -13,6 +13,7 @@ X_LINK = 23  # X counts every link as 23 characters, whatever its length
 X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 DISCORD = 2000
 URL = re.compile(r"https?://\S+")
+SENTENCE_MARK_END = re.compile(r"[.!?。！？…][\"'”’)\]]*$")  # ends on a sentence mark (closing quotes allowed)
 SENTENCE_MARKS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "」")  # what a finished sentence ends with
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")  # "3.5" and "example.com" are not sentence ends
 # One emoji as X sees it, weighing 2 whatever it is made of: a flag, a keycap, or pictographs (with variation selector,

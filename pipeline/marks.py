@@ -9,12 +9,47 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from pipeline.artifacts import Segment
 
 
+def word_count(text: str) -> int:
+    """Words, with each Chinese character counted as one more: how marks and interviews weigh a turn."""
+    return len(text.split()) + len([ch for ch in text if "\u3400" <= ch <= "\u9fff"])
+
+
 def _words(segment: Segment) -> int:
-    return len(segment.text.split()) + len([ch for ch in segment.text if "\u3400" <= ch <= "\u9fff"])
+    return word_count(segment.text)
+
+
+NOT_SPOKEN = frozenset({"stage", "furniture", "injection", "other-talk"})
+
+
+@dataclass
+class Turn:
+    """One voice's uninterrupted run of segments."""
+
+    speaker: str
+    segments: list[Segment]
+
+    @property
+    def words(self) -> int:
+        return sum(_words(segment) for segment in self.segments)
+
+
+def turns(segments: list[Segment], skip: frozenset[str] = NOT_SPOKEN) -> list[Turn]:
+    """Uninterrupted turns of speech, in order; segments marked `skip` (by default stage directions, page furniture,
+    injections and other talks) are left out."""
+    found: list[Turn] = []
+    for segment in segments:
+        if not segment.speaker or segment.mark in skip:
+            continue
+        if found and found[-1].speaker == segment.speaker:
+            found[-1].segments.append(segment)
+        else:
+            found.append(Turn(segment.speaker, [segment]))
+    return found
 
 
 PRESENTER_SHARE = 0.4  # of the longest turn: a second talk in the same file holds the floor too
@@ -57,24 +92,15 @@ def presenters(segments: list[Segment]) -> set[str]:
 TALK_TURN_WORDS = 30  # a turn this long holds the floor; shorter ones (a thank-you, an aside) do not count
 
 
-def _turns(segments: list[Segment]) -> list[tuple[str, int]]:
-    """(speaker, words) per uninterrupted turn, in order."""
-    turns: list[tuple[str, int]] = []
-    for segment in segments:
-        if not segment.speaker:
-            continue
-        if turns and turns[-1][0] == segment.speaker:
-            turns[-1] = (segment.speaker, turns[-1][1] + _words(segment))
-        else:
-            turns.append((segment.speaker, _words(segment)))
-    return turns
-
-
 def talks(segments: list[Segment]) -> list[str]:
     """The presenters of separate talks in one file, in order: each holds the floor in one block and never
     alternates with another (an interview or a panel alternates). One name, or none, means one talk."""
     speaking = presenters(segments)
-    order = [name for name, words in _turns(segments) if name in speaking and words >= TALK_TURN_WORDS]
+    order = [
+        turn.speaker
+        for turn in turns(segments, skip=frozenset())
+        if turn.speaker in speaking and turn.words >= TALK_TURN_WORDS
+    ]
     blocks = [name for index, name in enumerate(order) if index == 0 or order[index - 1] != name]
     return blocks if len(blocks) > 1 and len(blocks) == len(set(blocks)) else []
 

@@ -83,11 +83,6 @@ def name_of(label: str | None, source: Source, transcript: Transcript | None) ->
     return names(source, transcript).get(label or "", "") if label else ""
 
 
-def roles(source: Source, transcript: Transcript | None) -> dict[str, str]:
-    """label → host / guest, as a person said it (detection of interviews adds to this, pipeline.interview)."""
-    return dict(source.speaker_roles)
-
-
 def suggested_names(transcript: Transcript) -> dict[str, str]:
     """Unnamed voices that introduce themselves ("Hi, I'm Ada"): a suggestion shown in transcript.md, never printed
     in a draft until a person confirms it with --speakers or sources.yaml."""

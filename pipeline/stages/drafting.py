@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline import untrusted
 from pipeline.artifacts import Outline, Source, Transcript
 from pipeline.check import URL, canonical_url
-from pipeline.limits import SENTENCE_END, SENTENCE_MARKS, shorten
+from pipeline.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, shorten
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.render import outline_for_prompt
@@ -114,9 +114,6 @@ def without_invented_links(inputs: DraftInputs, label: str, text: str) -> str:
 
 
 ENDINGS = SENTENCE_MARKS + (")", "]", "'", "*", "`")  # and markdown's closing marks
-
-
-SENTENCE_MARK_END = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
 
 
 def _ends_well(text: str) -> bool:

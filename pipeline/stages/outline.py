@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
 from pipeline.entities import grounded_entities
 from pipeline.errors import StageError
+from pipeline.limits import SENTENCE_MARK_END
 from pipeline.llm import LLM
 from pipeline.prompts import Prompt
 from pipeline.selection import chosen_quotes, passage, words
@@ -216,6 +217,15 @@ def question_problems(question: str, span: Span, asked: list[str], language: str
     return problems
 
 
+def section_variables(span: Span, title: str, language: str) -> dict[str, str]:
+    """What the section prompt reads: the span's most central words and the talk's title (both guarded data)."""
+    return {
+        "material": guard(span.material(language)),
+        "title": guard(title),
+        "language": LANGUAGE_NAMES.get(language, language),
+    }
+
+
 class QuestionDraft(Strict):
     question: str = Field(max_length=120)
 
@@ -226,8 +236,7 @@ def _ask_section(
     """One small call: the reader question this span answers. A question that repeats an earlier one is asked again
     with the span; one that says the span's opening back or asks about the speaker goes to a smaller call that only
     edits the question (a small model fixes a named problem in one line far better than it re-reads a passage)."""
-    named = LANGUAGE_NAMES.get(language, language)
-    variables = {"material": guard(span.material(language)), "title": guard(title), "language": named}
+    variables = section_variables(span, title, language)
     draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
     if copies(draft.question, asked):
         avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(
@@ -245,7 +254,11 @@ def _ask_section(
     if problems:
         asking = f"Question: {draft.question}\nWhat is wrong: " + " ".join(problems)
         edit = llm.structured(
-            prompts["question"], QuestionDraft, QUESTION_MAX_TOKENS, question=guard(asking), language=named
+            prompts["question"],
+            QuestionDraft,
+            QUESTION_MAX_TOKENS,
+            question=guard(asking),
+            language=variables["language"],
         )
         fixed = plain_question(edit.question.strip(), language)
         if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
@@ -395,14 +408,11 @@ def joined_points(points: list[str], language: str) -> list[str]:
     joined: list[str] = []
     for point in points:
         if joined and language != "zh" and point[:1].islower():
-            if not SENTENCE_MARK.search(joined[-1]):
+            if not SENTENCE_MARK_END.search(joined[-1]):
                 joined[-1] = f"{joined[-1]} {point}"
         else:
             joined.append(point)
     return joined
-
-
-SENTENCE_MARK = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
@@ -417,15 +427,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     drafts: list[SectionDraft] = []
     for span, question in given:
         if question:  # the talk asks it (an interview's host, the room): the model only names the key points
-            draft = llm.structured(
-                prompts["section"],
-                SectionDraft,
-                SECTION_MAX_TOKENS,
-                avoid="",
-                material=guard(span.material(language)),
-                title=guard(source.title),
-                language=LANGUAGE_NAMES.get(language, language),
-            )
+            variables = section_variables(span, source.title, language)
+            draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
             drafts.append(draft.model_copy(update={"question": question}))
         else:
             drafts.append(_ask_section(llm, prompts, span, source.title, language, [d.question for d in drafts]))
