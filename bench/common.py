@@ -110,7 +110,7 @@ def percentile(values: list[float], share: float) -> float:
 def _vocab(model: str):
     from llama_cpp import Llama
 
-    from pipeline.models import model_path
+    from pipeline.llm.models import model_path
 
     return Llama(str(model_path(model)), vocab_only=True, verbose=False)
 

@@ -1,6 +1,6 @@
 """Corpus: index ~10k chunks into a fresh store, re-index after changing one file, and query latency.
 
-Uses the store's public functions (pipeline.store.index / collection / query / search) on a generated folder of
+Uses the store's public functions (pipeline.corpus.store.index / collection / query / search) on a generated folder of
 markdown files, in a temporary store directory: the project's own store is never touched.
 """
 
@@ -16,7 +16,7 @@ SECTIONS = 10
 
 
 def run(group: Group, quick: bool, context: dict) -> None:
-    from pipeline import corpus, store
+    from pipeline.corpus import chunks as corpus, store
 
     files = 50 if quick else 1000
     folder = synthetic.corpus_folder(WORK / f"corpus-{files}x{SECTIONS}", files, SECTIONS)

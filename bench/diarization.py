@@ -81,7 +81,7 @@ def _diarize(path: Path, screen: bool = False) -> tuple[Turns, float, float]:
     """Turns, CPU seconds and audio seconds (model load included in the CPU time, as a run pays it once)."""
     from faster_whisper.audio import decode_audio
 
-    from pipeline.diarization import speaker_turns
+    from pipeline.sources.diarization import speaker_turns
 
     audio = decode_audio(str(path), sampling_rate=16000)
     before = time.process_time()

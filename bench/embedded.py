@@ -20,7 +20,7 @@ GENERATE = 128
 
 def run(group: Group, quick: bool, context: dict) -> None:
     from pipeline.errors import SetupError
-    from pipeline.models import model_path
+    from pipeline.llm.models import model_path
 
     threads = 2
     for name in MODELS:
@@ -55,7 +55,7 @@ def run(group: Group, quick: bool, context: dict) -> None:
 def _child(name: str, threads: int, rounds: int) -> None:
     import llama_cpp
 
-    from pipeline.models import model_path
+    from pipeline.llm.models import model_path
 
     path = str(model_path(name))
     started = time.perf_counter()

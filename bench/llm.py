@@ -129,14 +129,14 @@ def run(group: Group, quick: bool, context: dict) -> None:
 
 
 def _variables(prompt) -> set[str]:
-    from pipeline.prompts import VARIABLE
+    from pipeline.llm.prompts import VARIABLE
 
     return set(VARIABLE.findall(prompt.system)) | set(VARIABLE.findall(prompt.user))
 
 
 def _transcript_figures(talk: Path, config) -> tuple[int, int, dict]:
     """The transcript's tokens (plain and as the numbered lines the outline stage sends) and how it will be chunked."""
-    from pipeline.llm import LLM
+    from pipeline.llm.client import LLM
     from pipeline.runner import stage_prompts
     from pipeline.stages import ingest, outline, transcribe
 

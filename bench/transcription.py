@@ -28,7 +28,7 @@ def _bare(model, path: str, options: dict) -> int:
 def compare(group: Group, quick: bool) -> None:
     from faster_whisper import WhisperModel
 
-    from pipeline.models import model_path
+    from pipeline.llm.models import model_path
     from pipeline.stages import ingest, transcribe
 
     config = settings(diarize="off")  # like for like with bare faster-whisper; diarization has its own group

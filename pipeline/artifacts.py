@@ -55,7 +55,7 @@ class Source(Artifact):
     duration: float | None = None
     language: str | None = None
     speakers: list[str] = Field(default_factory=list)
-    # names and roles people gave the transcript's voices (label → name; label → host/guest): pipeline.speakers
+    # names and roles people gave the transcript's voices (label → name; label → host/guest): pipeline.sources.speakers
     speaker_names: dict[str, str] = Field(default_factory=dict)
     speaker_roles: dict[str, Literal["host", "guest", "speaker"]] = Field(default_factory=dict)
     talk_kind: Literal["talk", "interview"] | None = None  # given (--kind, sources.yaml kind:); None: detected

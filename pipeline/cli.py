@@ -112,7 +112,8 @@ def run(
     ] = None,
 ) -> None:
     """Run the pipeline: transcript, question-driven outline, then blog, hooks and community drafts."""
-    from pipeline import runner, targets
+    from pipeline import runner
+    from pipeline.sources import targets
 
     runner.selected_stages(to, start, only)  # a bad --to/--from/--only is refused before any work
     words = [word.strip() for word in hotwords.split(",") if word.strip()] if hotwords else None
@@ -200,7 +201,7 @@ def _report(result) -> bool:
 
 
 def _print_checks(figures: dict, folder: Path) -> None:
-    from pipeline.check import summary
+    from pipeline.check.drafts import summary
 
     if figures["failures"]:
         line = (
@@ -230,7 +231,7 @@ def check(
     ] = None,
 ) -> None:
     """Check drafts: front matter, quotes against the transcript, platform limits, telltale phrases, unknown links."""
-    from pipeline.check import check_report, summary
+    from pipeline.check.drafts import check_report, summary
 
     settings = load_settings({"prompts": str(prompts) if prompts else None, "corpus": str(corpus) if corpus else None})
     report = check_report(path, settings.prompts, Path(settings.corpus))

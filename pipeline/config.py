@@ -37,7 +37,7 @@ class Settings(BaseModel):
     beam_size: int = 5
     whisper_window: float = 600.0  # seconds per piece of long audio: keeps peak memory flat
     hotwords: list[str] = []
-    # Who spoke when (pipeline/diarization.py). auto: speaker turns when more than one voice is heard, none for a
+    # Who spoke when (sources/diarization.py). auto: speaker turns when more than one voice is heard, none for a
     # single voice (a talk stays a talk); on: always labelled, SPEAKER_1 for a single voice; off: never.
     diarize: Literal["auto", "on", "off"] = "auto"
     speaker_count: int | None = Field(default=None, ge=1, le=20)  # known number of speakers; else estimated

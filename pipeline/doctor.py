@@ -7,8 +7,8 @@ import urllib.request
 
 from pipeline.config import Settings
 from pipeline.errors import DevrelError
-from pipeline.llm import LLM
-from pipeline.models import model_path
+from pipeline.llm.client import LLM
+from pipeline.llm.models import model_path
 
 
 def _llm(settings: Settings) -> tuple[str, str, bool]:
@@ -46,7 +46,7 @@ def _speakers(settings: Settings) -> tuple[str, str, bool]:
     """The shipped speaker model loads (its sha256 checked first) when diarization is not off."""
     if settings.diarize == "off":
         return "speakers", 'diarization off (diarize = "off")', True
-    from pipeline.diarization import MODEL, embedding_model
+    from pipeline.sources.diarization import MODEL, embedding_model
 
     try:
         embedding_model(threads=settings.threads)
@@ -66,7 +66,7 @@ def _store(settings: Settings) -> tuple[str, str, bool]:
         )
     from importlib.metadata import version
 
-    from pipeline import store
+    from pipeline.corpus import store
 
     try:
         figures = store.stats(settings)

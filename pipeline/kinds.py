@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from pipeline.frontmatter import BlogFrontMatter, CommunityFrontMatter, HooksFrontMatter
+from pipeline.format.frontmatter import BlogFrontMatter, CommunityFrontMatter, HooksFrontMatter
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,22 @@ from typing import Callable
 
 from filelock import FileLock, Timeout
 
-from pipeline import cache, untrusted, voice
+from pipeline import cache
 from pipeline.artifacts import Outline, Source, Transcript, load, sha256_file
-from pipeline.check import check_report
+from pipeline.check.drafts import check_report
+from pipeline.check.grounding import verify_outline
 from pipeline.config import Settings
+from pipeline.corpus import voice
 from pipeline.errors import DevrelError, UserError
-from pipeline.grounding import verify_outline
+from pipeline.format.render import outline_markdown
 from pipeline.kinds import COMMUNITY_PROMPTS, DRAFT_KINDS, DRAFT_STAGES, HOOKS_PROMPTS, STAGES as ALL_STAGES
-from pipeline.llm import LLM, Usage
-from pipeline.prompts import Prompt, load_prompt
-from pipeline.render import outline_markdown
+from pipeline.llm.client import LLM, Usage
+from pipeline.llm.prompts import Prompt, load_prompt
 from pipeline.reporting import Reporter
+from pipeline.safety import untrusted
+from pipeline.sources.targets import Target, refuse_ingest, resolve_target, with_overrides
 from pipeline.stages import ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
-from pipeline.targets import Target, refuse_ingest, resolve_target, with_overrides
 
 STAGES = list(ALL_STAGES)
 TARGETS = {"transcript": STAGES[:2], "outline": STAGES[:3], "drafts": STAGES}

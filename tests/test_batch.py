@@ -112,7 +112,7 @@ def test_the_weekly_workflow_calls_what_exists():
 
 
 def test_sources_yaml_names_voices_and_their_roles(tmp_path):
-    from pipeline.batch_sources import jobs_from, load_sources
+    from pipeline.batch.sources import jobs_from, load_sources
     from pipeline.config import load_settings
 
     sources = write_sources(

@@ -288,7 +288,7 @@ def test_a_bad_path_is_one_line_and_exit_2(cli, tmp_path, make, message):
 
 
 def test_run_records_groundedness_in_the_manifest(cli, llm_server, srt_file, tmp_path):
-    from pipeline.check import check_report, summary
+    from pipeline.check.drafts import check_report, summary
 
     plain_questions(llm_server)
     llm_server.script(
@@ -480,7 +480,7 @@ def reader_folder(root: Path, blog: str = READER_BLOG, hooks: dict | None = None
 
 
 def test_a_clean_draft_in_our_users_form_has_no_reader_problems(cli, tmp_path):
-    from pipeline.check import check_report
+    from pipeline.check.drafts import check_report
 
     folder = reader_folder(tmp_path)
     result = cli("check", folder)
@@ -535,7 +535,7 @@ def test_fragment_quotes_fail_and_are_not_verified(cli, tmp_path):
     ],
 )
 def test_what_counts_as_a_fragment(quote, reason):
-    from pipeline.reader_checks import fragment
+    from pipeline.check.reader import fragment
 
     assert fragment(quote) == reason
 
@@ -561,7 +561,7 @@ def test_an_answer_that_restates_its_heading_fails(cli, tmp_path):
 
 
 def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
-    from pipeline.reader_checks import restates
+    from pipeline.check.reader import restates
 
     assert restates("创业者如何建立社群？", "创业者建立社群的关键，是持续给用户提供价值。")
     assert not restates("创业者如何建立社群？", "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。")
@@ -585,7 +585,7 @@ def test_copies_between_items_and_of_the_summary_fail(cli, tmp_path):
         "hooks.md: copies: LinkedIn post copies the summary (similarity 1.00)",
         "community.md: copies: Discord post copies the summary",
     )
-    from pipeline.check import check_report
+    from pipeline.check.drafts import check_report
 
     figures = {report.path.name: report.figures for report in check_report(folder, corpus=None).files}
     hooks, community = figures["hooks.md"], figures["community.md"]
@@ -633,7 +633,7 @@ def test_names_the_source_never_mentions_fail(cli, tmp_path):
 
 
 def test_the_file_name_is_not_a_name_the_talk_gave(tmp_path):
-    from pipeline.check import source_names
+    from pipeline.check.drafts import source_names
 
     path = str(tmp_path / "zh-club.txt")
     source = Source(kind="text", slug="zh-club", title="zh club", path=path, sha256="0" * 64, size=1)

@@ -20,7 +20,7 @@ BIN = Path(sys.executable).parent
 
 
 def embedded() -> int:
-    from pipeline.store import UsemEmbedding
+    from pipeline.corpus.store import UsemEmbedding
 
     return UsemEmbedding.embedded
 
@@ -142,7 +142,7 @@ def test_search_without_a_store_says_what_to_run(cli):
 HOLD = """
 import sys
 from pipeline.config import load_settings
-from pipeline import store
+from pipeline.corpus import store
 with store.writing(load_settings()) as col:
     col.upsert(ids=["held"], documents=["written while holding the lock"], metadatas=[{"file": "held.md", "type": "blog"}])
     print("holding", flush=True)
@@ -251,7 +251,7 @@ def test_a_shared_chroma_server(cli, tmp_path, monkeypatch):
 
 
 def test_cjk_text_is_split_at_sentence_ends():
-    from pipeline.corpus import CHUNK_CHARS, Doc, chunks
+    from pipeline.corpus.chunks import CHUNK_CHARS, Doc, chunks
 
     sentence = "本地模型需要一个长度上限，否则它会一直写下去。"
     doc = Doc(file="zh.md", type="blog", title="长文", body="## 标题\n\n" + sentence * 80)

@@ -40,8 +40,8 @@ def changes(turns) -> list[tuple[float, float, str]]:
 def test_two_voices_are_two_speakers_with_turns_where_they_change(interview, monkeypatch):
     from faster_whisper.audio import decode_audio
 
-    from pipeline import diarization
-    from pipeline.diarization import speaker_turns
+    from pipeline.sources import diarization
+    from pipeline.sources.diarization import speaker_turns
 
     path, truth = interview
     audio = decode_audio(str(path), sampling_rate=16000)
@@ -60,7 +60,7 @@ def test_one_voice_is_one_speaker_and_gets_no_labels_unless_asked(tmp_path):
     from faster_whisper.audio import decode_audio
 
     from pipeline.config import load_settings
-    from pipeline.diarization import speaker_turns
+    from pipeline.sources.diarization import speaker_turns
     from pipeline.stages.ingest import source
     from pipeline.stages.transcribe import transcript
 
@@ -124,7 +124,7 @@ def test_der_scores_misses_false_alarms_and_confusion_under_the_best_mapping():
 
 
 def test_a_tampered_speaker_model_is_refused(tmp_path):
-    from pipeline.diarization import MODEL, MODEL_SHA256, embedding_model
+    from pipeline.sources.diarization import MODEL, MODEL_SHA256, embedding_model
 
     copy = tmp_path / "campplus.onnx"
     shutil.copyfile(MODEL, copy)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import grounded_answers
-from pipeline.limits import shorten
+from pipeline.format.limits import shorten
 
 
 def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_file, tmp_path):

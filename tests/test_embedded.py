@@ -10,7 +10,7 @@ import urllib.request
 HOLD = """
 import time
 from filelock import FileLock
-from pipeline.models import cache_dir
+from pipeline.llm.models import cache_dir
 lock = FileLock(str(cache_dir() / "embedded-llm.lock"))
 lock.acquire()
 print("held", flush=True)
@@ -19,7 +19,7 @@ time.sleep(3)
 
 
 def test_a_second_embedded_server_waits_for_the_first(capfd):
-    from pipeline.embedded import EmbeddedServer
+    from pipeline.llm.embedded import EmbeddedServer
 
     holder = subprocess.Popen([sys.executable, "-c", HOLD], stdout=subprocess.PIPE, text=True)  # another run
     assert holder.stdout.readline().strip() == "held"

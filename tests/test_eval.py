@@ -1,4 +1,4 @@
-"""`make eval` (pipeline.evaluation) on a folder the test writes: an English stenographer's transcript and a Chinese
+"""`make eval` (check.evaluation) on a folder the test writes: an English stenographer's transcript and a Chinese
 text with page furniture, against the scripted endpoint (never the embedded model)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline import evaluation
+from pipeline.check import evaluation
 from test_check import CLEAN_HOOKS, READER_BLOG, READER_HOOKS, READER_TALK, output_folder, reader_folder
 
 EN_TALK = """>> Our next speaker is Ada, please welcome her.

@@ -6,8 +6,8 @@ import json
 
 from conftest import grounded_answers
 from pipeline.artifacts import Segment, Source, Transcript
-from pipeline.grounding import find_quote, normalise
-from pipeline.render import time_link
+from pipeline.check.grounding import find_quote, normalise
+from pipeline.format.render import time_link
 
 FOLDER = ("outputs", "caching-talk")
 
@@ -211,10 +211,10 @@ def test_a_sentence_over_two_captions_is_quoted_whole_with_its_times(cli, llm_se
 
 
 def test_chinese_captions_are_quoted_as_whole_sentences_never_the_short_ones(tmp_path):
+    from pipeline.analysis.selection import chosen_quotes
     from pipeline.config import load_settings
-    from pipeline.selection import chosen_quotes
+    from pipeline.corpus.store import embed
     from pipeline.stages.transcribe import transcript
-    from pipeline.store import embed
 
     texts = [
         "今天我们聊一聊数据管道里的缓存，",
@@ -249,8 +249,8 @@ def test_chinese_captions_are_quoted_as_whole_sentences_never_the_short_ones(tmp
 
 
 def test_two_sentences_are_equally_central_so_the_claim_is_quoted_not_the_greeting():
-    from pipeline.selection import chosen_quotes
-    from pipeline.store import embed
+    from pipeline.analysis.selection import chosen_quotes
+    from pipeline.corpus.store import embed
 
     texts = ["Welcome to the talk about caching.", "Every step has a cache key built from the hashes of its inputs."]
     segments = [Segment(id=i, start=float(i), end=i + 0.9, text=text) for i, text in enumerate(texts, 1)]

@@ -7,18 +7,18 @@ import re
 
 import pytest
 
+from pipeline.analysis.names import unknown_names
+from pipeline.analysis.similarity import COPY, highest, similarity
 from pipeline.artifacts import Entities, Outline, Quote, Section, Segment, Source, Transcript
 from pipeline.config import load_settings
-from pipeline.limits import X_POST, x_length
-from pipeline.llm import LLM
-from pipeline.names import unknown_names
-from pipeline.prompts import load_prompt
+from pipeline.format.limits import X_POST, x_length
+from pipeline.format.text import CJK
+from pipeline.llm.client import LLM
+from pipeline.llm.prompts import load_prompt
 from pipeline.runner import COMMUNITY_PROMPTS, HOOKS_PROMPTS, PROMPT_VARIABLES
-from pipeline.similarity import COPY, highest, similarity
 from pipeline.stages.community import community
 from pipeline.stages.drafting import DraftInputs
 from pipeline.stages.hooks import hooks
-from pipeline.text import CJK
 
 URL = "https://www.youtube.com/watch?v=abc123"
 TALK = [  # (speaker, sentence); the first is the host's introduction

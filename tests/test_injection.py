@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import injection
-from pipeline.injection import instruction_like, instruction_marks, leaks, payload_terms
+from pipeline.safety import injection
+from pipeline.safety.injection import instruction_like, instruction_marks, leaks, payload_terms
 
 REDTEAM = yaml.safe_load((Path(__file__).parent / "data" / "redteam.yaml").read_text(encoding="utf-8"))
 PLANTED = [item["text"] for item in REDTEAM]

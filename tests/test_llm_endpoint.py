@@ -9,8 +9,8 @@ import pytest
 from conftest import grounded_answers, last_run
 from llm_server import Fault, Hang, Raw
 from pipeline.config import load_settings
-from pipeline.llm import LLM, MAX_GRAMMAR_STRING, check_bounded, inline_refs
-from pipeline.prompts import load_prompt
+from pipeline.llm.client import LLM, MAX_GRAMMAR_STRING, check_bounded, inline_refs
+from pipeline.llm.prompts import load_prompt
 from pipeline.stages.blog import Rewritten
 from pipeline.stages.community import DiscordDraft, ForumDraft, NewsletterDraft
 from pipeline.stages.drafting import Shortened

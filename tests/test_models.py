@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from pipeline import models
 from pipeline.artifacts import sha256_file
 from pipeline.errors import SetupError
+from pipeline.llm import models
 
 
 def test_whisper_is_assembled_and_verified():

@@ -8,7 +8,7 @@ import re
 import shutil
 
 from conftest import DATA, front
-from pipeline.speech import is_fragment
+from pipeline.analysis.speech import is_fragment
 from pipeline.stages.blog import adds_nothing
 
 TALK = DATA / "steno-talk.txt"
@@ -93,8 +93,8 @@ def test_adds_nothing_accepts_a_tidy_edit_and_refuses_new_facts():
 
 def test_a_question_that_echoes_its_span_or_asks_about_the_speaker_is_asked_again():
     from pipeline.artifacts import Segment
+    from pipeline.corpus.store import embed
     from pipeline.stages.outline import Span, question_problems
-    from pipeline.store import embed
 
     texts = [
         "We hash every input of a step into one cache key.",

@@ -61,8 +61,8 @@ def test_each_model_call_is_reported_with_last_runs_count_as_the_estimate(llm_se
 
 
 def test_corpus_index_reports_its_batches(tmp_path):
-    from pipeline import store
     from pipeline.config import load_settings
+    from pipeline.corpus import store
 
     (tmp_path / "corpus").mkdir()
     for number in range(3):

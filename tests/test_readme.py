@@ -189,3 +189,15 @@ def test_every_cli_command_has_help(cli):
             assert command.callback.__doc__, f"{group.name} {command.name}"
             result = cli(group.name, command.name or command.callback.__name__, "--help")
             assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_the_layout_section_matches_the_tree():
+    """The README's layout names every folder of the package and no folder that is gone; none holds over 12 modules."""
+    section = (REPO / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"\b([a-z_]+)/", section)) - {"pipeline"}
+    package = REPO / "pipeline"
+    folders = {path.name for path in package.iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert named == folders
+    for folder in [package, *package.rglob("*/")]:
+        if folder.name != "__pycache__":
+            assert len(list(folder.glob("*.py"))) <= 12, folder

@@ -26,7 +26,7 @@ import pytest
 from conftest import front, speak
 from pipeline.artifacts import Source, sha256_file
 from pipeline.config import load_settings
-from pipeline.review_server import ReviewServer
+from pipeline.review.server import ReviewServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -265,7 +265,7 @@ def test_only_drafts_under_the_outputs_folder_are_served(drafts, serve, tmp_path
         "/draft/linked/blog.md",
         "/draft/caching-talk/source.json",
         "/draft/caching-talk/manifest.json",
-        "/static/../../review_server.py",
+        "/static/../server.py",
         "/static/%2e%2e/markdown.py",
         "/media/%2e%2e",
         "/media/caching-talk",

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import front, last_run
 from pipeline.config import load_settings
-from pipeline.review_server import ReviewServer
+from pipeline.review.server import ReviewServer
 from test_review_page import browser, request  # noqa: F401 - its Chromium fixture and raw HTTP request
 
 # A stenographer's transcript: `>>` turns, the host's welcome, then a speaker who introduces herself.

@@ -10,9 +10,9 @@ import shutil
 from bench.common import chat_tokens
 from conftest import last_run, verbatim_run
 from llm_server import schema_name
-from pipeline.prompts import BUILTIN_DIR
+from pipeline.analysis.topics import MAX_SECTIONS
+from pipeline.llm.prompts import BUILTIN_DIR
 from pipeline.runner import COMMUNITY_PROMPTS, HOOKS_PROMPTS
-from pipeline.topics import MAX_SECTIONS
 
 ARTIFACTS = [
     "source.json",

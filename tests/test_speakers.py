@@ -10,7 +10,7 @@ import yaml
 
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.errors import UserError
-from pipeline.speakers import names, parsed_speakers, suggested_names
+from pipeline.sources.speakers import names, parsed_speakers, suggested_names
 
 # An interview as a podcast tool writes it: NAME: turns, the host asking, the guest answering.
 INTERVIEW = """MAYA:  Welcome back to the show. Today I'm talking with Ada about build caches.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.speech import (
+from pipeline.analysis.speech import (
     LENGTH_WINDOW,
     STAGE_DIRECTION,
     WEIGHTS,
@@ -605,7 +605,7 @@ def test_the_talk_about_itself_is_not_a_pull_quote():
 
 
 def test_a_point_cut_off_mid_phrase_is_broken_off():
-    from pipeline.speech import broken_off
+    from pipeline.analysis.speech import broken_off
 
     assert broken_off("It keeps the time synchronized with our", "en")
     assert broken_off("我们之所以这样做，是因为我们的", "zh")

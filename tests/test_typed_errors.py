@@ -6,7 +6,7 @@ import pytest
 
 
 def test_front_matter_errors_are_typed():
-    from pipeline.frontmatter import InvalidFrontMatter, MissingFrontMatter, split_front_matter
+    from pipeline.format.frontmatter import InvalidFrontMatter, MissingFrontMatter, split_front_matter
 
     assert isinstance(split_front_matter("just text\n")[2], MissingFrontMatter)
     assert isinstance(split_front_matter("---\ntitle: x\n")[2], MissingFrontMatter)  # never closed
@@ -16,7 +16,7 @@ def test_front_matter_errors_are_typed():
 
 
 def test_the_corpus_skips_broken_front_matter_and_reads_plain_markdown():
-    from pipeline.corpus import CorpusFileError, split_front_matter
+    from pipeline.corpus.chunks import CorpusFileError, split_front_matter
 
     assert split_front_matter("no front matter here\n") == ({}, "no front matter here\n")
     with pytest.raises(CorpusFileError, match="not a mapping"):
@@ -24,8 +24,9 @@ def test_the_corpus_skips_broken_front_matter_and_reads_plain_markdown():
 
 
 def test_a_skipped_source_is_a_batch_skip_whatever_its_message_says(monkeypatch):
-    from pipeline import batch, runner
-    from pipeline.batch_sources import Job
+    from pipeline import runner
+    from pipeline.batch import weekly as batch
+    from pipeline.batch.sources import Job
     from pipeline.config import load_settings
     from pipeline.errors import Skipped, UserError
 

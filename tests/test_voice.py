@@ -27,7 +27,7 @@ OUTLINE = {
     "products": [],
     "media": [],
 }
-SECTIONS = [  # the model's answer for each of the talk's two parts (code finds the parts, pipeline.topics)
+SECTIONS = [  # the model's answer for each of the talk's two parts (code finds the parts, pipeline.analysis.topics)
     {
         "question": "Why should a config or prompt change invalidate the cache?",
         "key_points": ["The cache key hashes every input and the prompt, so any edit changes the key"],

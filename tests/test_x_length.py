@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.limits import X_POST, shorten, x_length
+from pipeline.format.limits import X_POST, shorten, x_length
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -63,7 +63,7 @@ def test_the_review_page_counts_x_posts_as_x_does():
         pytest.fail("playwright is missing; run `make setup` (it is in the test extra)")
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is missing; run `make setup` (it installs Debian's chromium)")
-    script = (Path(__file__).resolve().parent.parent / "pipeline" / "review_page" / "page.js").read_text()
+    script = (Path(__file__).resolve().parent.parent / "pipeline" / "review" / "page" / "page.js").read_text()
     draft = "\n\n".join(f"### X post {n}\n\n{text}" for n, text in enumerate(CASES, 1))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

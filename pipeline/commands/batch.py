@@ -61,8 +61,8 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage of every item.")] = False,
 ) -> None:
     """Run a week of sources: drafts for every item, a digest.md newsletter and batch.json; exit 1 if any item failed."""  # noqa: E501 - CLI help: typer shows a line break in the command list
-    from pipeline.batch import batch as run_batch
-    from pipeline.batch_sources import load_sources
+    from pipeline.batch.sources import load_sources
+    from pipeline.batch.weekly import batch as run_batch
     from pipeline.runner import selected_stages
 
     stages = len(selected_stages(to))  # a bad --to is refused before any work

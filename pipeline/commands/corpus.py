@@ -44,7 +44,7 @@ def _report(report) -> None:
 @friendly
 def index(path: PathArg = None) -> None:
     """Index the corpus incrementally: only new or changed chunks are embedded, deleted files' chunks are dropped."""
-    from pipeline import store
+    from pipeline.corpus import store
 
     _report(_indexing("embedding", lambda progress: store.index(load_settings(), path, progress)))
 
@@ -61,7 +61,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the hits as a JSON list.")] = False,
 ) -> None:
     """Find the past content nearest in meaning to QUERY (a Chinese query finds English posts, and the reverse)."""
-    from pipeline import store
+    from pipeline.corpus import store
 
     settings = load_settings()
     if not store.exists(settings):
@@ -85,7 +85,7 @@ def search(
 @friendly
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False) -> None:
     """Say where the store is and what it holds: chunks and files, by type and language."""
-    from pipeline import store
+    from pipeline.corpus import store
 
     figures = store.stats(load_settings())
     if as_json:
@@ -102,6 +102,6 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print the figure
 @friendly
 def rebuild(path: PathArg = None) -> None:
     """Delete the store and index the corpus again (the fix when the store no longer opens)."""
-    from pipeline import store
+    from pipeline.corpus import store
 
     _report(_indexing("rebuilding", lambda progress: store.rebuild(load_settings(), path, progress)))

@@ -24,7 +24,7 @@ def list_drafts(
     out: Annotated[Optional[Path], typer.Option(help="Outputs folder to look in. [default: outputs]")] = None,
 ) -> None:
     """Show every draft under the outputs folder (weekly batches included) and its status."""
-    from pipeline.review import drafts
+    from pipeline.review.decisions import drafts
 
     folder = out or Path(load_settings().out)
     found = drafts(folder)
@@ -44,7 +44,7 @@ def list_drafts(
 @friendly
 def approve(path: DraftArg) -> None:
     """Mark a draft approved, copy it into the corpus with its type, and index it."""
-    from pipeline.review import approve as approve_draft
+    from pipeline.review.decisions import approve as approve_draft
 
     target, report = approve_draft(load_settings(), path)
     out_console.print(
@@ -59,7 +59,7 @@ def approve(path: DraftArg) -> None:
 @friendly
 def reject(path: DraftArg) -> None:
     """Mark a draft rejected (a copy approved earlier is taken back out of the corpus)."""
-    from pipeline.review import reject as reject_draft
+    from pipeline.review.decisions import reject as reject_draft
 
     removed = reject_draft(load_settings(), path)
     out_console.print(
@@ -78,7 +78,7 @@ def serve(
     no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; just print the address.")] = False,
 ) -> None:
     """Review in the browser: each draft beside its transcript, with check figures, an editor, approve and reject."""
-    from pipeline.review_server import serve as serve_page
+    from pipeline.review.server import serve as serve_page
 
     settings = load_settings({"out": str(out) if out else None})
     serve_page(

@@ -12,17 +12,17 @@ import re
 
 from pydantic import Field
 
-from pipeline import untrusted
+from pipeline.analysis.selection import paragraphs, passage, words
 from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Transcript
-from pipeline.check import URL
-from pipeline.interview import voices
-from pipeline.marks import main_speaker
-from pipeline.render import blog_front_matter, front_matter, time_link
-from pipeline.selection import paragraphs, passage, words
-from pipeline.speakers import name_of
+from pipeline.check.drafts import URL
+from pipeline.corpus.voice import related_markdown
+from pipeline.format.render import blog_front_matter, front_matter, time_link
+from pipeline.format.text import LANGUAGE_NAMES, guard
+from pipeline.safety import untrusted
+from pipeline.sources.interview import voices
+from pipeline.sources.marks import main_speaker
+from pipeline.sources.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
-from pipeline.text import LANGUAGE_NAMES, guard
-from pipeline.voice import related_markdown
 
 VERSION = 4  # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest
 SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
@@ -48,7 +48,7 @@ class Blog(Artifact):
 
 
 def speaker_name(source: Source, transcript: Transcript | None) -> str | None:
-    """Who gave the talk: the name given to the main voice (pipeline.speakers), else the names a person gave the
+    """Who gave the talk: the name given to the main voice (pipeline.sources.speakers), else the names a person gave the
     source, else the transcript's own name for its main speaker."""
     main = main_speaker(transcript.segments) if transcript else None
     return name_of(main, source, transcript) or (", ".join(source.speakers) if source.speakers else None)
@@ -74,7 +74,7 @@ def _bold_first_mentions(text: str, names: list[str], seen: set[str]) -> str:
 
 def section_text(section: Section, segments: list[Segment], language: str, budget: int) -> list[str]:
     """The section's paragraphs: its most central sentences within `budget` words, cleaned, in order."""
-    from pipeline.store import embed
+    from pipeline.corpus.store import embed
 
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
@@ -85,7 +85,7 @@ def section_text(section: Section, segments: list[Segment], language: str, budge
 def adds_nothing(rewrite: str, original: str, language: str) -> bool:
     """A rewrite may tidy, never add: no number, name, link or content word (a stand-in for a claim) the speaker did
     not say, and not longer than what it rewrites."""
-    from pipeline.names import unknown_names
+    from pipeline.analysis.names import unknown_names
 
     if not rewrite.strip() or words(rewrite) > words(original) * 1.1:
         return False

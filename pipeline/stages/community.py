@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Section
-from pipeline.limits import DISCORD
-from pipeline.render import front_matter, source_label
-from pipeline.similarity import COPY, similarity
+from pipeline.format.limits import DISCORD
+from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline import untrusted
 from pipeline.artifacts import Outline, Source, Transcript
-from pipeline.check import URL, canonical_url
-from pipeline.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, shorten
-from pipeline.llm import LLM
-from pipeline.prompts import Prompt
-from pipeline.render import outline_for_prompt
-from pipeline.text import CJK, LANGUAGE_NAMES, guard
+from pipeline.check.drafts import URL, canonical_url
+from pipeline.format.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, shorten
+from pipeline.format.render import outline_for_prompt
+from pipeline.format.text import CJK, LANGUAGE_NAMES, guard
+from pipeline.llm.client import LLM
+from pipeline.llm.prompts import Prompt
+from pipeline.safety import untrusted
 
 
 class Strict(BaseModel):
@@ -37,10 +37,10 @@ class DraftInputs:
     language: str
     transcript: Transcript | None = None  # the sections' spans: what the speaker said, for passages and names
     rewrite: bool = False  # the blog: let the model edit each passage into prose (kept only if it adds nothing)
-    voice: str = ""  # style examples from the corpus (pipeline.voice), rendered into the prompt's {{voice}} slot
+    voice: str = ""  # style examples from the corpus (pipeline.corpus.voice), rendered into the prompt's {{voice}} slot
     related: list[dict] = field(default_factory=list)  # past posts (title, url) for the blog's "Related reading"
     warnings: list[str] = field(default_factory=list)
-    marked: list[str] = field(default_factory=list)  # the source's metadata marked as instructions (pipeline.untrusted)
+    marked: list[str] = field(default_factory=list)  # the source's metadata marked as instructions (safety.untrusted)
 
     def known_urls(self) -> set[str]:
         """Links a draft may carry: the source's own, related posts', and those in the voice examples it was shown."""

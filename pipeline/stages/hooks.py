@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Quote, Section
-from pipeline.limits import SENTENCE_END, X_POST, shorten, x_length
-from pipeline.render import front_matter, source_label
-from pipeline.similarity import COPY, similarity
+from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
+from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
 
@@ -120,7 +120,7 @@ def _short_quotes(items: Items, limit: int) -> list[str]:
 
 def _short_points(items: Items, limit: int) -> list[str]:
     """Key points short enough for a headline or a hook; a one-sentence point loses its full stop."""
-    from pipeline.speech import is_fragment
+    from pipeline.analysis.speech import is_fragment
 
     points = [point.strip() for section in items.inputs.outline.sections for point in section.key_points]
     short = [point for point in points if point and len(point) <= limit and not is_fragment(point, items.language)]

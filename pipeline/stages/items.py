@@ -19,13 +19,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from pipeline.analysis.names import capitalised_words, unknown_names
+from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Quote, Section
-from pipeline.check import INLINE_QUOTE, telltale_phrases
-from pipeline.limits import SENTENCE_END
-from pipeline.names import capitalised_words, unknown_names
-from pipeline.similarity import COPY, similarity
+from pipeline.check.drafts import INLINE_QUOTE, telltale_phrases
+from pipeline.format.limits import SENTENCE_END
+from pipeline.format.text import CJK, LANGUAGE_NAMES, guard, one_line
 from pipeline.stages.drafting import DraftInputs, prose
-from pipeline.text import CJK, LANGUAGE_NAMES, guard, one_line
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -122,9 +122,9 @@ def spread(count: int, wanted: int) -> list[int]:
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
-    """Who said a quote: the name given to its segment's voice (pipeline.speakers), else "" (a voice nobody named
+    """Who said a quote: the name given to its segment's voice (sources.speakers), else "" (a voice nobody named
     is never credited to the source's speaker: it may be the host or someone in the room)."""
-    from pipeline.speakers import name_of
+    from pipeline.sources.speakers import name_of
 
     segments = inputs.transcript.segments if inputs.transcript else []
     label = next((segment.speaker for segment in segments if segment.id == quote.segment_id), None) or quote.speaker
@@ -135,9 +135,9 @@ def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
 
 def featured(inputs: DraftInputs) -> str:
     """Whom the drafts feature: an interview's guest(s), else the talk's speaker, as named (or "")."""
-    from pipeline.interview import voices
-    from pipeline.marks import main_speaker
-    from pipeline.speakers import name_of
+    from pipeline.sources.interview import voices
+    from pipeline.sources.marks import main_speaker
+    from pipeline.sources.speakers import name_of
 
     source, transcript = inputs.source, inputs.transcript
     if transcript is not None:

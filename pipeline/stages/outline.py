@@ -1,7 +1,7 @@
 """outline: a `Transcript` becomes a question-driven `Outline`, built from the talk's own structure.
 
-Code finds the sections (topic spans over sentence vectors, pipeline.topics) and chooses each section's quotes
-(whole, central, quotable sentences, pipeline.selection); the model is asked small, bounded questions: per section,
+Code finds the sections (topic spans over sentence vectors, analysis.topics) and chooses each section's quotes
+(whole, central, quotable sentences, analysis.selection); the model is asked small, bounded questions: per section,
 the reader question its span answers and 1-3 key points; then a title, summary, tags and names from the sections.
 Quotes are copied from the transcript, so none can be retyped or invented; no two sections share a question or a
 quote.
@@ -16,16 +16,16 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.analysis.entities import grounded_entities
+from pipeline.analysis.selection import chosen_quotes, passage, words
+from pipeline.analysis.similarity import copies
+from pipeline.analysis.topics import section_count, spans
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
-from pipeline.entities import grounded_entities
 from pipeline.errors import StageError
-from pipeline.limits import SENTENCE_MARK_END
-from pipeline.llm import LLM
-from pipeline.prompts import Prompt
-from pipeline.selection import chosen_quotes, passage, words
-from pipeline.similarity import copies
-from pipeline.text import LANGUAGE_NAMES, guard, one_line
-from pipeline.topics import section_count, spans
+from pipeline.format.limits import SENTENCE_MARK_END
+from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
+from pipeline.llm.client import LLM
+from pipeline.llm.prompts import Prompt
 
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
@@ -77,7 +77,7 @@ class Span:
 
 def topic_spans(speech: list[Segment]) -> list[Span]:
     """The talk cut where its topic changes, into a number of sections that fits its length."""
-    from pipeline.store import embed
+    from pipeline.corpus.store import embed
 
     vectors = embed([segment.text for segment in speech])
     count = section_count(sum(words(segment.text) for segment in speech), len(speech))
@@ -91,8 +91,8 @@ def given_spans(transcript: Transcript, source: Source, language: str) -> list[t
     """(span, its question when the talk itself asks it): an interview's sections are the host's questions and the
     guest's answers, in the host's order; a talk that ends with questions from the room keeps them as its last
     section; any other talk is cut by topic and its questions are named by the model."""
-    from pipeline.interview import interviewer, qa_pairs, room_questions_start
-    from pipeline.store import embed
+    from pipeline.corpus.store import embed
+    from pipeline.sources.interview import interviewer, qa_pairs, room_questions_start
 
     speech = transcript.speech()
     if host := interviewer(transcript.segments, source.talk_kind, source.speaker_roles):
@@ -195,7 +195,7 @@ def usable_edit(text: str) -> bool:
 def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
     """Why a section question would not help a reader: it repeats an earlier one, says one of the span's opening
     sentences back (the answer would restate its heading), or asks about "the speaker" / "the main topic"."""
-    from pipeline.reader_checks import restates
+    from pipeline.check.reader import restates
 
     problems = []
     if copies(question, asked):
@@ -330,7 +330,7 @@ def _overview(sections: list[Section], spans_: list[Span], language: str) -> str
 
 def without_invented_names(text: str, source_text: str, language: str) -> str | None:
     """A heading or title naming what the talk never says ("... in C++"): the phrase goes, or the text does (None)."""
-    from pipeline.names import unknown_names
+    from pipeline.analysis.names import unknown_names
 
     for name in unknown_names(text, source_text, language):
         text = re.sub(rf"\s*\b(?:in|with|for|using|on|from|at|of)\s+{re.escape(name)}(?![\w+#])", "", text)
@@ -350,9 +350,9 @@ def said_tags(tags: list[str], source_text: str) -> list[str]:
 def grounded_summary(summary: str, source_text: str, language: str) -> str:
     """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so does a last
     sentence the length bound cut off."""
-    from pipeline.limits import SENTENCE_END
-    from pipeline.names import unknown_names
-    from pipeline.speech import broken_off, is_fragment
+    from pipeline.analysis.names import unknown_names
+    from pipeline.analysis.speech import broken_off, is_fragment
+    from pipeline.format.limits import SENTENCE_END
 
     parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
     if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
@@ -365,15 +365,15 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
     """Key points are the model's words, and drafts carry them (bullets, forum answers, posts): a sentence naming
     someone the talk never mentions, quoting words the speaker did not say, or broken off mid-phrase goes; a point
     left empty goes too."""
-    from pipeline.check import INLINE_QUOTE, _long_enough
-    from pipeline.grounding import find_quote
-    from pipeline.limits import SENTENCE_END
+    from pipeline.check.drafts import INLINE_QUOTE, _long_enough
+    from pipeline.check.grounding import find_quote
+    from pipeline.format.limits import SENTENCE_END
 
     def said(sentence: str) -> bool:
         quoted = (next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(sentence))
         return all(find_quote(transcript, text) is not None for text in quoted if _long_enough(text))
 
-    from pipeline.speech import broken_off
+    from pipeline.analysis.speech import broken_off
 
     kept = []
     for point in joined_points([point.strip() for point in points if point.strip()], language):

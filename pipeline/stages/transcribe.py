@@ -12,13 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from pipeline import readers
 from pipeline.artifacts import Source, Transcript
 from pipeline.config import Settings
 from pipeline.errors import SetupError, UserError
-from pipeline.marks import marked
-from pipeline.sentences import Piece, sentences
-from pipeline.text import guess_language, timestamp
+from pipeline.format.text import guess_language, timestamp
+from pipeline.sources import readers
+from pipeline.sources.marks import marked
+from pipeline.sources.sentences import Piece, sentences
 
 # 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized
 VERSION = 5
@@ -45,7 +45,7 @@ def whisper_model(name: str, threads: int):
     """Loaded once per process (a batch reuses it); the folder carries tokenizer.json so nothing is fetched."""
     from faster_whisper import WhisperModel
 
-    from pipeline.models import model_path
+    from pipeline.llm.models import model_path
 
     return WhisperModel(str(model_path(name)), device="cpu", compute_type="int8", cpu_threads=threads)
 
@@ -62,7 +62,7 @@ def whisper_options(settings: Settings, language: str | None) -> dict:
 
 def diarization_options(settings: Settings) -> dict:
     """What decides a recording's speaker turns; part of the transcribe cache key beside the whisper options."""
-    from pipeline.diarization import MODEL_SHA256
+    from pipeline.sources.diarization import MODEL_SHA256
 
     return {"diarize": settings.diarize, "speaker_count": settings.speaker_count, "speaker_model": MODEL_SHA256[:16]}
 
@@ -126,7 +126,7 @@ def _speaker_turns(source: Source, settings: Settings) -> list:
         return []
     from faster_whisper.audio import decode_audio
 
-    from pipeline.diarization import speaker_turns
+    from pipeline.sources.diarization import speaker_turns
 
     audio = decode_audio(source.path, sampling_rate=SAMPLE_RATE)
     turns = speaker_turns(audio, settings.speaker_count, settings.threads, screen=settings.diarize == "auto")
@@ -139,7 +139,7 @@ def _with_speakers(text: str, start: float, end: float, words: list, turns: list
     """A whisper segment as pieces of one speaker each: whole when one speaker covers it, else split between words
     where the speaker changes. A run of one or two words is too short to trust (turn edges are ±0.3 s), so it
     stays with the speaker before it."""
-    from pipeline.diarization import speaker_at
+    from pipeline.sources.diarization import speaker_at
 
     if not words or len({speaker_at(turns, word.start, word.end) for word in words}) < 2:
         return [Piece(text, start, end, speaker_at(turns, start, end))]
@@ -245,7 +245,7 @@ def transcript(source: Source, settings: Settings, progress: Progress | None = N
 def transcript_markdown(source: Source, transcript: Transcript) -> str:
     """transcript.md: one line per segment, with its timestamp, for people to read and search."""
     lines = [f"# {source.title}", "", f"Language: {transcript.language} · origin: {transcript.origin}", ""]
-    from pipeline.speakers import suggested_names
+    from pipeline.sources.speakers import suggested_names
 
     suggested = suggested_names(transcript)
     speaker = None

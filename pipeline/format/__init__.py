@@ -1,0 +1,1 @@
+"""Format: text helpers, platform limits, markdown rendering and front matter."""

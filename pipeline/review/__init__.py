@@ -1,0 +1,1 @@
+"""Review: approving and rejecting drafts, the local review page and its server."""

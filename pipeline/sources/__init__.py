@@ -1,0 +1,1 @@
+"""Sources: a URL, file or recording read into sentences and speaker turns (who said what)."""

@@ -1,0 +1,232 @@
+"""Marks on transcript segments: what is shown in transcript.md but never quoted, summarised or cut into sections.
+
+Stage directions are marked by the sentence splitter; here come page furniture (a web page copied as a text
+transcript), the host's introduction and closing, questions from the room, and text that addresses the model.
+One mechanism for all of them: a marked segment is data a person can read, never material for a draft.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.artifacts import Segment
+
+
+def word_count(text: str) -> int:
+    """Words, with each Chinese character counted as one more: how marks and interviews weigh a turn."""
+    return len(text.split()) + len([ch for ch in text if "\u3400" <= ch <= "\u9fff"])
+
+
+def _words(segment: Segment) -> int:
+    return word_count(segment.text)
+
+
+NOT_SPOKEN = frozenset({"stage", "furniture", "injection", "other-talk"})
+
+
+@dataclass
+class Turn:
+    """One voice's uninterrupted run of segments."""
+
+    speaker: str
+    segments: list[Segment]
+
+    @property
+    def words(self) -> int:
+        return sum(_words(segment) for segment in self.segments)
+
+
+def turns(segments: list[Segment], skip: frozenset[str] = NOT_SPOKEN) -> list[Turn]:
+    """Uninterrupted turns of speech, in order; segments marked `skip` (by default stage directions, page furniture,
+    injections and other talks) are left out."""
+    found: list[Turn] = []
+    for segment in segments:
+        if not segment.speaker or segment.mark in skip:
+            continue
+        if found and found[-1].speaker == segment.speaker:
+            found[-1].segments.append(segment)
+        else:
+            found.append(Turn(segment.speaker, [segment]))
+    return found
+
+
+PRESENTER_SHARE = 0.4  # of the longest turn: a second talk in the same file holds the floor too
+
+
+def _word_counts(segments: list[Segment]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for segment in segments:
+        if segment.speaker and segment.mark is None:
+            counts[segment.speaker] += _words(segment)
+    return counts
+
+
+def _longest_turns(segments: list[Segment]) -> dict[str, int]:
+    """Per speaker, the words of their longest uninterrupted turn: a host's many short remarks never add up to one."""
+    longest: dict[str, int] = {}
+    speaker, run = None, 0
+    for segment in segments:
+        if not segment.speaker:
+            continue
+        run = run + _words(segment) if segment.speaker == speaker else _words(segment)
+        speaker = segment.speaker
+        longest[speaker] = max(longest.get(speaker, 0), run)
+    return longest
+
+
+def main_speaker(segments: list[Segment]) -> str | None:
+    """The talk's speaker: whoever says the most words (None when the transcript names no one)."""
+    counts = _word_counts(segments)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def presenters(segments: list[Segment]) -> set[str]:
+    """Everyone who holds the floor: whoever gives the longest turn, and anyone with a turn a quarter as long."""
+    longest = _longest_turns(segments)
+    top = max(longest.values(), default=0)
+    return {name for name, words in longest.items() if words >= PRESENTER_SHARE * top}
+
+
+TALK_TURN_WORDS = 30  # a turn this long holds the floor; shorter ones (a thank-you, an aside) do not count
+
+
+def talks(segments: list[Segment]) -> list[str]:
+    """The presenters of separate talks in one file, in order: each holds the floor in one block and never
+    alternates with another (an interview or a panel alternates). One name, or none, means one talk."""
+    speaking = presenters(segments)
+    order = [
+        turn.speaker
+        for turn in turns(segments, skip=frozenset())
+        if turn.speaker in speaking and turn.words >= TALK_TURN_WORDS
+    ]
+    blocks = [name for index, name in enumerate(order) if index == 0 or order[index - 1] != name]
+    return blocks if len(blocks) > 1 and len(blocks) == len(set(blocks)) else []
+
+
+def chosen_talk(names: list[str], segments: list[Segment], hint: str) -> str:
+    """The talk the source is named after (a title or file name saying the presenter's name), else the longest."""
+    said = hint.lower()
+    named = [name for name in names if any(part.lower() in said for part in name.split() if len(part) > 2)]
+    if named:
+        return named[0]
+    counts = _word_counts(segments)
+    return max(names, key=lambda name: counts[name])
+
+
+ROLE_LABEL = re.compile(r"^(?:audience(?: member)?|crowd|question|q|voice|unknown|观众|听众|提问)\b", re.IGNORECASE)
+ROLE_TURN_WORDS = 80  # an "AUDIENCE MEMBER:" turn this long is the speaker's talk the stenographer never gave back
+
+
+def reattributed(segments: list[Segment]) -> list[Segment]:
+    """A long turn under a role label ("AUDIENCE MEMBER: Hi. [Applause] Okay, so this talk...") is the speaker
+    going on after a remark from the room: its first sentence stays the room's, the rest is the speaker's before."""
+    fixed = list(segments)
+    index = 0
+    while index < len(fixed):
+        label = fixed[index].speaker
+        end = index
+        while end < len(fixed) and fixed[end].speaker == label:
+            end += 1
+        before = next(
+            (s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None
+        )
+        if label and before and ROLE_LABEL.match(label) and sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS:
+            for at in range(index + 1, end):
+                fixed[at] = fixed[at].model_copy(update={"speaker": before})
+        index = end
+    return fixed
+
+
+def _unnamed(label: str | None) -> bool:
+    return bool(label and label.startswith("SPEAKER_"))
+
+
+def role_marks(
+    segments: list[Segment], hint: str = "", kind: str | None = None, roles: dict | None = None
+) -> list[Segment]:
+    """Other voices around the talk: before the presenters' first turn and after their last, the host (an
+    introduction, a closing); in between, the audience. A file holding several talks one after another keeps the
+    one its title names; the others are marked as other talks."""
+    if len({s.speaker for s in segments if s.speaker}) < 2:
+        return segments
+    from pipeline.sources.interview import interviewer
+
+    if host := interviewer(segments, kind, roles):  # an interview: the host asks, every other voice answers
+        return [s.model_copy(update={"mark": "host"}) if s.speaker == host and s.mark is None else s for s in segments]
+    separate = talks(segments)
+    speaking = {chosen_talk(separate, segments, hint)} if separate else presenters(segments)
+    if not speaking:
+        return segments
+    own = [i for i, segment in enumerate(segments) if segment.speaker in speaking]
+    first, last = own[0], own[-1]
+    if any(
+        _unnamed(name) for name in speaking
+    ):  # `>>` turns alternate by guess: the talk starts at its first long turn
+        first = _first_long_turn(segments, speaking, first)
+    marked = []
+    for index, segment in enumerate(segments):
+        if segment.mark is None and segment.speaker in speaking and _unnamed(segment.speaker) and index < first:
+            segment = segment.model_copy(update={"mark": "host"})
+        elif segment.mark is None and segment.speaker and segment.speaker not in speaking:
+            if segment.speaker in separate:
+                mark = "other-talk"
+            else:
+                mark = "audience" if first < index < last else "host"
+            segment = segment.model_copy(update={"mark": mark})
+        marked.append(segment)
+    return marked
+
+
+def _first_long_turn(segments: list[Segment], speaking: set[str], fallback: int) -> int:
+    start, run = None, 0
+    for index, segment in enumerate(segments):
+        if segment.speaker not in speaking:
+            start, run = None, 0
+            continue
+        start = index if start is None else start
+        run += _words(segment)
+        if run >= TALK_TURN_WORDS:
+            return start
+    return fallback
+
+
+def furniture_marks(segments: list[Segment], language: str) -> list[Segment]:
+    """A text copied from a web page carries navigation, counters and reward lines: never the talk's words."""
+    from pipeline.analysis.speech import is_furniture
+
+    return [
+        segment.model_copy(update={"mark": "furniture"})
+        if segment.mark is None and is_furniture(segment.text, language)
+        else segment
+        for segment in segments
+    ]
+
+
+def injection_marks(segments: list[Segment]) -> list[Segment]:
+    """A sentence addressed to the model ("ignore previous instructions") is data, never material."""
+    from pipeline.safety.injection import instruction_marks
+
+    flags = instruction_marks([segment.text for segment in segments])
+    return [
+        segment.model_copy(update={"mark": "injection"}) if flag and segment.mark is None else segment
+        for segment, flag in zip(segments, flags)
+    ]
+
+
+def marked(
+    segments: list[Segment],
+    language: str,
+    web_text: bool = False,
+    hint: str = "",
+    kind: str | None = None,
+    roles: dict | None = None,
+) -> list[Segment]:
+    """Every mark, in order; `web_text` for plain-text inputs, the only ones that can carry page furniture; `hint`
+    (the source's title and file name) picks the talk when a file holds several; `kind` and `roles` are what a
+    person said (an interview, who hosts)."""
+    segments = role_marks(reattributed(segments), hint, kind, roles)
+    if web_text:
+        segments = furniture_marks(segments, language)
+    return injection_marks(segments)
