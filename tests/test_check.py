@@ -519,6 +519,17 @@ def test_fragment_quotes_fail_and_are_not_verified(cli, tmp_path):
     assert "2/5 quotes verified (groundedness 0.40)" in output  # all five are in the transcript; two are sentences
 
 
+def test_the_speakers_own_reported_speech_in_their_words_is_not_a_fragment_quote(cli, tmp_path):
+    said = 'I was a teenager and I was, like, "Well, I love computers."'
+    folder = output_folder(tmp_path, talk=[*READER_TALK, (25.0, said)])
+    passage = (
+        f"{said} But I realized I loved experimental film more.\n\nAs the speaker says, “Well, I love computers.”\n"
+    )
+    (folder / "blog.md").write_text(BLOG.replace("## How does", passage + "\n## How does"))
+    output = check_fails(cli, folder, "fragments: not a whole sentence (4 words): “Well, I love computers.”")
+    assert output.count("not a whole sentence") == 1  # the quote we framed; not the same words inside the speaker's
+
+
 @pytest.mark.parametrize(
     "quote, reason",
     [

@@ -197,6 +197,16 @@ def _long_enough(text: str) -> bool:
 
 def draft_quotes(tokens: list[Token]) -> list[str]:
     """Blockquotes (without their "— [00:04](…)" attribution line) and long enough inline quotes."""
+    return [quote for quote, _ in quotes_in_context(tokens)]
+
+
+SENTENCE_BREAK = re.compile(r"[.!?]+[”\"’')]*(?=\s|$)|[。！？]+[”」』]*")
+
+
+def quotes_in_context(tokens: list[Token]) -> list[tuple[str, str]]:
+    """Each quote with the sentence it sits in: a blockquote is its own context; an inline quote's is the sentence
+    around it (`He said, “Well, I love computers.” But…`), which tells the speaker's own reported speech, in a passage
+    of their words, from a quote we chose."""
     quotes, depth, current = [], 0, []
     for token in tokens:
         if token.type == "blockquote_open":
@@ -204,18 +214,28 @@ def draft_quotes(tokens: list[Token]) -> list[str]:
         elif token.type == "blockquote_close":
             depth -= 1
             if depth == 0 and current:
-                quotes.append(" ".join(current))
+                quotes.append((" ".join(current),) * 2)
                 current = []
         elif token.type == "inline" and depth:
             current += [
                 line.strip() for line in inline_text(token).splitlines() if line.strip() and not ATTRIBUTION.match(line)
             ]
         elif token.type == "inline":
-            found = (
-                next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(inline_text(token))
-            )
-            quotes += [quote.strip() for quote in found if _long_enough(quote)]
+            text = inline_text(token)
+            for match in INLINE_QUOTE.finditer(text):
+                quote = next(group for group in match.groups() if group)
+                if _long_enough(quote):
+                    quotes.append((quote.strip(), _sentence_around(text, match.start(), match.end())))
     return quotes
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence a span sits in: from the last sentence end before it to the first one after it."""
+    before = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    if re.search(r"[.!?。！？]$", text[start:end].rstrip("”\"」』’'")):
+        return text[before:end].strip()  # the quote ends its sentence: 'I was, like, “Well, I love computers.”'
+    after = next((m.end() for m in SENTENCE_BREAK.finditer(text, end)), len(text))
+    return text[before:after].strip()
 
 
 def sections(tokens: list[Token], body: str) -> list[tuple[str, str]]:
@@ -302,21 +322,24 @@ def unknown_references(tokens: list[Token], known: Grounds) -> list[str]:
     return problems
 
 
-def check_quotes(report: FileReport, quotes: list[str], known: Grounds) -> None:
+def check_quotes(report: FileReport, placed: list[tuple[str, str]], known: Grounds) -> None:
     """Each quote must be in the transcript, a whole sentence, and said once in the draft; only then is it verified.
 
-    Repeats are counted per draft: an X post may quote the sentence the blog quotes; each has its own readers."""
+    Repeats are counted per draft: an X post may quote the sentence the blog quotes; each has its own readers. A short
+    quote inside a longer sentence the speaker said word for word is their reported speech, not a fragment we chose."""
     from pipeline.check.reader import fragment, repeats  # builds on this module's parsing
 
+    quotes = [quote for quote, _ in placed]
     repeated = set(repeats(quotes))
-    for index, quote in enumerate(quotes):
+    for index, (quote, context) in enumerate(placed):
         report.quotes_total += 1
         short = quote if len(quote) <= 80 else quote[:79] + "…"
         found = known.transcript is not None and find_quote(known.transcript, quote) is not None
         if not found:
             where = "not in the transcript:" if known.transcript else "no transcript.json to verify"
             report.add("quotes", f"{where} “{short}”")
-        if reason := fragment(quote):
+        reported = context != quote and found and find_quote(known.transcript, context) is not None
+        if (reason := fragment(quote)) and not reported:
             report.add("fragments", f"not a whole sentence ({reason}): “{short}”")
         if index in repeated:
             report.add("repeats", f"quoted twice: “{short}”")
@@ -332,7 +355,7 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
     for problem in [str(error)] if error else front_matter_problems(report.kind, meta or {}):
         report.add("front matter", problem)
     tokens = MARKDOWN.parse(body)
-    check_quotes(report, draft_quotes(tokens), known)
+    check_quotes(report, quotes_in_context(tokens), known)
     for problem in limit_problems(report.kind, tokens, body):
         report.add("limits", problem)
     words = _fold(prose(tokens))
