@@ -64,6 +64,13 @@ class Source(Artifact):
     chapters: list[Chapter] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
 
+    @property
+    def named_title(self) -> str:
+        """The title someone gave the talk; "" when it is only the file's name ("kamal marhubi" from
+        kamal-marhubi.txt), which names nothing the talk said."""
+        stem = Path(self.path or "").stem.replace("_", " ").replace("-", " ").strip()
+        return "" if stem and self.title.strip() == stem else self.title
+
 
 # Why a segment is shown in transcript.md but never quoted, summarised or used for sections:
 # stage: "(applause)"; furniture: a web page's navigation, counters, contact or reward lines in a text input;

@@ -31,14 +31,20 @@ COMMUNITY_PROMPTS = ("community-discord", "community-forum", "community-newslett
 DRAFT_KINDS = (
     DraftKind("blog", "blog.md", "blog", "blog", ("blog",), BlogFrontMatter, "blog posts"),
     DraftKind(
-        "hooks", "hooks.md", "hook", "hooks", (*HOOKS_PROMPTS, "shorten"), HooksFrontMatter, "hooks and social posts"
+        "hooks",
+        "hooks.md",
+        "hook",
+        "hooks",
+        ("brief", *HOOKS_PROMPTS, "shorten"),
+        HooksFrontMatter,
+        "hooks and social posts",
     ),
     DraftKind(
         "community",
         "community.md",
         "community",
         "community",
-        (*COMMUNITY_PROMPTS, "shorten"),
+        ("brief", *COMMUNITY_PROMPTS, "shorten"),
         CommunityFrontMatter,
         "community posts",
     ),

@@ -193,21 +193,24 @@ def output_language(settings: Settings, transcript: Transcript) -> str:
     return "zh" if transcript.language.startswith("zh") else transcript.language
 
 
+OUTLINE_PROMPTS = ["section", "question", "theme", "outline"]  # per section: question, its edit, a theme
 DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
-ITEM_VARIABLES = {"material", "language", "voice", "avoid"}  # one small question per call (pipeline.stages.items)
+ITEM_VARIABLES = {"language", "focus", "avoid"}  # one small question per call, after the brief (stages.items)
 PROMPT_VARIABLES = {
     "section": {"material", "title", "language", "avoid"},
     "question": {"question", "language"},
+    "theme": {"material", "language"},
     "outline": {"material", "title", "language"},
     "blog": {"passage", "language", "voice"},
     **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
+    "brief": {"material", "voice"},
     "shorten": {"text", "limit", "length"},
 }
 
 
 def stage_prompts(settings: Settings, to: str) -> dict[str, Prompt]:
     """The prompts a run will use, loaded (user folder first) and checked before any work starts."""
-    names = {"transcript": [], "outline": ["section", "question", "outline"]}.get(to, list(PROMPT_VARIABLES))
+    names = {"transcript": [], "outline": OUTLINE_PROMPTS}.get(to, list(PROMPT_VARIABLES))
     prompts = {name: load_prompt(name, settings.prompts) for name in names}
     for name, prompt in prompts.items():
         prompt.check(PROMPT_VARIABLES[name])
@@ -290,7 +293,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         outline.VERSION,
         ["outline.json", "outline.md"],
         {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
-        [prompts["section"], prompts["question"], prompts["outline"]],
+        [prompts[name] for name in OUTLINE_PROMPTS],
         llm_options | {"context": llm.context_window},
         make_outline,
     )

@@ -118,6 +118,10 @@ def default_answer(body: dict) -> dict:
         asked = re.search(r"Question: (.*?)\nWhat is wrong", text, flags=re.S).group(1)
         topic = re.sub(r"^What about |\?$", "", asked).split(",")[0].split()[-3:]
         return {"question": f"Why does {' '.join(topic)} matter?"}
+    if name == "ThemeDraft":  # the span's theme: its longest word, as a heading names a subject
+        material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1)
+        longest = max(re.findall(r"[^\W\d_]{4,}", material) or ["Notes"], key=len)
+        return {"theme": f"{longest.capitalize()}: the details"}
     if name == "OutlineDraft":
         return {
             "title": "Scripted outline",
@@ -154,9 +158,10 @@ def default_answer(body: dict) -> dict:
         }
     if name in ITEM_ANSWERS:  # hooks and community, one small question per call: distinct lines, in the asked language
         asked = "\n".join(m["content"] for m in body["messages"] if isinstance(m["content"], str))
-        zh = re.search(r"[\u4e00-\u9fff]", text) is not None or "Simplified Chinese" in asked  # the talk's, or --lang's
+        data = " ".join(found for _, found in re.findall(r"<(material|part)>\n(.*?)</\1>", asked, flags=re.S))
+        zh = re.search(r"[\u4e00-\u9fff]", data) is not None or "Simplified Chinese" in asked  # the talk's, or --lang's
         if name == "XPostDraft":  # the section's first key point, so posts from different sections differ
-            point = (re.findall(r"^\s+- (.+)$", text, flags=re.M) or ["A scripted point."])[0]
+            point = (re.findall(r"^[ \t]+- (.+)$", text, flags=re.M) or ["A scripted point."])[0]
             return {"post": f"{point[:200]} #devrel"}
         return ITEM_ANSWERS[name][1 if zh else 0]
     if name == "Shortened":

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from llm_server import schema_name
 from pipeline.analysis.names import unknown_names
 from pipeline.analysis.similarity import COPY, highest, similarity
 from pipeline.artifacts import Entities, Outline, Quote, Section, Segment, Source, Transcript
@@ -106,7 +107,7 @@ SOURCE = Source(
 def inputs(llm_server):
     """DraftInputs against the scripted endpoint; `inputs()` for the English talk, keywords for others."""
     llm = LLM(load_settings())
-    prompts = {name: load_prompt(name) for name in [*HOOKS_PROMPTS, *COMMUNITY_PROMPTS, "shorten"]}
+    prompts = {name: load_prompt(name) for name in ["brief", *HOOKS_PROMPTS, *COMMUNITY_PROMPTS, "shorten"]}
 
     def make(language="en", **changes) -> DraftInputs:
         fields = {"outline": outline(), "source": SOURCE, "transcript": transcript()} | changes
@@ -358,7 +359,8 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
     assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
     assert_never_copies(made.x_posts, ZH_SUMMARY)
     assert_never_copies([posts.discord, posts.forum_body, posts.newsletter], ZH_SUMMARY)
-    assert all("Write in Simplified Chinese" in request["messages"][0]["content"] for request in llm_server.requests)
+    asked = ["\n".join(message["content"] for message in request["messages"]) for request in llm_server.requests]
+    assert all("Write in Simplified Chinese" in text for text in asked)
 
 
 def test_unknown_names_in_english():
@@ -388,3 +390,17 @@ def test_a_model_post_pasting_the_speakers_words_is_rebuilt(inputs, llm_server):
     pasted = " ".join(segment.text for segment in draft.transcript.segments[:3])
     assert items.copies_speaker(pasted) and not items.copies_speaker(f"“{pasted}”")
     assert not items.copies_speaker("Timestamps lie, so we hash the inputs instead.")
+
+
+def test_every_item_call_of_a_stage_begins_with_one_brief(inputs, llm_server):
+    """A local server reads the talk's sections once: a stage's item calls share their system message (the brief),
+    and each call's own instructions come after it."""
+    hooks(inputs())
+    items = {"TitlesDraft", "XPostDraft", "LinkedInDraft", "VideoHooksDraft"}
+    requests = [request for request in llm_server.requests if schema_name(request) in items]
+    assert {schema_name(request) for request in requests} == items
+    briefs = {request["messages"][0]["content"] for request in requests}
+    assert len(briefs) == 1 and all(section[0] in next(iter(briefs)) for section in SECTIONS)
+    for request in requests:
+        assert "# IDENTITY AND PURPOSE" in request["messages"][1]["content"]
+        assert "</material>" not in request["messages"][1]["content"]  # the sections are read once, in the brief

@@ -44,10 +44,22 @@ def test_sections_are_spans_with_whole_sentence_quotes(cli, tmp_path, llm_server
     requests = llm_server.chat_requests("SectionDraft")
     asked = [r["messages"][-1]["content"] for r in requests]
     assert len(asked) == len(set(asked)) >= len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
-    # the scripted default says the span's first words back as a question: a small call edits it, told why
+    # the scripted default says the span's first words back as a question: a small call names the span's theme
+    themes = [r["messages"][-1]["content"] for r in llm_server.chat_requests("ThemeDraft")]
+    assert themes and all("<material>" in theme for theme in themes)
+    assert any(question.endswith(": the details") for question in questions), questions
+    assert not any(question.startswith("What about") for question in questions), questions
+
+
+def test_an_unusable_theme_leaves_the_echoing_question_to_the_question_edit(cli, tmp_path, llm_server):
+    long = "Caching, keys, reruns, invalidation and everything else this part of the talk happens to mention"
+    llm_server.script("ThemeDraft", *[{"theme": "Is caching worth it?"}, {"theme": long}] * 4)  # a question; too long
+    folder = _run(cli, tmp_path, "--to", "outline")
+    questions = [section["question"] for section in json.loads((folder / "outline.json").read_text())["sections"]]
     edits = [r["messages"][-1]["content"] for r in llm_server.chat_requests("QuestionDraft")]
     assert edits and all("only says this sentence back" in edit for edit in edits)
     assert any(question.startswith("Why does") for question in questions), questions
+    assert "Is caching worth it?" not in questions
 
 
 def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server):
@@ -145,3 +157,35 @@ def test_key_points_broken_over_list_items_are_joined_or_dropped():
         "The algorithm finds what is not reachable from the root set.",
         "Mark sweep goes through the heap freeing anything that is not marked.",
     ]
+
+
+def test_a_name_only_the_file_name_gives_is_not_a_name_the_talk_said(cli, tmp_path, llm_server):
+    llm_server.script(
+        "OutlineDraft",
+        {
+            "title": "Caching data pipelines",
+            "summary": "Grace Hopper explains caching. A step reruns only when its inputs change.",
+            "tags": ["caching"],
+            "people": [],
+            "organizations": [],
+            "products": [],
+            "media": [],
+        },
+    )
+    shutil.copy(TALK, tmp_path / "grace-hopper.txt")
+    result = cli("run", tmp_path / "grace-hopper.txt", "--to", "outline")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "outputs" / "grace-hopper" / "outline.json").read_text())["summary"]
+    assert "Hopper" not in summary and "reruns only when its inputs change" in summary
+
+
+def test_a_key_point_that_says_nothing_on_its_own_goes():
+    from pipeline.artifacts import Segment, Transcript
+    from pipeline.stages.outline import grounded_points
+
+    talk = Transcript(language="en", origin="text", segments=[Segment(id=1, text="Mark sweep frees memory.")])
+    points = ["He shares some of that with you.", "It frees memory the program no longer uses.", "They matter."]
+    assert grounded_points(points, talk, "Mark sweep frees memory.", "en") == [points[1]]
+    zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])
+    kept = grounded_points(["这很重要。", "产品营销能力在当今时代至关重要。"], zh, "产品营销能力至关重要。", "zh")
+    assert kept == ["产品营销能力在当今时代至关重要。"]

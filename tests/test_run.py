@@ -67,9 +67,9 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
     assert run["tokens_out"] > 0 and run["status"] == "ok"
     prompts = [call["prompt"] for call in run["calls"]]
-    # one section: its question (then a small edit: the scripted default says the span's opening back), then title
-    # and summary
-    assert prompts[:4] == ["section", "question", "outline", "blog"]
+    # one section: its question (then its theme: the scripted default says the span's opening back), then title and
+    # summary
+    assert prompts[:4] == ["section", "theme", "outline", "blog"]
     assert set(prompts[4:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS}  # then small calls, one kind of item each
     assert run["llm_calls"] == len(llm_server.requests) == sum(call["attempts"] for call in run["calls"])
 
@@ -151,7 +151,8 @@ def test_lang_flag_sets_the_output_language(cli, llm_server, srt_file, tmp_path)
     asked = {schema_name(request) for request in llm_server.requests}
     assert {"SectionDraft", "OutlineDraft", "TitlesDraft", "XPostDraft", "DiscordDraft", "NewsletterDraft"} <= asked
     for request in llm_server.requests:
-        assert "Simplified Chinese" in request["messages"][0]["content"], schema_name(request)
+        asked = "\n".join(message["content"] for message in request["messages"])
+        assert "Simplified Chinese" in asked, schema_name(request)
 
 
 def test_devrel_toml_and_flags_layer(cli, llm_server, srt_file, tmp_path):

@@ -763,6 +763,27 @@ def broken_off(text: str, lang: str) -> bool:
     return last in _DANGLING_EN or bare[-1] in ",;:-–—"
 
 
+_PRONOUN_START_EN = re.compile(r"^(?:he|she|they|it|this|that|these|those|there)\b", re.I)
+_PRONOUN_START_ZH = re.compile(r"^(?:这|那|他|她|它|其)")
+_THIN_EN = frozenset(
+    """he she they it this that these those there is are was were be been has have had do does did some any all
+of to with for from on in at by as and or but so you your we our us them his her its what which more most about
+shares share says said talks talk tells explains discusses describes covers mentions gives""".split()  # noqa: E501 - a word list
+)
+
+
+def vague(text: str, lang: str) -> bool:
+    """A point that leans on what came before and says nothing itself ("He shares some of that with you.",
+    "这很重要。"): a pronoun first and next to no words of its own. A reader sees it alone, in a bullet or a post."""
+    bare = text.strip().strip("\"“”'‘’")
+    if lang == "zh":
+        return bool(_PRONOUN_START_ZH.match(bare)) and len(re.findall(r"[\u4e00-\u9fff]", bare)) < 10
+    if not _PRONOUN_START_EN.match(bare):
+        return False
+    own = [word for word in re.findall(r"[a-z][a-z'’]+", bare.lower()) if word not in _THIN_EN and len(word) > 2]
+    return len(own) < 2
+
+
 def is_fragment(text: str, lang: str) -> bool:
     """Not a whole thought a reader could quote on its own; stage directions included."""
     text = text.strip()

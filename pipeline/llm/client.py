@@ -205,11 +205,17 @@ class LLM:
             return {"type": "json_object", "schema": flat}
         return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": flat, "strict": False}}
 
-    def structured(self, prompt: Prompt, schema: type[M], max_tokens: int, **variables: str) -> M:
-        """Ask for one JSON object matching `schema`; re-ask once with the error if it does not validate."""
+    def structured(self, prompt: Prompt, schema: type[M], max_tokens: int, brief: str = "", **variables: str) -> M:
+        """Ask for one JSON object matching `schema`; re-ask once with the error if it does not validate.
+
+        With a `brief` (what several calls share: a talk's sections, voice examples), the brief is the system message
+        and the prompt's own text the user message: calls that begin alike let a local server reuse what it has
+        already read (llama.cpp keeps the longest common prefix), so a short item costs its instructions only."""
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
         system, user = prompt.render(**variables)
+        if brief:
+            system, user = brief, f"{system.rstrip()}\n\n{user}".rstrip()
         messages = [SystemMessage(system), HumanMessage(user)]
         record = CallRecord(prompt=prompt.name, prompt_sha256=prompt.sha256, model=self.name)
         self.usage.calls.append(record)

@@ -16,12 +16,13 @@ from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, join, speaker_of, spread
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
-# bound ends at its last sentence; 7: a point missing its full stop gets one before the next part
-VERSION = 7
+# bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
+# begins every call (read once by a local server)
+VERSION = 8
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -94,10 +95,6 @@ def community(inputs: DraftInputs) -> Community:
     )
 
 
-def _material(items: Items) -> str:
-    return section_material(items.inputs, items.inputs.outline.sections)
-
-
 def _point(section: Section) -> str:
     return section.key_points[0] if section.key_points else ""
 
@@ -112,7 +109,7 @@ def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
     zh, title, speaker = items.language == "zh", items.inputs.outline.title, featured(items.inputs)
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("community-discord", DiscordDraft, _material(items), note), DISCORD_LABELS)
+        return items.clean_all(items.model("community-discord", DiscordDraft, note), DISCORD_LABELS)
 
     templates = {
         "opener": [
@@ -170,7 +167,7 @@ def forum_parts(items: Items, kind: Kind) -> tuple[str, str]:
     first = items.inputs.outline.sections[0].question if items.inputs.outline.sections else ""
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("community-forum", ForumDraft, _material(items), note), FORUM_LABELS)
+        return items.clean_all(items.model("community-forum", ForumDraft, note), FORUM_LABELS)
 
     templates = {
         "title": [f"讨论：{title}" if zh else f"Discussion: {title}", title],
@@ -223,7 +220,7 @@ def newsletter(items: Items, kind: Kind) -> str:
     """Two or three sentences from the model; the sections' own words if it cannot write them without a copy."""
 
     def ask(note: str) -> dict[str, str]:
-        draft = items.model("community-newsletter", NewsletterDraft, _material(items), note)
+        draft = items.model("community-newsletter", NewsletterDraft, note)
         return items.clean_all(draft, {"blurb": "newsletter blurb"}, single_line=False)
 
     return items.settle({"blurb": "newsletter blurb"}, ask, lambda _: newsletter_templates(items), kind)["blurb"]

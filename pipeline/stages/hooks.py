@@ -20,8 +20,9 @@ from pipeline.stages.items import Items, Kind, featured, join, section_material,
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
-# its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote
-VERSION = 7
+# its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
+# with one brief (the sections, the voice), so a local server reads it once
+VERSION = 8
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -96,10 +97,6 @@ def hooks(inputs: DraftInputs) -> Hooks:
     )
 
 
-def _material(items: Items) -> str:
-    return section_material(items.inputs, items.inputs.outline.sections)
-
-
 def _summary(items: Items) -> list[tuple[str, str]]:
     return [("the summary", items.inputs.outline.summary)] if items.inputs.outline.summary.strip() else []
 
@@ -172,7 +169,7 @@ def titles(items: Items) -> list[str]:
     del labels["learned"]
 
     def ask(note: str) -> dict[str, str]:
-        answers = items.clean_all(items.model("hooks-titles", TitlesDraft, _material(items), note), labels)
+        answers = items.clean_all(items.model("hooks-titles", TitlesDraft, note), labels)
         answers["learned"] = learned(items, answers.pop("topic"))
         return answers
 
@@ -198,8 +195,8 @@ def quote_post(items: Items, quote: Quote) -> str:
 
 
 def point_material(items: Items, section: Section) -> str:
-    """One section only: its question, key points and best quote (not the talk's title: it invites framing)."""
-    return section_material(items.inputs, [section]).split("\n", 1)[1]
+    """The one section a post is about, after the brief: its question, key points and best quote, between tags."""
+    return "<part>\n" + section_material(items.inputs, [section]).split("\n", 1)[1].strip("\n") + "\n</part>\n"
 
 
 def point_templates(items: Items, section: Section) -> list[str]:
@@ -214,7 +211,7 @@ def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
     """The model makes one section's point, seeing that section only."""
 
     def ask(note: str) -> dict[str, str]:
-        draft = items.model("hooks-x", XPostDraft, point_material(items, section), note)
+        draft = items.model("hooks-x", XPostDraft, note, focus=point_material(items, section))
         text = items.clean_all(draft, {"post": label}, single_line=False)["post"]
         return {"post": fit(items.inputs, label, text, X_POST, x_length) if text else ""}
 
@@ -269,7 +266,7 @@ def linkedin(items: Items) -> str:
     inputs, zh, title = items.inputs, items.language == "zh", items.inputs.outline.title
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("hooks-linkedin", LinkedInDraft, _material(items), note), LINKEDIN_LABELS)
+        return items.clean_all(items.model("hooks-linkedin", LinkedInDraft, note), LINKEDIN_LABELS)
 
     count = len(points_across(inputs.outline.sections))
     templates = {
@@ -303,7 +300,7 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
     limit = VIDEO_HOOK[items.language]
 
     def ask(note: str) -> dict[str, str]:
-        answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, _material(items), note), HOOK_LABELS)
+        answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, note), HOOK_LABELS)
         return {name: shorten(text, limit) for name, text in answers.items()}
 
     templates = [text for text in [*_short_points(items, limit), *_short_quotes(items, limit)] if text not in used]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -153,7 +154,7 @@ def known_text(inputs: DraftInputs) -> str:
     """What the source says, for telling a real name from an invented one: its metadata and the whole transcript
     (without a transcript, the outline's own words stand in)."""
     source = inputs.source
-    parts = [source.title, source.description or "", " ".join(source.speakers), " ".join(source.tags)]
+    parts = [source.named_title, source.description or "", " ".join(source.speakers), " ".join(source.tags)]
     if inputs.transcript is not None:
         parts.append(inputs.transcript.text())
     else:
@@ -214,21 +215,28 @@ class Items:
         self.banned = sorted({phrase for folder in folders for phrase in telltale_phrases(self.language, folder)})
         self.openers = OPENERS[self.language]
 
-    def variables(self, material: str, note: str = "") -> dict[str, str]:
-        return {
-            "material": material,
-            "language": LANGUAGE_NAMES.get(self.inputs.language, self.inputs.language),
-            "voice": self.inputs.voice,
-            "avoid": note,
-        }
+    @cached_property
+    def brief(self) -> str:
+        """What every item call of this stage begins with: the talk's sections and the voice examples (one prefix, read
+        once by a local server); a call's own instructions, and any part it is about, follow it."""
+        material = section_material(self.inputs, self.inputs.outline.sections)
+        return self.inputs.prompts["brief"].render(material=material, voice=self.inputs.voice)[0]
 
     def warn(self, warning: str) -> None:
         self.inputs.warnings.append(warning)
 
-    def model(self, prompt: str, schema: type[M], material: str, note: str) -> M:
-        """One small call: a bounded schema, max_tokens to match, the item prompt's four variables."""
-        variables = self.variables(material, note)
-        return self.inputs.llm.structured(self.inputs.prompts[prompt], schema, budget(schema), **variables)
+    def model(self, prompt: str, schema: type[M], note: str, focus: str = "") -> M:
+        """One small call: a bounded schema, max_tokens to match; `focus` is the one part the item is about."""
+        language = LANGUAGE_NAMES.get(self.inputs.language, self.inputs.language)
+        return self.inputs.llm.structured(
+            self.inputs.prompts[prompt],
+            schema,
+            budget(schema),
+            brief=self.brief,
+            language=language,
+            focus=focus,
+            avoid=note,
+        )
 
     def clean_all(self, draft: BaseModel, labels: dict[str, str], single_line: bool = True) -> dict[str, str]:
         """Every field named in `labels` (field → how a warning names it), cleaned."""

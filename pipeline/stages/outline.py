@@ -30,10 +30,13 @@ from pipeline.llm.prompts import Prompt
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
 # 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
-# its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk
-VERSION = 10
+# its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
+# that echoes its span's opening becomes the span's theme; a title that is only the file name names no one
+VERSION = 11
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
+THEME_MAX_TOKENS = 60
+THEME_CHARS_EN, THEME_CHARS_ZH = 70, 20  # a heading a reader scans
 OUTLINE_MAX_TOKENS = 700
 MATERIAL_WORDS = 260  # what the model reads of a section: its most central sentences, in order
 OVERVIEW_WORDS = 25  # per section, for the title and summary call
@@ -192,19 +195,23 @@ def usable_edit(text: str) -> bool:
     )
 
 
+def echoed_sentence(question: str, span: Span, language: str) -> str | None:
+    """One of the span's opening sentences that the question only says back (its answer would restate it)."""
+    from pipeline.check.reader import restates
+
+    opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
+    return next((sentence for sentence in opening if restates(question, sentence)), None)
+
+
 def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
     """Why a section question would not help a reader: it repeats an earlier one, says one of the span's opening
     sentences back (the answer would restate its heading), or asks about "the speaker" / "the main topic"."""
-    from pipeline.check.reader import restates
-
     problems = []
     if copies(question, asked):
         problems.append(
             "Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
         )
-    opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
-    echoed = next((sentence for sentence in opening if restates(question, sentence)), None)
-    if echoed:
+    if echoed := echoed_sentence(question, span, language):
         problems.append(
             f"Your question only says this sentence back: “{echoed}”. Ask what the whole part answers, "
             "in other words, so the part itself is the answer."
@@ -246,6 +253,8 @@ def _ask_section(
     draft = draft.model_copy(
         update={"question": plain_question(draft.question, language)}
     )  # no call for what code fixes
+    if echoed_sentence(draft.question, span, language):
+        draft = _themed(llm, prompts, span, draft, language, asked)
     problems = [
         problem
         for problem in question_problems(draft.question, span, asked, language)
@@ -264,6 +273,32 @@ def _ask_section(
         if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
             draft = draft.model_copy(update={"question": fixed})
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
+
+
+class ThemeDraft(Strict):
+    theme: str = Field(max_length=60)
+
+
+def _themed(
+    llm: LLM, prompts: dict[str, Prompt], span: Span, draft: SectionDraft, language: str, asked: list[str]
+) -> SectionDraft:
+    """A question that is the span's opening sentence turned round ("Why is X hard?" over "X is hard.") becomes the
+    part's theme, a heading as our users write them ("Content: what the audience expects"): a small model names a
+    theme well, and a reworded question keeps echoing. Kept only if it is short, one line, and echoes nothing."""
+    theme = llm.structured(
+        prompts["theme"],
+        ThemeDraft,
+        THEME_MAX_TOKENS,
+        material=guard(span.material(language)),
+        language=LANGUAGE_NAMES.get(language, language),
+    ).theme
+    theme = one_line(theme).strip().rstrip("。.!！")
+    limit = THEME_CHARS_ZH if language == "zh" else THEME_CHARS_EN
+    if not usable_edit(theme) or "?" in theme or "？" in theme or not 2 <= len(theme) <= limit:
+        return draft
+    if question_problems(theme, span, asked, language):
+        return draft
+    return draft.model_copy(update={"question": theme})
 
 
 def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
@@ -373,7 +408,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
         quoted = (next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(sentence))
         return all(find_quote(transcript, text) is not None for text in quoted if _long_enough(text))
 
-    from pipeline.analysis.speech import broken_off
+    from pipeline.analysis.speech import broken_off, vague
 
     kept = []
     for point in joined_points([point.strip() for point in points if point.strip()], language):
@@ -382,7 +417,10 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
         sentences = [
             s
             for index, s in enumerate(pieces)
-            if said(s) and not broken_off(s, language) and not (index and s.strip()[:1].islower())
+            if said(s)
+            and not broken_off(s, language)
+            and not (index and s.strip()[:1].islower())
+            and not vague(s, language)
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return [point for point in kept if point]
@@ -433,7 +471,13 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         else:
             drafts.append(_ask_section(llm, prompts, span, source.title, language, [d.question for d in drafts]))
     chapters = [chapter.title for chapter in source.chapters]  # the creator's own parts (a URL's metadata), if any
-    said = [*(segment.text for segment in speech), source.title, source.description or "", *source.speakers, *chapters]
+    said = [
+        *(segment.text for segment in speech),
+        source.named_title,
+        source.description or "",
+        *source.speakers,
+        *chapters,
+    ]
     source_text = "\n".join(said)
     sections = [
         section.model_copy(
