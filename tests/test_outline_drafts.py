@@ -189,3 +189,14 @@ def test_a_key_point_that_says_nothing_on_its_own_goes():
     zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])
     kept = grounded_points(["这很重要。", "产品营销能力在当今时代至关重要。"], zh, "产品营销能力至关重要。", "zh")
     assert kept == ["产品营销能力在当今时代至关重要。"]
+
+
+def test_a_key_point_states_the_point_not_that_someone_made_it():
+    from pipeline.stages.outline import plain_point
+
+    assert plain_point("The speaker proposes combining the two phases into one pass.", "en") == (
+        "Combining the two phases into one pass."
+    )
+    assert plain_point("He says that time zones are political.", "en") == "Time zones are political."
+    assert plain_point("The clock drifts a second a day.", "en") == "The clock drifts a second a day."
+    assert plain_point("演讲者认为产品营销能力至关重要。", "zh") == "产品营销能力至关重要。"

@@ -31,8 +31,9 @@ from pipeline.llm.prompts import Prompt
 # that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
 # 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
 # its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
-# that echoes its span's opening becomes the span's theme; a title that is only the file name names no one
-VERSION = 11
+# that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
+# point states the point ("The speaker proposes X" → "X")
+VERSION = 12
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -411,7 +412,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
     from pipeline.analysis.speech import broken_off, vague
 
     kept = []
-    for point in joined_points([point.strip() for point in points if point.strip()], language):
+    for point in joined_points([plain_point(point, language) for point in points if point.strip()], language):
         pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
         # a later "sentence" starting in lower case is a broken piece ("…root set. point where no more…")
         sentences = [
@@ -424,6 +425,25 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return [point for point in kept if point]
+
+
+SPEAKER_SAYS_EN = re.compile(
+    r"^(?:the (?:speaker|presenter|author|talk)|he|she|they)\s+(?:also\s+)?(?:says|said|explains|argues|notes|"
+    r"suggests|proposes|emphasi[sz]es|highlights|believes|thinks|states|points out|mentions|discusses|describes)"
+    r"(?:\s+that)?\s+",
+    re.IGNORECASE,
+)
+SPEAKER_SAYS_ZH = re.compile(r"^(?:演讲者|讲者|作者|他|她)(?:还)?(?:认为|指出|提到|表示|强调|说|提出|建议)[，,：:]?")
+
+
+def plain_point(point: str, language: str) -> str:
+    """The point itself, not a report of it: "The speaker proposes combining the phases." → "Combining the
+    phases." A small model reports what it read whatever it is told; a reader wants the claim."""
+    pattern = SPEAKER_SAYS_ZH if language == "zh" else SPEAKER_SAYS_EN
+    rest = pattern.sub("", point.strip(), count=1)
+    if rest == point.strip() or len(rest) < 8:
+        return point
+    return rest[:1].upper() + rest[1:]
 
 
 POINT_CHARS = {"en": 200, "zh": 60}  # a key point is a line a reader takes away, not a pasted paragraph
