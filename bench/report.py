@@ -7,7 +7,7 @@ TITLES = {
     "diarization": "Diarization",
     "embedded": "Embedded model",
     "corpus": "Corpus store",
-    "llm": "LLM frugality",
+    "llm": "LLM stages",
     "cache": "Cache",
 }
 
