@@ -184,8 +184,13 @@ def test_a_key_point_that_says_nothing_on_its_own_goes():
     from pipeline.stages.outline import grounded_points
 
     talk = Transcript(language="en", origin="text", segments=[Segment(id=1, text="Mark sweep frees memory.")])
-    points = ["He shares some of that with you.", "It frees memory the program no longer uses.", "They matter."]
-    assert grounded_points(points, talk, "Mark sweep frees memory.", "en") == [points[1]]
+    points = [
+        "He shares some of that with you.",
+        "It frees memory the program no longer uses.",
+        "They matter.",
+        "The speaker is Kamal and he's here to talk about the clock.",  # the talk about itself
+    ]
+    assert grounded_points(points, talk, "Mark sweep frees memory. Kamal", "en") == [points[1]]
     zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])
     kept = grounded_points(["这很重要。", "产品营销能力在当今时代至关重要。"], zh, "产品营销能力至关重要。", "zh")
     assert kept == ["产品营销能力在当今时代至关重要。"]

@@ -32,7 +32,7 @@ from pipeline.llm.prompts import Prompt
 # 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
 # its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
-# point states the point ("The speaker proposes X" → "X")
+# point states the point ("The speaker proposes X" → "X"), never the talk about itself
 VERSION = 12
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -422,6 +422,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
             and not broken_off(s, language)
             and not (index and s.strip()[:1].islower())
             and not vague(s, language)
+            and not ABOUT_THE_TALK.search(s)  # "The speaker is Kamal and he's here to talk about the clock."
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return [point for point in kept if point]
@@ -434,6 +435,13 @@ SPEAKER_SAYS_EN = re.compile(
     re.IGNORECASE,
 )
 SPEAKER_SAYS_ZH = re.compile(r"^(?:演讲者|讲者|作者|他|她)(?:还)?(?:认为|指出|提到|表示|强调|说|提出|建议)[，,：:]?")
+
+
+ABOUT_THE_TALK = re.compile(
+    r"\bthe (?:speaker|presenter|talk|presentation)\b|\bthis (?:talk|presentation)\b|\bhere to (?:talk|speak)\b|"
+    r"\b(?:will|going to) (?:talk|speak) about\b|演讲者|讲者|本次演讲|这次演讲|今天(?:我)?(?:要|想)?(?:讲|聊|分享)",
+    re.IGNORECASE,
+)
 
 
 def plain_point(point: str, language: str) -> str:
