@@ -196,7 +196,9 @@ def test_a_key_point_that_says_nothing_on_its_own_goes():
     ]
     assert grounded_points(points, talk, "Mark sweep frees memory. Kamal", "en") == [points[1]]
     zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])
-    kept = grounded_points(["这很重要。", "产品营销能力在当今时代至关重要。"], zh, "产品营销能力至关重要。", "zh")
+    kept = grounded_points(
+        ["这恰恰是你很强的地方。", "产品营销能力在当今时代至关重要。"], zh, "产品营销能力至关重要。", "zh"
+    )
     assert kept == ["产品营销能力在当今时代至关重要。"]
 
 

@@ -777,7 +777,7 @@ def vague(text: str, lang: str) -> bool:
     "这很重要。"): a pronoun first and next to no words of its own. A reader sees it alone, in a bullet or a post."""
     bare = text.strip().strip("\"“”'‘’")
     if lang == "zh":
-        return bool(_PRONOUN_START_ZH.match(bare)) and len(re.findall(r"[\u4e00-\u9fff]", bare)) < 10
+        return bool(_PRONOUN_START_ZH.match(bare)) and len(re.findall(r"[\u4e00-\u9fff]", bare)) < 12
     if not _PRONOUN_START_EN.match(bare):
         return False
     own = [word for word in re.findall(r"[a-z][a-z'’]+", bare.lower()) if word not in _THIN_EN and len(word) > 2]
