@@ -16,12 +16,12 @@ SECTIONS = 10
 
 
 def run(group: Group, quick: bool, context: dict) -> None:
-    from pipeline.corpus import chunks as corpus, store
+    from pipeline.corpus import chunks, store
 
     files = 50 if quick else 1000
     folder = synthetic.corpus_folder(WORK / f"corpus-{files}x{SECTIONS}", files, SECTIONS)
-    paths = corpus.corpus_files(folder)
-    expected = sum(len(corpus.chunks(corpus.read_doc(path, corpus.store_key(path)))) for path in paths)
+    paths = chunks.corpus_files(folder)
+    expected = sum(len(chunks.chunks(chunks.read_doc(path, chunks.store_key(path)))) for path in paths)
     where = WORK / f"store-{files}x{SECTIONS}"
     shutil.rmtree(where, ignore_errors=True)
     config = settings(store=str(where), corpus=str(folder))

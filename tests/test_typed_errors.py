@@ -25,7 +25,7 @@ def test_the_corpus_skips_broken_front_matter_and_reads_plain_markdown():
 
 def test_a_skipped_source_is_a_batch_skip_whatever_its_message_says(monkeypatch):
     from pipeline import runner
-    from pipeline.batch import weekly as batch
+    from pipeline.batch import weekly
     from pipeline.batch.sources import Job
     from pipeline.config import load_settings
     from pipeline.errors import Skipped, UserError
@@ -38,6 +38,6 @@ def test_a_skipped_source_is_a_batch_skip_whatever_its_message_says(monkeypatch)
 
     job = Job(source="https://example.com/live")
     monkeypatch.setattr(runner, "run_source", refuse(Skipped("https://example.com/live: is a live stream")))
-    assert batch.run_job(job, load_settings(), "drafts", False, None).status == "skipped"
+    assert weekly.run_job(job, load_settings(), "drafts", False, None).status == "skipped"
     monkeypatch.setattr(runner, "run_source", refuse(UserError("talk.srt: skipped: words are not a type")))
-    assert batch.run_job(job, load_settings(), "drafts", False, None).status == "failed"
+    assert weekly.run_job(job, load_settings(), "drafts", False, None).status == "failed"

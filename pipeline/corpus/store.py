@@ -24,7 +24,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
-from pipeline.corpus import chunks as corpus
+from pipeline.corpus import chunks
 from pipeline.errors import SetupError, UserError
 
 COLLECTION = "corpus"
@@ -211,15 +211,15 @@ def index(
     if not path.exists():
         raise UserError(f"{path} does not exist; give a corpus folder or a markdown file (default: {settings.corpus})")
     report, wanted = IndexReport(), {}
-    for file in corpus.corpus_files(path):
+    for file in chunks.corpus_files(path):
         try:
-            doc = corpus.read_doc(file, corpus.store_key(file))
-        except (corpus.CorpusFileError, UnicodeDecodeError) as error:
+            doc = chunks.read_doc(file, chunks.store_key(file))
+        except (chunks.CorpusFileError, UnicodeDecodeError) as error:
             report.skipped.append(f"{file}: {error}")
             continue
         report.files += 1
-        wanted.update({chunk.id: chunk for chunk in corpus.chunks(doc)})
-    scope = corpus.store_key(path)
+        wanted.update({chunk.id: chunk for chunk in chunks.chunks(doc)})
+    scope = chunks.store_key(path)
 
     def in_scope(file: str) -> bool:  # only chunks of files under PATH can have vanished from it
         return file == scope or file.startswith(scope + "/") or (scope == "." and not file.startswith("/"))
@@ -306,8 +306,8 @@ def query(col, text: str, kind: str | None = None, k: int = 5) -> list[Hit]:
 
 
 def search(settings: Settings, text: str, kind: str | None = None, k: int = 5) -> list[Hit]:
-    if kind is not None and kind not in corpus.TYPES:
-        raise UserError(f"--type {kind!r} is not a corpus type; use one of: {', '.join(corpus.TYPES)}")
+    if kind is not None and kind not in chunks.TYPES:
+        raise UserError(f"--type {kind!r} is not a corpus type; use one of: {', '.join(chunks.TYPES)}")
     return query(collection(settings), text, kind, k)
 
 

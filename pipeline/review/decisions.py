@@ -106,13 +106,13 @@ def approve(settings: Settings, path: Path | str):
 
 def reject(settings: Settings, path: Path | str) -> Path | None:
     """Mark rejected; a copy approved earlier leaves the corpus and the store. Returns the copy removed, if any."""
-    from pipeline.corpus import chunks as corpus, store
+    from pipeline.corpus import chunks, store
 
     path = set_status(path, "rejected")
     target = corpus_copy(settings, path)
     if not target.is_file():
         return None
-    key = corpus.store_key(target)
+    key = chunks.store_key(target)
     target.unlink()
     store.forget(settings, key)
     return target

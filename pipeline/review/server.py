@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pipeline.artifacts import Source, write_atomic
 from pipeline.config import Settings
 from pipeline.errors import DevrelError, UserError
-from pipeline.review import decisions as review, speakers as review_speakers
+from pipeline.review import decisions, speakers
 from pipeline.review.page import views
 
 STATIC = {"page.css": "text/css; charset=utf-8", "page.js": "text/javascript; charset=utf-8"}
@@ -82,7 +82,7 @@ class Outputs:
 
     def draft(self, rel: str) -> Path | None:
         path = self.inside(rel)
-        return path if path is not None and path.name in review.DRAFTS and path.is_file() else None
+        return path if path is not None and path.name in decisions.DRAFTS and path.is_file() else None
 
     def media(self, rel: str) -> Path | None:
         """The media file named by OUT/rel/source.json (a local recording or a downloaded video), and nothing else."""
@@ -158,8 +158,8 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
             return plain("no text to save", 400)
         act = {
             "save": partial(save_draft, path, values.get("text")),
-            "approve": partial(review.approve, settings, path),
-            "reject": partial(review.reject, settings, path),
+            "approve": partial(decisions.approve, settings, path),
+            "reject": partial(decisions.reject, settings, path),
         }[kind]
         try:
             await run_in_threadpool(act)
@@ -176,9 +176,9 @@ def page_app(settings: Settings, out: Path, token: str, hosts: tuple[str, ...] =
         path, values = found
         try:
             await run_in_threadpool(
-                review_speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", "")
+                speakers.rename, settings, path.parent, values.get("label", ""), values.get("name", "")
             )
-        except review_speakers.BadName as error:
+        except speakers.BadName as error:
             return plain(str(error), 400)
         except DevrelError as error:  # a run holds the folder, outline.json is missing...
             return await refused(path, error)

@@ -115,6 +115,7 @@ def chosen_talk(names: list[str], segments: list[Segment], hint: str) -> str:
     return max(names, key=lambda name: counts[name])
 
 
+UNNAMED = re.compile(r"^SPEAKER_\d+$")  # a voice nobody named: SPEAKER_1, SPEAKER_2… by first speech
 ROLE_LABEL = re.compile(r"^(?:audience(?: member)?|crowd|question|q|voice|unknown|观众|听众|提问)\b", re.IGNORECASE)
 ROLE_TURN_WORDS = 80  # an "AUDIENCE MEMBER:" turn this long is the speaker's talk the stenographer never gave back
 
@@ -140,7 +141,7 @@ def reattributed(segments: list[Segment]) -> list[Segment]:
 
 
 def _unnamed(label: str | None) -> bool:
-    return bool(label and label.startswith("SPEAKER_"))
+    return bool(label and UNNAMED.match(label))
 
 
 def role_marks(

@@ -14,9 +14,8 @@ from typing import Any
 
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.errors import UserError
-from pipeline.sources.marks import ROLE_LABEL, main_speaker
+from pipeline.sources.marks import ROLE_LABEL, UNNAMED, main_speaker
 
-UNNAMED = re.compile(r"^SPEAKER_\d+$")
 ROLES = ("host", "guest", "speaker")
 INTRODUCTION = {
     "en": re.compile(r"\b(?:I'm|I am|my name is|this is)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)\b"),
