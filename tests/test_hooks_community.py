@@ -404,3 +404,14 @@ def test_every_item_call_of_a_stage_begins_with_one_brief(inputs, llm_server):
     for request in requests:
         assert "# IDENTITY AND PURPOSE" in request["messages"][1]["content"]
         assert "</material>" not in request["messages"][1]["content"]  # the sections are read once, in the brief
+
+
+def test_a_point_after_a_theme_heading_follows_a_colon_and_after_a_question_its_answer():
+    from pipeline.stages.items import led
+
+    assert led("en", "Python bytecode", "It is a series of bytes.") == "Python bytecode: It is a series of bytes."
+    assert (
+        led("en", "**Python bytecode**", "It is a series of bytes.") == "**Python bytecode:** It is a series of bytes."
+    )
+    assert led("en", "**What is dis?**", "A disassembler.") == "**What is dis?** A disassembler."
+    assert led("zh", "**社群运营**", "持续提供价值是关键。") == "**社群运营：**持续提供价值是关键。"

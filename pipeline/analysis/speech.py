@@ -833,7 +833,8 @@ _SIGNALS = {
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
         r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
-        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b",
+        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b|"
+        r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
     },

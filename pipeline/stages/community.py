@@ -16,13 +16,13 @@ from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, join, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, spread
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
 # bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
-# begins every call (read once by a local server)
-VERSION = 8
+# begins every call (read once by a local server); 9: a theme heading leads a point with a colon
+VERSION = 9
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -190,7 +190,7 @@ def forum_body(items: Items, ask: str) -> str:
         origin = f"来自《{title}》" + (f"：{url}" if url else "")
     else:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
-    answers = [join(items.language, f"**{s.question}**", _point(s)) for s in items.inputs.outline.sections]
+    answers = [led(items.language, f"**{s.question}**", _point(s)) for s in items.inputs.outline.sections]
     return "\n\n".join(part for part in [origin, *answers, ask] if part)
 
 

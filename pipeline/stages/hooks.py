@@ -16,13 +16,14 @@ from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, join, section_material, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, led, section_material, speaker_of, spread
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
 # its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
-# with one brief (the sections, the voice), so a local server reads it once
-VERSION = 8
+# with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
+# a colon
+VERSION = 9
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -201,7 +202,7 @@ def point_material(items: Items, section: Section) -> str:
 
 def point_templates(items: Items, section: Section) -> list[str]:
     """X posts code can build from a section: its question answered by a key point, one of its quotes, a point."""
-    answered = [join(items.language, section.question, point) for point in section.key_points]
+    answered = [led(items.language, section.question, point) for point in section.key_points]
     quoted = [quote_post(items, quote) for quote in section.quotes]
     fitted = [shorten(text, X_POST, x_length) for text in answered]
     return fitted + quoted + [shorten(point, X_POST, x_length) for point in section.key_points]
@@ -251,8 +252,8 @@ def linkedin_bullets(items: Items, frame: list[str]) -> str:
     each bullet leads with its section's question."""
     chosen, summary = points_across(items.inputs.outline.sections), items.inputs.outline.summary
     plain = [point for _, point in chosen]
-    led = [join(items.language, f"**{section.question}**", point) for section, point in chosen]
-    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led)]
+    led_points = [led(items.language, f"**{section.question}**", point) for section, point in chosen]
+    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)
     if best is None:

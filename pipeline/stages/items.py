@@ -113,6 +113,19 @@ def join(language: str, *parts: str) -> str:
     return text
 
 
+def led(language: str, heading: str, point: str) -> str:
+    """A point after its section's heading: a question is followed by its answer; a theme ("Python bytecode", a
+    heading as our users write them) is a label, so a colon follows it, not a full stop."""
+    bare = heading.strip()
+    if not bare or re.search(r"[?？.!。！:：][*_]*$", bare):
+        return join(language, bare, point)
+    closing = re.search(r"[*_]+$", bare)  # "**Theme**": the colon goes inside the bold marks
+    colon = "：" if language.startswith("zh") else ":"
+    if closing:
+        return join(language, bare[: closing.start()] + colon + closing.group(0), point)
+    return join(language, bare + colon, point)
+
+
 def spread(count: int, wanted: int) -> list[int]:
     """Indices of `wanted` sections spread over the talk (start, middle, end), cycling when there are fewer."""
     if count <= 0 or wanted <= 0:

@@ -32,8 +32,9 @@ from pipeline.llm.prompts import Prompt
 # 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
 # its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
-# point states the point ("The speaker proposes X" → "X"), never the talk about itself
-VERSION = 12
+# point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
+# see how…" is the talk about itself, not a pull quote
+VERSION = 13
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
