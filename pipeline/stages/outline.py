@@ -362,8 +362,6 @@ def _overview(sections: list[Section], spans_: list[Span], language: str) -> str
         parts.append(f"Part {number}: {section.question}")
         parts += [f"- {point}" for point in section.key_points]
         parts.append("  Speaker: " + span.material(language, OVERVIEW_WORDS))
-    # last, all the parts at once: a small model titles a talk after the part it read last
-    parts += ["", "The whole talk, part by part: " + " / ".join(section.question for section in sections)]
     return "\n".join(parts)
 
 
