@@ -207,3 +207,26 @@ def test_a_key_point_states_the_point_not_that_someone_made_it():
     assert plain_point("He says that time zones are political.", "en") == "Time zones are political."
     assert plain_point("The clock drifts a second a day.", "en") == "The clock drifts a second a day."
     assert plain_point("演讲者认为产品营销能力至关重要。", "zh") == "产品营销能力至关重要。"
+
+
+def test_names_a_small_model_lists_as_people_are_typed_by_their_shape():
+    from pipeline.analysis.entities import grounded_entities
+
+    said = (
+        "I'm David Nolen. Bret Victor showed Fantavision on the Amiga. We wrote it in Clojure script at Hacker School, "
+        "which is a school for programmers. 我特别喜欢看晓辉博士的视频，我的朋友在腾讯做总监。"
+    )
+    proposed = {
+        "people": ["David Nolen", "Bret Victor", "Fantavision", "Clojure script", "Hacker School", "晓辉博士", "腾讯"],
+        "organizations": [],
+        "products": [],
+        "media": [],
+    }
+    entities = grounded_entities(proposed, said, refused=[], named=["David Nolen"])
+    assert entities.people == ["David Nolen", "Bret Victor", "晓辉博士"]
+    assert set(entities.products) | set(entities.organizations) == {
+        "Fantavision",
+        "Clojure script",
+        "Hacker School",
+        "腾讯",
+    }

@@ -22,15 +22,8 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-@lru_cache(maxsize=256)
 def _proper_chinese(name: str) -> bool:
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tags = [pair.flag for pair in jieba.posseg.lcut(name)]
+    tags = _chinese_tags(name)
     return bool(tags) and any(tag.startswith(PROPER_TAGS) for tag in tags)
 
 
@@ -44,9 +37,60 @@ def is_proper_name(name: str, source_text: str) -> bool:
     return bool(CJK.search(name)) and _proper_chinese(name.strip())
 
 
-def grounded_entities(proposed: dict[str, list[str]], source_text: str, refused: list[str]) -> Entities:
+@lru_cache(maxsize=256)
+def _chinese_tags(name: str) -> tuple[str, ...]:
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(pair.flag for pair in jieba.posseg.lcut(name))
+
+
+TITLES_ZH = ("博士", "老师", "先生", "女士", "教授", "总监", "总裁", "老板")
+
+
+def looks_like_person(name: str, source_text: str, named: list[str] = ()) -> bool:
+    """A person's name by its shape: someone the source names as a speaker (or their first name); in English two or
+    three capitalised words whose last is not a word the talk also says in lower case ("Hacker School", "Clojure
+    script" and "Fantavision" are not people); in Chinese what jieba tags a person, or one with a title (晓辉博士)."""
+    folded = _fold(name)
+    if any(folded in (_fold(person), _fold(person).split()[0]) for person in named if person.strip()):
+        return True
+    if CJK.search(name):
+        return name.endswith(TITLES_ZH) or any(tag.startswith("nr") for tag in _chinese_tags(name))
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 3 or not all(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]\.", t) for t in tokens):
+        return False
+    return re.search(rf"(?<![\w]){re.escape(tokens[-1].lower())}(?![\w])", source_text) is None
+
+
+def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entities:
+    """A small model lists every name as a person; a name that does not look like one moves to organisations (what
+    jieba tags an organisation) or products."""
+    people, organizations, products = [], list(entities.organizations), list(entities.products)
+    for name in entities.people:
+        if looks_like_person(name, source_text, named):
+            people.append(name)
+        elif CJK.search(name) and any(tag.startswith("nt") for tag in _chinese_tags(name)):
+            organizations.append(name)
+        else:
+            products.append(name)
+    return entities.model_copy(
+        update={
+            "people": people,
+            "organizations": list(dict.fromkeys(organizations)),
+            "products": list(dict.fromkeys(products)),
+        }
+    )
+
+
+def grounded_entities(
+    proposed: dict[str, list[str]], source_text: str, refused: list[str], named: list[str] = ()
+) -> Entities:
     """Keep the proposed names that the source says as names; `refused` are words never to be names (the slug,
-    the file name)."""
+    the file name); `named` are the people the source names (speakers)."""
     folded = _fold(source_text)
     refuse = {_fold(word) for text in refused for word in re.split(r"[\s_\-./]+", text) if word} | {
         _fold(t) for t in refused
@@ -62,4 +106,4 @@ def grounded_entities(proposed: dict[str, list[str]], source_text: str, refused:
                 kept.append(name)
         return list(dict.fromkeys(kept))
 
-    return Entities(**{kind: keep(names) for kind, names in proposed.items()})
+    return typed(Entities(**{kind: keep(names) for kind, names in proposed.items()}), source_text, named)

@@ -33,8 +33,8 @@ from pipeline.llm.prompts import Prompt
 # its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
 # point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
-# see how…" is the talk about itself, not a pull quote
-VERSION = 13
+# see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape
+VERSION = 14
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -548,6 +548,6 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         summary=grounded_summary(draft.summary, source_text, language),
         language=language,
         tags=tags,
-        entities=grounded_entities(proposed, source_text, refused),
+        entities=grounded_entities(proposed, source_text, refused, [*source.speakers, *source.speaker_names.values()]),
         sections=sections,
     )
