@@ -415,3 +415,22 @@ def test_a_point_after_a_theme_heading_follows_a_colon_and_after_a_question_its_
     )
     assert led("en", "**What is dis?**", "A disassembler.") == "**What is dis?** A disassembler."
     assert led("zh", "**社群运营**", "持续提供价值是关键。") == "**社群运营：**持续提供价值是关键。"
+
+
+def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again_and_a_topic_keeps_only_real_capitals(inputs, llm_server):
+    llm_server.script(
+        "TitlesDraft",
+        {
+            "how_to": "How to key a cache by content",
+            "claim": "Content hashes make reruns cheap, because they",
+            "detail": "level, making it easier to skip the work.",  # the claim's line cut in two
+            "question": "Why do timestamps lie?",
+            "topic": "Caching Data Pipelines",
+        },
+        {"how_to": "x", "claim": "y", "detail": "level, making it easier.", "question": "z", "topic": "caching"},
+    )
+    draft = inputs()
+    made = hooks(draft)
+    assert not any(title.startswith("level") for title in made.titles), made.titles
+    assert any("title 3 (detail) starts mid-sentence" in warning for warning in draft.warnings), draft.warnings
+    assert made.titles[4] == "What Jane Doe learned about caching data pipelines"

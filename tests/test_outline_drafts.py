@@ -230,3 +230,12 @@ def test_names_a_small_model_lists_as_people_are_typed_by_their_shape():
         "Hacker School",
         "腾讯",
     }
+
+
+def test_a_summary_loses_its_in_this_talk_frame():
+    from pipeline.stages.outline import grounded_summary
+
+    said = "I'm Allison Kaptur. Python compiles to bytecode."
+    summary = "In this talk, Allison Kaptur explains Python bytecode. She shows how the disassembler reads it."
+    assert grounded_summary(summary, said, "en") == summary.removeprefix("In this talk, ")
+    assert grounded_summary("在本次演讲中，作者分享了社区建设。", "社区建设", "zh") == "作者分享了社区建设。"

@@ -21,8 +21,9 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
 # bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
-# begins every call (read once by a local server); 9: a theme heading leads a point with a colon
-VERSION = 9
+# begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
+# starting lower case is the rest of a cut line
+VERSION = 10
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

@@ -22,8 +22,8 @@ from pipeline.stages.items import Items, Kind, featured, led, section_material, 
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
 # its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
 # with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
-# a colon
-VERSION = 9
+# a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals
+VERSION = 10
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -144,10 +144,11 @@ def learned(items: Items, topic: str) -> str:
     speaker = _speaker(items)
     if items.language == "zh":
         return f"{speaker}在{topic}上学到了什么" if speaker else f"关于{topic}，我们学到了什么"
-    first = topic.split()[0]
     named = items.capitalised | {word for name in items.entities for word in name.split()}
-    if first[:1].isupper() and first[1:].islower() and first not in named:
-        topic = topic[0].lower() + topic[1:]  # not a name the talk capitalises: "about caching pipelines"
+    topic = " ".join(  # a word the talk does not capitalise is not a name: "about Python bytecode disassembly"
+        word[0].lower() + word[1:] if word[:1].isupper() and word[1:].islower() and word not in named else word
+        for word in topic.split()
+    )
     return f"What {speaker} learned about {topic}" if speaker else f"What we learned about {topic}"
 
 

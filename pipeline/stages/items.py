@@ -307,7 +307,10 @@ class Items:
             return "is empty"
         if model and self.copies_speaker(text):
             return "pastes the speaker's words without quote marks; make the point in a sentence of your own"
-        start = fold(re.sub(r"^[^\w“”\"'‘’]+", "", text))
+        bare = re.sub(r"^[^\w“”\"'‘’]+", "", text)
+        if model and self.language == "en" and re.match(r"[a-z]+[\s,;:]", bare):  # "level, making it easier to…"
+            return "starts mid-sentence, like the rest of a line cut in two; write it whole"
+        start = fold(bare)
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:
             return f"opens with “{opener}”"

@@ -33,8 +33,9 @@ from pipeline.llm.prompts import Prompt
 # its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
 # point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
-# see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape
-VERSION = 14
+# see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape;
+# 15: a summary loses its "In this talk," frame
+VERSION = 15
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -394,8 +395,15 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
     if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
         parts = parts[:-1]  # stopped at its length bound mid-sentence
-    kept = [s for s in parts if not unknown_names(s, source_text, language)]
+    kept = [FRAMING.sub("", s, count=1) for s in parts if not unknown_names(s, source_text, language)]
+    kept = [s[:1].upper() + s[1:] for s in kept if s]
     return ("" if language == "zh" else " ").join(kept)
+
+
+# "In this talk, Ada explains…" says nothing the summary's reader does not know: the frame goes, the sentence stays
+FRAMING = re.compile(
+    r"^\s*(?:in this (?:talk|presentation|video|session),?\s+|在(?:本次|这次|这个)(?:演讲|分享|视频)中，?)", re.I
+)
 
 
 def grounded_points(points: list[str], transcript: Transcript, source_text: str, language: str) -> list[str]:
