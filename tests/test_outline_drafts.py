@@ -239,3 +239,25 @@ def test_a_summary_loses_its_in_this_talk_frame():
     summary = "In this talk, Allison Kaptur explains Python bytecode. She shows how the disassembler reads it."
     assert grounded_summary(summary, said, "en") == summary.removeprefix("In this talk, ")
     assert grounded_summary("在本次演讲中，作者分享了社区建设。", "社区建设", "zh") == "作者分享了社区建设。"
+
+
+def test_a_summary_whose_every_sentence_names_a_stranger_becomes_the_talks_first_points(cli, tmp_path, llm_server):
+    llm_server.script(
+        "OutlineDraft",
+        {
+            "title": "Caching data pipelines",
+            "summary": "Grace Hopper explains caching. Grace Hopper shows the numbers.",
+            "tags": ["caching"],
+            "people": [],
+            "organizations": [],
+            "products": [],
+            "media": [],
+        },
+    )
+    shutil.copy(TALK, tmp_path / "grace-hopper.txt")
+    result = cli("run", tmp_path / "grace-hopper.txt", "--to", "outline")
+    assert result.exit_code == 0, result.output
+    outline = json.loads((tmp_path / "outputs" / "grace-hopper" / "outline.json").read_text())
+    assert outline["summary"] and "Hopper" not in outline["summary"]
+    points = [section["key_points"][0] for section in outline["sections"][:3] if section["key_points"]]
+    assert points and outline["summary"] == " ".join(points)  # the talk's own first points, never an empty field

@@ -34,8 +34,8 @@ from pipeline.llm.prompts import Prompt
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
 # point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
 # see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape;
-# 15: a summary loses its "In this talk," frame
-VERSION = 15
+# 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points
+VERSION = 16
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -400,6 +400,13 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     return ("" if language == "zh" else " ").join(kept)
 
 
+def points_summary(sections: list[Section], language: str) -> str:
+    """When every sentence of the model's summary named someone the talk never says (or it was empty), the summary is
+    the first key point of the first three sections: the talk's own points, never an empty field."""
+    points = [section.key_points[0].strip() for section in sections[:3] if section.key_points]
+    return ("" if language == "zh" else " ").join(point for point in points if point)
+
+
 # "In this talk, Ada explains…" says nothing the summary's reader does not know: the frame goes, the sentence stays
 FRAMING = re.compile(
     r"^\s*(?:in this (?:talk|presentation|video|session),?\s+|在(?:本次|这次|这个)(?:演讲|分享|视频)中，?)", re.I
@@ -551,9 +558,10 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         )
         for section in sections
     ]
+    title = without_invented_names(one_line(draft.title), source_text, language) or source.title
     return Outline(
-        title=without_invented_names(one_line(draft.title), source_text, language) or source.title,
-        summary=grounded_summary(draft.summary, source_text, language),
+        title=title,
+        summary=grounded_summary(draft.summary, source_text, language) or points_summary(sections, language) or title,
         language=language,
         tags=tags,
         entities=grounded_entities(proposed, source_text, refused, [*source.speakers, *source.speaker_names.values()]),
