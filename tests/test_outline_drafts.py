@@ -189,6 +189,7 @@ def test_a_key_point_that_says_nothing_on_its_own_goes():
         "It frees memory the program no longer uses.",
         "They matter.",
         "The speaker is Kamal and he's here to talk about the clock.",  # the talk about itself
+        "It's just like—you did what with what?",  # a question is not a point
     ]
     assert grounded_points(points, talk, "Mark sweep frees memory. Kamal", "en") == [points[1]]
     zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])
@@ -261,3 +262,11 @@ def test_a_summary_whose_every_sentence_names_a_stranger_becomes_the_talks_first
     assert outline["summary"] and "Hopper" not in outline["summary"]
     points = [section["key_points"][0] for section in outline["sections"][:3] if section["key_points"]]
     assert points and outline["summary"] == " ".join(points)  # the talk's own first points, never an empty field
+
+
+def test_a_title_that_names_the_speaker_only_the_file_name_gives_keeps_the_rest():
+    from pipeline.stages.outline import without_invented_names
+
+    said = "how to stay in love with programming. I was at Goldman."
+    title = "Camille Fournier: How to Stay in Love with Programming"
+    assert without_invented_names(title, said, "en") == "How to Stay in Love with Programming"

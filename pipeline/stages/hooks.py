@@ -17,13 +17,15 @@ from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, led, section_material, speaker_of, spread
+from pipeline.stages.outline import META
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
 # 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
 # its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
 # with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
-# a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals
-VERSION = 10
+# a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals; 11: a
+# section question about "key points" never leads a post
+VERSION = 11
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -203,7 +205,8 @@ def point_material(items: Items, section: Section) -> str:
 
 def point_templates(items: Items, section: Section) -> list[str]:
     """X posts code can build from a section: its question answered by a key point, one of its quotes, a point."""
-    answered = [led(items.language, section.question, point) for point in section.key_points]
+    asks_well = not META.search(section.question)  # "…and what are their key points?" does not lead a post
+    answered = [led(items.language, section.question, point) for point in section.key_points if asks_well]
     quoted = [quote_post(items, quote) for quote in section.quotes]
     fitted = [shorten(text, X_POST, x_length) for text in answered]
     return fitted + quoted + [shorten(point, X_POST, x_length) for point in section.key_points]

@@ -34,8 +34,10 @@ from pipeline.llm.prompts import Prompt
 # that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
 # point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
 # see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape;
-# 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points
-VERSION = 16
+# 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points; 17: a
+# title loses "Ada Lovelace:" when the talk never says the name (else a theme heading, not the file name); a key
+# point never ends on a question
+VERSION = 17
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -371,8 +373,13 @@ def without_invented_names(text: str, source_text: str, language: str) -> str | 
     from pipeline.analysis.names import unknown_names
 
     for name in unknown_names(text, source_text, language):
-        text = re.sub(rf"\s*\b(?:in|with|for|using|on|from|at|of)\s+{re.escape(name)}(?![\w+#])", "", text)
+        named = re.escape(name)
+        text = re.sub(rf"\s*\b(?:in|with|for|using|on|from|at|of|by)\s+{named}(?![\w+#])", "", text)
+        first = r"(?:[A-Z][\w'’-]*\s+){0,2}"  # "Ada " before "Lovelace"
+        text = re.sub(rf"^\s*{first}{named}\s*(?:[:：\-–—|]\s*|['’]s\s+)", "", text)  # "Ada Lovelace: …", "Ada's …"
+        text = re.sub(rf"\s*(?:[\-–—|:]|\bby)\s*{first}{named}\s*$", "", text)  # "… — Ada Lovelace", "… by Ada"
     text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]
     return None if not text or unknown_names(text, source_text, language) else text
 
 
@@ -439,6 +446,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
             and not (index and s.strip()[:1].islower())
             and not vague(s, language)
             and not ABOUT_THE_TALK.search(s)  # "The speaker is Kamal and he's here to talk about the clock."
+            and not s.strip().rstrip("”\"’'）)").endswith(("?", "？"))  # a point states; "you did what with what?"
         ]
         kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
     return [point for point in kept if point]
@@ -558,7 +566,12 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         )
         for section in sections
     ]
-    title = without_invented_names(one_line(draft.title), source_text, language) or source.title
+    title = (
+        without_invented_names(one_line(draft.title), source_text, language)
+        or source.named_title
+        or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
+        or source.title
+    )
     return Outline(
         title=title,
         summary=grounded_summary(draft.summary, source_text, language) or points_summary(sections, language) or title,
