@@ -434,3 +434,14 @@ def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again_and_a_topic_keeps
     assert not any(title.startswith("level") for title in made.titles), made.titles
     assert any("title 3 (detail) starts mid-sentence" in warning for warning in draft.warnings), draft.warnings
     assert made.titles[4] == "What Jane Doe learned about caching data pipelines"
+
+
+def test_an_x_post_never_quotes_what_a_title_already_quotes(inputs, llm_server):
+    from pipeline.stages.hooks import x_posts
+    from pipeline.stages.items import Items
+
+    quoted = [post for post in x_posts(Items(inputs())) if post.startswith("“")]
+    assert quoted  # the second post is a quote post
+    quote = quoted[0][1:].split("”")[0]
+    again = x_posts(Items(inputs()), used=[f"“{quote}”"])
+    assert len(again) == 3 and not any(quote in post for post in again)

@@ -24,8 +24,8 @@ from pipeline.stages.outline import META
 # its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
 # with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
 # a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals; 11: a
-# section question about "key points" never leads a post
-VERSION = 11
+# section question about "key points" never leads a post; 12: an X post never quotes what a title quotes
+VERSION = 12
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -88,7 +88,8 @@ class Hooks(Artifact):
 
 def hooks(inputs: DraftInputs) -> Hooks:
     items = Items(inputs)
-    made_titles, made_posts = titles(items), x_posts(items)
+    made_titles = titles(items)
+    made_posts = x_posts(items, used=made_titles)
     return Hooks(
         source=source_label(inputs.source),
         title=inputs.outline.title,
@@ -223,13 +224,15 @@ def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
     return items.settle({"post": label}, ask, lambda _: point_templates(items, section), kind)["post"]
 
 
-def x_posts(items: Items) -> list[str]:
+def x_posts(items: Items, used: list[str] = ()) -> list[str]:
     """Three posts from three sections spread over the talk: the model makes a section's point, then a quote post
-    built by code, then the model again. A section with no quote that fits gets a model post instead."""
+    built by code, then the model again. A section with no quote that fits (or only one a title already `used`) gets
+    a model post instead."""
     sections, kind, posts = items.inputs.outline.sections, Kind(fixed=_summary(items)), []
     for n, index in enumerate(spread(len(sections), 3), 1):
         label, section = f"X post {n}", sections[index]
-        quoted = [quote_post(items, quote) for quote in section.quotes] if n % 2 == 0 else []
+        fresh = [quote for quote in section.quotes if not any(quote.text.strip() in text for text in used)]
+        quoted = [quote_post(items, quote) for quote in fresh] if n % 2 == 0 else []
         quoted = [post for post in quoted if post and items.fault(post, kind) is None]
         post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind)
         if post:
