@@ -270,3 +270,23 @@ def test_a_title_that_names_the_speaker_only_the_file_name_gives_keeps_the_rest(
     said = "how to stay in love with programming. I was at Goldman."
     title = "Camille Fournier: How to Stay in Love with Programming"
     assert without_invented_names(title, said, "en") == "How to Stay in Love with Programming"
+
+
+def test_a_summary_sentence_leaning_on_a_dropped_one_goes_too():
+    from pipeline.stages.outline import grounded_summary
+
+    said = "The clock drifts. DST changes reach the time zone database."
+    summary = "Kamal Marhubi talks about clocks. He also highlights how DST changes reach the time zone database."
+    assert grounded_summary(summary, said, "en") == ""  # the outline then uses the sections' first points
+    kept = "The clock drifts a little every day. It also shows how DST changes reach the time zone database."
+    assert grounded_summary(kept, said, "en") == kept
+
+
+def test_a_question_still_about_the_material_after_its_edit_becomes_the_spans_theme(cli, tmp_path, llm_server):
+    meta = {"question": "What is the material about?", "key_points": ["Cache keys hash every input of a step."]}
+    llm_server.script("SectionDraft", *[meta] * 12)
+    llm_server.script("QuestionDraft", *[{"question": "What is the material about?"}] * 12)
+    folder = _run(cli, tmp_path, "--to", "outline")
+    questions = [section["question"] for section in json.loads((folder / "outline.json").read_text())["sections"]]
+    assert questions and not any("material" in question for question in questions), questions
+    assert any(question.endswith(": the details") for question in questions)

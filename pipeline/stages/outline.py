@@ -36,8 +36,9 @@ from pipeline.llm.prompts import Prompt
 # see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape;
 # 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points; 17: a
 # title loses "Ada Lovelace:" when the talk never says the name (else a theme heading, not the file name); a key
-# point never ends on a question
-VERSION = 17
+# point never ends on a question; 18: a question still about "the material" after its edit becomes the theme; a
+# summary left leaning on a dropped sentence ("He also…") gives way to the sections' points
+VERSION = 18
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -277,6 +278,8 @@ def _ask_section(
         fixed = plain_question(edit.question.strip(), language)
         if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
             draft = draft.model_copy(update={"question": fixed})
+    if META.search(draft.question):  # "What is the material about?" after its edit: the span's theme instead
+        draft = _themed(llm, prompts, span, draft, language, asked)
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
 
 
@@ -404,6 +407,8 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
         parts = parts[:-1]  # stopped at its length bound mid-sentence
     kept = [FRAMING.sub("", s, count=1) for s in parts if not unknown_names(s, source_text, language)]
     kept = [s[:1].upper() + s[1:] for s in kept if s]
+    if parts and kept and parts[0] not in kept and LEANS_BACK.match(kept[0]):
+        kept = []  # "He also highlights…" once the sentence naming him went: nothing left to lean on
     return ("" if language == "zh" else " ").join(kept)
 
 
@@ -412,6 +417,9 @@ def points_summary(sections: list[Section], language: str) -> str:
     the first key point of the first three sections: the talk's own points, never an empty field."""
     points = [section.key_points[0].strip() for section in sections[:3] if section.key_points]
     return ("" if language == "zh" else " ").join(point for point in points if point)
+
+
+LEANS_BACK = re.compile(r"(?:he|she|they|it|this|these|他|她|他们|这)(?:\b|(?=[\u4e00-\u9fff]))", re.I)
 
 
 # "In this talk, Ada explains…" says nothing the summary's reader does not know: the frame goes, the sentence stays
