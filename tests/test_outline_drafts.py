@@ -290,3 +290,14 @@ def test_a_question_still_about_the_material_after_its_edit_becomes_the_spans_th
     questions = [section["question"] for section in json.loads((folder / "outline.json").read_text())["sections"]]
     assert questions and not any("material" in question for question in questions), questions
     assert any(question.endswith(": the details") for question in questions)
+
+
+def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
+    from pipeline.stages.outline import headline
+
+    pasted = "AI写博客的优势：AI能写出被消费、有价值的内容，并非垃圾。文章的思想是我的，AI只是更好地组织和表达。"
+    assert headline(pasted, "zh") == "AI写博客的优势：AI能写出被消费、有价值的内容，并非垃圾"
+    assert headline("内容创作：满足观众预期", "zh") == "内容创作：满足观众预期"
+    long = "Python Bytecode: how a 1,500 line switch statement in CPython runs every instruction your program executes"
+    assert headline(long, "en") == "Python Bytecode"
+    assert headline("Understanding Garbage Collection", "en") == "Understanding Garbage Collection"

@@ -37,8 +37,9 @@ from pipeline.llm.prompts import Prompt
 # 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points; 17: a
 # title loses "Ada Lovelace:" when the talk never says the name (else a theme heading, not the file name); a key
 # point never ends on a question; 18: a question still about "the material" after its edit becomes the theme; a
-# summary left leaning on a dropped sentence ("He also…") gives way to the sections' points
-VERSION = 18
+# summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
+# headline (first sentence, then what precedes its colon)
+VERSION = 19
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -412,6 +413,19 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     return ("" if language == "zh" else " ").join(kept)
 
 
+TITLE_CHARS = {"en": 90, "zh": 30}
+
+
+def headline(title: str, language: str) -> str:
+    """A title is a headline: a small model pastes its summary after it ("AI写博客的优势：AI能写出…。文章的思想是…。"),
+    so a long one keeps its first sentence, then what comes before its colon."""
+    limit = TITLE_CHARS.get(language, 90)
+    for cut in (r"(?<=[.!?])\s+|(?<=[。！？])", r"\s*[:：]\s*"):
+        if len(title) > limit:
+            title = re.split(cut, title, maxsplit=1)[0].strip()
+    return title.rstrip("。.")
+
+
 def points_summary(sections: list[Section], language: str) -> str:
     """When every sentence of the model's summary named someone the talk never says (or it was empty), the summary is
     the first key point of the first three sections: the talk's own points, never an empty field."""
@@ -575,7 +589,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         for section in sections
     ]
     title = (
-        without_invented_names(one_line(draft.title), source_text, language)
+        without_invented_names(headline(one_line(draft.title), language), source_text, language)
         or source.named_title
         or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
         or source.title
