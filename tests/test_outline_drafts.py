@@ -159,12 +159,14 @@ def test_key_points_broken_over_list_items_are_joined_or_dropped():
     ]
 
 
-def test_a_name_only_the_file_name_gives_is_not_a_name_the_talk_said(cli, tmp_path, llm_server):
+def _outline_of_grace_hopper_txt(cli, tmp_path, llm_server, summary: str) -> dict:
+    """The outline of the steno talk saved as grace-hopper.txt (a name only its file gives), the model's summary
+    scripted."""
     llm_server.script(
         "OutlineDraft",
         {
             "title": "Caching data pipelines",
-            "summary": "Grace Hopper explains caching. A step reruns only when its inputs change.",
+            "summary": summary,
             "tags": ["caching"],
             "people": [],
             "organizations": [],
@@ -175,8 +177,14 @@ def test_a_name_only_the_file_name_gives_is_not_a_name_the_talk_said(cli, tmp_pa
     shutil.copy(TALK, tmp_path / "grace-hopper.txt")
     result = cli("run", tmp_path / "grace-hopper.txt", "--to", "outline")
     assert result.exit_code == 0, result.output
-    summary = json.loads((tmp_path / "outputs" / "grace-hopper" / "outline.json").read_text())["summary"]
-    assert "Hopper" not in summary and "reruns only when its inputs change" in summary
+    return json.loads((tmp_path / "outputs" / "grace-hopper" / "outline.json").read_text())
+
+
+def test_a_name_only_the_file_name_gives_is_not_a_name_the_talk_said(cli, tmp_path, llm_server):
+    outline = _outline_of_grace_hopper_txt(
+        cli, tmp_path, llm_server, "Grace Hopper explains caching. A step reruns only when its inputs change."
+    )
+    assert "Hopper" not in outline["summary"] and "reruns only when its inputs change" in outline["summary"]
 
 
 def test_a_key_point_that_says_nothing_on_its_own_goes():
@@ -243,22 +251,9 @@ def test_a_summary_loses_its_in_this_talk_frame():
 
 
 def test_a_summary_whose_every_sentence_names_a_stranger_becomes_the_talks_first_points(cli, tmp_path, llm_server):
-    llm_server.script(
-        "OutlineDraft",
-        {
-            "title": "Caching data pipelines",
-            "summary": "Grace Hopper explains caching. Grace Hopper shows the numbers.",
-            "tags": ["caching"],
-            "people": [],
-            "organizations": [],
-            "products": [],
-            "media": [],
-        },
+    outline = _outline_of_grace_hopper_txt(
+        cli, tmp_path, llm_server, "Grace Hopper explains caching. Grace Hopper shows the numbers."
     )
-    shutil.copy(TALK, tmp_path / "grace-hopper.txt")
-    result = cli("run", tmp_path / "grace-hopper.txt", "--to", "outline")
-    assert result.exit_code == 0, result.output
-    outline = json.loads((tmp_path / "outputs" / "grace-hopper" / "outline.json").read_text())
     assert outline["summary"] and "Hopper" not in outline["summary"]
     points = [section["key_points"][0] for section in outline["sections"][:3] if section["key_points"]]
     assert points and outline["summary"] == " ".join(points)  # the talk's own first points, never an empty field
