@@ -68,8 +68,13 @@ class Source(Artifact):
     def named_title(self) -> str:
         """The title someone gave the talk; "" when it is only the file's name ("kamal marhubi" from
         kamal-marhubi.txt), which names nothing the talk said."""
-        stem = Path(self.path or "").stem.replace("_", " ").replace("-", " ").strip()
+        stem = file_title(self.path)
         return "" if stem and self.title.strip() == stem else self.title
+
+
+def file_title(path: str | Path | None) -> str:
+    """The title ingest makes from a local file's name: its stem, "_" and "-" read as spaces ("" without a path)."""
+    return Path(path).stem.replace("_", " ").replace("-", " ").strip() if path else ""
 
 
 # Why a segment is shown in transcript.md but never quoted, summarised or used for sections:

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.artifacts import Source, Transcript
+from pipeline.artifacts import Source, Transcript, file_title
 from pipeline.check.grounding import find_quote
 from pipeline.errors import UserError
 from pipeline.format.frontmatter import front_matter_problems, split_front_matter
@@ -152,7 +152,7 @@ def source_names(text: str) -> str:
         return ""
     if not isinstance(meta, dict):
         return ""
-    stem = Path(str(meta.get("path") or "")).stem.replace("_", " ").replace("-", " ").strip()
+    stem = file_title(str(meta.get("path") or ""))
     kept = {key: value for key, value in meta.items() if key not in ("slug", "path", "sha256", "size", "kind")}
     if stem and str(kept.get("title", "")).strip() == stem:
         kept.pop("title")
@@ -195,16 +195,12 @@ def _long_enough(text: str) -> bool:
     return len(CJK.findall(text)) >= 6 or len(re.findall(r"[^\W_]+", CJK.sub(" ", text))) >= 4
 
 
-def draft_quotes(tokens: list[Token]) -> list[str]:
-    """Blockquotes (without their "— [00:04](…)" attribution line) and long enough inline quotes."""
-    return [quote for quote, _ in quotes_in_context(tokens)]
-
-
 SENTENCE_BREAK = re.compile(r"[.!?]+[”\"’')]*(?=\s|$)|[。！？]+[”」』]*")
 
 
 def quotes_in_context(tokens: list[Token]) -> list[tuple[str, str]]:
-    """Each quote with the sentence it sits in: a blockquote is its own context; an inline quote's is the sentence
+    """Blockquotes (without their "— [00:04](…)" attribution line) and long enough inline quotes, each with the
+    sentence it sits in: a blockquote is its own context; an inline quote's is the sentence
     around it (`He said, “Well, I love computers.” But…`), which tells the speaker's own reported speech, in a passage
     of their words, from a quote we chose."""
     quotes, depth, current = [], 0, []

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.artifacts import Outline, Source, Transcript
+from pipeline.artifacts import Outline, Source, Transcript, file_title
 from pipeline.safety.injection import instruction_reasons, leaks, rule
 
 MARK = "injection"  # the segment mark, the check's problem category, and how every warning here begins
@@ -82,14 +82,9 @@ class Screened:
     warnings: list[str] = field(default_factory=list)
 
 
-def _stem_title(source: Source) -> str:
-    """The title ingest makes from a local file's name (pipeline.stages.ingest.source)."""
-    return Path(source.path).stem.replace("_", " ").replace("-", " ").strip() if source.path else ""
-
-
 def _fallback_title(source: Source, marked_title: str) -> str:
     """The folder's or the file's name, unless it carries the marked title's words too (a slug made from it)."""
-    for candidate in (source.slug.replace("-", " ").strip(), _stem_title(source).split(".")[0]):
+    for candidate in (source.slug.replace("-", " ").strip(), file_title(source.path).split(".")[0]):
         if candidate and not rule(candidate) and not leaks(candidate, [marked_title]):
             return candidate
     return UNTITLED
@@ -109,7 +104,7 @@ def _texts(source: Source) -> list[tuple[str, str]]:
 
 def _reasons(source: Source, texts: list[str]) -> list[str | None]:
     """A local file's own name needs the rules only (no encoder to load on a cached rerun); a page's words get both."""
-    if len(texts) == 1 and source.title == _stem_title(source):
+    if len(texts) == 1 and source.title == file_title(source.path):
         return [rule(texts[0])]
     return instruction_reasons(texts)
 

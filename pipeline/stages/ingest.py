@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.artifacts import Source, sha256_file
+from pipeline.artifacts import Source, file_title, sha256_file
 from pipeline.errors import UserError
 
 VERSION = 1
@@ -75,7 +75,7 @@ def source(path: Path) -> Source:
     return Source(
         kind=kind,
         slug=slug_for(path.stem),
-        title=path.stem.replace("_", " ").replace("-", " ").strip() or path.name,
+        title=file_title(path) or path.name,
         path=str(path),
         sha256=sha256_file(path),
         size=path.stat().st_size,

@@ -119,11 +119,8 @@ def led(language: str, heading: str, point: str) -> str:
     bare = heading.strip()
     if not bare or re.search(r"[?？.!。！:：][*_]*$", bare):
         return join(language, bare, point)
-    closing = re.search(r"[*_]+$", bare)  # "**Theme**": the colon goes inside the bold marks
-    colon = "：" if language.startswith("zh") else ":"
-    if closing:
-        return join(language, bare[: closing.start()] + colon + closing.group(0), point)
-    return join(language, bare + colon, point)
+    words, marks = re.fullmatch(r"(.*?)([*_]*)", bare, flags=re.S).groups()  # "**Theme**": the colon goes inside
+    return join(language, words + ("：" if language.startswith("zh") else ":") + marks, point)
 
 
 def spread(count: int, wanted: int) -> list[int]:

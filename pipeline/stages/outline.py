@@ -261,7 +261,7 @@ def _ask_section(
         update={"question": plain_question(draft.question, language)}
     )  # no call for what code fixes
     if echoed_sentence(draft.question, span, language):
-        draft = _themed(llm, prompts, span, draft, language, asked)
+        draft = _themed(llm, prompts, span, draft, variables, language, asked)
     problems = [
         problem
         for problem in question_problems(draft.question, span, asked, language)
@@ -280,7 +280,7 @@ def _ask_section(
         if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
             draft = draft.model_copy(update={"question": fixed})
     if META.search(draft.question):  # "What is the material about?" after its edit: the span's theme instead
-        draft = _themed(llm, prompts, span, draft, language, asked)
+        draft = _themed(llm, prompts, span, draft, variables, language, asked)
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
 
 
@@ -289,18 +289,19 @@ class ThemeDraft(Strict):
 
 
 def _themed(
-    llm: LLM, prompts: dict[str, Prompt], span: Span, draft: SectionDraft, language: str, asked: list[str]
+    llm: LLM,
+    prompts: dict[str, Prompt],
+    span: Span,
+    draft: SectionDraft,
+    variables: dict[str, str],
+    language: str,
+    asked: list[str],
 ) -> SectionDraft:
     """A question that is the span's opening sentence turned round ("Why is X hard?" over "X is hard.") becomes the
     part's theme, a heading as our users write them ("Content: what the audience expects"): a small model names a
     theme well, and a reworded question keeps echoing. Kept only if it is short, one line, and echoes nothing."""
-    theme = llm.structured(
-        prompts["theme"],
-        ThemeDraft,
-        THEME_MAX_TOKENS,
-        material=guard(span.material(language)),
-        language=LANGUAGE_NAMES.get(language, language),
-    ).theme
+    wanted = {name: variables[name] for name in ("material", "language")}  # the section call's, selected once
+    theme = llm.structured(prompts["theme"], ThemeDraft, THEME_MAX_TOKENS, **wanted).theme
     theme = one_line(theme).strip().rstrip("。.!！")
     limit = THEME_CHARS_ZH if language == "zh" else THEME_CHARS_EN
     if not usable_edit(theme) or "?" in theme or "？" in theme or not 2 <= len(theme) <= limit:

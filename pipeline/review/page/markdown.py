@@ -1,8 +1,9 @@
 """A draft's markdown as review HTML: timestamps become jump links, unverified quotes and over-limit posts are marked.
 
 Drafts are model output, so they are untrusted: markdown-it-py renders them with raw HTML disabled, and every piece
-of text we add goes through html.escape. Quotes are verified the way `devrel check` does it (check.draft_quotes'
-rules, grounding.find_quote), so the page and the command never disagree about what is grounded.
+of text we add goes through html.escape. Quotes are verified the way `devrel check` does it
+(check.drafts.quotes_in_context's rules, grounding.find_quote), so the page and the command never disagree about
+what is grounded.
 """
 
 from __future__ import annotations
