@@ -73,6 +73,17 @@ def test_hard_wrapped_text_becomes_sentences_with_turns_and_marks(tmp_path):
     assert len({s.speaker for s in speech}) == 1 and speech[0].speaker.startswith("SPEAKER_")
 
 
+def test_a_transcribers_note_inside_a_sentence_does_not_split_it(tmp_path):
+    text = """What got me excited again was Jane Roe (phonetic) who was a
+designer combining code with a deep aesthetic sense. (laughter)
+Then I learned to program.
+"""
+    _, made = _read(tmp_path, "note.txt", text)
+    texts = [s.text for s in made.segments]
+    assert texts[0].startswith("What got me excited") and texts[0].endswith("a deep aesthetic sense.")
+    assert "(laughter)" in texts and "Then I learned to program." in texts  # between sentences it still stands apart
+
+
 _LONG_A = " ".join(["Caches should hash every input of a step, and a step with the same inputs never runs twice."] * 4)
 _LONG_B = " ".join(["Radio gets faster because each channel is wider, so more bits fit in every second of air."] * 4)
 # A caption file that runs on into the next talk (conference captions do), and a stenographer who never gave the

@@ -313,6 +313,7 @@ def test_content_is_not_a_remark_zh(text):
         ("That was the whole point. (laughter)", "That was the whole point."),
         ("It [ Applause ] really worked.", "It really worked."),
         ("the build , it was slow .", "The build, it was slow."),
+        ("Right? Instruments matter a lot.", "Instruments matter a lot."),
     ],
 )
 def test_clean_en(raw, cleaned):
@@ -489,6 +490,7 @@ def test_weights_are_one_table():
         ("（掌声）", "zh"),
         ("详情请看 www.example.cn 上的完整文章和视频。", "zh"),
         ("点赞 收藏 分享", "zh"),
+        ("It was Jane Roe (phonetic) who designed the first version of the compiler.", "en"),
     ],
 )
 def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
@@ -612,3 +614,31 @@ def test_a_point_cut_off_mid_phrase_is_broken_off():
     assert broken_off("我们之所以这样做，是因为我们的", "zh")
     assert not broken_off("The newest protocol uses 186 megahertz channels", "en")
     assert not broken_off("持续提供价值是建立社群的关键。", "zh")
+
+
+@pytest.mark.parametrize(
+    "text, lang, opening",
+    [
+        ("And what got me excited was the compiler.", "en", "What got me excited was the compiler."),
+        ("But it's not just about the instruments.", "en", "It's not just about the instruments."),
+        ("Caches hash their inputs.", "en", "Caches hash their inputs."),
+        ("It was great.", "en", None),
+        ("Who was a designer in the nineties and more.", "en", None),
+        ("这说明在当今时代，产品营销能力至关重要。", "zh", "在当今时代，产品营销能力至关重要。"),
+        ("这很重要。", "zh", None),
+    ],
+)
+def test_a_paragraph_opens_on_a_sentence_that_stands_alone(text, lang, opening):
+    from pipeline.analysis.speech import paragraph_opening
+
+    assert paragraph_opening(text, lang) == opening
+
+
+def test_a_passage_starts_where_a_sentence_can_open_it():
+    from pipeline.analysis.selection import opened
+
+    assert opened(["It was great.", "And the cache made reruns fast.", "It broke."], "en") == [
+        "The cache made reruns fast.",
+        "It broke.",
+    ]
+    assert opened(["It was great."], "en") == ["It was great."]  # nothing better: the passage stands

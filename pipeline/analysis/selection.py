@@ -104,6 +104,17 @@ def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget:
     return [cleaned[i] for i in sorted(kept)]
 
 
+def opened(sentences: list[str], language: str) -> list[str]:
+    """The passage from its first sentence that can open a paragraph: under a heading the reader has not heard the
+    sentence before it, so "And…" loses its link and "It was great." goes (when none can, the passage stands)."""
+    from pipeline.analysis.speech import paragraph_opening
+
+    for index, sentence in enumerate(sentences):
+        if (first := paragraph_opening(sentence, language)) is not None:
+            return [first, *sentences[index + 1 :]]
+    return sentences
+
+
 def paragraphs(sentences: list[str], language: str, size: int = 90) -> list[str]:
     """Sentences grouped into paragraphs of about `size` words, as a reader expects prose to be broken."""
     groups: list[list[str]] = [[]]

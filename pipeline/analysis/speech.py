@@ -561,6 +561,9 @@ _EN_OPENER_COMMA = re.compile(
     r"anyway)\s*,\s*(?=\S)",
     re.IGNORECASE,
 )
+_EN_OPENER_TAG = re.compile(  # "Right? Instruments matter a lot.": a tag said to the room, then the sentence
+    r"^\s*(?:right|yeah|yes|okay|ok|all right|alright|so|well|anyway)\s*[?.!]+\s+(?=[\"“‘'(]?[A-Z])", re.IGNORECASE
+)
 _EN_OPENER_WORD = re.compile(r"^\s*(?:(?:okay|ok|all right|alright)\s*,?\s*so|and so|so)\s+(?=(\S+))", re.IGNORECASE)
 _EN_CUT_OFF = re.compile(r"\b([a-z]{1,4})-\s+(?=\1)", re.IGNORECASE)
 _EN_REPEAT = re.compile(r"\b([a-z']+(?: [a-z']+){0,2})(\s*(?:,|-{2,})\s*|\s+)\1\b", re.IGNORECASE)
@@ -584,6 +587,7 @@ def _drop_fillers_en(text: str) -> str:
 
 def _drop_opener_en(text: str) -> str:
     """One discourse marker at the start ("So", "Okay, so", "Well,"), kept when nothing would follow it."""
+    text = _EN_OPENER_TAG.sub("", text, count=1)
     text = _EN_OPENER_COMMA.sub("", text, count=1)
     match = _EN_OPENER_WORD.match(text)
     if match:
@@ -784,6 +788,26 @@ def vague(text: str, lang: str) -> bool:
     return len(own) < 2
 
 
+_EN_LINK_BACK = re.compile(r"^(?:and|but|also|plus|and then|then|so then)\s*,?\s+(?=[\w\"“])", re.IGNORECASE)
+_ZH_LINK_BACK = re.compile(
+    r"^(?:而且|但是|然而|所以|然后|另外|那么|不过|并且|因此|这说明|这表明|这意味着|也就是说)[，,]?"
+)
+_RELATIVE_START_EN = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
+
+
+def paragraph_opening(text: str, lang: str) -> str | None:
+    """The sentence as the first of a paragraph, where nothing comes before it: a linking word that points back
+    ("And what got me…", "But it's…", "这说明…") goes; None when the sentence leans on a sentence the reader never
+    saw ("It was great.", "Who was a designer…")."""
+    pattern = _ZH_LINK_BACK if lang == "zh" else _EN_LINK_BACK
+    opened = pattern.sub("", text.strip(), count=1)
+    if lang != "zh" and opened != text.strip():
+        opened = opened[:1].upper() + opened[1:]
+    if not opened or vague(opened, lang) or _RELATIVE_START_EN.match(opened):
+        return None
+    return opened
+
+
 def is_fragment(text: str, lang: str) -> bool:
     """Not a whole thought a reader could quote on its own; stage directions included."""
     text = text.strip()
@@ -901,6 +925,8 @@ def quotability(text: str, lang: str) -> float:
     WEIGHTS. Score the text as a reader would see it, so pass `clean(...)` output for a draft's quote."""
     text = text.strip()
     if is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang) or _URL.search(text):
+        return 0.0
+    if STAGE_DIRECTION.search(text):  # "John Meta (phonetic) who…": the transcriber's note would be quoted too
         return 0.0
     length = _zh_length(text) if lang == "zh" else len(_words(text))
     score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))

@@ -148,13 +148,24 @@ def _cut_long(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
+INLINE_AFTER = re.compile(r"\s*[a-z]")  # "John Meta (phonetic) who was…": the sentence goes on
+
+
+def _inline(text: str, match: re.Match) -> bool:
+    """A transcriber's note inside a sentence ("(phonetic)", "(laughs)" before a lowercase word) is not a sentence
+    boundary: splitting there leaves "Who was a well known artist…" as a sentence of its own. `clean()` drops the
+    note from prose; the sentence stays whole."""
+    return bool(INLINE_AFTER.match(text, match.end()))
+
+
 def _sentence_spans(run: _Run, language: str) -> list[tuple[int, int, bool]]:
     """(start, end, is a stage direction) of each sentence in the run."""
     from pipeline.analysis.speech import STAGE_DIRECTION
 
     spans: list[tuple[int, int, bool]] = []
     cursor = 0
-    for match in list(STAGE_DIRECTION.finditer(run.text)) + [None]:
+    standalone = [match for match in STAGE_DIRECTION.finditer(run.text) if not _inline(run.text, match)]
+    for match in standalone + [None]:
         stop = match.start() if match else len(run.text)
         chunk = run.text[cursor:stop]
         if chunk.strip():

@@ -12,7 +12,7 @@ import re
 
 from pydantic import Field
 
-from pipeline.analysis.selection import paragraphs, passage, words
+from pipeline.analysis.selection import opened, paragraphs, passage, words
 from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Transcript
 from pipeline.check.drafts import URL
 from pipeline.corpus.voice import related_markdown
@@ -24,7 +24,9 @@ from pipeline.sources.marks import main_speaker
 from pipeline.sources.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
 
-VERSION = 4  # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest
+# 3: the speaker's own words per section, no model prose; 4: an interview's host and guest; 5: a section opens on a
+# sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence)
+VERSION = 5
 SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
 MAX_WORDS = 2000
 MIN_WORDS = 120
@@ -79,7 +81,7 @@ def section_text(section: Section, segments: list[Segment], language: str, budge
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
     sentences = passage(segments, embed([s.text for s in segments]), language, budget)
-    return paragraphs(sentences, language)
+    return paragraphs(opened(sentences, language), language)
 
 
 def adds_nothing(rewrite: str, original: str, language: str) -> bool:

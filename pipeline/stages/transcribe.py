@@ -20,8 +20,9 @@ from pipeline.sources import readers
 from pipeline.sources.marks import marked
 from pipeline.sources.sentences import Piece, sentences
 
-# 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized
-VERSION = 5
+# 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized;
+# 6: a transcriber's note inside a sentence ("Jane Roe (phonetic) who…") no longer splits it
+VERSION = 6
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
