@@ -571,6 +571,20 @@ def test_an_answer_that_restates_its_heading_fails(cli, tmp_path):
     )
 
 
+def test_an_answer_that_names_its_topic_and_goes_on_is_no_restatement():
+    from pipeline.check.reader import restates
+
+    heading = "What is the purpose of caching in data pipelines?"
+    assert restates(heading, "The purpose of caching in data pipelines is to speed up reruns.")
+    assert not restates(
+        heading, "Caching in data pipelines lets a rerun skip every step whose inputs and prompt kept their hash."
+    )
+    assert not restates(
+        "What matters about memory management?",
+        "Memory management is kind of difficult, and most of us probably don't think a lot about it.",
+    )
+
+
 def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
     from pipeline.check.reader import restates
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -36,3 +38,39 @@ def test_a_second_embedded_server_waits_for_the_first(capfd):
     assert waited >= 2.0  # it started only once the other run let go of the cores
     assert "another devrel run is using the embedded model" in capfd.readouterr().err
     assert not server.machine_lock.is_locked  # and let go in turn
+
+
+ASK_AND_WAIT = """
+import threading, time, urllib.request, json
+from pipeline.llm.embedded import EmbeddedServer
+server = EmbeddedServer("qwen2.5-coder-0.5b", threads=2, n_ctx=2048)
+url = server.start()
+body = json.dumps({"model": "qwen2.5-coder-0.5b", "max_tokens": 4000, "temperature": 1.0,
+                   "messages": [{"role": "user", "content": "Count from one to ten thousand in words."}]}).encode()
+request = urllib.request.Request(url + "/chat/completions", body, {"Content-Type": "application/json"})
+threading.Thread(target=lambda: urllib.request.urlopen(request, timeout=600), daemon=True).start()
+time.sleep(2)
+print(server.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is dead, only not yet reaped
+        return stat.read().split(") ")[1][:1] != "Z"
+
+
+def test_the_server_dies_with_the_run_that_started_it_even_mid_answer():
+    run = subprocess.Popen([sys.executable, "-c", ASK_AND_WAIT], stdout=subprocess.PIPE, text=True)
+    server_pid = int(run.stdout.readline())
+    assert _alive(server_pid)  # answering a long request
+    run.send_signal(signal.SIGKILL)  # the run is killed: no finally, no atexit
+    run.wait()
+    deadline = time.monotonic() + 5
+    while _alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(server_pid)  # not finishing an answer nobody will read

@@ -301,6 +301,15 @@ def test_community_lines_that_copy_each_other_or_the_summary_are_replaced(inputs
     assert_never_copies([made.discord, made.forum_body, made.newsletter])
 
 
+def test_a_newsletter_that_reads_like_the_discord_post_is_not_kept(inputs, llm_server):
+    first = community(inputs())  # the scripted answers, once, to learn the Discord post they make
+    llm_server.script("NewsletterDraft", {"blurb": first.discord[:500]}, {"blurb": first.discord[:500]})
+    draft = inputs()
+    made = community(draft)
+    assert "newsletter blurb repeats the Discord post again; built from its section instead" in draft.warnings
+    assert_never_copies([made.discord, made.newsletter])
+
+
 def test_a_one_section_talk_still_never_repeats_itself(inputs, llm_server):
     draft = inputs(outline=outline(SECTIONS[:1]))
     made, posts = hooks(draft), community(draft)
@@ -445,3 +454,18 @@ def test_an_x_post_never_quotes_what_a_title_already_quotes(inputs, llm_server):
     quote = quoted[0][1:].split("”")[0]
     again = x_posts(Items(inputs()), used=[f"“{quote}”"])
     assert len(again) == 3 and not any(quote in post for post in again)
+
+
+def test_a_line_cut_at_its_length_bound_is_asked_again_then_built_from_its_section(inputs, llm_server):
+    long = "Content hashing is a powerful technique for understanding how your pipeline reruns at the level of"
+    assert len(long) >= 98  # at the schema's bound: the grammar stopped it mid-sentence
+    answer = {"how_to": "How to key a cache", "claim": long, "detail": "x", "question": "Why?", "topic": "caching"}
+    llm_server.script("TitlesDraft", answer, answer)
+    draft = inputs()
+    made = hooks(draft)
+    assert not any(title.endswith("…") for title in made.titles), made.titles
+    assert "title 2 (claim) was cut off at its length limit; say it in fewer words; asked again" in draft.warnings
+    assert any(
+        w.startswith("title 2 (claim) was cut off at its length limit") and "built from its section" in w
+        for w in draft.warnings
+    )

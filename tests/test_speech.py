@@ -624,6 +624,7 @@ def test_a_point_cut_off_mid_phrase_is_broken_off():
         ("Caches hash their inputs.", "en", "Caches hash their inputs."),
         ("It was great.", "en", None),
         ("Who was a designer in the nineties and more.", "en", None),
+        ("Or in this case a string and a tuple.", "en", None),
         ("这说明在当今时代，产品营销能力至关重要。", "zh", "在当今时代，产品营销能力至关重要。"),
         ("这很重要。", "zh", None),
     ],

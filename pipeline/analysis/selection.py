@@ -24,6 +24,9 @@ ROOM_QUESTION = re.compile(
     re.IGNORECASE,
 )
 SECOND_QUOTE = 0.85  # a second quote only when it scores nearly as well as the first
+SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
+MAX_WORDS = 2000
+MIN_WORDS = 120
 
 
 def words(text: str) -> int:
@@ -102,6 +105,14 @@ def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget:
         if used >= budget:
             break
     return [cleaned[i] for i in sorted(kept)]
+
+
+def shares(sizes: list[int]) -> list[int]:
+    """The words the blog shows of each section: about a third of the talk (at most MAX_WORDS), shared out by how
+    much each section says. The outline reads the same passages, so a heading never says their opening back."""
+    total = sum(sizes) or 1
+    wanted = max(MIN_WORDS, min(MAX_WORDS, round(total * SHARE)))
+    return [max(40, round(wanted * size / total)) for size in sizes]
 
 
 def opened(sentences: list[str], language: str) -> list[str]:

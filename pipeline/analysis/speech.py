@@ -788,11 +788,12 @@ def vague(text: str, lang: str) -> bool:
     return len(own) < 2
 
 
-_EN_LINK_BACK = re.compile(r"^(?:and|but|also|plus|and then|then|so then)\s*,?\s+(?=[\w\"“])", re.IGNORECASE)
+_EN_LINK_BACK = re.compile(r"^(?:and|but|or|also|plus|and then|then|so then)\s*,?\s+(?=[\w\"“])", re.IGNORECASE)
 _ZH_LINK_BACK = re.compile(
     r"^(?:而且|但是|然而|所以|然后|另外|那么|不过|并且|因此|这说明|这表明|这意味着|也就是说)[，,]?"
 )
-_RELATIVE_START_EN = re.compile(r"^(?:who|which|whose|whom)\b", re.IGNORECASE)
+# a relative clause, or a case only the sentence before set up ("In this case a string and a tuple.")
+_RELATIVE_START_EN = re.compile(r"^(?:who|which|whose|whom|in (?:this|that) case|in (?:this|that) way)\b", re.I)
 
 
 def paragraph_opening(text: str, lang: str) -> str | None:

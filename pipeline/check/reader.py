@@ -216,9 +216,12 @@ def content_words(text: str) -> set[str]:
     return {word[:4] for word in found if len(word) > 2 and word not in EN_STOP}
 
 
-def restates(heading: str, sentence: str) -> bool:
+def restates(heading: str, sentence: str, strict: bool = False) -> bool:
     """The answer's first sentence says the heading back (trigram similarity ≥ COPY, or more than half of the
-    heading's content words, at least two): the reader learns nothing from it."""
+    heading's content words, at least two): the reader learns nothing from it. An English sentence that names the
+    heading's topic and then says more than it repeats ("Memory management is hard, and most of us never think
+    about it") answers it, unless `strict` (the outline, which would rather ask a question the opening does not
+    already say)."""
     if not sentence:
         return False
     if similarity(heading, sentence) >= COPY:
@@ -227,10 +230,10 @@ def restates(heading: str, sentence: str) -> bool:
     if len(wanted) < 2:
         return False
     if guess_language(heading) == "zh":
-        hits = sum(1 for pair in wanted if pair in sentence)
-    else:
-        hits = len(wanted & content_words(sentence))
-    return hits / len(wanted) > 0.5
+        return sum(1 for pair in wanted if pair in sentence) / len(wanted) > 0.5
+    said = content_words(sentence)
+    hits = len(wanted & said)
+    return hits / len(wanted) > 0.5 and (strict or len(said - wanted) <= hits)
 
 
 def restated_answers(draft: Draft) -> list[str]:

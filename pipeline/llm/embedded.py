@@ -32,9 +32,11 @@ def _no_wait(what: str) -> AbstractContextManager:
 
 
 def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM when the run that started it dies, even by SIGKILL (no orphaned model)."""
+    """Linux: the server is killed when the run that started it dies, even by SIGKILL (no orphaned model). SIGKILL,
+    not SIGTERM: on SIGTERM the server finishes the generation in flight for a client that is gone, holding both
+    cores while the next run's server starts."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
 

@@ -12,8 +12,8 @@ import re
 
 from pydantic import Field
 
-from pipeline.analysis.selection import opened, paragraphs, passage, words
-from pipeline.artifacts import Artifact, Outline, Section, Segment, Source, Transcript
+from pipeline.analysis.selection import opened, paragraphs, passage, shares, words
+from pipeline.artifacts import Artifact, Section, Segment, Source, Transcript
 from pipeline.check.drafts import URL
 from pipeline.corpus.voice import related_markdown
 from pipeline.format.render import blog_front_matter, front_matter, time_link
@@ -27,9 +27,6 @@ from pipeline.stages.drafting import DraftInputs, Strict
 # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest; 5: a section opens on a
 # sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence)
 VERSION = 5
-SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
-MAX_WORDS = 2000
-MIN_WORDS = 120
 
 
 REWRITE_TOKENS = 500
@@ -122,14 +119,6 @@ def edited(inputs: DraftInputs, text: str, label: str) -> str:
     return text
 
 
-def budget_for(outline: Outline, spans: list[list[Segment]]) -> list[int]:
-    """About a third of the talk (at most MAX_WORDS), shared out by how much each section says."""
-    sizes = [sum(words(s.text) for s in span) for span in spans]
-    total = sum(sizes) or 1
-    wanted = max(MIN_WORDS, min(MAX_WORDS, round(total * SHARE)))
-    return [max(40, round(wanted * size / total)) for size in sizes]
-
-
 def blog(inputs: DraftInputs) -> Blog:
     outline, transcript, language = inputs.outline, inputs.transcript, inputs.language
     spans = [span_of(section, transcript) if transcript else [] for section in outline.sections]
@@ -140,7 +129,8 @@ def blog(inputs: DraftInputs) -> Blog:
         *outline.entities.media,
     ]
     parts, seen = [], set()
-    for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budget_for(outline, spans)), 1):
+    budgets = shares([sum(words(segment.text) for segment in span) for span in spans])
+    for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budgets), 1):
         parts.append(f"### {section.question}")
         texts = section_text(section, span, language, budget)
         if inputs.rewrite and span:

@@ -22,8 +22,9 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
 # bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
 # begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
-# starting lower case is the rest of a cut line
-VERSION = 10
+# starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
+# a line cut at its length bound
+VERSION = 11
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -85,6 +86,7 @@ def community(inputs: DraftInputs) -> Community:
     forum_title, ask = forum_parts(items, kind)
     forum = forum_body(items, ask)
     discord = fit(inputs, "Discord post", discord_post(items, opener, question, against=[forum, summary]), DISCORD)
+    kind.fixed.append(("the Discord post", discord))  # the newsletter is read by the same members
     return Community(
         source=source_label(inputs.source),
         title=inputs.outline.title,

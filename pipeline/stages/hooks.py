@@ -24,8 +24,9 @@ from pipeline.stages.outline import META
 # its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
 # with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
 # a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals; 11: a
-# section question about "key points" never leads a post; 12: an X post never quotes what a title quotes
-VERSION = 12
+# section question about "key points" never leads a post; 12: an X post never quotes what a title quotes; 13: a
+# line cut at its length bound ("…runs at the…") is asked again, then built from its section
+VERSION = 13
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90

@@ -307,6 +307,8 @@ class Items:
         bare = re.sub(r"^[^\w“”\"'‘’]+", "", text)
         if model and self.language == "en" and re.match(r"[a-z]+[\s,;:]", bare):  # "level, making it easier to…"
             return "starts mid-sentence, like the rest of a line cut in two; write it whole"
+        if model and text.rstrip().endswith("…") and not text.rstrip().endswith("……"):  # cut at its length bound
+            return "was cut off at its length limit; say it in fewer words"
         start = fold(bare)
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.analysis.entities import grounded_entities
-from pipeline.analysis.selection import chosen_quotes, passage, words
+from pipeline.analysis.selection import chosen_quotes, opened, passage, shares, words
 from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import section_count, spans
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
@@ -79,6 +79,7 @@ class Span:
 
     segments: list[Segment]
     vectors: np.ndarray
+    shown: int = MATERIAL_WORDS  # the words the blog shows of it (selection.shares)
 
     def material(self, language: str, budget: int = MATERIAL_WORDS) -> str:
         joiner = "" if language == "zh" else " "
@@ -203,11 +204,13 @@ def usable_edit(text: str) -> bool:
 
 
 def echoed_sentence(question: str, span: Span, language: str) -> str | None:
-    """One of the span's opening sentences that the question only says back (its answer would restate it)."""
+    """One of the span's opening sentences that the question only says back (its answer would restate it): the
+    opening of what the model read and of what the blog shows under the question."""
     from pipeline.check.reader import restates
 
     opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
-    return next((sentence for sentence in opening if restates(question, sentence)), None)
+    opening += opened(passage(span.segments, span.vectors, language, span.shown), language)[:2]
+    return next((sentence for sentence in opening if restates(question, sentence, strict=True)), None)
 
 
 def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
@@ -537,6 +540,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         )
     given = given_spans(transcript, source, language)
     found = [span for span, _ in given]
+    for span, shown in zip(found, shares([sum(words(s.text) for s in span.segments) for span in found])):
+        span.shown = shown
     drafts: list[SectionDraft] = []
     for span, question in given:
         if question:  # the talk asks it (an interview's host, the room): the model only names the key points
