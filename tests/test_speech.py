@@ -545,6 +545,10 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
         ("我发现关键是持续输出，我们三年做了两百期视频。", "这张图里大家可以看到我们频道的一些视频。"),
         ("我们的频道不是靠运气，而是靠每周稳定更新。", "你们觉得我们的频道是靠运气还是靠每周更新？"),
         ("持续提供价值才是建立一个社区最重要的事情。", "所以持续提供价值才是建立一个社区的事情。"),
+        (
+            "And the compiler happens to emit a binary_modulo for every percent sign in a function body.",
+            "So this happens if you have a += 1 in a function body when a isn't local.",
+        ),
     ],
 )
 def test_quotability_prefers(better, worse):

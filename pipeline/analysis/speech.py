@@ -854,7 +854,7 @@ _SIGNALS = {
         "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
         r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
         r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
-        "vague_opening": r"^(?:it|this|that|they|these|those)\b",
+        "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
         r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
@@ -871,7 +871,7 @@ _SIGNALS = {
         "contrast": r"不是.{1,30}?而是|但是|但|然而|而是|却|反而|相反|不过",
         "conjunction_start": r"^(?:而且|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
         "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看",
-        "vague_opening": r"^(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
+        "vague_opening": r"^(?:(?:所以|但是|而且|然后)[，,]?)?(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
         "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
         "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)"
         r"|这次(?:演讲|分享)(?:的主题)?是",

@@ -38,8 +38,9 @@ from pipeline.llm.prompts import Prompt
 # title loses "Ada Lovelace:" when the talk never says the name (else a theme heading, not the file name); a key
 # point never ends on a question; 18: a question still about "the material" after its edit becomes the theme; a
 # summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
-# headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note
-VERSION = 20
+# headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
+# this happens…" opens as vaguely as "This happens…" for a pull quote
+VERSION = 21
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
