@@ -469,3 +469,32 @@ def test_a_line_cut_at_its_length_bound_is_asked_again_then_built_from_its_secti
         w.startswith("title 2 (claim) was cut off at its length limit") and "built from its section" in w
         for w in draft.warnings
     )
+
+
+def test_a_title_copying_its_prompts_example_is_not_about_this_talk(inputs, llm_server, tmp_path):
+    titles_prompt = load_prompt("hooks-titles")
+    assert "caching data pipelines" in titles_prompt.examples  # the topic's example in our own prompt
+    folder = tmp_path / "hooks-titles"
+    folder.mkdir()
+    (folder / "system.md").write_text(titles_prompt.system.replace("caching data pipelines", "serverless cold starts"))
+    (folder / "user.md").write_text(titles_prompt.user)
+    draft = inputs()
+    draft.prompts = draft.prompts | {"hooks-titles": load_prompt("hooks-titles", tmp_path)}
+    answer = {"how_to": "How to key a cache", "claim": "Hashes beat timestamps.", "detail": "x", "question": "Why?"}
+    llm_server.script(
+        "TitlesDraft", answer | {"topic": "serverless cold starts"}, answer | {"topic": "serverless cold starts"}
+    )
+    made = hooks(draft)
+    assert not any("serverless" in title for title in made.titles), made.titles
+    assert any("copies “serverless cold starts” from its instructions" in warning for warning in draft.warnings)
+
+
+def test_a_forum_post_shows_the_points_a_summary_built_from_first_points_does_not_say(inputs, llm_server):
+    from pipeline.stages.community import forum_body
+    from pipeline.stages.items import Items
+
+    summary = " ".join(points[0] for _, points, _ in SECTIONS)  # what outline's fallback summary looks like
+    items = Items(inputs(outline=outline(summary=summary)))
+    forum = forum_body(items, "What worked for you?")
+    assert "A rerun with nothing changed does no work." in forum  # the second point, not the summary's first
+    assert similarity(forum, summary) < COPY

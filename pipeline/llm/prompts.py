@@ -14,6 +14,9 @@ from pipeline.errors import UserError
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "prompts"
 VARIABLE = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+# phrases in quote marks after "like", "e.g.", "such as" or "(": examples, not instructions ("starts with "How to"")
+_PHRASE = r'(?:"[^"\n]{3,80}"|“[^”\n]{3,80}”)'
+EXAMPLES = re.compile(rf"(?:\blike|\be\.g\.,?|\bsuch as|\bfor example,?|\()\s*({_PHRASE}(?:\s*(?:,|or)\s*{_PHRASE})*)")
 
 
 class MissingVariables(UserError):
@@ -31,6 +34,20 @@ class Prompt:
     def sha256(self) -> str:
         """Hash of the prompt text itself: a code hash cannot see prompt edits, so the cache keys on this."""
         return hashlib.sha256(f"{self.system}\0{self.user}".encode()).hexdigest()
+
+    @property
+    def examples(self) -> list[str]:
+        """The phrases it gives as examples, in quote marks ("caching data pipelines"): a small model copies an
+        example into its answer, so an answer carrying one the talk never says is about the prompt, not the talk."""
+        lists = [match.group(1) for match in EXAMPLES.finditer(self.system + self.user)]
+        found = [phrase.strip('"“”') for found in lists for phrase in re.findall(_PHRASE, found)]
+        return [
+            phrase
+            for phrase in found
+            if "{{" not in phrase
+            and "..." not in phrase
+            and (len(phrase.split()) >= 2 or len(re.findall(r"[\u4e00-\u9fff]", phrase)) >= 4)
+        ]
 
     def check(self, names: set[str]) -> None:
         """Fail before any work starts when a (custom) template names a variable its stage does not provide."""

@@ -16,14 +16,14 @@ from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, spread, squash
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
 # bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
 # begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
 # starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
-# a line cut at its length bound
+# a line cut at its length bound, nor a forum post of the points the summary already says
 VERSION = 11
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
@@ -100,6 +100,12 @@ def community(inputs: DraftInputs) -> Community:
 
 def _point(section: Section) -> str:
     return section.key_points[0] if section.key_points else ""
+
+
+def _fresh_point(section: Section, summary: str) -> str:
+    """The section's first point the summary does not already say (a summary built from first points would make
+    the forum post its copy), else its first."""
+    return next((point for point in section.key_points if squash(point) not in summary), _point(section))
 
 
 # Discord -------------------------------------------------------------------------------------------------------------
@@ -193,7 +199,8 @@ def forum_body(items: Items, ask: str) -> str:
         origin = f"来自《{title}》" + (f"：{url}" if url else "")
     else:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
-    answers = [led(items.language, f"**{s.question}**", _point(s)) for s in items.inputs.outline.sections]
+    said = squash(items.inputs.outline.summary)
+    answers = [led(items.language, f"**{s.question}**", _fresh_point(s, said)) for s in items.inputs.outline.sections]
     return "\n\n".join(part for part in [origin, *answers, ask] if part)
 
 

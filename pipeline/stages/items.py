@@ -224,6 +224,7 @@ class Items:
         folders = {prompt.folder.parent for prompt in inputs.prompts.values()}
         self.banned = sorted({phrase for folder in folders for phrase in telltale_phrases(self.language, folder)})
         self.openers = OPENERS[self.language]
+        self.examples = sorted({example for prompt in inputs.prompts.values() for example in prompt.examples})
 
     @cached_property
     def brief(self) -> str:
@@ -309,6 +310,9 @@ class Items:
             return "starts mid-sentence, like the rest of a line cut in two; write it whole"
         if model and text.rstrip().endswith("…") and not text.rstrip().endswith("……"):  # cut at its length bound
             return "was cut off at its length limit; say it in fewer words"
+        copied = next((e for e in self.examples if says(text, e) and squash(e) not in self.said), None)
+        if model and copied:  # "What we learned about caching data pipelines" from a talk on garbage collection
+            return f"copies “{copied}” from its instructions, which this talk never says; write about this talk"
         start = fold(bare)
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:

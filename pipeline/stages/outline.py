@@ -39,8 +39,9 @@ from pipeline.llm.prompts import Prompt
 # point never ends on a question; 18: a question still about "the material" after its edit becomes the theme; a
 # summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
 # headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
-# this happens…" opens as vaguely as "This happens…" for a pull quote
-VERSION = 21
+# this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
+# not kept
+VERSION = 22
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -310,6 +311,9 @@ def _themed(
     limit = THEME_CHARS_ZH if language == "zh" else THEME_CHARS_EN
     if not usable_edit(theme) or "?" in theme or "？" in theme or not 2 <= len(theme) <= limit:
         return draft
+    said = " ".join(segment.text for segment in span.segments).casefold()
+    if any(e.casefold() in theme.casefold() and e.casefold() not in said for e in prompts["theme"].examples):
+        return draft  # the prompt's own example, copied: it names the prompt, not this part
     if question_problems(theme, span, asked, language):
         return draft
     return draft.model_copy(update={"question": theme})
