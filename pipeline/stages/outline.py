@@ -40,7 +40,7 @@ from pipeline.llm.prompts import Prompt
 # summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
 # headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
 # this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
-# not kept
+# not kept; a key point in a stock phrase ("serves as a reminder of…") goes
 VERSION = 22
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -453,9 +453,9 @@ FRAMING = re.compile(
 
 def grounded_points(points: list[str], transcript: Transcript, source_text: str, language: str) -> list[str]:
     """Key points are the model's words, and drafts carry them (bullets, forum answers, posts): a sentence naming
-    someone the talk never mentions, quoting words the speaker did not say, or broken off mid-phrase goes; a point
-    left empty goes too."""
-    from pipeline.check.drafts import INLINE_QUOTE, _long_enough
+    someone the talk never mentions, quoting words the speaker did not say, broken off mid-phrase, or commenting in
+    a stock phrase ("This serves as a reminder of the importance of…") goes; a point left empty goes too."""
+    from pipeline.check.drafts import INLINE_QUOTE, _long_enough, telltale_phrases
     from pipeline.check.grounding import find_quote
     from pipeline.format.limits import SENTENCE_END
 
@@ -465,6 +465,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
     from pipeline.analysis.speech import broken_off, vague
 
+    stock = [phrase.casefold() for phrase in telltale_phrases(language)]
     kept = []
     for point in joined_points([plain_point(point, language) for point in points if point.strip()], language):
         pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
@@ -476,6 +477,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
             and not broken_off(s, language)
             and not (index and s.strip()[:1].islower())
             and not vague(s, language)
+            and not any(phrase in s.casefold() for phrase in stock)
             and not ABOUT_THE_TALK.search(s)  # "The speaker is Kamal and he's here to talk about the clock."
             and not s.strip().rstrip("”\"’'）)").endswith(("?", "？"))  # a point states; "you did what with what?"
         ]
