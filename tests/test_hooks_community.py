@@ -498,3 +498,22 @@ def test_a_forum_post_shows_the_points_a_summary_built_from_first_points_does_no
     forum = forum_body(items, "What worked for you?")
     assert "A rerun with nothing changed does no work." in forum  # the second point, not the summary's first
     assert similarity(forum, summary) < COPY
+
+
+def test_a_title_or_hook_about_the_talk_itself_is_not_kept(inputs, llm_server):
+    meta = {"how_to": "How to key a cache", "claim": "Hashes beat timestamps.", "detail": "Forty minutes to four."}
+    answer = meta | {"question": "What are the key points of the talk?", "topic": "cache keys"}
+    llm_server.script("TitlesDraft", answer, answer)
+    hook = {
+        "question": "What did the speaker say about caches?",
+        "surprise": "Timestamps lie.",
+        "mistake": "You trust mtime.",
+    }
+    llm_server.script("VideoHooksDraft", hook, hook)
+    draft = inputs()
+    made = hooks(draft)
+    assert not any("the talk" in title or "the speaker" in title for title in made.titles + made.video_hooks)
+    assert (
+        "title 4 (question) is about the talk itself, not its subject; name the subject; asked again" in draft.warnings
+    )
+    assert any(w.startswith("video hook 1 (question) is about the talk itself") for w in draft.warnings)

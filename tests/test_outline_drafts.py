@@ -297,3 +297,5 @@ def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
     long = "Python Bytecode: how a 1,500 line switch statement in CPython runs every instruction your program executes"
     assert headline(long, "en") == "Python Bytecode"
     assert headline("Understanding Garbage Collection", "en") == "Understanding Garbage Collection"
+    assert headline("The Clock and Libraries: A Deep Dive", "en") == "The Clock and Libraries"
+    assert headline("A Comprehensive Guide: leap seconds", "en") == "leap seconds"

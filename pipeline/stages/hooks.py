@@ -9,6 +9,8 @@ plus one per rejected answer and per post over X's limit.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
@@ -171,6 +173,18 @@ def title_templates(items: Items, field: str) -> list[str]:
     return [*own, outline.title, counted if count > 1 else "", *quotes, *points]
 
 
+TALK_ITSELF = re.compile(
+    r"\b(?:the (?:speaker|talk|presenter|presentation)|this (?:talk|video|presentation)|\w+'s talk|"
+    r"(?:main|key) (?:topics?|points?|ideas?|takeaways?) of)\b|演讲者|讲者|本次演讲|这次演讲|主要内容|要点",
+    re.IGNORECASE,
+)
+
+
+def about_the_talk(text: str) -> str | None:
+    """A title or hook must be about the subject: "What are the key points of the talk?" tells a reader nothing."""
+    return "is about the talk itself, not its subject; name the subject" if TALK_ITSELF.search(text) else None
+
+
 def titles(items: Items) -> list[str]:
     labels = TITLE_LABELS | {"topic": TITLE_LABELS["learned"]}
     del labels["learned"]
@@ -180,7 +194,7 @@ def titles(items: Items) -> list[str]:
         answers["learned"] = learned(items, answers.pop("topic"))
         return answers
 
-    kind = Kind(fixed=_questions(items) + _summary(items))
+    kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
     chosen = items.settle(TITLE_LABELS, ask, lambda field: title_templates(items, field), kind)
     return [title for title in chosen.values() if title]
 
@@ -314,5 +328,6 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
         return {name: shorten(text, limit) for name, text in answers.items()}
 
     templates = [text for text in [*_short_points(items, limit), *_short_quotes(items, limit)] if text not in used]
-    chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, Kind(fixed=_questions(items) + _summary(items)))
+    kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
+    chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, kind)
     return [hook for hook in chosen.values() if hook]

@@ -201,6 +201,7 @@ class Kind:
 
     fixed: list[tuple[str, str]]
     kept: list[tuple[str, str]] = field(default_factory=list)
+    rule: Callable[[str], str | None] | None = None  # a fault of this kind only (a title about "the talk")
 
     def others(self) -> list[tuple[str, str]]:
         return self.kept + self.fixed
@@ -313,6 +314,8 @@ class Items:
         copied = next((e for e in self.examples if says(text, e) and squash(e) not in self.said), None)
         if model and copied:  # "What we learned about caching data pipelines" from a talk on garbage collection
             return f"copies “{copied}” from its instructions, which this talk never says; write about this talk"
+        if model and kind.rule and (reason := kind.rule(text)):
+            return reason
         start = fold(bare)
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:

@@ -428,10 +428,18 @@ TITLE_CHARS = {"en": 90, "zh": 30}
 def headline(title: str, language: str) -> str:
     """A title is a headline: a small model pastes its summary after it ("AI写博客的优势：AI能写出…。文章的思想是…。"),
     so a long one keeps its first sentence, then what comes before its colon."""
+    from pipeline.check.drafts import telltale_phrases
+
     limit = TITLE_CHARS.get(language, 90)
     for cut in (r"(?<=[.!?])\s+|(?<=[。！？])", r"\s*[:：]\s*"):
         if len(title) > limit:
             title = re.split(cut, title, maxsplit=1)[0].strip()
+    parts = re.split(r"\s*[:：]\s*", title, maxsplit=1)  # "The Clock: A Deep Dive": the stock half goes
+    stock = [phrase.casefold() for phrase in telltale_phrases(language)]
+    if len(parts) == 2 and all(part.strip() for part in parts):
+        stale = [any(phrase in part.casefold() for phrase in stock) for part in parts]
+        if stale[0] != stale[1]:
+            title = parts[1] if stale[0] else parts[0]
     return title.rstrip("。.")
 
 
