@@ -28,8 +28,9 @@ from pipeline.stages.outline import META
 # a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals; 11: a
 # section question about "key points" never leads a post; 12: an X post never quotes what a title quotes; 13: a
 # line cut at its length bound ("…runs at the…") or copying its prompt's example ("What we learned about caching data
-# pipelines" from a talk on garbage collection) is asked again, then built from its section
-VERSION = 13
+# pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
+# about the talk itself too
+VERSION = 14
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90

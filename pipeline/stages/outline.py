@@ -40,8 +40,9 @@ from pipeline.llm.prompts import Prompt
 # summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
 # headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
 # this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
-# not kept; a key point in a stock phrase ("serves as a reminder of…") goes
-VERSION = 22
+# not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
+# Dive") goes
+VERSION = 23
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
