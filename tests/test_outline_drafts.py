@@ -217,6 +217,9 @@ def test_a_key_point_states_the_point_not_that_someone_made_it():
     assert plain_point("He says that time zones are political.", "en") == "Time zones are political."
     assert plain_point("The clock drifts a second a day.", "en") == "The clock drifts a second a day."
     assert plain_point("演讲者认为产品营销能力至关重要。", "zh") == "产品营销能力至关重要。"
+    assert plain_point("The material discusses serial flow control with XON and XOFF.", "en") == (
+        "Serial flow control with XON and XOFF."
+    )
 
 
 def test_names_a_small_model_lists_as_people_are_typed_by_their_shape():

@@ -41,7 +41,7 @@ from pipeline.llm.prompts import Prompt
 # headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
 # this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
 # not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
-# Dive") goes
+# Dive") goes; "The material discusses X" is X, like "The speaker says X"
 VERSION = 23
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -495,8 +495,9 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
 
 SPEAKER_SAYS_EN = re.compile(
-    r"^(?:the (?:speaker|presenter|author|talk)|he|she|they)\s+(?:also\s+)?(?:says|said|explains|argues|notes|"
-    r"suggests|proposes|emphasi[sz]es|highlights|believes|thinks|states|points out|mentions|discusses|describes)"
+    r"^(?:the (?:speaker|presenter|author|talk|material|passage|text)|(?:this|the) (?:part|section)|he|she|they)\s+"
+    r"(?:also\s+)?(?:says|said|explains|argues|notes|suggests|proposes|emphasi[sz]es|highlights|believes|thinks|"
+    r"states|points out|mentions|discusses|describes|covers|introduces|talks about)"
     r"(?:\s+that)?\s+",
     re.IGNORECASE,
 )
@@ -504,7 +505,8 @@ SPEAKER_SAYS_ZH = re.compile(r"^(?:演讲者|讲者|作者|他|她)(?:还)?(?:�
 
 
 ABOUT_THE_TALK = re.compile(
-    r"\bthe (?:speaker|presenter|talk|presentation)\b|\bthis (?:talk|presentation)\b|\bhere to (?:talk|speak)\b|"
+    r"\bthe (?:speaker|presenter|talk|presentation|material|passage)\b|\bthis (?:talk|presentation)\b|"
+    r"\bhere to (?:talk|speak)\b|"
     r"\b(?:will|going to) (?:talk|speak) about\b|演讲者|讲者|本次演讲|这次演讲|今天(?:我)?(?:要|想)?(?:讲|聊|分享)",
     re.IGNORECASE,
 )
