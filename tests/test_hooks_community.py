@@ -517,3 +517,17 @@ def test_a_title_or_hook_about_the_talk_itself_is_not_kept(inputs, llm_server):
         "title 4 (question) is about the talk itself, not its subject; name the subject; asked again" in draft.warnings
     )
     assert any(w.startswith("video hook 1 (question) is about the talk itself") for w in draft.warnings)
+
+
+def test_a_title_built_around_the_talks_title_names_no_one(inputs, llm_server):
+    """A title-case talk title inside a sentence ("6 lessons from Jane Doe's Journey Through Cache Keys") reads to
+    `devrel check` as a run of names; the built title keeps the talk's title apart."""
+    from pipeline.stages.hooks import title_templates
+    from pipeline.stages.items import Items
+
+    title = "Jane Doe's Journey Through Cache Keys"
+    items = Items(inputs(outline=outline(title=title)))
+    built = title_templates(items, "how_to")
+    assert f"{title}: {len(SECTIONS)} lessons" in built
+    known = " ".join(text for _, text in TALK) + " Jane Doe cache keys"
+    assert unknown_names("\n".join(f"{n}. {t}" for n, t in enumerate(built, 1)), known, "en") == []

@@ -170,7 +170,8 @@ def title_templates(items: Items, field: str) -> list[str]:
         "learned": [learned(items, tag) for tag in outline.tags],
     }.get(field, [])
     count = len(outline.sections)
-    counted = f"《{outline.title}》的{count}个要点" if zh else f"{count} lessons from {outline.title}"
+    # "Title: 6 lessons", never "6 lessons from Title": a title-case title inside a sentence reads as a run of names
+    counted = f"《{outline.title}》的{count}个要点" if zh else f"{outline.title}: {count} lessons"
     return [*own, outline.title, counted if count > 1 else "", *quotes, *points]
 
 
