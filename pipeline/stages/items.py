@@ -225,7 +225,9 @@ class Items:
         folders = {prompt.folder.parent for prompt in inputs.prompts.values()}
         self.banned = sorted({phrase for folder in folders for phrase in telltale_phrases(self.language, folder)})
         self.openers = OPENERS[self.language]
-        self.examples = sorted({example for prompt in inputs.prompts.values() for example in prompt.examples})
+        examples = {example for prompt in inputs.prompts.values() for example in prompt.examples}
+        # an example of what never to write ("In this talk") is an opener's fault, said as such
+        self.examples = sorted(e for e in examples if not any(_opens(fold(e), phrase) for phrase in self.openers))
 
     @cached_property
     def brief(self) -> str:
