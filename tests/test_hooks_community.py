@@ -531,3 +531,16 @@ def test_a_title_built_around_the_talks_title_names_no_one(inputs, llm_server):
     assert f"{title}: {len(SECTIONS)} lessons" in built
     known = " ".join(text for _, text in TALK) + " Jane Doe cache keys"
     assert unknown_names("\n".join(f"{n}. {t}" for n, t in enumerate(built, 1)), known, "en") == []
+
+
+def test_a_model_line_over_its_limit_is_cut_where_a_main_clause_ends():
+    from pipeline.format.limits import at_clause
+
+    long = (
+        "Garbage collection is a safer way to manage memory than doing it by hand, because it frees what nothing uses."
+    )
+    assert at_clause(long, 100) == "Garbage collection is a safer way to manage memory than doing it by hand."
+    assert at_clause("If the stack is not in the right state, this returns garbage and nobody notices it.", 60) == ""
+    assert at_clause("Short enough.", 100) == "Short enough."
+    zh = "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频，而且要坚持很多年才行。"
+    assert at_clause(zh, 40) == "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频。"

@@ -44,6 +44,26 @@ def x_length(text: str) -> int:
     return total
 
 
+CLAUSE_END = re.compile(r"\s*(?:[,;，；]|\s[—–]|\s-{1,2})\s+|[，；]")
+SUBORDINATE = re.compile(r"^(?:if|when|because|although|though|while|since|as|unless|whether|so that|until)\b", re.I)
+
+
+def at_clause(text: str, limit: int) -> str:
+    """Model text over its limit cut where a clause ends, when what stays is a whole main clause ("X is faster than
+    Y, because…" → "X is faster than Y."); "" when no cut leaves one. Never for quotes: they stay verbatim."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    zh = CJK.search(text) is not None
+    cuts = [match.start() for match in CLAUSE_END.finditer(text) if match.start() < limit]
+    for cut in reversed(cuts):
+        kept = text[:cut].rstrip(" ,;:，；：")
+        long_enough = len(CJK.findall(kept)) >= 8 if zh else len(kept.split()) >= 6
+        if long_enough and not SUBORDINATE.match(kept) and kept[-1:].isalnum():
+            return kept + ("。" if zh else ".")
+    return ""
+
+
 def shorten(text: str, limit: int, length=len) -> str:
     """Cut at the last sentence end that fits, else at the last word boundary with an ellipsis."""
     text = text.strip()

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Quote, Section
-from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
+from pipeline.format.limits import SENTENCE_END, X_POST, at_clause, shorten, x_length
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, featured, led, section_material, speaker_of, spread
@@ -29,7 +29,7 @@ from pipeline.stages.outline import META
 # section question about "key points" never leads a post; 12: an X post never quotes what a title quotes; 13: a
 # line cut at its length bound ("…runs at the…") or copying its prompt's example ("What we learned about caching data
 # pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
-# about the talk itself too
+# about the talk itself too; a video hook over its limit is cut where a main clause ends, not at a word with "…"
 VERSION = 14
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
@@ -327,7 +327,7 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
 
     def ask(note: str) -> dict[str, str]:
         answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, note), HOOK_LABELS)
-        return {name: shorten(text, limit) for name, text in answers.items()}
+        return {name: at_clause(text, limit) or shorten(text, limit) for name, text in answers.items()}
 
     templates = [text for text in [*_short_points(items, limit), *_short_quotes(items, limit)] if text not in used]
     kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
