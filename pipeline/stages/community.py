@@ -23,8 +23,9 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
 # begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
 # starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
-# a line cut at its length bound, nor a forum post of the points the summary already says
-VERSION = 11
+# a line cut at its length bound, nor a forum post of the points the summary already says; 12: a stock opener from
+# a prompt's list of what never to write is reported as an opener
+VERSION = 12
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

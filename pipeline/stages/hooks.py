@@ -29,8 +29,9 @@ from pipeline.stages.outline import META
 # section question about "key points" never leads a post; 12: an X post never quotes what a title quotes; 13: a
 # line cut at its length bound ("…runs at the…") or copying its prompt's example ("What we learned about caching data
 # pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
-# about the talk itself too; a video hook over its limit is cut where a main clause ends, not at a word with "…"
-VERSION = 14
+# about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
+# the count title is "<title>: N lessons"
+VERSION = 15
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
