@@ -544,3 +544,19 @@ def test_a_model_line_over_its_limit_is_cut_where_a_main_clause_ends():
     assert at_clause("Short enough.", 100) == "Short enough."
     zh = "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频，而且要坚持很多年才行。"
     assert at_clause(zh, 40) == "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频。"
+
+
+def test_an_english_title_slipping_into_chinese_or_learning_about_understanding_is_mended(inputs, llm_server):
+    answer = {
+        "how_to": "How to key a cache by content",
+        "claim": "Learn to manage memory with a deep understanding of garbage回收.",
+        "detail": "Under two seconds for a cached rerun",
+        "question": "Do timestamps lie?",
+        "topic": "Understanding cache keys",
+    }
+    llm_server.script("TitlesDraft", answer, answer)
+    draft = inputs()
+    made = hooks(draft)
+    assert not any(CJK.search(title) for title in made.titles), made.titles
+    assert "title 2 (claim) slips into Chinese; write it in English only; asked again" in draft.warnings
+    assert made.titles[4] == "What Jane Doe learned about cache keys"

@@ -30,7 +30,8 @@ from pipeline.stages.outline import META
 # line cut at its length bound ("…runs at the…") or copying its prompt's example ("What we learned about caching data
 # pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
 # about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
-# the count title is "<title>: N lessons"
+# the count title is "<title>: N lessons"; an English line with Chinese in it is asked again; "learned about
+# Understanding X" is "learned about X"
 VERSION = 15
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
@@ -145,9 +146,17 @@ TITLE_LABELS = {
 }
 
 
+STOCK_TOPIC_START = re.compile(
+    r"^(?:understanding|exploring|mastering|learning(?: about)?|discovering|demystifying|an introduction to|"
+    r"introduction to|the basics of|basics of)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
 def learned(items: Items, topic: str) -> str:
     """The fifth pattern is built by code, so it stays a pattern: "What <speaker> learned about <topic>"."""
     topic = " ".join(topic.split()).strip(" .。!?！？:：")
+    topic = STOCK_TOPIC_START.sub("", topic)  # "learned about Understanding Garbage Collection" says "about" twice
     if not topic:
         return ""
     speaker = _speaker(items)

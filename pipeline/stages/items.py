@@ -311,6 +311,8 @@ class Items:
         bare = re.sub(r"^[^\w“”\"'‘’]+", "", text)
         if model and self.language == "en" and re.match(r"[a-z]+[\s,;:]", bare):  # "level, making it easier to…"
             return "starts mid-sentence, like the rest of a line cut in two; write it whole"
+        if model and self.language == "en" and CJK.search(text):  # "…a deep understanding of garbage回收."
+            return "slips into Chinese; write it in English only"
         if model and text.rstrip().endswith("…") and not text.rstrip().endswith("……"):  # cut at its length bound
             return "was cut off at its length limit; say it in fewer words"
         copied = next((e for e in self.examples if says(text, e) and squash(e) not in self.said), None)
