@@ -95,3 +95,11 @@ def test_text_stopped_at_its_bound_inside_a_quote_ends_at_its_last_sentence():
     text = "Marking finds what is reachable. The rest is called the 'mark-and-sweep'"
     assert finished(text, len(text)) == "Marking finds what is reachable."
     assert finished(text) == text  # not at a bound: the model ended it there
+
+
+def test_one_sentence_stopped_at_its_bound_ends_where_its_main_clause_does():
+    from pipeline.stages.drafting import finished
+
+    text = "Garbage collection frees what nothing points to anymore, which is why a program can forget about the"
+    assert finished(text, len(text)) == "Garbage collection frees what nothing points to anymore."
+    assert finished("If we mark everything on the heap, mark sweep still has to go through", 70).endswith("…")

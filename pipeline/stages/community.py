@@ -24,8 +24,9 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
 # starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
 # a line cut at its length bound, nor a forum post of the points the summary already says; 12: a stock opener from
-# a prompt's list of what never to write is reported as an opener
-VERSION = 12
+# a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
+# where its main clause does
+VERSION = 13
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.artifacts import Outline, Source, Transcript
 from pipeline.check.drafts import URL, canonical_url
-from pipeline.format.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, shorten
+from pipeline.format.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, at_clause, shorten
 from pipeline.format.render import outline_for_prompt
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard
 from pipeline.llm.client import LLM
@@ -130,7 +130,8 @@ def _ends_well(text: str) -> bool:
 def finished(text: str, bound: int | None = None) -> str:
     """Whole sentences only. A string that reached its schema bound was stopped by the grammar, and small models
     sometimes stop mid-sentence too ("...the importance of hashing to"): such a tail goes, the last full sentence
-    ends the text (a single unfinished sentence is cut at a word, with an ellipsis, only at the bound)."""
+    ends the text (a single unfinished sentence, only at the bound, is cut where a main clause ends, else at a word
+    with an ellipsis)."""
     text = text.strip()
     at_bound = bound is not None and len(text) >= bound - 2
     # at its bound, only a sentence mark ends it: a Chinese character ("…坐前排。回想") or a closing quote ("…called
@@ -140,7 +141,9 @@ def finished(text: str, bound: int | None = None) -> str:
     sentences = [piece for piece in SENTENCE_END.split(text) if piece]
     if len(sentences) > 1:
         return shorten(text, len(text) - len(sentences[-1]))
-    return shorten(text, len(text) - 1) if at_bound else text
+    if not at_bound:
+        return text
+    return at_clause(text, len(text) - 1) or shorten(text, len(text) - 1)  # "X beats Y, because the" → "X beats Y."
 
 
 def bound(schema: type[BaseModel], name: str) -> int:

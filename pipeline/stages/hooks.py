@@ -31,8 +31,8 @@ from pipeline.stages.outline import META
 # pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
 # about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
 # the count title is "<title>: N lessons"; an English line with Chinese in it is asked again; "learned about
-# Understanding X" is "learned about X"
-VERSION = 15
+# Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does
+VERSION = 16
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
