@@ -381,6 +381,8 @@ def test_unknown_names_in_english():
     assert unknown_names("AWS and the API. I think so.", known, "en") == ["AWS"]  # an acronym; API and I are common
     assert unknown_names("Hash every input. #CacheKeys #DevRel", known, "en") == []  # hashtags are tags, not prose
     assert unknown_names("How Cache Keys Keep Pipelines Honest", known, "en") == []  # a headline's capitals
+    assert unknown_names("### Caching: Motivation and Alignment", known, "en") == []  # a short heading's too
+    assert unknown_names("Use Docker.", known, "en") == ["Docker"]  # a short sentence is not a heading
     assert unknown_names("“Every step gets a cache key.” — Jane Doe https://Example.com @Someone", known, "en") == []
 
 
@@ -560,3 +562,18 @@ def test_an_english_title_slipping_into_chinese_or_learning_about_understanding_
     assert not any(CJK.search(title) for title in made.titles), made.titles
     assert "title 2 (claim) slips into Chinese; write it in English only; asked again" in draft.warnings
     assert made.titles[4] == "What Jane Doe learned about cache keys"
+
+
+def test_a_point_opening_on_a_pronoun_is_the_last_choice_for_a_hook_or_a_bullet(inputs, llm_server):
+    from pipeline.stages.community import _standalone_point
+    from pipeline.stages.hooks import _short_points
+    from pipeline.stages.items import Items
+
+    leaning = [
+        ("How do cache keys work?", ["They hash every input of a step.", "Cache keys hash every input."], [1]),
+        ("What about edits?", ["Edits are never overwritten.", "This keeps people in charge."], [3]),
+    ]
+    items = Items(inputs(outline=outline(sections=leaning)))
+    short = _short_points(items, 100)
+    assert short.index("They hash every input of a step") > short.index("Cache keys hash every input")
+    assert _standalone_point(items.inputs.outline.sections[1], "en") == "Edits are never overwritten."

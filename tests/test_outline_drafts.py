@@ -302,3 +302,16 @@ def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
     assert headline("Understanding Garbage Collection", "en") == "Understanding Garbage Collection"
     assert headline("The Clock and Libraries: A Deep Dive", "en") == "The Clock and Libraries"
     assert headline("A Comprehensive Guide: leap seconds", "en") == "leap seconds"
+
+
+def test_a_summary_made_of_points_ends_each_one_before_the_next():
+    from pipeline.artifacts import Section
+    from pipeline.stages.outline import points_summary
+
+    sections = [
+        Section(question="Q1?", persona="p", key_points=["Our talks are a yin and yang"], quotes=[]),
+        Section(question="Q2?", persona="p", key_points=["Grad school was not for me."], quotes=[]),
+    ]
+    assert points_summary(sections, "en") == "Our talks are a yin and yang. Grad school was not for me."
+    zh = [Section(question="问？", persona="p", key_points=["持续提供价值是关键"], quotes=[]), sections[1]]
+    assert points_summary(zh, "zh").startswith("持续提供价值是关键。")

@@ -604,6 +604,7 @@ def test_the_talk_about_itself_is_not_a_pull_quote():
         "I'm Kiran and I'll be talking about how Wi-Fi has gotten faster over the last 20 years.",
         "Today I want to talk about build caches and why they matter.",
         "Today we're going to see how a 1,500 line switch statement powers your Python.",
+        'My talk is "How to Stay in Love with Programming".',
     ):
         assert quotability(signpost, "en") < quotability(claim, "en") - 0.25
     assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability(

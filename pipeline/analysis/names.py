@@ -73,26 +73,30 @@ def _sentences(text: str) -> list[str]:
     return found
 
 
-def _title_case(words: list[str]) -> bool:
+def _title_case(words: list[str], sentence: str = "") -> bool:
     """A headline ("Stop Rerunning Everything"): every longer word after the first capitalised, so a capital says
-    nothing about a name there. "Use Docker and Kubernetes to scale" is a sentence: "scale" is lower case."""
+    nothing about a name there. "Use Docker and Kubernetes to scale" is a sentence: "scale" is lower case. A short
+    heading with no full stop ("Motivation and Alignment", after a colon) is a headline with one such word."""
     longer = [word for word in words[1:] if len(word) > 2 and word[:1].isalpha() and word not in SMALL_WORDS]
-    return len(longer) >= 2 and all(word[:1].isupper() for word in longer)
+    if not longer or not all(word[:1].isupper() for word in longer):
+        return False
+    heading = len(words) <= 4 and words[0][:1].isupper() and not sentence.rstrip(" *_").endswith((".", "!", "?"))
+    return len(longer) >= 2 or heading
 
 
-def _mid_sentence_capitals(sentences: list[list[re.Match]]) -> set[str]:
+def _mid_sentence_capitals(sentences: list[tuple[str, list[re.Match]]]) -> set[str]:
     """Words the text capitalises inside ordinary sentences: there a capital marks a name."""
     seen = set()
-    for tokens in sentences:
+    for sentence, tokens in sentences:
         words = [token.group() for token in tokens]
-        if not _title_case(words):
+        if not _title_case(words, sentence):
             seen |= {POSSESSIVE.sub("", word) for word in words[1:] if _capitalised(word)}
     return seen
 
 
 def _phrases(sentence: str, tokens: list[re.Match], named: set[str]) -> list[str]:
     """Runs of name words separated only by spaces; an unproven word (sentence start, headline) is not one."""
-    title = _title_case([token.group() for token in tokens])
+    title = _title_case([token.group() for token in tokens], sentence)
     runs: list[list[str]] = []
     previous_end = None
     for index, token in enumerate(tokens):
@@ -127,13 +131,13 @@ def _index(known: str) -> tuple[str, frozenset[str]]:
 
 def _english(text: str) -> list[str]:
     sentences = [(sentence, list(TOKEN.finditer(sentence))) for sentence in _sentences(text)]
-    named = _mid_sentence_capitals([tokens for _, tokens in sentences])
+    named = _mid_sentence_capitals(sentences)
     return [phrase for sentence, tokens in sentences for phrase in _phrases(sentence, tokens, named)]
 
 
 def capitalised_words(text: str) -> set[str]:
     """Words `text` capitalises inside ordinary sentences, where a capital marks a name ("we run on Kubernetes")."""
-    return _mid_sentence_capitals([list(TOKEN.finditer(sentence)) for sentence in _sentences(text)])
+    return _mid_sentence_capitals([(sentence, list(TOKEN.finditer(sentence))) for sentence in _sentences(text)])
 
 
 def _latin_in_chinese(text: str) -> list[str]:

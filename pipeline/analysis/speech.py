@@ -776,6 +776,12 @@ shares share says said talks talk tells explains discusses describes covers ment
 )
 
 
+def leans_on_pronoun(text: str, lang: str) -> bool:
+    """Opens on "he", "they", "this", "这"…: alone (a bullet, a hook) the reader cannot tell who or what."""
+    pattern = _PRONOUN_START_ZH if lang == "zh" else _PRONOUN_START_EN
+    return bool(pattern.match(text.strip().strip("\"“”'‘’")))
+
+
 def vague(text: str, lang: str) -> bool:
     """A point that leans on what came before and says nothing itself ("He shares some of that with you.",
     "这很重要。"): a pronoun first and next to no words of its own. A reader sees it alone, in a bullet or a post."""
@@ -858,7 +864,8 @@ _SIGNALS = {
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
         r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
-        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\bthis talk is (?:called|about)\b|"
+        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
+        r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this) talk\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",

@@ -25,7 +25,7 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
 # a line cut at its length bound, nor a forum post of the points the summary already says; 12: a stock opener from
 # a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
-# where its main clause does
+# where its main clause does; a Discord bullet does not open on a pronoun when its section has another point
 VERSION = 13
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
@@ -104,6 +104,14 @@ def _point(section: Section) -> str:
     return section.key_points[0] if section.key_points else ""
 
 
+def _standalone_point(section: Section, language: str) -> str:
+    """The section's last point (the forum post shows its first), unless it opens on a pronoun ("This led them to
+    leave"): a bullet has no sentence before it."""
+    from pipeline.analysis.speech import leans_on_pronoun
+
+    return next((p for p in reversed(section.key_points) if not leans_on_pronoun(p, language)), section.key_points[-1])
+
+
 def _fresh_point(section: Section, summary: str) -> str:
     """The section's first point the summary does not already say (a summary built from first points would make
     the forum post its copy), else its first."""
@@ -146,7 +154,7 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     the summary is kept."""
     sections = items.inputs.outline.sections
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
-    variants = [[s.key_points[-1] for s in picked if s.key_points], [s.question for s in picked]]
+    variants = [[_standalone_point(s, items.language) for s in picked if s.key_points], [s.question for s in picked]]
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""

@@ -31,7 +31,8 @@ from pipeline.stages.outline import META
 # pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
 # about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
 # the count title is "<title>: N lessons"; an English line with Chinese in it is asked again; "learned about
-# Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does
+# Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
+# a point opening on a pronoun is the last template for a hook
 VERSION = 16
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
@@ -127,11 +128,13 @@ def _short_quotes(items: Items, limit: int) -> list[str]:
 
 
 def _short_points(items: Items, limit: int) -> list[str]:
-    """Key points short enough for a headline or a hook; a one-sentence point loses its full stop."""
-    from pipeline.analysis.speech import is_fragment
+    """Key points short enough for a headline or a hook; a one-sentence point loses its full stop. A point opening on
+    a pronoun ("They were not a good grad student") leans on a sentence the hook's viewer never saw: it goes last."""
+    from pipeline.analysis.speech import is_fragment, leans_on_pronoun
 
     points = [point.strip() for section in items.inputs.outline.sections for point in section.key_points]
     short = [point for point in points if point and len(point) <= limit and not is_fragment(point, items.language)]
+    short.sort(key=lambda point: leans_on_pronoun(point, items.language))
     return [point.rstrip(".。") if len(SENTENCE_END.split(point)) == 1 else point for point in short]
 
 

@@ -22,7 +22,7 @@ from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import section_count, spans
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
 from pipeline.errors import StageError
-from pipeline.format.limits import SENTENCE_MARK_END
+from pipeline.format.limits import SENTENCE_MARK_END, SENTENCE_MARKS
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM
 from pipeline.llm.prompts import Prompt
@@ -41,8 +41,9 @@ from pipeline.llm.prompts import Prompt
 # headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
 # this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
 # not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
-# Dive") goes; "The material discusses X" is X, like "The speaker says X"
-VERSION = 23
+# Dive") goes; "The material discusses X" is X, like "The speaker says X"; 24: 'My talk is "…"' is no pull quote; a
+# summary made of points ends each one before the next
+VERSION = 24
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -448,7 +449,9 @@ def points_summary(sections: list[Section], language: str) -> str:
     """When every sentence of the model's summary named someone the talk never says (or it was empty), the summary is
     the first key point of the first three sections: the talk's own points, never an empty field."""
     points = [section.key_points[0].strip() for section in sections[:3] if section.key_points]
-    return ("" if language == "zh" else " ").join(point for point in points if point)
+    end = "。" if language == "zh" else "."  # "…a yin and yang They were…": each point ends before the next
+    points = [point if point.endswith(SENTENCE_MARKS) else point + end for point in points if point]
+    return ("" if language == "zh" else " ").join(points)
 
 
 LEANS_BACK = re.compile(r"(?:he|she|they|it|this|these|他|她|他们|这)(?:\b|(?=[\u4e00-\u9fff]))", re.I)
