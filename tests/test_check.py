@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -528,6 +529,8 @@ def test_the_speakers_own_reported_speech_in_their_words_is_not_a_fragment_quote
     (folder / "blog.md").write_text(BLOG.replace("## How does", passage + "\n## How does"))
     output = check_fails(cli, folder, "fragments: not a whole sentence (4 words): “Well, I love computers.”")
     assert output.count("not a whole sentence") == 1  # the quote we framed; not the same words inside the speaker's
+    verified, total = map(int, re.search(r"(\d+)/(\d+) quotes verified", output).groups())
+    assert verified == total - 1  # the speaker's reported speech is verified; only the framed fragment is not
 
 
 @pytest.mark.parametrize(

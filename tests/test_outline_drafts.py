@@ -315,3 +315,20 @@ def test_a_summary_made_of_points_ends_each_one_before_the_next():
     assert points_summary(sections, "en") == "Our talks are a yin and yang. Grad school was not for me."
     zh = [Section(question="问？", persona="p", key_points=["持续提供价值是关键"], quotes=[]), sections[1]]
     assert points_summary(zh, "zh").startswith("持续提供价值是关键。")
+
+
+def test_a_question_stopped_at_its_bound_keeps_its_first_whole_part():
+    from pipeline.stages.outline import one_question
+
+    cut = "What is your perspective on the future of programming and how did it evolve from his initial excitement '"
+    assert one_question(cut) == "What is your perspective on the future of programming?"
+    assert one_question("Memory management and how to tune it") == "Memory management and how to tune it"  # a theme
+
+
+def test_a_summary_sentence_in_a_stock_phrase_goes():
+    from pipeline.stages.outline import grounded_summary
+
+    summary = "Ada shares her journey in computing. Her journey is a testament to her passion for art."
+    assert (
+        grounded_summary(summary, "Ada journey computing passion art", "en") == "Ada shares her journey in computing."
+    )

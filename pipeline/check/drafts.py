@@ -339,7 +339,7 @@ def check_quotes(report: FileReport, placed: list[tuple[str, str]], known: Groun
             report.add("fragments", f"not a whole sentence ({reason}): “{short}”")
         if index in repeated:
             report.add("repeats", f"quoted twice: “{short}”")
-        report.quotes_verified += int(found and not reason and index not in repeated)
+        report.quotes_verified += int(found and (not reason or reported) and index not in repeated)
 
 
 def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = None) -> FileReport:

@@ -42,8 +42,9 @@ from pipeline.llm.prompts import Prompt
 # this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
 # not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
 # Dive") goes; "The material discusses X" is X, like "The speaker says X"; 24: 'My talk is "…"' is no pull quote; a
-# summary made of points ends each one before the next
-VERSION = 24
+# summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
+# part; a summary sentence in a stock phrase goes
+VERSION = 25
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -178,10 +179,21 @@ PLAIN_EN = (
 )
 
 
+ASKING = re.compile(r"^(?:how|why|what|when|where|which|who|is|are|does|do|did|can|should)\b", re.IGNORECASE)
+
+
 def one_question(text: str) -> str:
-    """The first question when a model asks two ("What is X? What do you think about Y and its"): a heading asks one."""
+    """The first question when a model asks two ("What is X? What do you think about Y and its"): a heading asks one.
+    One stopped by its length bound ("What is X, and how did it evolve from his '") keeps its first whole part."""
     match = re.match(r"\s*(.+?[?？])\s*\S", text)
-    return match.group(1) if match else text
+    if match:
+        return match.group(1)
+    text = text.strip()
+    if ASKING.match(text) and not text.endswith(("?", "？")):  # a theme heading ("Caching and how…") is no question
+        cut = re.match(rf"(.{{12,}}?),?\s+(?:and|or|but)\s+{ASKING.pattern[1:]}", text, re.IGNORECASE)
+        if cut:
+            return cut.group(1).rstrip(" ,") + "?"
+    return text
 
 
 def plain_question(question: str, language: str) -> str:
@@ -408,8 +420,8 @@ def said_tags(tags: list[str], source_text: str) -> list[str]:
 
 
 def grounded_summary(summary: str, source_text: str, language: str) -> str:
-    """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so does a last
-    sentence the length bound cut off."""
+    """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so do a last
+    sentence the length bound cut off and one in a stock phrase ("…is a testament to his passion")."""
     from pipeline.analysis.names import unknown_names
     from pipeline.analysis.speech import broken_off, is_fragment
     from pipeline.format.limits import SENTENCE_END
@@ -417,7 +429,14 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
     if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
         parts = parts[:-1]  # stopped at its length bound mid-sentence
-    kept = [FRAMING.sub("", s, count=1) for s in parts if not unknown_names(s, source_text, language)]
+    from pipeline.check.drafts import telltale_phrases
+
+    stock = [phrase.casefold() for phrase in telltale_phrases(language)]  # "…is a testament to his passion"
+    kept = [
+        FRAMING.sub("", s, count=1)
+        for s in parts
+        if not unknown_names(s, source_text, language) and not any(phrase in s.casefold() for phrase in stock)
+    ]
     kept = [s[:1].upper() + s[1:] for s in kept if s]
     if parts and kept and parts[0] not in kept and LEANS_BACK.match(kept[0]):
         kept = []  # "He also highlights…" once the sentence naming him went: nothing left to lean on
