@@ -199,6 +199,7 @@ def test_a_key_point_that_says_nothing_on_its_own_goes():
         "The speaker is Kamal and he's here to talk about the clock.",  # the talk about itself
         "It's just like—you did what with what?",  # a question is not a point
         "This story serves as a reminder of the importance of memory management.",  # commentary, not the talk's point
+        "He shares some of that with the audience.",
     ]
     assert grounded_points(points, talk, "Mark sweep frees memory. Kamal", "en") == [points[1]]
     zh = Transcript(language="zh", origin="text", segments=[Segment(id=1, text="产品营销能力至关重要。")])

@@ -772,7 +772,8 @@ _PRONOUN_START_ZH = re.compile(r"^(?:这|那|他|她|它|其)")
 _THIN_EN = frozenset(
     """he she they it this that these those there is are was were be been has have had do does did some any all
 of to with for from on in at by as and or but so you your we our us them his her its what which more most about
-shares share says said talks talk tells explains discusses describes covers mentions gives""".split()  # noqa: E501 - a word list
+shares share says said talks talk tells explains discusses describes covers mentions gives the a an audience
+everyone""".split()  # noqa: E501 - a word list
 )
 
 

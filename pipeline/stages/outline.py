@@ -43,7 +43,7 @@ from pipeline.llm.prompts import Prompt
 # not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
 # Dive") goes; "The material discusses X" is X, like "The speaker says X"; 24: 'My talk is "…"' is no pull quote; a
 # summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
-# part; a summary sentence in a stock phrase goes
+# part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone
 VERSION = 25
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
