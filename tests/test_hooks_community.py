@@ -577,3 +577,10 @@ def test_a_point_opening_on_a_pronoun_is_the_last_choice_for_a_hook_or_a_bullet(
     short = _short_points(items, 100)
     assert short.index("They hash every input of a step") > short.index("Cache keys hash every input")
     assert _standalone_point(items.inputs.outline.sections[1], "en") == "Edits are never overwritten."
+
+
+def test_a_clause_cut_never_leaves_a_linking_word_alone():
+    from pipeline.format.limits import at_clause
+
+    text = "You can't use the out-of-band lines for flow control; instead, you send ASCII characters in the data lines."
+    assert at_clause(text, 90) == "You can't use the out-of-band lines for flow control."

@@ -333,3 +333,27 @@ def test_a_summary_sentence_in_a_stock_phrase_goes():
     assert (
         grounded_summary(summary, "Ada journey computing passion art", "en") == "Ada shares her journey in computing."
     )
+
+
+def test_a_theme_heading_uses_the_parts_own_terms_and_ends_whole():
+    from pipeline.stages.outline import names_the_part
+
+    said = "serial sends one bit at a time, and the baud rate says how fast."
+    assert names_the_part("Serial: one bit at a time", said, "en")
+    assert not names_the_part("A Practical Overview", said, "en")  # could head any part
+    assert not names_the_part("Serial Ports: Understanding Baud Rates and", said, "en")  # stopped by its bound
+    assert names_the_part("内容创作：满足观众预期", "我们做内容创作，要满足观众。", "zh")
+    assert not names_the_part("实用概览", "我们做内容创作，要满足观众。", "zh")
+
+
+def test_a_key_point_about_the_main_topic_or_the_text_goes():
+    from pipeline.artifacts import Segment, Transcript
+    from pipeline.stages.outline import grounded_points
+
+    talk = Transcript(language="en", origin="text", segments=[Segment(id=1, text="Awk parses server logs.")])
+    points = [
+        "The main topic is about using awk.",
+        "This mapping is provided in the text as a table.",
+        "Awk parses logs.",
+    ]
+    assert grounded_points(points, talk, "Awk parses server logs.", "en") == ["Awk parses logs."]

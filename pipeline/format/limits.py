@@ -59,6 +59,9 @@ def at_clause(text: str, limit: int) -> str:
     for cut in reversed(cuts):
         kept = text[:cut].rstrip(" ,;:，；：")
         long_enough = len(CJK.findall(kept)) >= 8 if zh else len(kept.split()) >= 6
+        last_clause = re.split(r"[;；—–]", kept)[-1].split()  # "…for flow; instead" leaves a linking word alone
+        if not zh and len(last_clause) < 3:
+            continue
         if long_enough and not SUBORDINATE.match(kept) and kept[-1:].isalnum():
             return kept + ("。" if zh else ".")
     return ""

@@ -25,8 +25,9 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
 # a line cut at its length bound, nor a forum post of the points the summary already says; 12: a stock opener from
 # a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
-# where its main clause does; a Discord bullet does not open on a pronoun when its section has another point
-VERSION = 13
+# where its main clause does; a Discord bullet does not open on a pronoun when its section has another point; 14: a
+# clause cut never leaves a linking word alone
+VERSION = 14
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

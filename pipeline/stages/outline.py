@@ -43,8 +43,10 @@ from pipeline.llm.prompts import Prompt
 # not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
 # Dive") goes; "The material discusses X" is X, like "The speaker says X"; 24: 'My talk is "…"' is no pull quote; a
 # summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
-# part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone
-VERSION = 25
+# part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
+# 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
+# or "the text" goes
+VERSION = 26
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -328,9 +330,26 @@ def _themed(
     said = " ".join(segment.text for segment in span.segments).casefold()
     if any(e.casefold() in theme.casefold() and e.casefold() not in said for e in prompts["theme"].examples):
         return draft  # the prompt's own example, copied: it names the prompt, not this part
+    if not names_the_part(theme, said, language):
+        return draft
     if question_problems(theme, span, asked, language):
         return draft
     return draft.model_copy(update={"question": theme})
+
+
+def names_the_part(theme: str, said: str, language: str) -> bool:
+    """A theme heading uses the part's own terms and ends whole: "A Practical Overview" could head any part, and
+    "Understanding Big Data and" was stopped by its length bound."""
+    from pipeline.analysis.speech import broken_off
+
+    if broken_off(theme, language):
+        return False
+    if language == "zh":
+        pairs = {
+            theme[i : i + 2] for i in range(len(theme) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", theme[i : i + 2])
+        }
+        return any(pair in said for pair in pairs)
+    return any(word[:5] in said for word in re.findall(r"[a-z][a-z'-]{3,}", theme.casefold()))
 
 
 def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
@@ -528,6 +547,7 @@ SPEAKER_SAYS_ZH = re.compile(r"^(?:演讲者|讲者|作者|他|她)(?:还)?(?:�
 
 ABOUT_THE_TALK = re.compile(
     r"\bthe (?:speaker|presenter|talk|presentation|material|passage)\b|\bthis (?:talk|presentation)\b|"
+    r"\bthe main topic\b|\bin the (?:text|material|passage)\b|"
     r"\bhere to (?:talk|speak)\b|"
     r"\b(?:will|going to) (?:talk|speak) about\b|演讲者|讲者|本次演讲|这次演讲|今天(?:我)?(?:要|想)?(?:讲|聊|分享)",
     re.IGNORECASE,
@@ -634,8 +654,13 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         )
         for section in sections
     ]
+    from pipeline.analysis.speech import broken_off
+
+    proposed_title = headline(one_line(draft.title), language)
+    if broken_off(proposed_title, language):  # "Elastic Map Reduce Cluster Setup: Understanding Big Data and"
+        proposed_title = ""
     title = (
-        without_invented_names(headline(one_line(draft.title), language), source_text, language)
+        without_invented_names(proposed_title, source_text, language)
         or source.named_title
         or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
         or source.title
