@@ -584,3 +584,9 @@ def test_a_clause_cut_never_leaves_a_linking_word_alone():
 
     text = "You can't use the out-of-band lines for flow control; instead, you send ASCII characters in the data lines."
     assert at_clause(text, 90) == "You can't use the out-of-band lines for flow control."
+
+
+def test_a_chinese_clause_cut_keeps_a_main_clause():
+    from pipeline.format.limits import at_clause
+
+    assert at_clause("如果你讲太多微软故事，虽然能带来流量，但这些流量能否转化为社群成员，这是我担忧的地方。", 40) == ""

@@ -357,3 +357,21 @@ def test_a_key_point_about_the_main_topic_or_the_text_goes():
         "Awk parses logs.",
     ]
     assert grounded_points(points, talk, "Awk parses server logs.", "en") == ["Awk parses logs."]
+
+
+def test_a_blog_answer_never_opens_on_what_its_heading_already_says():
+    from pipeline.artifacts import Section, Segment
+    from pipeline.check.reader import restates
+    from pipeline.stages.blog import section_text
+
+    said = [
+        "在当今时代，产品营销能力至关重要。",
+        "过去，能做出产品本身就是一种差异化。",
+        "可口可乐的成功，更多在于营销做得好，而非产品本身最好喝。",
+    ]
+    segments = [Segment(id=i, start=i * 5.0, end=i * 5.0 + 4, text=text) for i, text in enumerate(said, 1)]
+    heading = "在当今时代，产品营销能力的重要性是什么？"
+    assert restates(heading, said[0])
+    section = Section(question=heading, persona="p", key_points=[], quotes=[], first=1, last=3)
+    text = "".join(section_text(section, segments, "zh", 200))
+    assert text.startswith("过去，能做出产品本身就是一种差异化。") and "可口可乐" in text

@@ -46,6 +46,7 @@ def x_length(text: str) -> int:
 
 CLAUSE_END = re.compile(r"\s*(?:[,;，；]|\s[—–]|\s-{1,2})\s+|[，；]")
 SUBORDINATE = re.compile(r"^(?:if|when|because|although|though|while|since|as|unless|whether|so that|until)\b", re.I)
+SUBORDINATE_ZH = re.compile(r"^(?:如果|假如|要是|虽然|尽管|即使|因为|由于|当)")  # a clause that needs its main one
 
 
 def at_clause(text: str, limit: int) -> str:
@@ -62,6 +63,8 @@ def at_clause(text: str, limit: int) -> str:
         last_clause = re.split(r"[;；—–]", kept)[-1].split()  # "…for flow; instead" leaves a linking word alone
         if not zh and len(last_clause) < 3:
             continue
+        if zh and any(SUBORDINATE_ZH.match(clause.strip()) for clause in re.split(r"[，,；;]", kept)[-1:] + [kept]):
+            continue  # "如果你讲太多微软故事，虽然能带来流量" has no main clause left
         if long_enough and not SUBORDINATE.match(kept) and kept[-1:].isalnum():
             return kept + ("。" if zh else ".")
     return ""

@@ -25,8 +25,9 @@ from pipeline.sources.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
 
 # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest; 5: a section opens on a
-# sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence)
-VERSION = 5
+# sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence); 6: nor
+# on one its heading already says
+VERSION = 6
 
 
 REWRITE_TOKENS = 500
@@ -77,8 +78,12 @@ def section_text(section: Section, segments: list[Segment], language: str, budge
 
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
-    sentences = passage(segments, embed([s.text for s in segments]), language, budget)
-    return paragraphs(opened(sentences, language), language)
+    from pipeline.check.reader import restates
+
+    sentences = opened(passage(segments, embed([s.text for s in segments]), language, budget), language)
+    while len(sentences) > 1 and restates(section.question, sentences[0]):  # the heading already says it
+        sentences = opened(sentences[1:], language)
+    return paragraphs(sentences, language)
 
 
 def adds_nothing(rewrite: str, original: str, language: str) -> bool:

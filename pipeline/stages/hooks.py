@@ -32,7 +32,8 @@ from pipeline.stages.outline import META
 # about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
 # the count title is "<title>: N lessons"; an English line with Chinese in it is asked again; "learned about
 # Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
-# a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone
+# a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone,
+# nor a Chinese clause without its main one
 VERSION = 17
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
