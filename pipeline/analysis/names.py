@@ -80,7 +80,12 @@ def _title_case(words: list[str], sentence: str = "") -> bool:
     longer = [word for word in words[1:] if len(word) > 2 and word[:1].isalpha() and word not in SMALL_WORDS]
     if not longer or not all(word[:1].isupper() for word in longer):
         return False
-    heading = len(words) <= 4 and words[0][:1].isupper() and not sentence.rstrip(" *_").endswith((".", "!", "?"))
+    heading = (  # three or four words joined by a small one: "Motivation and Alignment", never "Camille Fournier"
+        3 <= len(words) <= 4
+        and words[0][:1].isupper()
+        and any(word.islower() for word in words[1:-1])
+        and not sentence.rstrip(" *_").endswith((".", "!", "?"))
+    )
     return len(longer) >= 2 or heading
 
 
