@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 import numpy as np
@@ -181,7 +182,8 @@ PLAIN_EN = (
 )
 
 
-ASKING = re.compile(r"^(?:how|why|what|when|where|which|who|is|are|does|do|did|can|should)\b", re.IGNORECASE)
+ASK_WORD = r"(?:how|why|what|when|where|which|who|is|are|does|do|did|can|should)\b"
+ASKING = re.compile("^" + ASK_WORD, re.IGNORECASE)
 
 
 def one_question(text: str) -> str:
@@ -192,7 +194,7 @@ def one_question(text: str) -> str:
         return match.group(1)
     text = text.strip()
     if ASKING.match(text) and not text.endswith(("?", "？")):  # a theme heading ("Caching and how…") is no question
-        cut = re.match(rf"(.{{12,}}?),?\s+(?:and|or|but)\s+{ASKING.pattern[1:]}", text, re.IGNORECASE)
+        cut = re.match(rf"(.{{12,}}?),?\s+(?:and|or|but)\s+{ASK_WORD}", text, re.IGNORECASE)
         if cut:
             return cut.group(1).rstrip(" ,") + "?"
     return text
@@ -438,6 +440,19 @@ def said_tags(tags: list[str], source_text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=4)
+def _stock_phrases(language: str) -> tuple[str, ...]:
+    from pipeline.check.drafts import telltale_phrases
+
+    return tuple(phrase.casefold() for phrase in telltale_phrases(language))
+
+
+def stock_phrase(text: str, language: str) -> bool:
+    """Says one of the telltale phrases `devrel check` flags ("serves as a reminder", "a deep dive"): the model's
+    commentary, not the talk's point, in a key point, a summary sentence or half a title."""
+    return any(phrase in text.casefold() for phrase in _stock_phrases(language))
+
+
 def grounded_summary(summary: str, source_text: str, language: str) -> str:
     """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so do a last
     sentence the length bound cut off and one in a stock phrase ("…is a testament to his passion")."""
@@ -448,13 +463,10 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     parts = [s for s in SENTENCE_END.split(summary.strip()) if s.strip()]
     if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
         parts = parts[:-1]  # stopped at its length bound mid-sentence
-    from pipeline.check.drafts import telltale_phrases
-
-    stock = [phrase.casefold() for phrase in telltale_phrases(language)]  # "…is a testament to his passion"
     kept = [
         FRAMING.sub("", s, count=1)
         for s in parts
-        if not unknown_names(s, source_text, language) and not any(phrase in s.casefold() for phrase in stock)
+        if not unknown_names(s, source_text, language) and not stock_phrase(s, language)  # "…is a testament to…"
     ]
     kept = [s[:1].upper() + s[1:] for s in kept if s]
     if parts and kept and parts[0] not in kept and LEANS_BACK.match(kept[0]):
@@ -468,16 +480,13 @@ TITLE_CHARS = {"en": 90, "zh": 30}
 def headline(title: str, language: str) -> str:
     """A title is a headline: a small model pastes its summary after it ("AI写博客的优势：AI能写出…。文章的思想是…。"),
     so a long one keeps its first sentence, then what comes before its colon."""
-    from pipeline.check.drafts import telltale_phrases
-
     limit = TITLE_CHARS.get(language, 90)
     for cut in (r"(?<=[.!?])\s+|(?<=[。！？])", r"\s*[:：]\s*"):
         if len(title) > limit:
             title = re.split(cut, title, maxsplit=1)[0].strip()
     parts = re.split(r"\s*[:：]\s*", title, maxsplit=1)  # "The Clock: A Deep Dive": the stock half goes
-    stock = [phrase.casefold() for phrase in telltale_phrases(language)]
     if len(parts) == 2 and all(part.strip() for part in parts):
-        stale = [any(phrase in part.casefold() for phrase in stock) for part in parts]
+        stale = [stock_phrase(part, language) for part in parts]
         if stale[0] != stale[1]:
             title = parts[1] if stale[0] else parts[0]
     return title.rstrip("。.")
@@ -505,7 +514,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
     """Key points are the model's words, and drafts carry them (bullets, forum answers, posts): a sentence naming
     someone the talk never mentions, quoting words the speaker did not say, broken off mid-phrase, or commenting in
     a stock phrase ("This serves as a reminder of the importance of…") goes; a point left empty goes too."""
-    from pipeline.check.drafts import INLINE_QUOTE, _long_enough, telltale_phrases
+    from pipeline.check.drafts import INLINE_QUOTE, _long_enough
     from pipeline.check.grounding import find_quote
     from pipeline.format.limits import SENTENCE_END
 
@@ -515,7 +524,6 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
     from pipeline.analysis.speech import broken_off, vague
 
-    stock = [phrase.casefold() for phrase in telltale_phrases(language)]
     kept = []
     for point in joined_points([plain_point(point, language) for point in points if point.strip()], language):
         pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
@@ -527,7 +535,7 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
             and not broken_off(s, language)
             and not (index and s.strip()[:1].islower())
             and not vague(s, language)
-            and not any(phrase in s.casefold() for phrase in stock)
+            and not stock_phrase(s, language)
             and not ABOUT_THE_TALK.search(s)  # "The speaker is Kamal and he's here to talk about the clock."
             and not s.strip().rstrip("”\"’'）)").endswith(("?", "？"))  # a point states; "you did what with what?"
         ]
