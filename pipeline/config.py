@@ -58,6 +58,12 @@ class Settings(BaseModel):
     # The blog's passages are the speaker's words; a model may rewrite them as prose (kept only when it adds no
     # name, number or claim). auto: with an endpoint, not with the embedded model (it returns them verbatim).
     rewrite: Literal["auto", "on", "off"] = "auto"
+    # A hook or community item with a fault is asked again once before code builds it from its section. A slip (an
+    # empty or cut-off line, a copy of another item, a word in the wrong language) is chance, and a second sample
+    # fixes it; a habit (a stock opener, a line over its length, a section's question said back) the embedded model
+    # repeats when told (make eval: 3 of 45 such second asks fixed). auto: every fault with an endpoint, slips only
+    # with the embedded model.
+    ask_again: Literal["auto", "all", "slips"] = "auto"
 
     @model_validator(mode="after")
     def _count_from_names(self) -> "Settings":
@@ -69,6 +75,10 @@ class Settings(BaseModel):
     @property
     def rewrites_passages(self) -> bool:
         return self.rewrite == "on" or (self.rewrite == "auto" and not self.uses_embedded_llm)
+
+    @property
+    def asks_again_for_habits(self) -> bool:
+        return self.ask_again == "all" or (self.ask_again == "auto" and not self.uses_embedded_llm)
 
     # Corpus and vector store: an embedded chromadb folder, or a shared Chroma server when chroma_host is set.
     corpus: str = "corpus"

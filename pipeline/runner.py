@@ -323,6 +323,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
             voice=context.voice.get(stage, ""),
             related=context.related if stage == "blog" else [],
             rewrite=stage == "blog" and settings.rewrites_passages,
+            habits_asked_again=settings.asks_again_for_habits,
         )
         run.step(
             stage,
@@ -330,7 +331,12 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
             [kind.file],
             draft_inputs | context.key(stage),
             [prompts[name] for name in kind.prompts],
-            llm_options | ({"rewrite": settings.rewrites_passages} if stage == "blog" else {}),
+            llm_options
+            | (
+                {"rewrite": settings.rewrites_passages}
+                if stage == "blog"
+                else {"habits": settings.asks_again_for_habits}
+            ),
             lambda make=make, file=kind.file, staged=staged: {file: make(staged).markdown()},
         )
     run.result.warnings.extend(inputs.warnings)

@@ -191,6 +191,33 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     assert "delve" not in newsletter
 
 
+def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, llm_server):
+    """The embedded model, told its post opens with "In this talk", opens with it again: the item is built from its
+    section at once. A copy of another post is chance, and a second sample fixes it: that is still asked again."""
+    framed = {"post": "In this talk, the speaker explains cache keys. #devrel"}
+    llm_server.script("XPostDraft", framed)
+    draft = inputs(habits_asked_again=False)
+    posts = hooks(draft).x_posts
+    assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section, not asked again
+    assert "X post 1 opens with “in this talk”; built from its section instead" in draft.warnings
+    asked = user_texts(llm_server, "XPostDraft")
+    assert len(asked) == 2 and not any("REJECTED" in text for text in asked)
+
+    same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
+    llm_server.script("XPostDraft", same, same, same)
+    draft = inputs(habits_asked_again=False)
+    hooks(draft)
+    assert "X post 3 repeats X post 1; asked again" in draft.warnings
+    assert "REJECTED" in user_texts(llm_server, "XPostDraft")[-1]
+
+
+def test_habits_are_asked_again_with_an_endpoint_not_with_the_embedded_model():
+    assert not load_settings(environ={}).asks_again_for_habits
+    assert load_settings(environ={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}).asks_again_for_habits
+    assert load_settings(environ={"DEVREL_ASK_AGAIN": "all"}).asks_again_for_habits
+    assert not load_settings(environ={"OPENAI_API_KEY": "k", "DEVREL_ASK_AGAIN": "slips"}).asks_again_for_habits
+
+
 def test_a_sentence_naming_someone_the_source_never_mentions_is_dropped(inputs, llm_server):
     llm_server.script("XPostDraft", {"post": "Jane Doe hashes every input. As Elon Musk says, ship it. #devrel"})
     llm_server.script("DiscordDraft", {"opener": "Even Elon Musk would love this one.", "question": "Your cache keys?"})

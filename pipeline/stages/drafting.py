@@ -37,6 +37,7 @@ class DraftInputs:
     language: str
     transcript: Transcript | None = None  # the sections' spans: what the speaker said, for passages and names
     rewrite: bool = False  # the blog: let the model edit each passage into prose (kept only if it adds nothing)
+    habits_asked_again: bool = True  # an item with a habit's fault is asked again (else built from its section)
     voice: str = ""  # style examples from the corpus (pipeline.corpus.voice), rendered into the prompt's {{voice}} slot
     related: list[dict] = field(default_factory=list)  # past posts (title, url) for the blog's "Related reading"
     warnings: list[str] = field(default_factory=list)
