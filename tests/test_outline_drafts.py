@@ -136,10 +136,32 @@ def test_a_question_about_the_speaker_is_asked_about_the_subject():
         == "How do you handle cache invalidation?"
     )
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
+    assert plain_question("你为什么认为创业最难的是建立社区？", "zh") == "为什么创业最难的是建立社区？"
     assert plain_question("What is the speaker's proposed approach?", "en") == "What is your proposed approach?"
     two = "What is your view on programming? What do you think about the current state of programming and its"
     assert plain_question(two, "en") == "What is your view on programming?"  # a heading asks one question
     assert not usable_edit("What is the approach? What is wrong: Ask about the subject")
+
+
+def test_a_question_about_the_speakers_own_story_becomes_the_theme_it_names():
+    """ "What is the speaker's journey into programming and what are their interests?" turned to "you" read as an
+    interview ("What is your journey … their interests?"): the part is the speaker's story, and a heading names it."""
+    from pipeline.stages.outline import plain_question
+
+    asked = {
+        "What is the speaker's journey into programming and what are their interests?": "Journey into programming",
+        "What is your value misalignment and how did it affect their career?": "Value misalignment",
+        "What is the speaker's approach to staying in love with programming?": "Staying in love with programming",
+        "What is your proposed approach to garbage collection, and how does it compare to mark-and-sweep?": (
+            "Garbage collection"
+        ),
+        "What is your experience with Apple 2GS and Basic programming?": "Apple 2GS and Basic programming",
+        "What was your favorite machine and what did it do?": "Favorite machine",
+        "What are the speaker's thoughts on AI?": "What are your thoughts on AI?",  # one word names too little
+        "What is your view of their work?": "What is your view of their work?",  # no subject of its own
+        "What is the 1500 line switch statement?": "What is the 1500 line switch statement?",
+    }
+    assert {question: plain_question(question, "en") for question in asked} == asked
 
 
 def test_key_points_broken_over_list_items_are_joined_or_dropped():
@@ -341,6 +363,11 @@ def test_a_theme_heading_uses_the_parts_own_terms_and_ends_whole():
     said = "serial sends one bit at a time, and the baud rate says how fast."
     assert names_the_part("Serial: one bit at a time", said, "en")
     assert not names_the_part("A Practical Overview", said, "en")  # could head any part
+    in_practice = said + " in practice, the driver buffers an overview of the bytes."  # its words, saying nothing
+    assert not names_the_part("A Practical Overview", in_practice, "en")
+    from pipeline.stages.outline import names_nothing
+
+    assert names_nothing("A Practical Overview") and not names_nothing("Serial: A Practical Overview")  # a title
     assert not names_the_part("Serial Ports: Understanding Baud Rates and", said, "en")  # stopped by its bound
     assert names_the_part("内容创作：满足观众预期", "我们做内容创作，要满足观众。", "zh")
     assert not names_the_part("实用概览", "我们做内容创作，要满足观众。", "zh")
@@ -375,3 +402,18 @@ def test_a_blog_answer_never_opens_on_what_its_heading_already_says():
     section = Section(question=heading, persona="p", key_points=[], quotes=[], first=1, last=3)
     text = "".join(section_text(section, segments, "zh", 200))
     assert text.startswith("过去，能做出产品本身就是一种差异化。") and "可口可乐" in text
+
+
+def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms():
+    from pipeline.artifacts import Segment
+    from pipeline.stages.outline import Span, terms_heading
+
+    said = [
+        "So awk is widely available on Unix systems.",
+        "Awk splits each line into fields by the field separator.",
+        "Every time the separator comes in, awk breaks the line up.",
+        "Unix tools like awk are everywhere.",
+    ]
+    span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(said)], vectors=None)
+    assert terms_heading(span, "en") == "Awk and Unix"
+    assert terms_heading(span, "zh") == ""

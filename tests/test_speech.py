@@ -549,6 +549,15 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
             "And the compiler happens to emit a binary_modulo for every percent sign in a function body.",
             "So this happens if you have a += 1 in a function body when a isn't local.",
         ),
+        (  # a sentence that ends on a pointer, or answers a question the reader never heard, leans outside itself
+            "We don't strictly have to know the types, because the compiler's ignorance goes deeper than types.",
+            "We don't strictly have to do this, because the compiler's ignorance is even deeper than this.",
+        ),
+        (
+            "Without type information the compiler cannot know what the bytecode is doing.",
+            "You can't, because you don't have that knowledge about what the bytecode is doing.",
+        ),
+        ("持续提供价值才是建立一个社区最重要的事情。", "我们三年来建立社区的办法其实一直都是这样。"),
     ],
 )
 def test_quotability_prefers(better, worse):

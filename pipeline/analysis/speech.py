@@ -768,7 +768,7 @@ def broken_off(text: str, lang: str) -> bool:
 
 
 _PRONOUN_START_EN = re.compile(r"^(?:he|she|they|it|this|that|these|those|there)\b", re.I)
-_PRONOUN_START_ZH = re.compile(r"^(?:这|那|他|她|它|其)")
+_PRONOUN_START_ZH = re.compile(r"^(?:这|那|他|她|它|其(?!实|他|次))")  # "其实" (in fact) points nowhere
 _THIN_EN = frozenset(
     """he she they it this that these those there is are was were be been has have had do does did some any all
 of to with for from on in at by as and or but so you your we our us them his her its what which more most about
@@ -843,6 +843,7 @@ WEIGHTS: dict[str, float] = {
     "signpost": -0.30,  # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
+    "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
@@ -870,6 +871,9 @@ _SIGNALS = {
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
+        "leans_outside": r"\b(?:this|that|these|those|here|there)[.!]?[\"”’']*$|"
+        r"^(?:(?:no|yes|yeah|well),?\s+)?(?:you|we|i|it|they|he|she|that)\s+(?:can(?:'t|not)?|could(?:n't)?|"
+        r"do(?:n't)?|does(?:n't)?|did(?:n't)?|will|won't|would(?:n't)?|is(?:n't)?|are(?:n't)?|was(?:n't)?)\s*[,.;:!]",
     },
     "zh": {
         "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"
@@ -884,6 +888,7 @@ _SIGNALS = {
         "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)"
         r"|这次(?:演讲|分享)(?:的主题)?是",
         "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
+        "leans_outside": r"(?:这样|这个|那个|这些|那些|这里|那里)[。！!]?[”’」]*$",
     },
 }
 _VAGUE = {"it", "it's", "this", "that", "that's", "these", "those", "stuff", "thing", "things", "there", "here"}

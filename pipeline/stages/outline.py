@@ -47,7 +47,7 @@ from pipeline.llm.prompts import Prompt
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
 # or "the text" goes
-VERSION = 26
+VERSION = 27
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -148,6 +148,7 @@ META = re.compile(
     r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点",
     re.IGNORECASE,
 )
+ASKING_YOU_ZH = re.compile(r"^你(为什么|为何|如何)?(?:认为|觉得)")
 ABOUT_SPEAKER_ZH = re.compile(r"(?:作者|演讲者|讲者)(?:认为|觉得|为什么|如何|怎么)?")
 # A small model keeps asking about "the speaker" whatever it is told; these say the same about the subject.
 PLAIN_EN = (
@@ -174,7 +175,7 @@ PLAIN_EN = (
         "",
     ),
     (re.compile(r",? (?:according to|in) the (?:speaker|talk|material|presentation)\b", re.I), ""),
-    (re.compile(r"\b(?:is|are) the speaker'?s\b", re.I), "is your"),
+    (re.compile(r"\b(is|are) the speaker'?s\b", re.I), r"\1 your"),
     (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
     (re.compile(r"\bdoes the speaker\b", re.I), "do you"),
     (re.compile(r"\bdid the speaker\b", re.I), "did you"),
@@ -204,13 +205,46 @@ def plain_question(question: str, language: str) -> str:
     """The question about the subject, not about the speaker or "the material", by rewriting the phrasings a small
     model falls back on; what cannot be rewritten stays as it is."""
     question = one_question(question)
-    if language == "zh":
-        return ABOUT_SPEAKER_ZH.sub("", question) or question
+    if language == "zh":  # "为什么作者认为X？", "你为什么认为X？" → "为什么X？"
+        return ASKING_YOU_ZH.sub(r"\1", ABOUT_SPEAKER_ZH.sub("", question)) or question
     text = question
     for pattern, replacement in PLAIN_EN:
         text = pattern.sub(replacement, text)
     text = re.sub(r"\s+([?,.])", r"\1", " ".join(text.split()))
-    return text[:1].upper() + text[1:] if text else question
+    return speakers_own(text) or (text[:1].upper() + text[1:] if text else question)
+
+
+# "What is the speaker's journey into programming and what are their interests?": a question about the speaker's
+# own story (or, asked of "you", the reader's), which no talk answers for its reader
+SPEAKERS_OWN = re.compile(
+    rf"^What (?:is|are|was|were) (?:the speaker'?s?|your) (.+?)(?:,?\s+(?:and|or|but)\s+{ASK_WORD}.*)?[?？]$",
+    re.IGNORECASE,
+)
+
+
+def speakers_own(question: str) -> str | None:
+    """Its subject as a theme heading, as our users write one ("Journey into programming"): that part of a talk is
+    the speaker's story, and a heading names it; None for any other question."""
+    match = SPEAKERS_OWN.match(question.strip())
+    if not match:
+        return None
+    theme = STANCE.sub("", match.group(1).strip(" ,"))  # "approach to staying in love…": what it is about
+    if STANCE_ONLY.fullmatch(theme) or not 2 <= len(theme.split()) <= 10 or re.search(PRONOUN, theme, re.I):
+        return None  # "What is your proposed approach?", "What is your view of their work?": no subject to name
+    return theme[:1].upper() + theme[1:]
+
+
+STANCE = re.compile(
+    r"^(?:(?:proposed|main|overall|general|personal|own)\s+)?(?:views?|perspectives?|thoughts|opinions?|take|"
+    r"approach|stance|advice|experiences?)\s+(?:on|to|of|about|regarding|for|with|in)\s+(?=\S)",
+    re.IGNORECASE,
+)
+STANCE_ONLY = re.compile(
+    r"(?:(?:proposed|main|overall|general|personal|own)\s+)?(?:views?|perspectives?|thoughts|opinions?|take|approach|"
+    r"stance|advice|background|story|journey|experience|goals?)",
+    re.IGNORECASE,
+)
+PRONOUN = r"\b(?:their|they|them|his|her|its|it)\b"
 
 
 def usable_edit(text: str) -> bool:
@@ -304,7 +338,34 @@ def _ask_section(
             draft = draft.model_copy(update={"question": fixed})
     if META.search(draft.question):  # "What is the material about?" after its edit: the span's theme instead
         draft = _themed(llm, prompts, span, draft, variables, language, asked)
+    if META.search(draft.question) and (terms := terms_heading(span, language)):  # no theme either: its own terms
+        draft = draft.model_copy(update={"question": terms})
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
+
+
+SPEECH_WORDS = frozenset("want need make kind sort lot something say said see look talk talking let".split())
+
+
+def terms_heading(span: Span, language: str) -> str:
+    """The part's most repeated terms as its heading ("Awk and Unix"), when neither the model's question nor
+    its theme is about the part: a heading that names the part's words beats "What is the main topic of this part?".
+    English only ("" otherwise): Chinese has no spaces to count words by."""
+    from collections import Counter
+
+    from pipeline.safety.injection import STOPWORDS
+
+    if language == "zh":
+        return ""
+    found = re.findall(r"[A-Za-z][A-Za-z0-9+#-]{2,}", " ".join(segment.text for segment in span.segments))
+    counted = Counter(
+        word.casefold() for word in found if word.casefold() not in STOPWORDS | SPEECH_WORDS | ANY_HEADING
+    )
+    terms = [word for word, count in counted.most_common(2) if count >= 2]
+    if not terms:
+        return ""
+    shown = [Counter(w for w in found if w.casefold() == term).most_common(1)[0][0] for term in terms]
+    heading = " and ".join(shown)
+    return heading[:1].upper() + heading[1:]
 
 
 class ThemeDraft(Strict):
@@ -351,7 +412,29 @@ def names_the_part(theme: str, said: str, language: str) -> bool:
             theme[i : i + 2] for i in range(len(theme) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", theme[i : i + 2])
         }
         return any(pair in said for pair in pairs)
-    return any(word[:5] in said for word in re.findall(r"[a-z][a-z'-]{3,}", theme.casefold()))
+    words = [word for word in re.findall(r"[a-z0-9][a-z0-9'+#-]*", theme.casefold()) if word not in ANY_HEADING]
+    return any(word[:5] in said for word in words if word not in SMALL_WORDS)
+
+
+# Words that could head any part of any talk: "A Practical Overview" passed as the part's own terms when the talk
+# said "practice" somewhere; they name nothing, so they never count as the part's terms.
+ANY_HEADING = frozenset(
+    """overview practical introduction intro guide deep dive insights insight basics essentials understanding
+    exploring exploration journey lessons lesson concepts fundamentals things ways tips approach approaches
+    perspective perspectives thoughts story stories discussion closer look comprehensive complete ultimate
+    beginners beginner primer review summary highlights takeaways key important importance role""".split()
+)
+
+
+def names_nothing(heading: str) -> bool:
+    """An English heading made only of words that could head anything ("A Practical Overview")."""
+    words = re.findall(r"[a-z0-9][a-z0-9'+#-]*", heading.casefold())
+    return bool(words) and all(word in ANY_HEADING or word in SMALL_WORDS for word in words)
+
+
+SMALL_WORDS = frozenset(
+    "a an the and or of in on for to with at by from vs how what why its your our we you is are".split()
+)
 
 
 def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
@@ -665,7 +748,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     from pipeline.analysis.speech import broken_off
 
     proposed_title = headline(one_line(draft.title), language)
-    if broken_off(proposed_title, language):  # "Elastic Map Reduce Cluster Setup: Understanding Big Data and"
+    # "Elastic Map Reduce Cluster Setup: Understanding Big Data and" (cut), "A Practical Overview" (names nothing)
+    if broken_off(proposed_title, language) or names_nothing(proposed_title):
         proposed_title = ""
     title = (
         without_invented_names(proposed_title, source_text, language)
