@@ -191,6 +191,71 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     assert "delve" not in newsletter
 
 
+def test_an_item_that_goes_on_from_a_sentence_never_written_is_asked_again(inputs, llm_server):
+    llm_server.script("NewsletterDraft", {"blurb": "You'll also learn why cache keys hash every input."})
+    draft = inputs(habits_asked_again=False)  # a slip: asked again even of a model that repeats its habits
+    newsletter = community(draft).newsletter
+    assert not newsletter.startswith("You'll also"), newsletter
+    assert "newsletter blurb starts as if a sentence came before it; write it whole; asked again" in draft.warnings
+
+
+def test_a_newsletter_built_by_code_quotes_the_sentence_that_stands_alone(inputs, llm_server):
+    from pipeline.stages.community import newsletter_templates
+    from pipeline.stages.items import Items
+
+    leaning = [*SECTIONS[:3], (SECTIONS[3][0], SECTIONS[3][1], [6, 7])]  # "So we hash…" first, then the figure
+    built = newsletter_templates(Items(inputs(outline=outline(sections=leaning))))
+    assert f"“{TALK[7][1]}”" in built[0] and TALK[6][1] not in built[0]
+
+
+def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_shorten_only_one_that_is_not(
+    inputs, llm_server
+):
+    first = (
+        "Every step's cache key hashes its inputs, its prompt and the model, so a rerun with nothing changed is free."
+    )
+    second = " Timestamps drift between laptops and servers, so they never decide a rerun" + " 🚀" * 45 + "."
+    assert len(first + second) <= X_POST < x_length(first + second)  # within the schema, over X's count (🚀 is 2)
+    llm_server.script("XPostDraft", {"post": first + second})
+    draft = inputs()
+    assert hooks(draft).x_posts[0] == first, draft.warnings  # no call: its first sentence makes the point
+    assert any(w.startswith("X post 1 was ") and "ended at its last whole sentence" in w for w in draft.warnings)
+    assert not llm_server.chat_requests("Shortened")
+
+    one = {"post": "Every step's cache key hashes its inputs, its prompt and the model" + " 🚀" * 90 + "."}
+    llm_server.script("XPostDraft", one)
+    hooks(inputs())
+    asked = llm_server.chat_requests("Shortened")  # one sentence too long: the model shortens it, after the brief
+    briefs = {r["messages"][0]["content"] for r in llm_server.chat_requests("XPostDraft")}
+    assert len(asked) == 1 and asked[0]["messages"][0]["content"] in briefs
+
+
+def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
+    answer = {
+        "how_to": "How to key a cache on its inputs",
+        "claim": "Hashes beat timestamps for cache keys.",
+        "detail": "It hashes every input and the prompt.",
+        "question": "Why do timestamps miss changes?",
+        "topic": "cache keys",
+    }
+    llm_server.script("TitlesDraft", answer, answer)
+    draft = inputs()
+    made = hooks(draft)
+    assert "It hashes every input and the prompt." not in made.titles
+    assert "title 3 (detail) opens on a pronoun no reader of it alone can place; name the subject; asked again" in (
+        draft.warnings
+    )
+
+
+def test_a_post_framing_a_later_sentence_with_this_talk_is_not_kept(inputs, llm_server):
+    framed = {"post": "Cache keys hash every input. This talk will help practitioners rerun less. #caching"}
+    llm_server.script("XPostDraft", framed, framed)
+    draft = inputs()
+    posts = hooks(draft).x_posts
+    assert not any("This talk" in post for post in posts), posts
+    assert "X post 1 frames a sentence with “this talk”; say the point itself; asked again" in draft.warnings
+
+
 def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, llm_server):
     """The embedded model, told its post opens with "In this talk", opens with it again: the item is built from its
     section at once. A copy of another post is chance, and a second sample fixes it: that is still asked again."""
@@ -526,7 +591,22 @@ def test_a_forum_post_shows_the_points_a_summary_built_from_first_points_does_no
     items = Items(inputs(outline=outline(summary=summary)))
     forum = forum_body(items, "What worked for you?")
     assert "A rerun with nothing changed does no work." in forum  # the second point, not the summary's first
+    assert f"**{SECTIONS[1][0]}** “{TALK[3][1]}”" in forum  # its one point is the summary's: its quote instead
     assert similarity(forum, summary) < COPY
+
+
+def test_linkedin_bullets_say_what_a_summary_built_from_every_point_does_not(inputs, llm_server):
+    """A small model's summary may be its sections' points end to end: LinkedIn's bullets then lead with each
+    section's question and carry its quote."""
+    from pipeline.stages.hooks import linkedin_bullets
+    from pipeline.stages.items import Items
+
+    summary = " ".join(point for _, points, _ in SECTIONS for point in points)
+    items = Items(inputs(outline=outline(summary=summary)))
+    bullets = linkedin_bullets(items, ["Caching, three ways.", "How do you key yours?", URL])
+    assert f"- **{SECTIONS[0][0]}** “{TALK[1][1]}”" in bullets.split("\n")
+    post = "\n\n".join(["Caching, three ways.", bullets, "How do you key yours?", URL])
+    assert similarity(post, summary) < COPY
 
 
 def test_a_title_or_hook_about_the_talk_itself_is_not_kept(inputs, llm_server):

@@ -262,12 +262,12 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _says(words: str, phrase: str) -> bool:
+def says(text: str, phrase: str) -> bool:
     """The phrase as whole words ("as an ai" is not in "has an aim"); CJK has no word boundaries to respect."""
     folded = _fold(phrase)
     edge = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", folded) else ""
     tail = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", folded) else ""
-    return bool(folded) and re.search(edge + re.escape(folded) + tail, words) is not None
+    return bool(folded) and re.search(edge + re.escape(folded) + tail, _fold(text)) is not None
 
 
 def _telltale_lines(language: str, prompts_dir: str | Path | None = None) -> list[str]:
@@ -357,7 +357,7 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
     words = _fold(prose(tokens))
     language = str((meta or {}).get("language") or guess_language(words)).split("-")[0].lower()
     for phrase in telltale_phrases(language, prompts_dir):
-        if _says(words, phrase):
+        if says(words, phrase):
             report.add("phrases", f"telltale phrase “{phrase}”")
     for problem in unknown_references(tokens, known):
         report.add("links", problem)

@@ -12,11 +12,12 @@ from __future__ import annotations
 from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
+from pipeline.analysis.speech import quotability
 from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, spread, squash
+from pipeline.stages.items import Items, Kind, featured, fresh_point, join, led, speaker_of, spread
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
@@ -27,7 +28,7 @@ from pipeline.stages.items import Items, Kind, featured, join, led, speaker_of, 
 # a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
 # where its main clause does; a Discord bullet does not open on a pronoun when its section has another point; 14: a
 # clause cut never leaves a linking word alone
-VERSION = 15
+VERSION = 16
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -88,7 +89,8 @@ def community(inputs: DraftInputs) -> Community:
     opener, question = discord_parts(items, kind)
     forum_title, ask = forum_parts(items, kind)
     forum = forum_body(items, ask)
-    discord = fit(inputs, "Discord post", discord_post(items, opener, question, against=[forum, summary]), DISCORD)
+    post = discord_post(items, opener, question, against=[forum, summary])
+    discord = fit(inputs, "Discord post", post, DISCORD, brief=items.brief)
     kind.fixed.append(("the Discord post", discord))  # the newsletter is read by the same members
     return Community(
         source=source_label(inputs.source),
@@ -111,12 +113,6 @@ def _standalone_point(section: Section, language: str) -> str:
     from pipeline.analysis.speech import leans_on_pronoun
 
     return next((p for p in reversed(section.key_points) if not leans_on_pronoun(p, language)), section.key_points[-1])
-
-
-def _fresh_point(section: Section, summary: str) -> str:
-    """The section's first point the summary does not already say (a summary built from first points would make
-    the forum post its copy), else its first."""
-    return next((point for point in section.key_points if squash(point) not in summary), _point(section))
 
 
 # Discord -------------------------------------------------------------------------------------------------------------
@@ -210,8 +206,9 @@ def forum_body(items: Items, ask: str) -> str:
         origin = f"来自《{title}》" + (f"：{url}" if url else "")
     else:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
-    said = squash(items.inputs.outline.summary)
-    answers = [led(items.language, f"**{s.question}**", _fresh_point(s, said)) for s in items.inputs.outline.sections]
+    summary = items.inputs.outline.summary
+    found = [(s, fresh_point(s, summary)) for s in items.inputs.outline.sections]
+    answers = [led(items.language, f"**{s.question}**", point) for s, point in found if point]  # a heading alone: no
     return "\n\n".join(part for part in [origin, *answers, ask] if part)
 
 
@@ -228,10 +225,10 @@ def newsletter_templates(items: Items) -> list[str]:
         lead = f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
-        quotes = sections[second].quotes
+        quotes = sorted(sections[second].quotes, key=lambda quote: -quotability(quote.text, items.language))
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
-        quoted = f"{credit}“{quotes[0].text}”" if quotes else ""
+        quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone
         point = _point(sections[first])
         found += [join(items.language, lead, point, quoted), join(items.language, lead, point)]
     return found

@@ -62,13 +62,20 @@ class DraftInputs:
         }
 
 
-def fit(inputs: DraftInputs, label: str, text: str, limit: int, length=len) -> str:
-    """Over the limit: ask the model once to rewrite it shorter; still over: cut at a sentence or word boundary."""
+def fit(inputs: DraftInputs, label: str, text: str, limit: int, length=len, brief: str = "") -> str:
+    """Over the limit: ask the model once to rewrite it shorter; still over: cut at a sentence or word boundary.
+    `brief`: what the stage's other calls begin with, so a local server keeps the talk it has read for the next."""
     text = text.strip()
     if length(text) <= limit:
         return text
     rewritten = inputs.llm.structured(
-        inputs.prompts["shorten"], Shortened, max_tokens=limit, text=text, limit=str(limit), length=str(length(text))
+        inputs.prompts["shorten"],
+        Shortened,
+        max_tokens=limit,
+        brief=brief,
+        text=text,
+        limit=str(limit),
+        length=str(length(text)),
     ).text.strip()
     rewritten = untrusted.draft_text(inputs, label, rewritten)
     if rewritten and length(rewritten) <= limit:

@@ -18,7 +18,7 @@ from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, at_clause, shorten, x_length
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, led, section_material, speaker_of, spread
+from pipeline.stages.items import Items, Kind, featured, fresh_point, led, section_material, speaker_of, spread
 from pipeline.stages.outline import META
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
@@ -34,7 +34,7 @@ from pipeline.stages.outline import META
 # Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
 # a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone,
 # nor a Chinese clause without its main one
-VERSION = 18
+VERSION = 19
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -123,8 +123,12 @@ def _speaker(items: Items) -> str:
 
 
 def _short_quotes(items: Items, limit: int) -> list[str]:
-    """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies."""
+    """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies; the ones that
+    stand best alone first (a hook's viewer never heard the sentence before it)."""
+    from pipeline.analysis.speech import quotability
+
     quotes = [quote.text.strip() for section in items.inputs.outline.sections for quote in section.quotes]
+    quotes.sort(key=lambda text: -quotability(text, items.language))
     return [f"“{text}”" for text in quotes if len(text) + 2 <= limit]
 
 
@@ -251,7 +255,11 @@ def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
     def ask(note: str) -> dict[str, str]:
         draft = items.model("hooks-x", XPostDraft, note, focus=point_material(items, section))
         text = items.clean_all(draft, {"post": label}, single_line=False)["post"]
-        return {"post": fit(items.inputs, label, text, X_POST, x_length) if text else ""}
+        whole = shorten(text, X_POST, x_length)
+        if x_length(text) > X_POST and whole and not whole.endswith("…"):  # its first sentences make the point
+            items.warn(f"{label} was {x_length(text)} characters; ended at its last whole sentence within {X_POST}")
+            return {"post": whole}
+        return {"post": fit(items.inputs, label, text, X_POST, x_length, items.brief) if text else ""}
 
     return items.settle({"post": label}, ask, lambda _: point_templates(items, section), kind)["post"]
 
@@ -277,22 +285,31 @@ def x_posts(items: Items, used: list[str] = ()) -> list[str]:
 LINKEDIN_LABELS = {"opening": "LinkedIn opening", "closing_question": "LinkedIn closing question"}
 
 
-def points_across(sections: list[Section], wanted: int = 3) -> list[tuple[Section, str]]:
-    """Key points from different sections first (spread over the talk), then second points, until there are enough."""
+def points_across(sections: list[Section], wanted: int = 3, language: str = "en") -> list[tuple[Section, str]]:
+    """Key points from different sections first (spread over the talk), then second points, until there are enough;
+    in each section a point that does not open on a pronoun first (a bullet has no sentence before it)."""
+    from pipeline.analysis.speech import leans_on_pronoun
+
     order = [sections[i] for i in dict.fromkeys(spread(len(sections), min(wanted, len(sections))))]
+    points = {id(s): sorted(s.key_points, key=lambda point: leans_on_pronoun(point, language)) for s in order}
     chosen = []
     for depth in range(3):
-        chosen += [(section, section.key_points[depth]) for section in order if len(section.key_points) > depth]
+        chosen += [(section, points[id(section)][depth]) for section in order if len(section.key_points) > depth]
     return chosen[:wanted]
 
 
 def linkedin_bullets(items: Items, frame: list[str]) -> str:
     """Three bullets of key points; if with them the post (`frame`: opening, closing, link) reads like the summary,
-    each bullet leads with its section's question."""
-    chosen, summary = points_across(items.inputs.outline.sections), items.inputs.outline.summary
+    each bullet leads with its section's question, then with a point (or quote) the summary does not say."""
+    chosen, summary = (
+        points_across(items.inputs.outline.sections, language=items.language),
+        items.inputs.outline.summary,
+    )
     plain = [point for _, point in chosen]
     led_points = [led(items.language, f"**{section.question}**", point) for section, point in chosen]
-    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points)]
+    sections = list({id(section): section for section, _ in chosen}.values())
+    led_fresh = [led(items.language, f"**{s.question}**", fresh_point(s, summary)) for s in sections]
+    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points, led_fresh)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)
     if best is None:
@@ -320,7 +337,7 @@ def linkedin(items: Items) -> str:
     parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], Kind(fixed=_summary(items)))
     frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
     post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame), *frame[1:]] if part)
-    return fit(inputs, "LinkedIn post", post, LINKEDIN)
+    return fit(inputs, "LinkedIn post", post, LINKEDIN, brief=items.brief)
 
 
 # Short-video hooks ---------------------------------------------------------------------------------------------------

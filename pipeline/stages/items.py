@@ -24,8 +24,9 @@ from pydantic import BaseModel
 
 from pipeline.analysis.names import capitalised_words, unknown_names
 from pipeline.analysis.similarity import COPY, similarity
+from pipeline.analysis.speech import leans_on_pronoun
 from pipeline.artifacts import Quote, Section
-from pipeline.check.drafts import INLINE_QUOTE, telltale_phrases
+from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard, one_line
 from pipeline.stages.drafting import DraftInputs, prose
@@ -79,6 +80,15 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().replace("’", "'").split())
 
 
+# An item's first sentence that goes on from one before it (a sentence dropped for a name, or never written)
+CONTINUES = {
+    "en": re.compile(
+        r"(?:also|additionally|furthermore|moreover|besides|in addition)\b|"
+        r"(?:you(?:'ll| will| can)?|we(?:'ll| will)?|they|it|this|he|she) (?:also|too)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"(?:此外|另外|而且|并且|同时|还有|你还|你也|我们还|我们也)"),
+}
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"\n]*\"")
 COPIED_RUN = {"en": 100, "zh": 36}  # squashed characters (≈ 18 English words, 36 Chinese characters) copied in a row
 
@@ -86,14 +96,6 @@ COPIED_RUN = {"en": 100, "zh": 36}  # squashed characters (≈ 18 English words,
 def squash(text: str) -> str:
     """Words only, folded: a quote matches the transcript whatever its punctuation and spacing."""
     return "".join(re.findall(r"[^\W_]+", fold(text)))
-
-
-def says(text: str, phrase: str) -> bool:
-    """The phrase as whole words ("as an ai" is not in "has an aim"); CJK has no word boundaries to respect."""
-    folded = fold(phrase)
-    edge = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", folded) else ""
-    tail = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", folded) else ""
-    return bool(folded) and re.search(edge + re.escape(folded) + tail, fold(text)) is not None
 
 
 def _opens(text: str, phrase: str) -> bool:
@@ -132,6 +134,19 @@ def spread(count: int, wanted: int) -> list[int]:
     if count < wanted:
         return [i % count for i in range(wanted)]
     return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
+
+
+def fresh_point(section: Section, summary: str) -> str:
+    """The section's first key point the summary does not already say (one not opening on a pronoun first), else its
+    first quote in quote marks, else its first point: a post listing points a summary was built from would read as
+    the summary's copy."""
+    said, language = squash(summary), "zh" if CJK.search(" ".join(section.key_points)) else "en"
+    fresh = [point for point in section.key_points if squash(point) not in said]
+    fresh.sort(key=lambda point: leans_on_pronoun(point, language))  # "They realized…" has no "they" before it
+    point = next(iter(fresh), "")
+    if point or not section.quotes:
+        return point or (section.key_points[0] if section.key_points else "")
+    return f"“{section.quotes[0].text}”"
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
@@ -327,6 +342,8 @@ class Items:
         bare = re.sub(r"^[^\w“”\"'‘’]+", "", text)
         if model and self.language == "en" and re.match(r"[a-z]+[\s,;:]", bare):  # "level, making it easier to…"
             return slip("starts mid-sentence, like the rest of a line cut in two; write it whole")
+        if model and CONTINUES[self.language].match(bare):  # "You'll also learn…" after a dropped sentence
+            return slip("starts as if a sentence came before it; write it whole")
         if model and self.language == "en" and CJK.search(text):  # "…a deep understanding of garbage回收."
             return slip("slips into Chinese; write it in English only")
         if model and text.rstrip().endswith("…") and not text.rstrip().endswith("……"):  # cut at its length bound
@@ -340,6 +357,15 @@ class Items:
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)
         if opener:
             return Fault(f"opens with “{opener}”")
+        own = not re.match(r"[“\"'‘「]", bare)  # a quote's words are the speaker's, pronouns and all
+        leans = own and leans_on_pronoun(bare, self.language) and not re.match(r"there\b", bare, re.I)
+        if model and leans:  # a title "It allows developers to…": what does? ("There are three…" is fine)
+            return Fault("opens on a pronoun no reader of it alone can place; name the subject")
+        unquoted = QUOTED.sub(" ", text)
+        later = (fold(re.sub(r"^[^\w“”\"'‘’]+", "", sentence)) for sentence in SENTENCE_END.split(unquoted)[1:])
+        opener = next((phrase for start in later for phrase in self.openers if _opens(start, phrase)), None)
+        if model and opener:  # "Memory is hard. This talk will help practitioners…"
+            return Fault(f"frames a sentence with “{opener}”; say the point itself")
         phrase = next((phrase for phrase in self.banned if says(text, phrase)), None)
         if phrase:
             return Fault(f"uses the stock phrase “{phrase}”")
