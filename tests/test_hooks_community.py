@@ -230,6 +230,21 @@ def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_sh
     assert len(asked) == 1 and asked[0]["messages"][0]["content"] in briefs
 
 
+def test_key_points_written_without_a_full_stop_still_make_hooks(inputs, llm_server):
+    """A small model lists points without full stops; they are whole sentences for a hook all the same (the video
+    hooks were left out when every point read as a fragment and the quotes were used by titles and posts)."""
+    bare = [(question, [point.rstrip(".") for point in points], ids) for question, points, ids in SECTIONS]
+    meta = {
+        "question": "What is this talk about?",
+        "surprise": "The talk covers it.",
+        "mistake": "The speaker says so.",
+    }
+    llm_server.script("VideoHooksDraft", meta, meta)
+    made = hooks(inputs(outline=outline(sections=bare), habits_asked_again=False))
+    points = {point for _, listed, _ in bare for point in listed}
+    assert len(made.video_hooks) == 3 and sum(hook in points for hook in made.video_hooks) >= 2, made.video_hooks
+
+
 def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
     answer = {
         "how_to": "How to key a cache on its inputs",

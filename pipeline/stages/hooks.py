@@ -34,7 +34,7 @@ from pipeline.stages.outline import META
 # Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
 # a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone,
 # nor a Chinese clause without its main one
-VERSION = 19
+VERSION = 20
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -133,12 +133,15 @@ def _short_quotes(items: Items, limit: int) -> list[str]:
 
 
 def _short_points(items: Items, limit: int) -> list[str]:
-    """Key points short enough for a headline or a hook; a one-sentence point loses its full stop. A point opening on
-    a pronoun ("They were not a good grad student") leans on a sentence the hook's viewer never saw: it goes last."""
+    """Key points short enough for a headline or a hook; a one-sentence point loses its full stop (one the model wrote
+    without it is still whole). A point opening on a pronoun ("They were not a good grad student") leans on a
+    sentence the hook's viewer never saw: it goes last."""
     from pipeline.analysis.speech import is_fragment, leans_on_pronoun
 
     points = [point.strip() for section in items.inputs.outline.sections for point in section.key_points]
-    short = [point for point in points if point and len(point) <= limit and not is_fragment(point, items.language)]
+    ended = lambda point: point if re.search(r"[.!?。！？]$", point) else point + "."  # noqa: E731 (a list item)
+    whole = [point for point in points if point and not is_fragment(ended(point), items.language)]
+    short = [point for point in whole if len(point) <= limit]
     short.sort(key=lambda point: leans_on_pronoun(point, items.language))
     return [point.rstrip(".。") if len(SENTENCE_END.split(point)) == 1 else point for point in short]
 
