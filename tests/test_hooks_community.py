@@ -666,6 +666,8 @@ def test_a_model_line_over_its_limit_is_cut_where_a_main_clause_ends():
     assert at_clause(long, 100) == "Garbage collection is a safer way to manage memory than doing it by hand."
     assert at_clause("If the stack is not in the right state, this returns garbage and nobody notices it.", 60) == ""
     assert at_clause("Short enough.", 100) == "Short enough."
+    listed = "The mark sweep algorithm is a simple, efficient and predictable way to find the memory nobody uses."
+    assert at_clause(listed, 60) == ""  # a comma inside a list ends no clause: "…is a simple." says nothing
     zh = "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频，而且要坚持很多年才行。"
     assert at_clause(zh, 40) == "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频。"
 

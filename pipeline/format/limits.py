@@ -45,6 +45,12 @@ def x_length(text: str) -> int:
 
 
 CLAUSE_END = re.compile(r"\s*(?:[,;，；]|\s[—–]|\s-{1,2})\s+|[，；]")
+# After an English comma, a word that starts a clause; any other ("a simple, efficient algorithm") is inside a list
+CLAUSE_START = re.compile(
+    r"(?:and|but|or|so|yet|which|who|whose|where|while|whereas|because|since|although|though|as|if|when|unless|"
+    r"making|allowing|leading|meaning|giving|letting|instead|then|this|that|these|it|they|we|you|i|he|she|there)\b",
+    re.I,
+)
 SUBORDINATE = re.compile(r"^(?:if|when|because|although|though|while|since|as|unless|whether|so that|until)\b", re.I)
 SUBORDINATE_ZH = re.compile(r"^(?:如果|假如|要是|虽然|尽管|即使|因为|由于|当)")  # a clause that needs its main one
 
@@ -56,7 +62,11 @@ def at_clause(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     zh = CJK.search(text) is not None
-    cuts = [match.start() for match in CLAUSE_END.finditer(text) if match.start() < limit]
+    cuts = [
+        match.start()
+        for match in CLAUSE_END.finditer(text)
+        if match.start() < limit and (zh or not match.group().strip() == "," or CLAUSE_START.match(text, match.end()))
+    ]
     for cut in reversed(cuts):
         kept = text[:cut].rstrip(" ,;:，；：")
         long_enough = len(CJK.findall(kept)) >= 8 if zh else len(kept.split()) >= 6

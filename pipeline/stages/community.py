@@ -28,7 +28,7 @@ from pipeline.stages.items import Items, Kind, featured, fresh_point, join, led,
 # a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
 # where its main clause does; a Discord bullet does not open on a pronoun when its section has another point; 14: a
 # clause cut never leaves a linking word alone
-VERSION = 16
+VERSION = 17
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 

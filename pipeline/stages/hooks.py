@@ -34,7 +34,7 @@ from pipeline.stages.outline import META
 # Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
 # a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone,
 # nor a Chinese clause without its main one
-VERSION = 20
+VERSION = 21
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
