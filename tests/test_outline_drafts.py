@@ -314,6 +314,16 @@ def test_a_question_still_about_the_material_after_its_edit_becomes_the_spans_th
     assert any(question.endswith(": the details") for question in questions)
 
 
+def test_a_heading_that_could_head_any_part_gives_way_to_the_parts_own_terms(cli, tmp_path, llm_server):
+    generic = {"question": "A Practical Overview", "key_points": ["Cache keys hash every input of a step."]}
+    llm_server.script("SectionDraft", *[generic] * 12)
+    named = {"people": [], "organizations": [], "products": [], "media": []}
+    llm_server.script("OutlineDraft", {"title": "A Practical Overview", "summary": "", "tags": []} | named)
+    outline = json.loads((_run(cli, tmp_path, "--to", "outline") / "outline.json").read_text())
+    headings = [section["question"] for section in outline["sections"]]
+    assert headings and "A Practical Overview" not in headings + [outline["title"]], (headings, outline["title"])
+
+
 def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
     from pipeline.stages.outline import headline
 
@@ -417,3 +427,5 @@ def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms
     span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(said)], vectors=None)
     assert terms_heading(span, "en") == "Awk and Unix"
     assert terms_heading(span, "zh") == ""
+    big = Span(segments=[Segment(id=i, text=f"Big data needs awk, big awk {i}.") for i in range(3)], vectors=None)
+    assert terms_heading(big, "en") == "Awk and data"  # "big" is how much, not what

@@ -47,7 +47,7 @@ from pipeline.llm.prompts import Prompt
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
 # or "the text" goes
-VERSION = 27
+VERSION = 28
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -338,12 +338,18 @@ def _ask_section(
             draft = draft.model_copy(update={"question": fixed})
     if META.search(draft.question):  # "What is the material about?" after its edit: the span's theme instead
         draft = _themed(llm, prompts, span, draft, variables, language, asked)
-    if META.search(draft.question) and (terms := terms_heading(span, language)):  # no theme either: its own terms
+    heading = not draft.question.rstrip().endswith(("?", "？"))  # the model named a theme, not a question
+    if (META.search(draft.question) or heading and names_nothing(draft.question)) and (
+        terms := terms_heading(span, language)
+    ):  # no question or theme about this part ("A Practical Overview"): its own terms
         draft = draft.model_copy(update={"question": terms})
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
 
 
-SPEECH_WORDS = frozenset("want need make kind sort lot something say said see look talk talking let".split())
+SPEECH_WORDS = frozenset(
+    """want need make kind sort lot something say said see look talk talking let big small good great new old
+    different same many much little first last next other real sure whole bit""".split()
+)
 
 
 def terms_heading(span: Span, language: str) -> str:
