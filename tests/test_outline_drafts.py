@@ -324,6 +324,14 @@ def test_a_heading_that_could_head_any_part_gives_way_to_the_parts_own_terms(cli
     assert headings and "A Practical Overview" not in headings + [outline["title"]], (headings, outline["title"])
 
 
+def test_a_heading_left_naming_nothing_once_an_invented_name_goes_gets_the_parts_terms(cli, tmp_path, llm_server):
+    invented = {"question": "Zorblat Settings: A Practical Overview", "key_points": ["Cache keys hash every input."]}
+    llm_server.script("SectionDraft", *[invented] * 12)
+    outline = json.loads((_run(cli, tmp_path, "--to", "outline") / "outline.json").read_text())
+    headings = [section["question"] for section in outline["sections"]]
+    assert headings and not any("Zorblat" in h or h == "A Practical Overview" for h in headings), headings
+
+
 def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
     from pipeline.stages.outline import headline
 

@@ -47,7 +47,7 @@ from pipeline.llm.prompts import Prompt
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
 # or "the text" goes
-VERSION = 28
+VERSION = 29
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -505,6 +505,16 @@ def _overview(sections: list[Section], spans_: list[Span], language: str) -> str
     return "\n".join(parts)
 
 
+def _named_heading(section: Section, spans_of: dict[int, Span], source_text: str, language: str) -> str:
+    """The heading without names the talk never says; when what is left names nothing ("IMAXBEL Settings: A Practical
+    Overview" → "A Practical Overview"), the part's own terms."""
+    heading = without_invented_names(section.question, source_text, language) or section.question
+    span = spans_of.get(section.first)
+    if span is not None and names_nothing(heading):
+        return terms_heading(span, language) or heading
+    return heading
+
+
 def without_invented_names(text: str, source_text: str, language: str) -> str | None:
     """A heading or title naming what the talk never says ("... in C++"): the phrase goes, or the text does (None)."""
     from pipeline.analysis.names import unknown_names
@@ -746,9 +756,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     # tags a person gave the source (batch sources.yaml) come first; the model's only when the talk says them
     tags = list(dict.fromkeys([*plain(source.tags), *said_tags(plain(draft.tags), source_text)]))
     sections = [
-        section.model_copy(
-            update={"question": without_invented_names(section.question, source_text, language) or section.question}
-        )
+        section.model_copy(update={"question": _named_heading(section, spans_by_first, source_text, language)})
         for section in sections
     ]
     from pipeline.analysis.speech import broken_off
