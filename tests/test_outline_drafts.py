@@ -332,6 +332,14 @@ def test_a_heading_left_naming_nothing_once_an_invented_name_goes_gets_the_parts
     assert headings and not any("Zorblat" in h or h == "A Practical Overview" for h in headings), headings
 
 
+def test_a_title_left_naming_nothing_once_an_invented_name_goes_is_not_the_title(cli, tmp_path, llm_server):
+    named = {"people": [], "organizations": [], "products": [], "media": []}
+    invented = {"title": "Zorblat Settings: A Practical Overview", "summary": "", "tags": []} | named
+    llm_server.script("OutlineDraft", invented)
+    outline = json.loads((_run(cli, tmp_path, "--to", "outline") / "outline.json").read_text())
+    assert outline["title"] and "Practical Overview" not in outline["title"], outline["title"]
+
+
 def test_a_title_is_a_headline_not_the_summary_pasted_after_it():
     from pipeline.stages.outline import headline
 

@@ -47,7 +47,7 @@ from pipeline.llm.prompts import Prompt
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
 # or "the text" goes
-VERSION = 29
+VERSION = 30
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -348,7 +348,8 @@ def _ask_section(
 
 SPEECH_WORDS = frozenset(
     """want need make kind sort lot something say said see look talk talking let big small good great new old
-    different same many much little first last next other real sure whole bit""".split()
+    different same many much little first last next other real sure whole bit cool nice awesome amazing
+    interesting important""".split()
 )
 
 
@@ -765,8 +766,9 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     # "Elastic Map Reduce Cluster Setup: Understanding Big Data and" (cut), "A Practical Overview" (names nothing)
     if broken_off(proposed_title, language) or names_nothing(proposed_title):
         proposed_title = ""
+    named_title = without_invented_names(proposed_title, source_text, language)
     title = (
-        without_invented_names(proposed_title, source_text, language)
+        (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
         or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
         or source.title
