@@ -65,7 +65,7 @@ def at_clause(text: str, limit: int) -> str:
     cuts = [
         match.start()
         for match in CLAUSE_END.finditer(text)
-        if match.start() < limit and (zh or not match.group().strip() == "," or CLAUSE_START.match(text, match.end()))
+        if match.start() < limit and (zh or match.group().strip() != "," or CLAUSE_START.match(text, match.end()))
     ]
     for cut in reversed(cuts):
         kept = text[:cut].rstrip(" ,;:，；：")

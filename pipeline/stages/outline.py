@@ -419,8 +419,7 @@ def names_the_part(theme: str, said: str, language: str) -> bool:
             theme[i : i + 2] for i in range(len(theme) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", theme[i : i + 2])
         }
         return any(pair in said for pair in pairs)
-    words = [word for word in re.findall(r"[a-z0-9][a-z0-9'+#-]*", theme.casefold()) if word not in ANY_HEADING]
-    return any(word[:5] in said for word in words if word not in SMALL_WORDS)
+    return any(word[:5] in said for word in naming_words(theme))
 
 
 # Words that could head any part of any talk: "A Practical Overview" passed as the part's own terms when the talk
@@ -433,10 +432,15 @@ ANY_HEADING = frozenset(
 )
 
 
+def naming_words(heading: str) -> list[str]:
+    """An English heading's words that could name a part: not small words, not words that could head anything."""
+    words = re.findall(r"[a-z0-9][a-z0-9'+#-]*", heading.casefold())
+    return [word for word in words if word not in ANY_HEADING and word not in SMALL_WORDS]
+
+
 def names_nothing(heading: str) -> bool:
     """An English heading made only of words that could head anything ("A Practical Overview")."""
-    words = re.findall(r"[a-z0-9][a-z0-9'+#-]*", heading.casefold())
-    return bool(words) and all(word in ANY_HEADING or word in SMALL_WORDS for word in words)
+    return bool(re.search(r"[a-z0-9]", heading.casefold())) and not naming_words(heading)
 
 
 SMALL_WORDS = frozenset(
