@@ -122,10 +122,10 @@ def count_tokens(text: str, model: str = "qwen2.5-coder-0.5b") -> int:
     return len(_vocab(model).tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
 
-def chat_tokens(system: str, user: str, model: str = "qwen2.5-coder-0.5b") -> int:
-    """Tokens of one chat request in Qwen's ChatML wrapping, as the server builds it."""
-    wrapped = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
-    return count_tokens(wrapped, model)
+def chat_tokens(messages: list[dict], model: str = "qwen2.5-coder-0.5b") -> int:
+    """Tokens of one chat request (its OpenAI-style messages) in Qwen's ChatML wrapping, as the server builds it."""
+    wrapped = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+    return count_tokens(wrapped + "<|im_start|>assistant\n", model)
 
 
 def child_json(module_args: list[str], timeout: float) -> tuple[dict, int]:

@@ -44,9 +44,16 @@ def test_sections_are_spans_with_whole_sentence_quotes(cli, tmp_path, llm_server
     requests = llm_server.chat_requests("SectionDraft")
     asked = [r["messages"][-1]["content"] for r in requests]
     assert len(asked) == len(set(asked)) >= len(sections) and "caching" in asked[0] and "mocked" not in asked[0]
-    # the scripted default says the span's first words back as a question: a small call names the span's theme
-    themes = [r["messages"][-1]["content"] for r in llm_server.chat_requests("ThemeDraft")]
-    assert themes and all("<material>" in theme for theme in themes)
+    # the scripted default says the span's first words back as a question: a small follow-up names the span's theme,
+    # in the section call's chat word for word (a local server reads only the follow-up, not the span again)
+    themes = llm_server.chat_requests("ThemeDraft")
+    assert themes
+    for theme in themes:
+        section, answer, follow_up = theme["messages"][:2], theme["messages"][2], theme["messages"][3:]
+        assert any(r["messages"] == section for r in requests), "the theme follows its own section call"
+        assert answer["role"] == "assistant" and json.loads(answer["content"])["question"].startswith("What about")
+        assert [m["role"] for m in follow_up] == ["user"] and "theme" in follow_up[0]["content"]
+        assert sum(m["content"].count("</material>") for m in theme["messages"]) == 1  # the span once
     assert any(question.endswith(": the details") for question in questions), questions
     assert not any(question.startswith("What about") for question in questions), questions
 
@@ -58,8 +65,18 @@ def test_an_unusable_theme_leaves_the_echoing_question_to_the_question_edit(cli,
     questions = [section["question"] for section in json.loads((folder / "outline.json").read_text())["sections"]]
     edits = [r["messages"][-1]["content"] for r in llm_server.chat_requests("QuestionDraft")]
     assert edits and all("only says this sentence back" in edit for edit in edits)
+    assert all(len(r["messages"]) == 4 for r in llm_server.chat_requests("QuestionDraft"))  # a follow-up, too
     assert any(question.startswith("Why does") for question in questions), questions
     assert "Is caching worth it?" not in questions
+
+
+def test_a_question_edit_stopped_by_its_bound_is_not_a_heading(cli, tmp_path, llm_server):
+    cut = "What is the trade-off between caching every stage and rerunning only what changed for a first-time maint"
+    llm_server.script("ThemeDraft", *[{"theme": "Is caching worth it?"}] * 8)
+    llm_server.script("QuestionDraft", *[{"question": cut}] * 8)
+    folder = _run(cli, tmp_path, "--to", "outline")
+    questions = [section["question"] for section in json.loads((folder / "outline.json").read_text())["sections"]]
+    assert llm_server.chat_requests("QuestionDraft") and not any("maint" in question for question in questions)
 
 
 def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server):
@@ -397,6 +414,21 @@ def test_a_theme_heading_uses_the_parts_own_terms_and_ends_whole():
     assert not names_the_part("Serial Ports: Understanding Baud Rates and", said, "en")  # stopped by its bound
     assert names_the_part("内容创作：满足观众预期", "我们做内容创作，要满足观众。", "zh")
     assert not names_the_part("实用概览", "我们做内容创作，要满足观众。", "zh")
+
+
+def test_a_theme_that_is_the_prompts_example_with_its_topic_swapped_is_not_the_parts_heading():
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.stages.outline import copies_example
+
+    examples = load_prompt("theme").examples
+    assert "Caching: what to keep and for how long" in examples and "内容创作：满足观众预期" in examples
+    said = "We kept the batch runner slow on purpose. Continuous integration runs every change."
+    assert copies_example("Continuous Integration: What to Keep and for How Long", examples, said)
+    assert not copies_example("Continuous Integration: a slow batch runner on purpose", examples, said)
+    assert copies_example("社群运营：满足观众预期", examples, "社群运营很重要。")
+    assert not copies_example("社群运营：持续输出价值", examples, "社群运营很重要。")
+    # the part's own words, even where the example has them too
+    assert not copies_example("What to keep and for how long", examples, "What to keep and for how long, we asked.")
 
 
 def test_a_key_point_about_the_main_topic_or_the_text_goes():

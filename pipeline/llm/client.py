@@ -211,12 +211,20 @@ class LLM:
         With a `brief` (what several calls share: a talk's sections, voice examples), the brief is the system message
         and the prompt's own text the user message: calls that begin alike let a local server reuse what it has
         already read (llama.cpp keeps the longest common prefix), so a short item costs its instructions only."""
-        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+        from langchain_core.messages import HumanMessage, SystemMessage
 
         system, user = prompt.render(**variables)
         if brief:
             system, user = brief, f"{system.rstrip()}\n\n{user}".rstrip()
-        messages = [SystemMessage(system), HumanMessage(user)]
+        return self._answer(prompt, schema, max_tokens, [SystemMessage(system), HumanMessage(user)])[0]
+
+    def conversation(self) -> Conversation:
+        return Conversation(self)
+
+    def _answer(self, prompt: Prompt, schema: type[M], max_tokens: int, messages: list) -> tuple[M, str]:
+        """The parsed answer to `messages` and its text, re-asked once with the validation error."""
+        from langchain_core.messages import AIMessage, HumanMessage
+
         record = CallRecord(prompt=prompt.name, prompt_sha256=prompt.sha256, model=self.name)
         self.usage.calls.append(record)
         response_format = self._response_format(schema)
@@ -240,7 +248,7 @@ class LLM:
             try:
                 if answer.response_metadata.get("finish_reason") == "length":
                     raise ValueError(f"the answer ran past {max_tokens} tokens (runaway output)")
-                return parse_structured(text, schema)
+                return parse_structured(text, schema), text
             except (ValueError, ValidationError) as error:
                 problem = _short(error)
                 if attempt == 2:
@@ -286,3 +294,27 @@ class LLM:
             ) from None
         except openai.APIStatusError as error:
             raise StageError(f"LLM {where} answered HTTP {error.status_code}: {_short(error)}") from None
+
+
+class Conversation:
+    """Several questions about one piece of material, asked in one chat: a follow-up repeats the first call's
+    messages and answer word for word, so a local server reads only the new question (llama.cpp keeps the longest
+    common prefix), where a call of its own would read the material again and evict the prefix the next part's call
+    shares. The first ask is an ordinary call; a follow-up sends its prompt's text as one more user message."""
+
+    def __init__(self, llm: LLM):
+        self.llm = llm
+        self.messages: list = []
+
+    def ask(self, prompt: Prompt, schema: type[M], max_tokens: int, **variables: str) -> M:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        system, user = prompt.render(**variables)
+        if self.messages:
+            asked = [*self.messages, HumanMessage(f"{system.rstrip()}\n\n{user}".rstrip())]
+        else:
+            asked = [SystemMessage(system), HumanMessage(user)]
+        answer, text = self.llm._answer(prompt, schema, max_tokens, asked)
+        if not self.messages:  # follow-ups all follow the first exchange, not each other
+            self.messages = [*asked, AIMessage(text)]
+        return answer

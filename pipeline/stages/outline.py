@@ -25,7 +25,7 @@ from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
 from pipeline.errors import StageError
 from pipeline.format.limits import SENTENCE_MARK_END, SENTENCE_MARKS
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
-from pipeline.llm.client import LLM
+from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
 
 # 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
@@ -46,8 +46,8 @@ from pipeline.llm.prompts import Prompt
 # summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
-# or "the text" goes
-VERSION = 30
+# or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat
+VERSION = 31
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -305,20 +305,23 @@ def _ask_section(
     llm: LLM, prompts: dict[str, Prompt], span: Span, title: str, language: str, asked: list[str]
 ) -> SectionDraft:
     """One small call: the reader question this span answers. A question that repeats an earlier one is asked again
-    with the span; one that says the span's opening back or asks about the speaker goes to a smaller call that only
-    edits the question (a small model fixes a named problem in one line far better than it re-reads a passage)."""
+    with the span; one that says the span's opening back or asks about the speaker gets a follow-up that only
+    edits the question (a small model fixes a named problem in one line far better than it re-reads a passage).
+    Follow-ups are asked in the section call's chat, so a local server does not read the span again."""
     variables = section_variables(span, title, language)
-    draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
+    chat = llm.conversation()
+    draft = chat.ask(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid="", **variables)
     if copies(draft.question, asked):
         avoid = "- Earlier parts already answer these; ask a different question:\n" + "\n".join(
             f"  - {q}" for q in asked
         )
-        draft = llm.structured(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
+        chat = llm.conversation()
+        draft = chat.ask(prompts["section"], SectionDraft, SECTION_MAX_TOKENS, avoid=guard(avoid), **variables)
     draft = draft.model_copy(
         update={"question": plain_question(draft.question, language)}
     )  # no call for what code fixes
     if echoed_sentence(draft.question, span, language):
-        draft = _themed(llm, prompts, span, draft, variables, language, asked)
+        draft = _themed(chat, prompts, span, draft, variables, language, asked)
     problems = [
         problem
         for problem in question_problems(draft.question, span, asked, language)
@@ -326,7 +329,7 @@ def _ask_section(
     ]
     if problems:
         asking = f"Question: {draft.question}\nWhat is wrong: " + " ".join(problems)
-        edit = llm.structured(
+        edit = chat.ask(
             prompts["question"],
             QuestionDraft,
             QUESTION_MAX_TOKENS,
@@ -334,10 +337,11 @@ def _ask_section(
             language=variables["language"],
         )
         fixed = plain_question(edit.question.strip(), language)
-        if usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
+        asks = fixed.endswith(("?", "？"))  # one stopped by its bound ("…for a first-time maint") is no heading
+        if asks and usable_edit(fixed) and len(question_problems(fixed, span, asked, language)) < len(problems):
             draft = draft.model_copy(update={"question": fixed})
     if META.search(draft.question):  # "What is the material about?" after its edit: the span's theme instead
-        draft = _themed(llm, prompts, span, draft, variables, language, asked)
+        draft = _themed(chat, prompts, span, draft, variables, language, asked)
     heading = not draft.question.rstrip().endswith(("?", "？"))  # the model named a theme, not a question
     if (META.search(draft.question) or heading and names_nothing(draft.question)) and (
         terms := terms_heading(span, language)
@@ -380,7 +384,7 @@ class ThemeDraft(Strict):
 
 
 def _themed(
-    llm: LLM,
+    chat: Conversation,
     prompts: dict[str, Prompt],
     span: Span,
     draft: SectionDraft,
@@ -392,19 +396,36 @@ def _themed(
     part's theme, a heading as our users write them ("Content: what the audience expects"): a small model names a
     theme well, and a reworded question keeps echoing. Kept only if it is short, one line, and echoes nothing."""
     wanted = {name: variables[name] for name in ("material", "language")}  # the section call's, selected once
-    theme = llm.structured(prompts["theme"], ThemeDraft, THEME_MAX_TOKENS, **wanted).theme
+    theme = chat.ask(prompts["theme"], ThemeDraft, THEME_MAX_TOKENS, **wanted).theme
     theme = one_line(theme).strip().rstrip("。.!！")
     limit = THEME_CHARS_ZH if language == "zh" else THEME_CHARS_EN
     if not usable_edit(theme) or "?" in theme or "？" in theme or not 2 <= len(theme) <= limit:
         return draft
     said = " ".join(segment.text for segment in span.segments).casefold()
-    if any(e.casefold() in theme.casefold() and e.casefold() not in said for e in prompts["theme"].examples):
+    if copies_example(theme, prompts["theme"].examples, said):
         return draft  # the prompt's own example, copied: it names the prompt, not this part
     if not names_the_part(theme, said, language):
         return draft
     if question_problems(theme, span, asked, language):
         return draft
     return draft.model_copy(update={"question": theme})
+
+
+def copies_example(theme: str, examples: list[str], said: str) -> bool:
+    """A theme carrying a run of a prompt example's words (three words, four Chinese characters) that the part never
+    says: "Continuous Integration: What to Keep and for How Long" is the example "Caching: what to keep and for how
+    long" with the topic swapped, not the part's own terms."""
+
+    def runs(text: str) -> set[str]:
+        folded = text.casefold()
+        words = re.findall(r"[a-z0-9'+#-]+", folded)
+        han = "".join(re.findall(r"[\u4e00-\u9fff]", folded))
+        return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)} | {
+            han[i : i + 4] for i in range(len(han) - 3)
+        }
+
+    spoken = runs(said)
+    return any(run not in spoken for example in examples for run in runs(example) & runs(theme))
 
 
 def names_the_part(theme: str, said: str, language: str) -> bool:
