@@ -152,6 +152,11 @@ def test_a_question_about_the_speaker_is_asked_about_the_subject():
         plain_question("How does the speaker handle cache invalidation?", "en")
         == "How do you handle cache invalidation?"
     )
+    # asked of "you", anything but a how-to reads as an interview: it keeps "the speaker" for the question's edit
+    assert plain_question("What libraries is the speaker implementing?", "en") == (
+        "What libraries is the speaker implementing?"
+    )
+    assert plain_question("Why did the speaker leave Google?", "en") == "Why did the speaker leave Google?"
     assert plain_question("为什么作者认为微信群的价值留存性差？", "zh") == "为什么微信群的价值留存性差？"
     assert plain_question("你为什么认为创业最难的是建立社区？", "zh") == "为什么创业最难的是建立社区？"
     assert plain_question("What is the speaker's proposed approach?", "en") == "What is your proposed approach?"
@@ -292,6 +297,14 @@ def test_a_summary_loses_its_in_this_talk_frame():
     summary = "In this talk, Allison Kaptur explains Python bytecode. She shows how the disassembler reads it."
     assert grounded_summary(summary, said, "en") == summary.removeprefix("In this talk, ")
     assert grounded_summary("在本次演讲中，作者分享了社区建设。", "社区建设", "zh") == "作者分享了社区建设。"
+    # a sentence reporting the talk names its speaker when the source has one, else says what is reported
+    reports = "The speaker discusses the NTP protocol and leap seconds. They explain that NTP stops the clock."
+    said = "Kamal Marhubi. NTP stops the clock for a leap second."
+    assert grounded_summary(reports, said, "en", "Kamal Marhubi") == (
+        "Kamal Marhubi discusses the NTP protocol and leap seconds. NTP stops the clock."
+    )
+    assert grounded_summary(reports, said, "en").startswith("The NTP protocol and leap seconds. NTP stops")
+    assert grounded_summary("演讲者认为持续提供价值是关键。", "持续提供价值", "zh") == "持续提供价值是关键。"
 
 
 def test_a_summary_whose_every_sentence_names_a_stranger_becomes_the_talks_first_points(cli, tmp_path, llm_server):

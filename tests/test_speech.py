@@ -558,6 +558,15 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
             "You can't, because you don't have that knowledge about what the bytecode is doing.",
         ),
         ("持续提供价值才是建立一个社区最重要的事情。", "我们三年来建立社区的办法其实一直都是这样。"),
+        (  # an aside in parentheses is the speaker stepping out of the point ("Don't worry about that.")
+            "We pop two things off the stack, compare them, and push the result back on the stack.",
+            "(In practice we're using a slightly different macro, TOP, that keeps the thing on the stack.",
+        ),
+        (
+            "We pop two things off the stack, compare them, and push the result back on the stack.",
+            "In practice we use a slightly different macro here, so don't worry about that.)",
+        ),
+        ("持续提供价值才是建立一个社区最重要的事情。", "（其实我们三年来建立社区用的办法跟别人的都差不多。"),
     ],
 )
 def test_quotability_prefers(better, worse):

@@ -46,8 +46,10 @@ from pipeline.llm.prompts import Prompt
 # summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
 # part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
-# or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat
-VERSION = 31
+# or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat; 32: only a
+# how-question about "the speaker" is asked of "you"; an aside in parentheses is no pull quote; a summary sentence
+# reporting the talk ("The speaker discusses X") names the speaker or says X
+VERSION = 32
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -177,9 +179,11 @@ PLAIN_EN = (
     (re.compile(r",? (?:according to|in) the (?:speaker|talk|material|presentation)\b", re.I), ""),
     (re.compile(r"\b(is|are) the speaker'?s\b", re.I), r"\1 your"),
     (re.compile(r"\bthe speaker'?s\b", re.I), "your"),
-    (re.compile(r"\bdoes the speaker\b", re.I), "do you"),
-    (re.compile(r"\bdid the speaker\b", re.I), "did you"),
-    (re.compile(r"\bis the speaker\b", re.I), "are you"),
+    # "How does the speaker handle X?" is the reader's "How do you handle X?"; "What libraries is the speaker
+    # implementing?" asked of "you" is an interview question, so it stays for the question's edit
+    (re.compile(r"^How does the speaker\b", re.I), "How do you"),
+    (re.compile(r"^How did the speaker\b", re.I), "How did you"),
+    (re.compile(r"^How is the speaker\b", re.I), "How are you"),
 )
 
 
@@ -578,9 +582,10 @@ def stock_phrase(text: str, language: str) -> bool:
     return any(phrase in text.casefold() for phrase in _stock_phrases(language))
 
 
-def grounded_summary(summary: str, source_text: str, language: str) -> str:
+def grounded_summary(summary: str, source_text: str, language: str, speaker: str = "") -> str:
     """A summary sentence naming someone the talk never mentions is the model's invention: it goes; so do a last
-    sentence the length bound cut off and one in a stock phrase ("…is a testament to his passion")."""
+    sentence the length bound cut off and one in a stock phrase ("…is a testament to his passion"). One reporting
+    the talk ("The speaker discusses X", "They explain that X") says X, or names the speaker when the source does."""
     from pipeline.analysis.names import unknown_names
     from pipeline.analysis.speech import broken_off, is_fragment
     from pipeline.format.limits import SENTENCE_END
@@ -589,14 +594,25 @@ def grounded_summary(summary: str, source_text: str, language: str) -> str:
     if len(parts) > 1 and is_fragment(parts[-1], language) or parts and broken_off(parts[-1], language):
         parts = parts[:-1]  # stopped at its length bound mid-sentence
     kept = [
-        FRAMING.sub("", s, count=1)
+        s
         for s in parts
         if not unknown_names(s, source_text, language) and not stock_phrase(s, language)  # "…is a testament to…"
     ]
-    kept = [s[:1].upper() + s[1:] for s in kept if s]
-    if parts and kept and parts[0] not in kept and LEANS_BACK.match(kept[0]):
+    if parts and kept and parts[0] not in kept and LEANS_BACK.match(FRAMING.sub("", kept[0], count=1)):
         kept = []  # "He also highlights…" once the sentence naming him went: nothing left to lean on
-    return ("" if language == "zh" else " ").join(kept)
+    kept = [reported(FRAMING.sub("", s, count=1), speaker, language) for s in kept]
+    return ("" if language == "zh" else " ").join(s[:1].upper() + s[1:] for s in kept if s)
+
+
+THE_SPEAKER = re.compile(r"^the (?:speaker|presenter|author)\b", re.I)
+
+
+def reported(sentence: str, speaker: str, language: str) -> str:
+    """ "The speaker discusses X" is "Ada Lovelace discusses X" when the source names its one speaker, else "X": a
+    reader of the summary knows it is about a talk."""
+    if speaker and language != "zh" and THE_SPEAKER.match(sentence):
+        return THE_SPEAKER.sub(speaker, sentence, count=1)
+    return plain_point(sentence, language)
 
 
 TITLE_CHARS = {"en": 90, "zh": 30}
@@ -670,8 +686,8 @@ def grounded_points(points: list[str], transcript: Transcript, source_text: str,
 
 SPEAKER_SAYS_EN = re.compile(
     r"^(?:the (?:speaker|presenter|author|talk|material|passage|text)|(?:this|the) (?:part|section)|he|she|they)\s+"
-    r"(?:also\s+)?(?:says|said|explains|argues|notes|suggests|proposes|emphasi[sz]es|highlights|believes|thinks|"
-    r"states|points out|mentions|discusses|describes|covers|introduces|talks about)"
+    r"(?:also\s+)?(?:says?|said|explains?|argues?|notes?|suggests?|proposes?|emphasi[sz]es?|highlights?|believes?|"
+    r"thinks?|states?|points? out|mentions?|discuss(?:es)?|describes?|covers?|introduces?|talks? about)"
     r"(?:\s+that)?\s+",
     re.IGNORECASE,
 )
@@ -798,9 +814,12 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
         or source.title
     )
+    speaker = source.speakers[0] if len(source.speakers) == 1 else ""
     return Outline(
         title=title,
-        summary=grounded_summary(draft.summary, source_text, language) or points_summary(sections, language) or title,
+        summary=grounded_summary(draft.summary, source_text, language, speaker)
+        or points_summary(sections, language)
+        or title,
         language=language,
         tags=tags,
         entities=grounded_entities(proposed, source_text, refused, [*source.speakers, *source.speaker_names.values()]),
