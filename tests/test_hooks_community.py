@@ -127,6 +127,18 @@ def assert_never_copies(items: list[str], summary: str = SUMMARY) -> None:
     assert all(similarity(item, summary) < COPY for item in items), items
 
 
+def titles_answer(**changes: str) -> dict:
+    """A TitlesDraft answer in five distinct patterns; a test changes the fields it is about."""
+    answer = {
+        "how_to": "How to key a cache by content",
+        "claim": "Hashes beat timestamps for cache keys.",
+        "detail": "Under two seconds for a cached rerun",
+        "question": "Why do timestamps lie?",
+        "topic": "cache keys",
+    }
+    return answer | changes
+
+
 def test_my_prompts_load_and_name_only_known_variables():
     for name in [*HOOKS_PROMPTS, *COMMUNITY_PROMPTS]:
         prompt = load_prompt(name)
@@ -246,13 +258,11 @@ def test_key_points_written_without_a_full_stop_still_make_hooks(inputs, llm_ser
 
 
 def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
-    answer = {
-        "how_to": "How to key a cache on its inputs",
-        "claim": "Hashes beat timestamps for cache keys.",
-        "detail": "It hashes every input and the prompt.",
-        "question": "Why do timestamps miss changes?",
-        "topic": "cache keys",
-    }
+    answer = titles_answer(
+        how_to="How to key a cache on its inputs",
+        detail="It hashes every input and the prompt.",
+        question="Why do timestamps miss changes?",
+    )
     llm_server.script("TitlesDraft", answer, answer)
     draft = inputs()
     made = hooks(draft)
@@ -327,13 +337,7 @@ def test_invented_links_and_quotes_are_removed(inputs, llm_server):
 def test_titles_follow_five_patterns_and_never_copy_a_question(inputs, llm_server):
     llm_server.script(
         "TitlesDraft",
-        {
-            "how_to": "How to key a cache by content",
-            "claim": "Timestamps lie",
-            "detail": "Under two seconds for a cached rerun",
-            "question": SECTIONS[3][0],
-            "topic": "Caching data pipelines",
-        },
+        titles_answer(claim="Timestamps lie", question=SECTIONS[3][0], topic="Caching data pipelines"),
         {"how_to": "x", "claim": "y", "detail": "z", "question": SECTIONS[3][0], "topic": "caching"},
     )
     draft = inputs()
@@ -538,13 +542,11 @@ def test_a_point_after_a_theme_heading_follows_a_colon_and_after_a_question_its_
 def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again_and_a_topic_keeps_only_real_capitals(inputs, llm_server):
     llm_server.script(
         "TitlesDraft",
-        {
-            "how_to": "How to key a cache by content",
-            "claim": "Content hashes make reruns cheap, because they",
-            "detail": "level, making it easier to skip the work.",  # the claim's line cut in two
-            "question": "Why do timestamps lie?",
-            "topic": "Caching Data Pipelines",
-        },
+        titles_answer(
+            claim="Content hashes make reruns cheap, because they",
+            detail="level, making it easier to skip the work.",  # the claim's line cut in two
+            topic="Caching Data Pipelines",
+        ),
         {"how_to": "x", "claim": "y", "detail": "level, making it easier.", "question": "z", "topic": "caching"},
     )
     draft = inputs()
@@ -673,13 +675,11 @@ def test_a_model_line_over_its_limit_is_cut_where_a_main_clause_ends():
 
 
 def test_an_english_title_slipping_into_chinese_or_learning_about_understanding_is_mended(inputs, llm_server):
-    answer = {
-        "how_to": "How to key a cache by content",
-        "claim": "Learn to manage memory with a deep understanding of garbage回收.",
-        "detail": "Under two seconds for a cached rerun",
-        "question": "Do timestamps lie?",
-        "topic": "Understanding cache keys",
-    }
+    answer = titles_answer(
+        claim="Learn to manage memory with a deep understanding of garbage回收.",
+        question="Do timestamps lie?",
+        topic="Understanding cache keys",
+    )
     llm_server.script("TitlesDraft", answer, answer)
     draft = inputs()
     made = hooks(draft)

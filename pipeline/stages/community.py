@@ -12,12 +12,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
-from pipeline.analysis.speech import quotability
 from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, fresh_point, join, led, speaker_of, spread
+from pipeline.stages.items import Items, Kind, best_alone, featured, fresh_point, join, led, speaker_of, spread
 
 # 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
 # three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
@@ -207,7 +206,7 @@ def forum_body(items: Items, ask: str) -> str:
     else:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
     summary = items.inputs.outline.summary
-    found = [(s, fresh_point(s, summary)) for s in items.inputs.outline.sections]
+    found = [(s, fresh_point(s, summary, items.language)) for s in items.inputs.outline.sections]
     answers = [led(items.language, f"**{s.question}**", point) for s, point in found if point]  # a heading alone: no
     return "\n\n".join(part for part in [origin, *answers, ask] if part)
 
@@ -225,7 +224,7 @@ def newsletter_templates(items: Items) -> list[str]:
         lead = f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
-        quotes = sorted(sections[second].quotes, key=lambda quote: -quotability(quote.text, items.language))
+        quotes = best_alone(sections[second].quotes, items.language)
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone

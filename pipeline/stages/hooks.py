@@ -18,7 +18,17 @@ from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, at_clause, shorten, x_length
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, featured, fresh_point, led, section_material, speaker_of, spread
+from pipeline.stages.items import (
+    Items,
+    Kind,
+    best_alone,
+    featured,
+    fresh_point,
+    led,
+    section_material,
+    speaker_of,
+    spread,
+)
 from pipeline.stages.outline import META
 
 # 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
@@ -125,11 +135,10 @@ def _speaker(items: Items) -> str:
 def _short_quotes(items: Items, limit: int) -> list[str]:
     """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies; the ones that
     stand best alone first (a hook's viewer never heard the sentence before it)."""
-    from pipeline.analysis.speech import quotability
-
-    quotes = [quote.text.strip() for section in items.inputs.outline.sections for quote in section.quotes]
-    quotes.sort(key=lambda text: -quotability(text, items.language))
-    return [f"“{text}”" for text in quotes if len(text) + 2 <= limit]
+    quotes = best_alone(
+        [quote for section in items.inputs.outline.sections for quote in section.quotes], items.language
+    )
+    return [f"“{text}”" for text in (quote.text.strip() for quote in quotes) if len(text) + 2 <= limit]
 
 
 def _short_points(items: Items, limit: int) -> list[str]:
@@ -311,7 +320,7 @@ def linkedin_bullets(items: Items, frame: list[str]) -> str:
     plain = [point for _, point in chosen]
     led_points = [led(items.language, f"**{section.question}**", point) for section, point in chosen]
     sections = list({id(section): section for section, _ in chosen}.values())
-    led_fresh = [led(items.language, f"**{s.question}**", fresh_point(s, summary)) for s in sections]
+    led_fresh = [led(items.language, f"**{s.question}**", fresh_point(s, summary, items.language)) for s in sections]
     blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points, led_fresh)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from pipeline.analysis.names import capitalised_words, unknown_names
 from pipeline.analysis.similarity import COPY, similarity
-from pipeline.analysis.speech import leans_on_pronoun
+from pipeline.analysis.speech import leans_on_pronoun, quotability
 from pipeline.artifacts import Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
@@ -136,17 +136,22 @@ def spread(count: int, wanted: int) -> list[int]:
     return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
 
 
-def fresh_point(section: Section, summary: str) -> str:
+def fresh_point(section: Section, summary: str, language: str) -> str:
     """The section's first key point the summary does not already say (one not opening on a pronoun first), else its
     first quote in quote marks, else its first point: a post listing points a summary was built from would read as
     the summary's copy."""
-    said, language = squash(summary), "zh" if CJK.search(" ".join(section.key_points)) else "en"
+    said = squash(summary)
     fresh = [point for point in section.key_points if squash(point) not in said]
     fresh.sort(key=lambda point: leans_on_pronoun(point, language))  # "They realized…" has no "they" before it
     point = next(iter(fresh), "")
     if point or not section.quotes:
         return point or (section.key_points[0] if section.key_points else "")
     return f"“{section.quotes[0].text}”"
+
+
+def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
+    """Quotes that stand best alone first: a hook's viewer or a newsletter's reader never heard the sentence before."""
+    return sorted(quotes, key=lambda quote: -quotability(quote.text, language))
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
