@@ -844,7 +844,6 @@ WEIGHTS: dict[str, float] = {
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
-    "aside": -0.30,  # opens or closes a parenthesis: the speaker stepping out of the point ("Don't worry about that.)")
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
@@ -914,7 +913,7 @@ def _length_fit(length: int, lang: str) -> float:
     return 1 - (1 - edge) * (length - best_high) / (high - best_high)
 
 
-# a sentence that opens a parenthesis or closes one it never opened: an aside cut out of its sentence
+# a sentence that opens a parenthesis or closes one it never opened: the speaker's aside, beside the point
 ASIDE = re.compile(r"^\s*[\"“‘']?[(（]|^[^(（]*[)）][\"”’']?\s*[.!?。！？]?\s*$")
 
 
@@ -930,8 +929,6 @@ def _signal_sum(text: str, lang: str) -> float:
             total += WEIGHTS[name]
     if text.strip().rstrip(_CLOSERS).endswith(("?", "？")):
         total += WEIGHTS["question"]
-    if ASIDE.search(text):
-        total += WEIGHTS["aside"]
     if lang != "zh":
         words = _words(stripped)
         vague = sum(1 for word in words if word.lower().strip(".,!?;:'\"") in _VAGUE)
@@ -948,6 +945,8 @@ def quotability(text: str, lang: str) -> float:
     if is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang) or _URL.search(text):
         return 0.0
     if STAGE_DIRECTION.search(text):  # "John Meta (phonetic) who…": the transcriber's note would be quoted too
+        return 0.0
+    if ASIDE.search(text):  # "(In practice we use another macro… Don't worry about that.)": beside the point
         return 0.0
     length = _zh_length(text) if lang == "zh" else len(_words(text))
     score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))
