@@ -26,8 +26,8 @@ from pipeline.stages.drafting import DraftInputs, Strict
 
 # 3: the speaker's own words per section, no model prose; 4: an interview's host and guest; 5: a section opens on a
 # sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence); 6: nor
-# on one its heading already says
-VERSION = 6
+# on one its heading already says; 7: the speaker's asides in parentheses are left out
+VERSION = 7
 
 
 REWRITE_TOKENS = 500
