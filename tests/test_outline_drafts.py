@@ -490,3 +490,10 @@ def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms
     assert terms_heading(span, "zh") == ""
     big = Span(segments=[Segment(id=i, text=f"Big data needs awk, big awk {i}.") for i in range(3)], vectors=None)
     assert terms_heading(big, "en") == "Awk and data"  # "big" is how much, not what
+    side = [
+        "You don't have to do side projects.",
+        "You don't. It doesn't mean you're a bad programmer because side projects aren't required.",
+        "Side projects can be fun, but don't do them because you think you should.",
+    ]
+    span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(side)], vectors=None)
+    assert terms_heading(span, "en") == "Side projects"  # "don't" is no term; two words said as one phrase are one

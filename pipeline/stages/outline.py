@@ -48,8 +48,9 @@ from pipeline.llm.prompts import Prompt
 # 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
 # or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat; 32: only a
 # how-question about "the speaker" is asked of "you"; an aside in parentheses is no pull quote; a summary sentence
-# reporting the talk ("The speaker discusses X") names the speaker or says X
-VERSION = 32
+# reporting the talk ("The speaker discusses X") names the speaker or says X; 33: "don't" is no part's term, and
+# two terms said as one phrase head it as one ("Side projects")
+VERSION = 33
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -357,29 +358,43 @@ def _ask_section(
 SPEECH_WORDS = frozenset(
     """want need make kind sort lot something say said see look talk talking let big small good great new old
     different same many much little first last next other real sure whole bit cool nice awesome amazing
-    interesting important""".split()
+    interesting important because actually really just thing things way ways stuff yeah okay right going gonna
+    also even still well maybe probably""".split()
 )
 
 
 def terms_heading(span: Span, language: str) -> str:
-    """The part's most repeated terms as its heading ("Awk and Unix"), when neither the model's question nor
-    its theme is about the part: a heading that names the part's words beats "What is the main topic of this part?".
-    English only ("" otherwise): Chinese has no spaces to count words by."""
+    """The part's most repeated terms as its heading ("Awk and Unix", "Side projects" when the two are said as one
+    phrase), when neither the model's question nor its theme is about the part: a heading that names the part's words
+    beats "What is the main topic of this part?". English only ("" otherwise): Chinese has no spaces to count words
+    by. A contraction ("don't") is never a term; a possessive counts as its noun."""
     from collections import Counter
 
     from pipeline.safety.injection import STOPWORDS
 
     if language == "zh":
         return ""
-    found = re.findall(r"[A-Za-z][A-Za-z0-9+#-]{2,}", " ".join(segment.text for segment in span.segments))
+    said = " ".join(segment.text for segment in span.segments)
+    found = [
+        re.sub(r"['’]s$", "", word)
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9+#'’-]*[A-Za-z0-9+#]", said)
+        if not re.search(r"['’](?!s$)", word)  # "don't", "I'm": speech, not a subject
+    ]
+    found = [word for word in found if len(word) >= 3]
     counted = Counter(
         word.casefold() for word in found if word.casefold() not in STOPWORDS | SPEECH_WORDS | ANY_HEADING
     )
     terms = [word for word, count in counted.most_common(2) if count >= 2]
     if not terms:
         return ""
-    shown = [Counter(w for w in found if w.casefold() == term).most_common(1)[0][0] for term in terms]
-    heading = " and ".join(shown)
+    shown = {term: Counter(w for w in found if w.casefold() == term).most_common(1)[0][0] for term in terms}
+    folded = [word.casefold() for word in found]
+    said_together = Counter(zip(folded, folded[1:]))
+    phrase = max([tuple(terms), tuple(reversed(terms))], key=lambda pair: said_together[pair])
+    if len(terms) == 2 and said_together[phrase] >= 2:  # "side projects": one subject, said as one phrase
+        heading = " ".join(shown[term] for term in phrase)
+    else:
+        heading = " and ".join(shown[term] for term in terms)
     return heading[:1].upper() + heading[1:]
 
 
