@@ -49,8 +49,9 @@ from pipeline.llm.prompts import Prompt
 # or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat; 32: only a
 # how-question about "the speaker" is asked of "you"; an aside in parentheses is no pull quote; a summary sentence
 # reporting the talk ("The speaker discusses X") names the speaker or says X; 33: "don't" is no part's term, and
-# two terms said as one phrase head it as one ("Side projects")
-VERSION = 33
+# two terms said as one phrase head it as one ("Side projects"); 34: a theme echoes a sentence only as `devrel check`
+# reads a restated answer
+VERSION = 34
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -262,17 +263,19 @@ def usable_edit(text: str) -> bool:
     )
 
 
-def echoed_sentence(question: str, span: Span, language: str) -> str | None:
+def echoed_sentence(question: str, span: Span, language: str, strict: bool = True) -> str | None:
     """One of the span's opening sentences that the question only says back (its answer would restate it): the
-    opening of what the model read and of what the blog shows under the question."""
+    opening of what the model read and of what the blog shows under the question. `strict` for a question (one
+    that shares most of its words with the opening is asked again); a theme heading names the part's terms, so it
+    only echoes a sentence that says little more than it (as `devrel check` reads a restated answer)."""
     from pipeline.check.reader import restates
 
     opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
     opening += opened(passage(span.segments, span.vectors, language, span.shown), language)[:2]
-    return next((sentence for sentence in opening if restates(question, sentence, strict=True)), None)
+    return next((sentence for sentence in opening if restates(question, sentence, strict=strict)), None)
 
 
-def question_problems(question: str, span: Span, asked: list[str], language: str) -> list[str]:
+def question_problems(question: str, span: Span, asked: list[str], language: str, strict: bool = True) -> list[str]:
     """Why a section question would not help a reader: it repeats an earlier one, says one of the span's opening
     sentences back (the answer would restate its heading), or asks about "the speaker" / "the main topic"."""
     problems = []
@@ -280,7 +283,7 @@ def question_problems(question: str, span: Span, asked: list[str], language: str
         problems.append(
             "Earlier parts already answer these; ask a different question:\n" + "\n".join(f"  - {q}" for q in asked)
         )
-    if echoed := echoed_sentence(question, span, language):
+    if echoed := echoed_sentence(question, span, language, strict):
         problems.append(
             f"Your question only says this sentence back: “{echoed}”. Ask what the whole part answers, "
             "in other words, so the part itself is the answer."
@@ -425,7 +428,7 @@ def _themed(
         return draft  # the prompt's own example, copied: it names the prompt, not this part
     if not names_the_part(theme, said, language):
         return draft
-    if question_problems(theme, span, asked, language):
+    if question_problems(theme, span, asked, language, strict=False):
         return draft
     return draft.model_copy(update={"question": theme})
 
