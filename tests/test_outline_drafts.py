@@ -307,7 +307,11 @@ def test_a_summary_loses_its_in_this_talk_frame():
     assert grounded_summary(reports, said, "en", "Kamal Marhubi") == (
         "Kamal Marhubi discusses the NTP protocol and leap seconds. NTP stops the clock."
     )
-    assert grounded_summary(reports, said, "en").startswith("The NTP protocol and leap seconds. NTP stops")
+    assert grounded_summary(reports, said, "en") == (
+        "The speaker discusses the NTP protocol and leap seconds. NTP stops the clock."
+    )
+    named = "Kamal Marhubi discusses NTP. He also explains leap seconds and shows how NTP stops the clock."
+    assert grounded_summary(named, said, "en") == named  # without its subject "explains X and shows Y" breaks
     assert grounded_summary("演讲者认为持续提供价值是关键。", "持续提供价值", "zh") == "持续提供价值是关键。"
 
 

@@ -50,8 +50,8 @@ from pipeline.llm.prompts import Prompt
 # how-question about "the speaker" is asked of "you"; an aside in parentheses is no pull quote; a summary sentence
 # reporting the talk ("The speaker discusses X") names the speaker or says X; 33: "don't" is no part's term, and
 # two terms said as one phrase head it as one ("Side projects"); 34: a theme echoes a sentence only as `devrel check`
-# reads a restated answer
-VERSION = 34
+# reads a restated answer; 35: a summary's "She explains X and provides Y" keeps its subject
+VERSION = 35
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
@@ -626,11 +626,15 @@ THE_SPEAKER = re.compile(r"^the (?:speaker|presenter|author)\b", re.I)
 
 
 def reported(sentence: str, speaker: str, language: str) -> str:
-    """ "The speaker discusses X" is "Ada Lovelace discusses X" when the source names its one speaker, else "X": a
-    reader of the summary knows it is about a talk."""
+    """ "The speaker discusses X" is "Ada Lovelace discusses X" when the source names its one speaker; "They explain
+    that X" is X. A frame followed by anything but a clause stays: "She explains X and provides Y" without its
+    subject is no sentence."""
     if speaker and language != "zh" and THE_SPEAKER.match(sentence):
         return THE_SPEAKER.sub(speaker, sentence, count=1)
-    return plain_point(sentence, language)
+    frame = (SPEAKER_SAYS_ZH if language == "zh" else SPEAKER_SAYS_EN).match(sentence.strip())
+    if frame and (language == "zh" or re.search(r"\bthat\s+$", frame.group(0))):
+        return plain_point(sentence, language)
+    return sentence
 
 
 TITLE_CHARS = {"en": 90, "zh": 30}
