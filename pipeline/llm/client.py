@@ -120,6 +120,12 @@ def _short(error: Exception) -> str:
     return str(error).splitlines()[0][:200]
 
 
+def one_message(system: str, user: str) -> str:
+    """A prompt's own text as one user message, for a call whose system message (a brief) or first exchange (a
+    follow-up) is shared with other calls."""
+    return f"{system.rstrip()}\n\n{user}".rstrip()
+
+
 class _Connection:
     """The chat client and, for the embedded model, its server: started lazily, once, shared by forks."""
 
@@ -215,7 +221,7 @@ class LLM:
 
         system, user = prompt.render(**variables)
         if brief:
-            system, user = brief, f"{system.rstrip()}\n\n{user}".rstrip()
+            system, user = brief, one_message(system, user)
         return self._answer(prompt, schema, max_tokens, [SystemMessage(system), HumanMessage(user)])[0]
 
     def conversation(self) -> Conversation:
@@ -311,7 +317,7 @@ class Conversation:
 
         system, user = prompt.render(**variables)
         if self.messages:
-            asked = [*self.messages, HumanMessage(f"{system.rstrip()}\n\n{user}".rstrip())]
+            asked = [*self.messages, HumanMessage(one_message(system, user))]
         else:
             asked = [SystemMessage(system), HumanMessage(user)]
         answer, text = self.llm._answer(prompt, schema, max_tokens, asked)
