@@ -94,9 +94,12 @@ bench: setup
 	$(PY) -m bench
 
 # Draft quality on real talks (../shared/eval when present, else the sample), embedded 1.5B and 0.5B: eval/results.md.
+# JUDGE=URL (an OpenAI-compatible endpoint; JUDGE_MODEL=, JUDGE_KEY= in the environment) adds an editor's rubric.
 EVAL_DIR ?=
+JUDGE ?=
+JUDGE_MODEL ?=
 eval: setup-demo
-	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL $(PY) -m pipeline.check.evaluation $(if $(EVAL_DIR),--dir $(EVAL_DIR))
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DEVREL_MODEL $(PY) -m pipeline.check.evaluation $(if $(EVAL_DIR),--dir $(EVAL_DIR)) $(if $(JUDGE),--judge $(JUDGE)) $(if $(JUDGE_MODEL),--judge-model $(JUDGE_MODEL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

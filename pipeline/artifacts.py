@@ -94,6 +94,8 @@ class Segment(Artifact):
     text: str
     speaker: str | None = None
     mark: Mark | None = None
+    # the recogniser was unsure of some of its words: shown in transcript.md, never quoted, never a point or a name
+    doubtful: bool = False
 
 
 class Transcript(Artifact):

@@ -1,16 +1,21 @@
 """The manifest: per artifact, the cache key it was made under and the hash of what was written.
 
-Cache key = stage name + stage version + input artifact hashes + prompt hashes + model and options. A stage whose key
-matches and whose files exist is skipped. A file whose hash differs from the one recorded was edited by a person:
-it is never overwritten; a regenerated version goes beside it as <name>.new<suffix>.
+Cache key = stage name + the hash of the code it runs (its module and every project module that module imports, at
+any depth) + input artifact hashes + prompt hashes + model and options. A stage whose key matches and whose files
+exist is skipped; a change to its code reruns it, with no version number to keep by hand. A file whose hash differs
+from the one recorded was edited by a person: it is never overwritten; a regenerated version goes beside it as
+<name>.new<suffix>.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from pydantic import Field
 
@@ -38,8 +43,52 @@ class Manifest(Artifact):
     injections: list[str] = Field(default_factory=list)  # inputs marked as instructions to the model (issue 14)
 
 
-def cache_key(stage: str, version: int, inputs: dict[str, str], prompts: dict[str, str], options: dict) -> str:
-    payload = {"stage": stage, "version": version, "inputs": inputs, "prompts": prompts, "options": options}
+PACKAGE = Path(__file__).resolve().parent  # pipeline/
+
+
+def _module_file(name: str) -> Path | None:
+    """pipeline.a.b → pipeline/a/b.py (or its package's __init__.py); None for what is not ours."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imports(path: Path) -> set[Path]:
+    """The project modules a file imports, at the top or inside a function."""
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        found |= {file for file in map(_module_file, names) if file is not None}
+    return found
+
+
+@lru_cache(maxsize=None)
+def code_version(module: ModuleType) -> str:
+    """The hash of a stage's code: its module's source and the source of every project module it reaches."""
+    start = Path(module.__file__).resolve()
+    seen, todo = set(), [start]
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo += _imports(path) - seen
+    digest = hashlib.sha256()
+    for path in sorted(seen):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(stage: str, version: str, inputs: dict[str, str], prompts: dict[str, str], options: dict) -> str:
+    payload = {"stage": stage, "code": version, "inputs": inputs, "prompts": prompts, "options": options}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

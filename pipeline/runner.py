@@ -34,6 +34,7 @@ from pipeline.llm.client import LLM, Usage
 from pipeline.llm.prompts import Prompt, load_prompt
 from pipeline.reporting import Reporter
 from pipeline.safety import untrusted
+from pipeline.sources.speakers import introduced
 from pipeline.sources.targets import Target, refuse_ingest, resolve_target, with_overrides
 from pipeline.stages import ingest, outline, transcribe
 from pipeline.stages.drafting import DraftInputs
@@ -124,7 +125,7 @@ class _Run:
     def step(
         self,
         stage: str,
-        version: int,
+        version: str,
         files: list[str],
         inputs: dict,
         prompts: list[Prompt],
@@ -226,7 +227,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
 
     run.step(
         "ingest",
-        ingest.VERSION,
+        cache.code_version(ingest),
         ["source.json"],
         target.key,
         [],
@@ -257,7 +258,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     ).hexdigest()
     run.step(
         "transcribe",
-        transcribe.VERSION,
+        cache.code_version(transcribe),
         ["transcript.json", "transcript.md"],
         {"source": unnamed},
         [],
@@ -269,6 +270,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
     screened = untrusted.screened_run(source, transcript, run.result.warnings)  # each mark a warning (issue 14)
     source = screened.source  # marked title, description sentences, chapters: never shown to the model
+    source = introduced(source, transcript)  # "Hi, I'm Ada": named when nobody named the speaker
     lang = output_language(settings, transcript)
     llm_options = {
         "model": llm.name,
@@ -290,7 +292,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
 
     run.step(
         "outline",
-        outline.VERSION,
+        cache.code_version(outline),
         ["outline.json", "outline.md"],
         {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
         [prompts[name] for name in OUTLINE_PROMPTS],
@@ -327,7 +329,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         )
         run.step(
             stage,
-            module.VERSION,
+            cache.code_version(module),
             [kind.file],
             draft_inputs | context.key(stage),
             [prompts[name] for name in kind.prompts],

@@ -59,7 +59,8 @@ def grounded_answers(server) -> None:
         "OutlineDraft",
         {
             "title": "Caching data pipelines",
-            "summary": "A cache key per step decides what runs again, and a person's edit is kept.",
+            "summary": "A cache key from the hashes of every input decides when a step runs again; human edits are "
+            "never overwritten.",
             "tags": ["caching"],
             "people": [],
             "organizations": [],

@@ -47,63 +47,52 @@ def user_text(body: dict) -> str:
     return "\n".join(m["content"] for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], str))
 
 
-ITEM_ANSWERS = {  # schema → (English, Chinese)
+ITEM_ANSWERS = {  # schema → (English, Chinese): in the words of the caching talks the tests use (conftest's SRT,
+    # test_hooks_community's TALK and ZH_TALK), as a grounded model writes; a line the talk never says is refused
     "TitlesDraft": (
         {
-            "how_to": "How to ship faster with fewer surprises",
-            "claim": "Most teams test the wrong layer first",
-            "detail": "Three numbers that changed our release plan",
-            "question": "Why does my build break only at night?",
-            "topic": "release engineering",
+            "how_to": "How every step gets its cache key",
+            "claim": "Your prompt is an input too",
+            "detail": "A cache key built from the hashes of every input",
+            "question": "Why are human edits never overwritten?",
+            "topic": "caching",
         },
         {
-            "how_to": "如何少踩坑地更快发布",
-            "claim": "大多数团队先测错了层",
-            "detail": "改变我们发布计划的三个数字",
-            "question": "为什么构建总在夜里失败？",
-            "topic": "发布工程",
+            "how_to": "如何让每一步都有缓存键",
+            "claim": "人工修改永远不会被覆盖",
+            "detail": "缓存命中的重跑不到两秒",
+            "question": "为什么时间戳会说谎？",
+            "topic": "缓存键",
         },
     ),
     "XPostDraft": (None, None),
     "LinkedInDraft": (
         {
-            "opening": "Slow feedback loops cost more than slow code.",
+            "opening": "Every step of a data pipeline gets its own cache key.",
             "closing_question": "What is the slowest loop in your week?",
         },
-        {"opening": "反馈慢比代码慢代价更高。", "closing_question": "你这一周里最慢的反馈环是哪一个？"},
-    ),
-    "VideoHooksDraft": (
-        {
-            "question": "Ever wondered why your fix broke something else?",
-            "surprise": "Half of the work happens before the first line of code.",
-            "mistake": "You skip the boring step that saves the week.",
-        },
-        {
-            "question": "你有没有想过，为什么修一个问题会弄坏另一个？",
-            "surprise": "一半的工作发生在写第一行代码之前。",
-            "mistake": "你跳过了那个能省下一周的无聊步骤。",
-        },
+        {"opening": "每一步都有缓存键。", "closing_question": "你这一周里最慢的反馈环是哪一个？"},
     ),
     "DiscordDraft": (
         {
-            "opener": "Fresh from the stage, and useful for anyone shipping code this month.",
+            "opener": "Caching data pipelines, with a cache key for every step.",
             "question": "What would you ask the speaker about this?",
         },
-        {"opener": "刚出炉的分享，这个月要发版的朋友都用得上。", "question": "关于这个话题，你最想问讲者什么？"},
+        {"opener": "缓存键来自输入和提示词的哈希。", "question": "关于这个话题，你最想问讲者什么？"},
     ),
     "ForumDraft": (
         {
             "title": "How does your team handle this?",
-            "ask": "Tell us what worked for you, and what you would never try again.",
+            "ask": "Tell us what worked for you, and what you would never do again.",
         },
-        {"title": "你的团队是怎么处理的？", "ask": "说说哪些做法对你有用，哪些你再也不会尝试。"},
+        {"title": "你的团队是怎么处理的？", "ask": "哪些做法对你有用，哪些你再也不会尝试？"},
     ),
     "NewsletterDraft": (
         {
-            "blurb": "A short, practical watch for anyone who maintains a project. "
-            "You will come away with one change to try tomorrow."
+            "blurb": "Every step of a data pipeline gets a cache key built from its inputs. "
+            "Human work is never overwritten."
         },
-        {"blurb": "一个简短实用的分享，适合每一位维护项目的人。看完你会带走一个明天就能试的改变。"},
+        {"blurb": "每一步的缓存键都来自输入和提示词。人工修改永远不会被覆盖。"},
     ),
 }
 
@@ -118,14 +107,17 @@ def default_answer(body: dict) -> dict:
         asked = re.search(r"Question: (.*?)\nWhat is wrong", text, flags=re.S).group(1)
         topic = re.sub(r"^What about |\?$", "", asked).split(",")[0].split()[-3:]
         return {"question": f"Why does {' '.join(topic)} matter?"}
-    if name == "ThemeDraft":  # the span's theme: its longest word, as a heading names a subject
+    if name == "ThemeDraft":  # the span's theme: its longest word, as a heading names a subject (in the span's
+        # words: a heading saying what the talk never does is refused)
         material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1)
         longest = max(re.findall(r"[^\W\d_]{4,}", material) or ["Notes"], key=len)
-        return {"theme": f"{longest.capitalize()}: the details"}
-    if name == "OutlineDraft":
+        return {"theme": f"{longest.capitalize()}: what it does"}
+    if name == "OutlineDraft":  # in the words of the caching talks the tests use: a title or summary sentence the
+        # talk never says is refused (rules.unsupported), and another talk gets the outline's own fallbacks
         return {
-            "title": "Scripted outline",
-            "summary": "A scripted summary of the talk.",
+            "title": "A cache key for every step",
+            "summary": "Every step is cached by the hashes of its inputs and prompt, and human edits are never "
+            "overwritten.",
             "tags": ["scripted"],
             "people": [],
             "organizations": [],

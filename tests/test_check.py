@@ -24,7 +24,7 @@ ZH_TALK = [
 BLOG = """---
 title: Caching pipelines
 date: '2025-01-14'
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 speaker: Ada
 language: en
 tags: [caching]
@@ -39,9 +39,9 @@ Every stage is skipped when nothing it depends on changed. As the speaker put it
 
 > Every step gets a cache key built from the hashes of its inputs and its prompt.
 >
-> — [00:04](https://www.youtube.com/watch?v=abc123&t=4)
+> — [00:04](https://youtube.com/watch?v=abc123&t=4)
 
-Watch it at https://www.youtube.com/watch?v=abc123 and run `pip install devrel @latest`.
+Watch it at https://youtube.com/watch?v=abc123 and run `pip install devrel @latest`.
 """
 
 ZH_FRONT = BLOG.replace("language: en", "language: zh").replace(
@@ -51,7 +51,7 @@ ZH_FRONT = BLOG.replace("language: en", "language: zh").replace(
 HOOKS = """---
 type: hook
 title: Caching pipelines
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 language: en
 status: draft
 ---
@@ -66,7 +66,7 @@ status: draft
 COMMUNITY = """---
 type: community
 title: Caching pipelines
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 language: en
 status: draft
 ---
@@ -91,7 +91,7 @@ def output_folder(root: Path, name: str = "caching-talk", talk=TALK, language: s
         kind="media",
         slug=name,
         title="Caching talk",
-        url="https://www.youtube.com/watch?v=abc123",
+        url="https://youtube.com/watch?v=abc123",
         sha256="0" * 64,
         size=1,
         speakers=["Ada"],
@@ -114,7 +114,7 @@ def test_a_clean_output_folder_passes(cli, tmp_path):
     folder = output_folder(tmp_path)
     (folder / "blog.md").write_text(BLOG)
     (folder / "hooks.md").write_text(
-        HOOKS.format(post="Cache keys from content hashes: https://www.youtube.com/watch?v=abc123&t=4 #devrel")
+        HOOKS.format(post="Cache keys from content hashes: https://youtube.com/watch?v=abc123&t=4 #devrel")
     )
     (folder / "community.md").write_text(COMMUNITY.format(discord="New talk on caching pipelines!"))
     result = cli("check", folder)
@@ -126,7 +126,7 @@ def test_a_clean_output_folder_passes(cli, tmp_path):
 
 def test_an_over_long_x_post_fails_and_links_count_23(cli, tmp_path):
     folder = output_folder(tmp_path)
-    fits = "a" * 250 + " https://www.youtube.com/watch?v=abc123&t=4"  # 295 characters as typed
+    fits = "a" * 250 + " https://youtube.com/watch?v=abc123&t=4"  # 289 characters as typed
     (folder / "hooks.md").write_text(HOOKS.format(post=fits))
     assert cli("check", folder / "hooks.md").exit_code == 0  # 250 + 1 + 23 = 274
     (folder / "hooks.md").write_text(HOOKS.format(post="word " * 60))
@@ -231,7 +231,7 @@ def test_chinese_quotes_verify_against_a_chinese_transcript(cli, tmp_path):
 
 > 人工改过的文件，我们绝不覆盖！
 >
-> — [00:08](https://www.youtube.com/watch?v=abc123&t=8)
+> — [00:08](https://youtube.com/watch?v=abc123&t=8)
 """
     (folder / "blog.md").write_text("---\n" + blog[1] + "---\n" + body)
     result = cli("check", folder)
@@ -356,7 +356,7 @@ READER_TALK = TALK + [
 READER_BLOG = """---
 title: Caching pipelines
 date: '2025-01-14'
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 author: DevRel team
 speaker: Ada
 guest: ''
@@ -380,17 +380,17 @@ downstream of it run again.
 
 > Every step gets a cache key built from the hashes of its inputs and its prompt.
 >
-> — [00:04](https://www.youtube.com/watch?v=abc123&t=4)
+> — [00:04](https://youtube.com/watch?v=abc123&t=4)
 
 ### What happens to my edits?
 
 Nothing: a changed file stays as you left it, and the new version is written next to it for you to compare.
 
-▶ [00:09](https://www.youtube.com/watch?v=abc123&t=9)
+▶ [00:09](https://youtube.com/watch?v=abc123&t=9)
 
 > Human edits are never overwritten; we write the new version beside them.
 >
-> — [00:09](https://www.youtube.com/watch?v=abc123&t=9)
+> — [00:09](https://youtube.com/watch?v=abc123&t=9)
 
 ## Related reading
 
@@ -400,7 +400,7 @@ Nothing: a changed file stays as you left it, and the new version is written nex
 READER_HOOKS = """---
 type: hook
 title: Caching pipelines
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 language: en
 status: draft
 ---
@@ -441,7 +441,7 @@ Your hand edits survive every rerun: the new draft lands beside them as a .new.m
 READER_COMMUNITY = """---
 type: community
 title: Caching pipelines
-source: https://www.youtube.com/watch?v=abc123
+source: https://youtube.com/watch?v=abc123
 language: en
 status: draft
 ---
@@ -495,8 +495,13 @@ def test_a_clean_draft_in_our_users_form_has_no_reader_problems(cli, tmp_path):
         "similarity_video_hooks",
         "similarity_linkedin_summary",
         "similarity_hooks_summary",
+        "unsupported_sentences",
     }
-    assert set(figures["community.md"]) == {"similarity_community", "similarity_community_summary"}
+    assert set(figures["community.md"]) == {
+        "similarity_community",
+        "similarity_community_summary",
+        "unsupported_sentences",
+    }
     similarities = [value for report in figures.values() for name, value in report.items() if "similarity" in name]
     assert similarities and max(similarities) < 0.5
 
@@ -521,13 +526,11 @@ def test_fragment_quotes_fail_and_are_not_verified(cli, tmp_path):
 
 
 def test_the_speakers_own_reported_speech_in_their_words_is_not_a_fragment_quote(cli, tmp_path):
-    said = 'I was a teenager and I was, like, "Well, I love computers."'
+    said = 'I was an intern and I was, like, "Wow, I hate meetings."'
     folder = output_folder(tmp_path, talk=[*READER_TALK, (25.0, said)])
-    passage = (
-        f"{said} But I realized I loved experimental film more.\n\nAs the speaker says, “Well, I love computers.”\n"
-    )
+    passage = f"{said} But I realized I loved pair programming more.\n\nAs the speaker says, “Wow, I hate meetings.”\n"
     (folder / "blog.md").write_text(BLOG.replace("## How does", passage + "\n## How does"))
-    output = check_fails(cli, folder, "fragments: not a whole sentence (4 words): “Well, I love computers.”")
+    output = check_fails(cli, folder, "fragments: not a whole sentence (4 words): “Wow, I hate meetings.”")
     assert output.count("not a whole sentence") == 1  # the quote we framed; not the same words inside the speaker's
     verified, total = map(int, re.search(r"(\d+)/(\d+) quotes verified", output).groups())
     assert verified == total - 1  # the speaker's reported speech is verified; only the framed fragment is not
@@ -583,16 +586,16 @@ def test_an_answer_that_names_its_topic_and_goes_on_is_no_restatement():
         heading, "Caching in data pipelines lets a rerun skip every step whose inputs and prompt kept their hash."
     )
     assert not restates(
-        "What matters about memory management?",
-        "Memory management is kind of difficult, and most of us probably don't think a lot about it.",
+        "What matters about database tuning?",
+        "Database tuning is kind of tedious, and most of us probably never think hard about it.",
     )
 
 
 def test_a_chinese_answer_that_restates_its_heading_fails(cli, tmp_path):
     from pipeline.check.reader import restates
 
-    assert restates("创业者如何建立社群？", "创业者建立社群的关键，是持续给用户提供价值。")
-    assert not restates("创业者如何建立社群？", "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。")
+    assert restates("程序员如何学习算法？", "程序员学习算法的关键，是每天坚持做一道练习题。")
+    assert not restates("程序员如何学习算法？", "我有时觉得写程序最让人佩服的能力是学习一门陌生的语言。")
     folder = output_folder(tmp_path, talk=ZH_TALK, language="zh")
     front = ZH_FRONT.split("---\n", 2)[1]
     (folder / "blog.md").write_text(

@@ -7,28 +7,32 @@ from pipeline.format.limits import shorten
 
 
 def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_file, tmp_path):
-    cut = ("Hash what you read. Hash what you write. " * 4)[:118] + "an"  # the grammar stopped it at 120
-    assert len(cut) == 120
+    cut = ("Cache every step. Never overwrite human edits. " * 3)[:98] + "an"  # the grammar stopped it at 100
+    assert len(cut) == 100
     llm_server.script(
         "LinkedInDraft",
         {
             # the model just stopped
-            "opening": "Hash inputs. Keep edits. The talk stresses the importance of hashing to",
+            "opening": "Cache every step. Never overwrite human edits. The talk stresses the importance of hashing to",
             "closing_question": "What would you hash first?",
         },
     )
-    llm_server.script(
-        "VideoHooksDraft", {"question": cut, "surprise": "Hook\n\ntwo", "mistake": "Hook three"}
-    )  # a line
-    result = cli("run", srt_file)  # break would end the list item
+    titles = {
+        "how_to": cut,
+        "claim": "Your prompt\n\nis an input",
+        "question": "Why are human edits never overwritten?",
+    }
+    llm_server.script("TitlesDraft", titles | {"detail": "A cache key built from every input", "topic": "caching"})
+    result = cli("run", srt_file)
     assert result.exit_code == 0
     assert "LinkedIn opening stopped mid-sentence; ended at its last full sentence" in result.output
     hooks = (tmp_path / "outputs" / "caching-talk" / "hooks.md").read_text()
-    assert "\nHash inputs. Keep edits.\n" in hooks and "hashing to" not in hooks
-    hook = hooks.split("## Short-video hooks", 1)[1].strip().splitlines()[0]
-    assert hook.startswith("1. Hash what you read.") and hook.endswith("you write.") and "an" not in hook.split()
-    assert len(hook) - len("1. ") <= 100  # and within the hook's own limit, at a sentence
-    assert "\n2. Hook two\n" in hooks  # one line; a short title-like line without a period is kept whole
+    assert "\nCache every step. Never overwrite human edits.\n" in hooks and "hashing to" not in hooks
+    title = hooks.split("## Titles", 1)[1].strip().splitlines()[0]  # a list item: one line, ending at a sentence
+    assert title.startswith("1. Cache every step.") and title.endswith("human edits.") and "an" not in title.split()
+    assert len(title) - len("1. ") <= 100  # and within the title's own bound
+    assert "\n2. Your prompt is an input\n" in hooks  # one line; a short title-like line without a period is whole
+    assert not llm_server.chat_requests("VideoHooksDraft")  # the video hooks are chosen by code
 
 
 def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server, srt_file, tmp_path):
@@ -41,12 +45,16 @@ def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server
         },
     )
     llm_server.script(
-        "NewsletterDraft", {"blurb": "Caching keeps reruns cheap. Read more at https://example.com/made-up-post today."}
+        "ForumDraft",
+        {
+            "title": "How do you key your caches?",
+            "ask": "Tell us how you cache every step. Read more at https://example.com/made-up-post today.",
+        },
     )
     llm_server.script(
         "DiscordDraft",
         {
-            "opener": "See [our caching guide](https://docs.example.org/caching) for the details.",
+            "opener": "See [how every step gets a cache key](https://docs.example.org/caching) for the details.",
             "question": "Version 3.5 hashes every input; does yours?",
         },
     )
@@ -55,18 +63,17 @@ def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server
     folder = tmp_path / "outputs" / "caching-talk"
     community = (folder / "community.md").read_text()
     assert (
-        "Caching keeps reruns cheap." in community
+        "Tell us how you cache every step.\n" in community
         and "example.com/made-up-post" not in community
         and "Read more" not in community
     )
     assert (
-        "See our caching guide for the details." in community and "docs.example.org" not in community
+        "See how every step gets a cache key for the details." in community and "docs.example.org" not in community
     )  # the words stay
     assert "Version 3.5 hashes every input; does yours?" in community
     output = " ".join(result.output.split())
     assert (
-        "newsletter blurb: removed a sentence with a link the model made up (https://example.com/made-up-post)"
-        in output
+        "forum question: removed a sentence with a link the model made up (https://example.com/made-up-post)" in output
     )
     assert "Discord opener: removed a link the model made up (https://docs.example.org/caching)" in output
     blog = (folder / "blog.md").read_text()  # a rewrite that adds a link is not kept: the speaker's words stand
@@ -84,8 +91,8 @@ def test_shortening_never_splits_numbers_or_domains():
 def test_chinese_text_stopped_at_its_bound_ends_at_its_last_sentence():
     from pipeline.stages.drafting import finished
 
-    text = "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。回想"
-    assert finished(text, bound=len(text)) == "我有时觉得创业最令人羡慕的能力是建立一个庞大的社区。她对此非常喜欢。"
+    text = "我有时觉得烘焙最让人着迷的地方是等待面团慢慢发酵。她对此非常喜欢。回想"
+    assert finished(text, bound=len(text)) == "我有时觉得烘焙最让人着迷的地方是等待面团慢慢发酵。她对此非常喜欢。"
     assert finished(text, bound=len(text) + 100) == text  # not at the bound: a post may end on a character
 
 

@@ -154,10 +154,13 @@ def test_talks_are_transcripts_under_the_folder(tmp_path):
     talks = write_talks(tmp_path)
     (talks / "en" / "notes.pdf").write_text("not a transcript")
     (talks / "en" / "talk.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHi.\n")
+    (talks / "en" / "episode.md").write_text("**Ada:** Hi.\n\n**Grace:** Hello.\n")  # a podcast transcript
+    (talks / "RUBRIC.md").write_text("# How we judge\n")  # notes beside the talks are not talks
     done = output_folder(talks / "runs")  # an output folder left inside: its transcript.json is not a talk
     (done / "manifest.json").write_text("{}")
     assert [path.relative_to(talks).as_posix() for path in evaluation.talks(talks)] == [
         "en/caching-in-pipelines.txt",
+        "en/episode.md",
         "en/talk.srt",
         "zh/community-talk.txt",
     ]
@@ -170,3 +173,42 @@ def test_a_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert evaluation.main(["--dir", str(tmp_path / "empty"), "--model", "tiny"]) == 2
+
+
+def _verdict(publishable: str, verdicts: list[str]) -> dict:
+    return {
+        "items": [{"item": f"item {n}", "verdict": v, "why": ""} for n, v in enumerate(verdicts, 1)],
+        "blog": {
+            "key_ideas": [{"idea": "caching", "conveyed": "yes"}, {"idea": "keys", "conveyed": "no"}],
+            "headings_fit": 2,
+            "headings": 3,
+            "factual_errors": ["a claim the talk never made"],
+            "readable": 4,
+            "publishable": publishable,
+        },
+        "worst_problem": "one title is generic",
+    }
+
+
+def test_a_judge_adds_the_rubric_figures_beside_the_counts(llm_server, tmp_path):
+    talks, out = write_talks(tmp_path), tmp_path / "eval"
+    llm_server.script("Verdict", _verdict("light", ["keep", "edit", "rewrite", "wrong"]), _verdict("no", ["wrong"]))
+    argv = ["--dir", str(talks), "--model", "tiny", "--out", str(out), "--judge", llm_server.url]
+    assert evaluation.main(argv + ["--judge-model", "judge-model"]) == 0
+    judged = [entry["judged"] for entry in results(out)["models"]["tiny"]["talks"]]
+    assert judged[0]["keep_rate"] == 0.5 and judged[0]["wrong_items"] == 1 and judged[0]["publishable"] == "light"
+    assert (
+        judged[0]["factual_errors"] == 1 and judged[0]["ideas_conveyed"] == 0.5 and judged[0]["headings_fit"] == "2/3"
+    )
+    assert judged[1]["keep_rate"] == 0.0 and judged[1]["publishable"] == "no"
+    asked = llm_server.chat_requests("Verdict")
+    assert len(asked) == 2 and all(request["model"] == "judge-model" for request in asked)
+    assert "<talk>" in asked[0]["messages"][-1]["content"] and "=== blog.md ===" in asked[0]["messages"][-1]["content"]
+    markdown = (out / "results.md").read_text(encoding="utf-8")
+    assert "an editor's rubric per talk (judge: judge-model)" in markdown and "| keep_rate | 0.5 | 0.0 |" in markdown
+
+
+def test_without_a_judge_the_report_says_the_counts_are_lint(llm_server, tmp_path):
+    talks, out = write_talks(tmp_path), tmp_path / "eval"
+    assert evaluation.main(["--dir", str(talks), "--model", "tiny", "--out", str(out)]) == 0
+    assert "the pipeline's own checks (lint)" in (out / "results.md").read_text(encoding="utf-8")

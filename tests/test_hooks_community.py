@@ -21,7 +21,7 @@ from pipeline.stages.community import community
 from pipeline.stages.drafting import DraftInputs
 from pipeline.stages.hooks import hooks
 
-URL = "https://www.youtube.com/watch?v=abc123"
+URL = "https://youtube.com/watch?v=abc123"
 TALK = [  # (speaker, sentence); the first is the host's introduction
     ("Host", "Please welcome Jane Doe from Acme."),
     ("Jane Doe", "Every step gets a cache key built from the hashes of its inputs and its prompt."),
@@ -92,6 +92,19 @@ def outline(
     )
 
 
+def unquoted(made: Outline, *indices: int) -> Outline:
+    """The outline with no quotes in the sections at `indices` (every section when none is given): an X post is the
+    section's quote, so the model is asked for a post only where a section has none."""
+    chosen = set(indices) if indices else set(range(len(made.sections)))
+    sections = [s.model_copy(update={"quotes": []}) if n in chosen else s for n, s in enumerate(made.sections)]
+    return made.model_copy(update={"sections": sections})
+
+
+def quote_post(index: int, talk=TALK, credit: str = " — Jane Doe") -> str:
+    """The X post of the talk's sentence at `index`: in quote marks, credited, linked to the second it was said."""
+    return f"“{talk[index][1]}”{credit}\n\n{URL}&t={int(index * 5.0)}"
+
+
 SOURCE = Source(
     kind="text",
     slug="caching-talk",
@@ -147,26 +160,37 @@ def test_my_prompts_load_and_name_only_known_variables():
 
 
 def test_x_posts_come_from_three_sections_spread_over_the_talk(inputs, llm_server):
+    """Each post is its section's line that stands best alone, in the speaker's own words: in quote marks, credited,
+    with the link to the moment it was said. Every section has a quote that fits, so the model writes none."""
     made = hooks(inputs())
     posts = made.x_posts
-    assert len(posts) == 3 and all(x_length(post) <= X_POST for post in posts)
-    asked = user_texts(llm_server, "XPostDraft")  # posts 1 and 3: the model, one section each
-    assert len(asked) == 2 and SECTIONS[0][0] in asked[0] and SECTIONS[3][0] in asked[1]
-    assert SECTIONS[1][0] not in asked[0] and SUMMARY not in asked[0]  # only its own section
-    assert posts[0].startswith(SECTIONS[0][1][0]) and posts[2].startswith(SECTIONS[3][1][0])
-    assert posts[1] == f"“{TALK[5][1]}” — Jane Doe\n\n{URL}"  # post 2: section 3's quote, verbatim, by code
+    assert posts == [quote_post(1), quote_post(5), quote_post(7)]  # sections 1, 3 and 4
+    assert all(x_length(post) <= X_POST for post in posts)
+    assert not llm_server.chat_requests("XPostDraft")
     assert_never_copies(posts)
     text = made.markdown()
     headings = re.findall(r"^### X post (\d) \((\d+)/280\)$", text, flags=re.M)
     assert headings == [(str(n), str(x_length(post))) for n, post in enumerate(posts, 1)]
 
 
+def test_an_x_post_quotes_the_line_that_stands_alone_and_the_model_writes_only_where_none_fits(inputs, llm_server):
+    """A quote opening on a word that points back ("So we hash…") comes after one that stands alone; a section with
+    no quote is the only one the model is asked about, seeing that section only."""
+    leaning = [*SECTIONS[:3], (SECTIONS[3][0], SECTIONS[3][1], [6, 7])]  # "So we hash…" first, then the figure
+    posts = hooks(inputs(outline=unquoted(outline(sections=leaning), 0))).x_posts
+    assert posts[1:] == [quote_post(5), quote_post(7)]
+    asked = user_texts(llm_server, "XPostDraft")  # post 1: the model, about section 1 only
+    assert len(asked) == 1 and SECTIONS[0][0] in asked[0]
+    assert SECTIONS[1][0] not in asked[0] and SUMMARY not in asked[0]
+    assert posts[0] == f"{SECTIONS[0][1][0]} #devrel"  # the scripted model's post, in the talk's words
+
+
 def test_the_same_answer_for_every_post_is_regenerated_then_templated(inputs, llm_server):
     same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
     llm_server.script("XPostDraft", same, same, same, same)
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline(), 0, 3))  # posts 1 and 3: the model; post 2: section 3's quote
     posts = hooks(draft).x_posts
-    assert posts[0] == same["post"] and len(posts) == 3
+    assert posts[0] == same["post"] and posts[1] == quote_post(5) and len(posts) == 3
     assert_never_copies(posts)
     assert posts[2] == "How fast is a cached rerun? A cached rerun of a 60-minute talk takes under two seconds."
     asked = user_texts(llm_server, "XPostDraft")
@@ -176,39 +200,44 @@ def test_the_same_answer_for_every_post_is_regenerated_then_templated(inputs, ll
 
 
 def test_a_post_copying_the_summary_is_replaced(inputs, llm_server):
+    summary = (
+        "Jane Doe hashes the inputs and the prompt of every step into its cache key, and never overwrites a human edit."
+    )
     better = {"post": "Hash every input and prompt, and a rerun with nothing changed costs nothing. #caching"}
-    llm_server.script("XPostDraft", {"post": SUMMARY[:270]}, better)
-    draft = inputs()
+    llm_server.script("XPostDraft", {"post": summary}, better)
+    draft = inputs(outline=unquoted(outline(summary=summary), 0))
     posts = hooks(draft).x_posts
-    assert posts[0] == better["post"] and all(similarity(post, SUMMARY) < COPY for post in posts)
+    assert posts[0] == better["post"] and all(similarity(post, summary) < COPY for post in posts)
     assert "X post 1 repeats the summary; asked again" in draft.warnings
     assert "repeats the summary" in user_texts(llm_server, "XPostDraft")[1]
 
 
 def test_a_stock_opener_is_replaced(inputs, llm_server):
-    framed = {"post": "In this talk, the speaker explains cache keys. #devrel"}
+    framed = {"post": "In this talk, every step gets a cache key. #devrel"}
     llm_server.script("XPostDraft", framed, framed)
-    llm_server.script(
-        "NewsletterDraft",
-        {"blurb": "In this talk you will delve into caching."},
-        {"blurb": "This talk is about caching."},
-    )
-    draft = inputs()
-    posts, newsletter = hooks(draft).x_posts, community(draft).newsletter
-    assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [newsletter])
+    opener = {"opener": "This talk gives every step a cache key.", "question": "How do you key your caches?"}
+    llm_server.script("DiscordDraft", opener, opener)
+    draft = inputs(outline=unquoted(outline(), 0))
+    posts, made = hooks(draft).x_posts, community(draft)
+    assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [made.discord])
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section
     assert "X post 1 opens with “in this talk”; asked again" in draft.warnings
-    assert "newsletter blurb opens with “this talk” again; built from its section instead" in draft.warnings
-    assert newsletter.startswith("Jane Doe on *Caching data pipelines*.") and "“" in newsletter
-    assert "delve" not in newsletter
+    assert "Discord opener opens with “this talk” again; built from its section instead" in draft.warnings
+    assert made.discord.startswith("New for the community: Caching data pipelines")
+    # the newsletter is built by code from the talk: the model is not asked for it
+    assert made.newsletter.startswith("Jane Doe on *Caching data pipelines*.") and "“" in made.newsletter
+    assert not llm_server.chat_requests("NewsletterDraft")
 
 
 def test_an_item_that_goes_on_from_a_sentence_never_written_is_asked_again(inputs, llm_server):
-    llm_server.script("NewsletterDraft", {"blurb": "You'll also learn why cache keys hash every input."})
+    llm_server.script(
+        "DiscordDraft", {"opener": "You'll also see why every step gets a cache key.", "question": "Your cache keys?"}
+    )
     draft = inputs(habits_asked_again=False)  # a slip: asked again even of a model that repeats its habits
-    newsletter = community(draft).newsletter
-    assert not newsletter.startswith("You'll also"), newsletter
-    assert "newsletter blurb starts as if a sentence came before it; write it whole; asked again" in draft.warnings
+    discord = community(draft).discord
+    assert not discord.startswith("You'll also"), discord
+    assert discord.startswith("Caching data pipelines, with a cache key for every step.")  # the second answer
+    assert "Discord opener starts as if a sentence came before it; write it whole; asked again" in draft.warnings
 
 
 def test_a_newsletter_built_by_code_quotes_the_sentence_that_stands_alone(inputs, llm_server):
@@ -229,32 +258,27 @@ def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_sh
     second = " Timestamps drift between laptops and servers, so they never decide a rerun" + " 🚀" * 45 + "."
     assert len(first + second) <= X_POST < x_length(first + second)  # within the schema, over X's count (🚀 is 2)
     llm_server.script("XPostDraft", {"post": first + second})
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline(), 0))
     assert hooks(draft).x_posts[0] == first, draft.warnings  # no call: its first sentence makes the point
     assert any(w.startswith("X post 1 was ") and "ended at its last whole sentence" in w for w in draft.warnings)
     assert not llm_server.chat_requests("Shortened")
 
     one = {"post": "Every step's cache key hashes its inputs, its prompt and the model" + " 🚀" * 90 + "."}
     llm_server.script("XPostDraft", one)
-    hooks(inputs())
+    hooks(inputs(outline=unquoted(outline(), 0)))
     asked = llm_server.chat_requests("Shortened")  # one sentence too long: the model shortens it, after the brief
     briefs = {r["messages"][0]["content"] for r in llm_server.chat_requests("XPostDraft")}
     assert len(asked) == 1 and asked[0]["messages"][0]["content"] in briefs
 
 
 def test_key_points_written_without_a_full_stop_still_make_hooks(inputs, llm_server):
-    """A small model lists points without full stops; they are whole sentences for a hook all the same (the video
-    hooks were left out when every point read as a fragment and the quotes were used by titles and posts)."""
+    """A point listed without a full stop (an edited outline) is a whole sentence for a hook all the same: with no
+    quotes to choose from, the hooks are the points no title or post already says."""
     bare = [(question, [point.rstrip(".") for point in points], ids) for question, points, ids in SECTIONS]
-    meta = {
-        "question": "What is this talk about?",
-        "surprise": "The talk covers it.",
-        "mistake": "The speaker says so.",
-    }
-    llm_server.script("VideoHooksDraft", meta, meta)
-    made = hooks(inputs(outline=outline(sections=bare), habits_asked_again=False))
-    points = {point for _, listed, _ in bare for point in listed}
-    assert len(made.video_hooks) == 3 and sum(hook in points for hook in made.video_hooks) >= 2, made.video_hooks
+    made = hooks(inputs(outline=unquoted(outline(sections=bare)), habits_asked_again=False))
+    unused = [bare[0][1][1], bare[1][1][0]]  # the posts took the first point of sections 1, 3 and 4
+    assert made.video_hooks == unused, made.video_hooks
+    assert not llm_server.chat_requests("VideoHooksDraft")
 
 
 def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
@@ -273,9 +297,9 @@ def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
 
 
 def test_a_post_framing_a_later_sentence_with_this_talk_is_not_kept(inputs, llm_server):
-    framed = {"post": "Cache keys hash every input. This talk will help practitioners rerun less. #caching"}
+    framed = {"post": "Cache keys hash every input. This talk is about hashes. #caching"}
     llm_server.script("XPostDraft", framed, framed)
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline(), 0))
     posts = hooks(draft).x_posts
     assert not any("This talk" in post for post in posts), posts
     assert "X post 1 frames a sentence with “this talk”; say the point itself; asked again" in draft.warnings
@@ -284,9 +308,9 @@ def test_a_post_framing_a_later_sentence_with_this_talk_is_not_kept(inputs, llm_
 def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, llm_server):
     """The embedded model, told its post opens with "In this talk", opens with it again: the item is built from its
     section at once. A copy of another post is chance, and a second sample fixes it: that is still asked again."""
-    framed = {"post": "In this talk, the speaker explains cache keys. #devrel"}
+    framed = {"post": "In this talk, every step gets a cache key. #devrel"}
     llm_server.script("XPostDraft", framed)
-    draft = inputs(habits_asked_again=False)
+    draft = inputs(outline=unquoted(outline(), 0, 3), habits_asked_again=False)
     posts = hooks(draft).x_posts
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section, not asked again
     assert "X post 1 opens with “in this talk”; built from its section instead" in draft.warnings
@@ -295,7 +319,7 @@ def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, 
 
     same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
     llm_server.script("XPostDraft", same, same, same)
-    draft = inputs(habits_asked_again=False)
+    draft = inputs(outline=unquoted(outline(), 0, 3), habits_asked_again=False)
     hooks(draft)
     assert "X post 3 repeats X post 1; asked again" in draft.warnings
     assert "REJECTED" in user_texts(llm_server, "XPostDraft")[-1]
@@ -311,10 +335,10 @@ def test_habits_are_asked_again_with_an_endpoint_not_with_the_embedded_model():
 def test_a_sentence_naming_someone_the_source_never_mentions_is_dropped(inputs, llm_server):
     llm_server.script("XPostDraft", {"post": "Jane Doe hashes every input. As Elon Musk says, ship it. #devrel"})
     llm_server.script("DiscordDraft", {"opener": "Even Elon Musk would love this one.", "question": "Your cache keys?"})
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline(), 0))
     assert hooks(draft).x_posts[0] == "Jane Doe hashes every input. #devrel"
     discord = community(draft).discord
-    assert "Musk" not in discord and discord.startswith("Fresh from the stage")  # asked again: the default answer
+    assert "Musk" not in discord and discord.startswith("Caching data pipelines, with a cache key")  # asked again
     assert "X post 1: dropped a sentence naming Elon Musk, which the source never mentions" in draft.warnings
     assert "Discord opener: dropped a sentence naming Elon Musk, which the source never mentions" in draft.warnings
     assert "Discord opener is empty; asked again" in draft.warnings
@@ -324,11 +348,11 @@ def test_invented_links_and_quotes_are_removed(inputs, llm_server):
     llm_server.script(
         "XPostDraft",
         {"post": "Free crypto giveaway at http://scam.example today! Cache keys hash every input."},
-        {"post": "Clocks drift. As she says, “timestamps are wrong in every pipeline”. Hash contents."},
+        {"post": "Clocks lie. As she says, “timestamps are wrong in every pipeline”. Hash contents."},
     )
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline(), 0, 3))
     posts = hooks(draft).x_posts
-    assert posts[0] == "Cache keys hash every input." and posts[2] == "Clocks drift. Hash contents."
+    assert posts[0] == "Cache keys hash every input." and posts[2] == "Clocks lie. Hash contents."
     assert "X post 1: removed a sentence with a link the model made up (http://scam.example)" in draft.warnings
     misquoted = "X post 3: dropped a sentence quoting words the speaker did not say"
     assert any(warning.startswith(misquoted) for warning in draft.warnings)
@@ -360,29 +384,47 @@ def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_questio
     bullets = [line[2:] for line in lines if line.startswith("- ")]
     owners = [next(n for n, (_, points, _) in enumerate(SECTIONS) if bullet in points) for bullet in bullets]
     assert len(bullets) == 3 and len(set(owners)) == 3
-    assert lines[0] == "Slow feedback loops cost more than slow code."
+    assert lines[0] == "Every step of a data pipeline gets its own cache key."
     assert "What is the slowest loop in your week?" in lines
     assert made.linkedin.endswith(URL) and similarity(made.linkedin, SUMMARY) < COPY
     assert f"## LinkedIn ({len(made.linkedin)}/3000)" in made.markdown()
 
 
+def test_a_model_line_saying_what_the_talk_never_does_is_built_from_the_talk_instead(inputs, llm_server):
+    """The model's own claim ("slow feedback loops" in a talk about cache keys) is asked again, then the opening is
+    the outline's title (no "N points worth keeping" line is made up around it)."""
+    claim = {"opening": "Slow feedback loops cost more than slow code.", "closing_question": "What would you hash?"}
+    llm_server.script("LinkedInDraft", claim, claim)
+    draft = inputs()
+    made = hooks(draft)
+    assert made.linkedin.split("\n")[0] == "Caching data pipelines" and "feedback" not in made.linkedin
+    assert "What would you hash?" in made.linkedin  # a question claims nothing: kept
+    said = "LinkedIn opening says what the talk does not (slow, feedback, loops, cost)"
+    assert f"{said}; asked again" in draft.warnings
+    assert f"{said} again; built from its section instead" in draft.warnings
+    assert "worth keeping" not in made.markdown()
+
+
 def test_video_hooks_are_three_distinct_short_lines(inputs, llm_server):
-    same = "Your cache is lying to you about time, and here is why."
-    llm_server.script(
-        "VideoHooksDraft",
-        {"question": same, "surprise": same, "mistake": "x" * 120},
-        {"question": same, "surprise": same, "mistake": SECTIONS[0][0]},
-    )
+    """Code picks the hooks (the model is not asked): the talk's short quotes and points that stand alone, none a
+    quote a title or a post already uses."""
     made = hooks(inputs())
-    assert len(made.video_hooks) == 3 and all(len(hook) <= 100 for hook in made.video_hooks)
-    assert made.video_hooks[0] == same and highest(made.video_hooks) < COPY
+    assert made.video_hooks == [
+        f"“{TALK[3][1]}”",
+        f"“{TALK[2][1]}”",
+        SECTIONS[0][1][0].rstrip("."),
+    ]
+    assert all(len(hook) <= 100 for hook in made.video_hooks) and highest(made.video_hooks) < COPY
+    assert not any(hook.strip("“”") in item for hook in made.video_hooks for item in made.titles + made.x_posts)
     assert all(similarity(hook, question) < COPY for hook in made.video_hooks for question, _, _ in SECTIONS)
+    assert not llm_server.chat_requests("VideoHooksDraft")
 
 
 def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_server):
     made = community(inputs())
     discord, forum, newsletter = made.discord, made.forum_body, made.newsletter
-    assert discord.startswith("Fresh from the stage") and "**What you'll hear:**" in discord
+    assert discord.startswith("Caching data pipelines, with a cache key for every step.")
+    assert "**What you'll hear:**" in discord
     # a taste of three sections spread over the talk, with the point the forum post does not show
     bullets = re.findall(r"^- (.+)$", discord, flags=re.M)
     assert bullets == [SECTIONS[i][1][-1] for i in (0, 2, 3)] and discord.endswith(URL)
@@ -390,8 +432,13 @@ def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_se
     assert discord.endswith(f"\n\nWatch *Caching data pipelines*: {URL}")
     assert made.forum_title == "How does your team handle this?"
     assert all(f"**{question}** {points[0]}" in forum for question, points, _ in SECTIONS)
-    assert forum.startswith(f"From *Caching data pipelines* ({URL}):") and forum.endswith("would never try again.")
-    assert 2 <= len(re.findall(r"[.!?](?:\s|$)", newsletter)) <= 3
+    assert forum.startswith(f"From *Caching data pipelines* ({URL}):") and forum.endswith("would never do again.")
+    # the newsletter is built by code: who and what, a point, and the speaker's line that stands best alone
+    assert newsletter == (
+        f"Jane Doe on *Caching data pipelines*. {SECTIONS[0][1][0]} As Jane Doe puts it: “{TALK[7][1]}”"
+    )
+    assert 2 <= len(re.findall(r"[.!?”](?:\s|$)", newsletter)) <= 3
+    assert not llm_server.chat_requests("NewsletterDraft")
     assert_never_copies([discord, f"{made.forum_title}\n{forum}", newsletter])
     text = made.markdown()
     assert f"## Discord ({len(discord)}/2000)" in text and "## Forum: How does your team handle this?" in text
@@ -399,34 +446,54 @@ def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_se
 
 
 def test_community_lines_that_copy_each_other_or_the_summary_are_replaced(inputs, llm_server):
-    copy = {"opener": SUMMARY[:200], "question": "How do you key your caches at work?"}
+    summary = (
+        "Jane Doe hashes the inputs and the prompt of every step into its cache key, and never overwrites a human edit."
+    )
+    copy = {"opener": summary, "question": "How do you key your caches at work?"}
     llm_server.script("DiscordDraft", copy, copy)
-    llm_server.script("ForumDraft", {"title": "Cache keys", "ask": "How do you key your caches at work?"})
-    llm_server.script("NewsletterDraft", {"blurb": SUMMARY}, {"blurb": SUMMARY})
-    draft = inputs()
+    llm_server.script("ForumDraft", {"title": "How do you key a cache?", "ask": "How do you key your caches at work?"})
+    draft = inputs(outline=outline(summary=summary))
     made = community(draft)
     assert made.discord.startswith("New for the community: Caching data pipelines")  # not the summary
+    assert "Discord opener repeats the summary again; built from its section instead" in draft.warnings
     assert "Tell us what worked for you" in made.forum_body  # the forum's copy of Discord's question was asked again
     assert "forum question repeats Discord question; asked again" in draft.warnings
-    assert "newsletter blurb repeats the summary again; built from its section instead" in draft.warnings
-    assert_never_copies([made.discord, made.forum_body, made.newsletter])
+    assert_never_copies([made.discord, made.forum_body, made.newsletter], summary)
 
 
-def test_a_newsletter_that_reads_like_the_discord_post_is_not_kept(inputs, llm_server):
-    first = community(inputs())  # the scripted answers, once, to learn the Discord post they make
-    llm_server.script("NewsletterDraft", {"blurb": first.discord[:500]}, {"blurb": first.discord[:500]})
-    draft = inputs()
+def test_a_newsletter_never_quotes_what_the_forum_post_or_discord_already_shows(inputs, llm_server):
+    """When the summary says every section's point, the forum post shows their quotes instead: the newsletter, read
+    by the same members, quotes none of those again."""
+    summary = " ".join(point for _, points, _ in SECTIONS for point in points)
+    made = community(inputs(outline=outline(summary=summary)))
+    shown = re.findall(r"“([^”]+)”", made.forum_body + made.discord)
+    assert shown and not any(quote in made.newsletter for quote in shown), made.newsletter
+    assert made.newsletter.startswith("Jane Doe on *Caching data pipelines*.")
+    assert_never_copies([made.discord, made.newsletter], summary)
+
+
+def test_the_model_writes_the_newsletter_only_when_no_line_built_from_the_talk_passes(inputs, llm_server):
+    """One section whose one point is the summary: its quote is the forum post's, and a blurb of its point reads like
+    the summary, so the model is asked; its blurb too must say only what the talk does."""
+    one = [(SECTIONS[3][0], SECTIONS[3][1], [7])]
+    invented = {"blurb": "A short, practical watch for anyone who maintains a project."}
+    llm_server.script("NewsletterDraft", invented, invented)
+    draft = inputs(outline=outline(sections=one, summary=SECTIONS[3][1][0]))
     made = community(draft)
-    assert "newsletter blurb repeats the Discord post again; built from its section instead" in draft.warnings
-    assert_never_copies([made.discord, made.newsletter])
+    assert len(llm_server.chat_requests("NewsletterDraft")) == 2 and "practical" not in made.newsletter
+    assert "newsletter blurb says what the talk does not (practical, anyone, maintains); asked again" in draft.warnings
+    assert not made.newsletter  # no template passes either: left out, never a faulty blurb
+    assert any(w.startswith("newsletter blurb says what the talk does not") and "left out" in w for w in draft.warnings)
 
 
 def test_a_one_section_talk_still_never_repeats_itself(inputs, llm_server):
     draft = inputs(outline=outline(SECTIONS[:1]))
     made, posts = hooks(draft), community(draft)
-    assert 2 <= len(made.x_posts) <= 3 and made.x_posts[1].startswith(f"“{TALK[1][1]}”")
+    assert len(made.x_posts) == 3 and made.x_posts[:2] == [quote_post(1), quote_post(2)]  # each quote once
     assert_never_copies(made.x_posts)
     assert len(made.titles) >= 4 and highest(made.titles) < COPY and highest(made.video_hooks) < COPY
+    quoted = {TALK[1][1], TALK[2][1]}  # both quotes are posts: no hook says either again
+    assert not any(quote in hook for quote in quoted for hook in made.video_hooks), made.video_hooks
     assert_never_copies([posts.discord, posts.forum_body, posts.newsletter])
 
 
@@ -475,7 +542,8 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
         posts.newsletter,
     ]
     assert all(mostly_chinese(item) for item in items), items
-    assert made.x_posts[1] == f"“{ZH_TALK[3][1]}”——张伟\n\n{URL}" and made.titles[4] == "张伟在发布工程上学到了什么"
+    assert made.x_posts[1] == quote_post(3, ZH_TALK, "——张伟") and made.titles[4] == "张伟在缓存键上学到了什么"
+    assert made.video_hooks and all(len(hook) <= 40 for hook in made.video_hooks)
     assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
     assert_never_copies(made.x_posts, ZH_SUMMARY)
     assert_never_copies([posts.discord, posts.forum_body, posts.newsletter], ZH_SUMMARY)
@@ -517,10 +585,10 @@ def test_a_model_post_pasting_the_speakers_words_is_rebuilt(inputs, llm_server):
 def test_every_item_call_of_a_stage_begins_with_one_brief(inputs, llm_server):
     """A local server reads the talk's sections once: a stage's item calls share their system message (the brief),
     and each call's own instructions come after it."""
-    hooks(inputs())
-    items = {"TitlesDraft", "XPostDraft", "LinkedInDraft", "VideoHooksDraft"}
+    hooks(inputs(outline=unquoted(outline(), 0)))  # section 1 has no quote: its X post is the model's
+    items = {"TitlesDraft", "XPostDraft", "LinkedInDraft"}  # the video hooks are chosen by code, never asked
     requests = [request for request in llm_server.requests if schema_name(request) in items]
-    assert {schema_name(request) for request in requests} == items
+    assert {schema_name(request) for request in llm_server.requests} == items
     briefs = {request["messages"][0]["content"] for request in requests}
     assert len(briefs) == 1 and all(section[0] in next(iter(briefs)) for section in SECTIONS)
     for request in requests:
@@ -627,34 +695,36 @@ def test_linkedin_bullets_say_what_a_summary_built_from_every_point_does_not(inp
 
 
 def test_a_title_or_hook_about_the_talk_itself_is_not_kept(inputs, llm_server):
+    from pipeline.stages.hooks import video_hooks
+    from pipeline.stages.items import Items
+
     meta = {"how_to": "How to key a cache", "claim": "Hashes beat timestamps.", "detail": "Forty minutes to four."}
     answer = meta | {"question": "What are the key points of the talk?", "topic": "cache keys"}
     llm_server.script("TitlesDraft", answer, answer)
-    hook = {
-        "question": "What did the speaker say about caches?",
-        "surprise": "Timestamps lie.",
-        "mistake": "You trust mtime.",
-    }
-    llm_server.script("VideoHooksDraft", hook, hook)
     draft = inputs()
     made = hooks(draft)
     assert not any("the talk" in title or "the speaker" in title for title in made.titles + made.video_hooks)
     assert (
         "title 4 (question) is about the talk itself, not its subject; name the subject; asked again" in draft.warnings
     )
-    assert any(w.startswith("video hook 1 (question) is about the talk itself") for w in draft.warnings)
+    # the hooks are the speaker's own lines, and a line about the talk itself is no hook either
+    about = "The key takeaway of this talk is to hash contents."
+    points = [(SECTIONS[0][0], [about, "Cache keys hash every input."], [1])]
+    chosen = video_hooks(Items(inputs(outline=unquoted(outline(sections=points)))))
+    assert chosen == ["Cache keys hash every input"], chosen
 
 
 def test_a_title_built_around_the_talks_title_names_no_one(inputs, llm_server):
     """A title-case talk title inside a sentence ("6 lessons from Jane Doe's Journey Through Cache Keys") reads to
-    `devrel check` as a run of names; the built title keeps the talk's title apart."""
+    `devrel check` as a run of names: a built title is the talk's title as it is, never a sentence made around it."""
     from pipeline.stages.hooks import title_templates
     from pipeline.stages.items import Items
 
     title = "Jane Doe's Journey Through Cache Keys"
     items = Items(inputs(outline=outline(title=title)))
     built = title_templates(items, "how_to")
-    assert f"{title}: {len(SECTIONS)} lessons" in built
+    assert title in built and not any(title in other and other != title for other in built)
+    assert not any("lessons" in other for other in built)  # no "<title>: N lessons" template
     known = " ".join(text for _, text in TALK) + " Jane Doe cache keys"
     assert unknown_names("\n".join(f"{n}. {t}" for n, t in enumerate(built, 1)), known, "en") == []
 
@@ -666,12 +736,12 @@ def test_a_model_line_over_its_limit_is_cut_where_a_main_clause_ends():
         "Garbage collection is a safer way to manage memory than doing it by hand, because it frees what nothing uses."
     )
     assert at_clause(long, 100) == "Garbage collection is a safer way to manage memory than doing it by hand."
-    assert at_clause("If the stack is not in the right state, this returns garbage and nobody notices it.", 60) == ""
+    assert at_clause("If the cache is cold at startup, this call stalls for seconds and nobody notices it.", 60) == ""
     assert at_clause("Short enough.", 100) == "Short enough."
     listed = "The mark sweep algorithm is a simple, efficient and predictable way to find the memory nobody uses."
     assert at_clause(listed, 60) == ""  # a comma inside a list ends no clause: "…is a simple." says nothing
-    zh = "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频，而且要坚持很多年才行。"
-    assert at_clause(zh, 40) == "持续提供价值是建立社群的关键，一个理想的社区需要不断有内容输出，比如系列视频。"
+    zh = "定期清理缓存是稳定的关键，一个可靠的服务需要不断有指标输出，比如错误计数，而且要保留很多天才行。"
+    assert at_clause(zh, 40) == "定期清理缓存是稳定的关键，一个可靠的服务需要不断有指标输出，比如错误计数。"
 
 
 def test_an_english_title_slipping_into_chinese_or_learning_about_understanding_is_mended(inputs, llm_server):
@@ -713,4 +783,4 @@ def test_a_clause_cut_never_leaves_a_linking_word_alone():
 def test_a_chinese_clause_cut_keeps_a_main_clause():
     from pipeline.format.limits import at_clause
 
-    assert at_clause("如果你讲太多微软故事，虽然能带来流量，但这些流量能否转化为社群成员，这是我担忧的地方。", 40) == ""
+    assert at_clause("如果你加太多缓存层级，虽然能提升速度，但这些数据能否在节点之间同步，这是我担心的问题。", 40) == ""

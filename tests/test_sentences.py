@@ -29,7 +29,7 @@ overwrite a file a person has changed.
  >> Thank you! Let's take a break.
 """
 
-NAMED = """MAGGIE:  Five minutes! Talk amongst yourselves!
+NAMED = """MAGGIE:  Two minutes! Stretch your legs!
 ADA:  Hello, everyone. I built a compiler
 for a tiny language, and I learned that
 error messages matter more than speed.
@@ -129,7 +129,7 @@ def test_named_turns_keep_their_speaker(tmp_path):
     ]
     assert lesson.speaker == "Ada" and lesson.mark is None
     assert by_text["What about types?"].mark == "audience" and by_text["What about types?"].speaker == "Audience Member"
-    assert by_text["Five minutes!"].mark == "host"
+    assert by_text["Two minutes!"].mark == "host"
     assert by_text["Thanks, Ada!"].mark == "host"
     page = transcript_markdown(source, made)
     assert "**Ada:**" in page and "(host, not quoted)" in page

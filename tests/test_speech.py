@@ -546,25 +546,25 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
         ("我们的频道不是靠运气，而是靠每周稳定更新。", "你们觉得我们的频道是靠运气还是靠每周更新？"),
         ("持续提供价值才是建立一个社区最重要的事情。", "所以持续提供价值才是建立一个社区的事情。"),
         (
-            "And the compiler happens to emit a binary_modulo for every percent sign in a function body.",
-            "So this happens if you have a += 1 in a function body when a isn't local.",
+            "And the database happens to take ten row locks for every statement inside a transaction block.",
+            "So this shows up if you write a -= 2 in a transaction block when b isn't indexed.",
         ),
         (  # a sentence that ends on a pointer, or answers a question the reader never heard, leans outside itself
-            "We don't strictly have to know the types, because the compiler's ignorance goes deeper than types.",
-            "We don't strictly have to do this, because the compiler's ignorance is even deeper than this.",
+            "We don't strictly need to pin the versions, because the resolver's caution goes further than versions.",
+            "We don't strictly need to do this, because the resolver's caution is even stricter than this.",
         ),
         (
-            "Without type information the compiler cannot know what the bytecode is doing.",
-            "You can't, because you don't have that knowledge about what the bytecode is doing.",
+            "Without a routing table the hardware switch cannot determine where incoming packets are going.",
+            "You can't, because the switch lacks that picture of where the packets are going.",
         ),
         ("持续提供价值才是建立一个社区最重要的事情。", "我们三年来建立社区的办法其实一直都是这样。"),
         (  # an aside in parentheses is the speaker stepping out of the point ("Don't worry about that.")
-            "We pop two things off the stack, compare them, and push the result back on the stack.",
-            "(In practice we're using a slightly different macro, TOP, that keeps the thing on the stack.",
+            "We take two loaves off the rack, weigh them, and set the heavier one back on the rack.",
+            "(In practice we rely on a slightly different scale, KITCHEN, that leaves the loaf on the rack.",
         ),
         (
-            "We pop two things off the stack, compare them, and push the result back on the stack.",
-            "In practice we use a slightly different macro here, so don't worry about that.)",
+            "We take two loaves off the rack, weigh them, and set the heavier one back on the rack.",
+            "In practice we use a slightly different scale here, so don't worry about that.)",
         ),
         ("持续提供价值才是建立一个社区最重要的事情。", "（其实我们三年来建立社区用的办法跟别人的都差不多。"),
     ],
@@ -619,10 +619,10 @@ def test_quotability_ranks_the_claim_with_a_number_first_zh():
 def test_the_talk_about_itself_is_not_a_pull_quote():
     claim = "We measured this on our own pipeline: reruns went from 40 minutes to 90 seconds."
     for signpost in (
-        "I'm Kiran and I'll be talking about how Wi-Fi has gotten faster over the last 20 years.",
+        "I'm Priya and I'll be talking about why package installs have gotten slower over the last 10 years.",
         "Today I want to talk about build caches and why they matter.",
-        "Today we're going to see how a 1,500 line switch statement powers your Python.",
-        'My talk is "How to Stay in Love with Programming".',
+        "Today we're going to look at how a 2,000 line makefile builds your whole kernel.",
+        'My talk is "How to Keep a Sourdough Starter Alive".',
     ):
         assert quotability(signpost, "en") < quotability(claim, "en") - 0.25
     assert quotability("今天我想跟大家分享一下我们是怎么做社区的。", "zh") < quotability(
@@ -636,19 +636,19 @@ def test_a_point_cut_off_mid_phrase_is_broken_off():
     assert broken_off("It keeps the time synchronized with our", "en")
     assert broken_off("我们之所以这样做，是因为我们的", "zh")
     assert not broken_off("The newest protocol uses 186 megahertz channels", "en")
-    assert not broken_off("持续提供价值是建立社群的关键。", "zh")
+    assert not broken_off("定期清理缓存是保持系统稳定的关键。", "zh")
 
 
 @pytest.mark.parametrize(
     "text, lang, opening",
     [
         ("And what got me excited was the compiler.", "en", "What got me excited was the compiler."),
-        ("But it's not just about the instruments.", "en", "It's not just about the instruments."),
+        ("But it's never only about the recipes.", "en", "It's never only about the recipes."),
         ("Caches hash their inputs.", "en", "Caches hash their inputs."),
         ("It was great.", "en", None),
         ("Who was a designer in the nineties and more.", "en", None),
-        ("Or in this case a string and a tuple.", "en", None),
-        ("这说明在当今时代，产品营销能力至关重要。", "zh", "在当今时代，产品营销能力至关重要。"),
+        ("Or in this case a queue and a heap.", "en", None),
+        ("这说明在分布式系统里，监控告警能力至关重要。", "zh", "在分布式系统里，监控告警能力至关重要。"),
         ("这很重要。", "zh", None),
     ],
 )

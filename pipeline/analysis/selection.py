@@ -15,12 +15,14 @@ from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import centrality
 from pipeline.artifacts import Quote, Segment
 from pipeline.format.text import CJK
+from pipeline.rules import LINK_WORD, leans_back
 
 QUOTES_PER_SECTION = 2
 PASSAGE_CENTRAL_WEIGHT = 0.5  # a passage keeps the span's thread: centrality and form alike
-PASSAGE_FORM = 0.25  # below this a sentence reads as noise in prose ("Now I can go like this, maybe.")
+PASSAGE_FORM = 0.25  # below this a sentence reads as noise in prose ("So then we, um, go over here, I guess.")
 ROOM_QUESTION = re.compile(
-    r"\b(?:you guys|anybody|anyone|everybody|raise (?:your|of) hands?|show of hands)\b.*\?$|大家.*[吗？]$",
+    r"\b(?:you guys|anybody|anyone|everybody|who here|how many (?:of you|people here)|raise (?:your|of) hands?|"
+    r"show of hands)\b.*\?$|大家.*[吗？]$",
     re.IGNORECASE,
 )
 SECOND_QUOTE = 0.85  # a second quote only when it scores nearly as well as the first
@@ -58,23 +60,106 @@ def _scores(
     return scores
 
 
-def chosen_quotes(segments: list[Segment], vectors: np.ndarray, language: str, shown: list[str]) -> list[Quote]:
-    """The span's best pull quotes: whole sentences, central and quotable, none a repeat of one already shown."""
-    scores = _scores([segment.text for segment in segments], vectors, language)
+def unlinked(text: str, language: str) -> str:
+    """A sentence without the word that tied it to the one before ("So I've built…" → "I've built…"): still the
+    speaker's words, in order, for a quote read on its own."""
+    bare = LINK_WORD["zh" if language == "zh" else "en"].sub("", text.strip(), count=1)
+    if not bare or bare == text.strip() or len(bare) < len(text.strip()) / 2:
+        return text
+    return bare if language == "zh" else bare[:1].upper() + bare[1:]
+
+
+SPECIFIC_TERMS = 2  # a line that names two of the span's recurring terms is about this talk, not any talk
+
+
+def recurring_terms(texts: list[str], language: str, least: int = 3) -> set[str]:
+    """The words a talk keeps coming back to (said in at least `least` sentences, no function or filler word): its
+    subject, as opposed to its asides."""
+    from collections import Counter
+
+    from pipeline.rules import claim_words, stem
+
+    counts = Counter(term for text in texts for term in {stem(word) for word in claim_words(text, language)})
+    return {term for term, count in counts.items() if count >= least}
+
+
+def specific(texts: list[str], scores: list[float], language: str, recurring: set[str] | None = None) -> list[float]:
+    """Scores weighed by how specific each sentence is: the talk's recurring terms it names (`recurring`, else the
+    span's own, said twice), so "I don't jump into things without thinking" loses to a line about the subject."""
+    from pipeline.rules import claim_words, stem
+
+    terms = recurring if recurring is not None else recurring_terms(texts, language, least=2)
+    said = [{stem(word) for word in claim_words(text, language)} for text in texts]
+    return [score * (0.5 + 0.5 * min(1.0, len(own & terms) / SPECIFIC_TERMS)) for score, own in zip(scores, said)]
+
+
+def chosen_quotes(
+    segments: list[Segment],
+    vectors: np.ndarray,
+    language: str,
+    shown: list[str],
+    recurring: set[str] | None = None,
+) -> list[Quote]:
+    """The span's best pull quotes: whole sentences, central, quotable and specific, none a repeat of one shown."""
+    texts = [unlinked(segment.text, language) for segment in segments]
+    scores = specific(texts, _scores(texts, vectors, language), language, recurring)
+    scores = [0.0 if segment.doubtful else score for segment, score in zip(segments, scores)]  # a guess is no quote
     chosen: list[Quote] = []
     best = max(scores, default=0.0)
     for index in sorted(range(len(segments)), key=lambda i: -scores[i]):
         if scores[index] <= 0 or len(chosen) == QUOTES_PER_SECTION or (chosen and scores[index] < SECOND_QUOTE * best):
             break
-        segment = segments[index]
-        if copies(segment.text, shown + [quote.text for quote in chosen]):
+        segment, text = segments[index], texts[index]
+        if copies(text, shown + [quote.text for quote in chosen]):
             continue
         chosen.append(
-            Quote(
-                segment_id=segment.id, text=segment.text, start=segment.start, end=segment.end, speaker=segment.speaker
-            )
+            Quote(segment_id=segment.id, text=text, start=segment.start, end=segment.end, speaker=segment.speaker)
         )
     return sorted(chosen, key=lambda quote: quote.segment_id)
+
+
+RESTART = re.compile(r"—|--|\b(\w+) \1\b")  # a false start the transcriber kept: a dash, a word said twice
+POINTS_PER_SECTION = 3
+POINT_FORM = 0.45  # a key point stands alone: below this a sentence leans on its neighbours or says little
+
+
+def key_points(
+    segments: list[Segment],
+    vectors: np.ndarray,
+    language: str,
+    quoted: list[int],
+    shown: list[str],
+    recurring: set[str] | None = None,
+) -> list[str]:
+    """The span's points as the speaker made them: its most central sentences that stand alone (no pronoun or
+    connective pointing at a sentence a bullet's reader never saw), cleaned of speech noise, in the order spoken.
+    Sentences `quoted` (segment ids) and copies of `shown` points are left to the quotes and the other sections."""
+    from pipeline.analysis.speech import broken_off, clean, leans_on_pronoun, paragraph_opening, quotability
+
+    cleaned = [clean(segment.text, language) for segment in segments]
+    scores = specific(cleaned, _scores(cleaned, vectors, language), language, recurring)
+    usable = [  # a point is read alone: whole, ending whole, no false start ("Your—is like…"), no pointer back
+        i
+        for i, text in enumerate(cleaned)
+        if scores[i] > 0
+        and not segments[i].doubtful
+        and segments[i].id not in quoted
+        and quotability(text, language) >= POINT_FORM
+        and paragraph_opening(text, language) == text
+        and not leans_on_pronoun(text, language)
+        and not broken_off(text, language)
+        and not (language != "zh" and RESTART.search(text))
+        and not ROOM_QUESTION.search(text)
+        and not text.rstrip("”\"’'）)").endswith(("?", "？"))
+    ]
+    chosen: list[int] = []
+    for index in sorted(usable, key=lambda i: -scores[i]):
+        if len(chosen) == POINTS_PER_SECTION:
+            break
+        if copies(cleaned[index], shown + [cleaned[k] for k in chosen]):
+            continue
+        chosen.append(index)
+    return [cleaned[i] for i in sorted(chosen)]
 
 
 def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget: int) -> list[str]:
@@ -105,6 +190,95 @@ def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget:
         if used >= budget:
             break
     return [cleaned[i] for i in sorted(kept)]
+
+
+BLOCK_WORDS = (50, 130)  # a paragraph of the blog: at least this many words before the speaker may move on, at most
+FOLLOW_UP_WORDS = 14  # a sentence this short that leans on the one before is its hedge or payoff: it stays with it
+
+
+def _breaks(vectors: np.ndarray, sizes: list[int]) -> list[tuple[int, int]]:
+    """The span cut into paragraphs where the speaker moves on: after BLOCK_WORDS[0] words, at the first gap less
+    alike than the span's median gap; always by BLOCK_WORDS[1]."""
+    if len(sizes) == 0:
+        return []
+    gaps = [float(vectors[i] @ vectors[i + 1]) for i in range(len(sizes) - 1)]
+    median = float(np.median(gaps)) if gaps else 0.0
+    blocks, start, count = [], 0, 0
+    for index, size in enumerate(sizes):
+        count += size
+        last = index == len(sizes) - 1
+        if last or count >= BLOCK_WORDS[1] or (count >= BLOCK_WORDS[0] and gaps[index] < median):
+            blocks.append((start, index + 1))
+            start, count = index + 1, 0
+    return blocks
+
+
+def _leans(text: str, language: str) -> bool:
+    """Opens on a word that points at the sentence before: a connective, a pronoun, a relative clause."""
+    return leans_back(text, language) is not None
+
+
+def _noise(text: str, language: str) -> bool:
+    """What a paragraph of prose leaves out wherever it stands: a remark or question to the room, an aside in
+    parentheses, a fragment the stenographer caught mid-word; never a short sentence that carries content."""
+    from pipeline.analysis.speech import ASIDE, is_fragment, is_remark_to_room
+
+    if not text or ROOM_QUESTION.search(text) or is_remark_to_room(text, language) or ASIDE.search(text):
+        return True
+    return is_fragment(text, language) and words(text) <= 3
+
+
+def passages(segments: list[Segment], vectors: np.ndarray, language: str, budget: int) -> list[list[str]]:
+    """The span as prose: runs of consecutive sentences (paragraphs), the ones that carry the span's thread and its
+    payoffs, within `budget` words, in the order spoken. A paragraph never opens on a sentence that leans on one left
+    out (it starts one sentence earlier, or at the first that stands), and a short follow-up that leans on its last
+    sentence (the speaker's hedge, correction or payoff) stays with it. Digressions go whole: a paragraph whose
+    sentences score low is left out, not picked apart."""
+    from pipeline.analysis.speech import broken_off, clean, paragraph_opening
+
+    cleaned = [clean(segment.text, language) for segment in segments]
+    scores = _scores(cleaned, vectors, language, central_weight=PASSAGE_CENTRAL_WEIGHT)
+    sizes = [words(text) for text in cleaned]
+    blocks = _breaks(vectors, sizes)
+    value = lambda block: sum(scores[block[0] : block[1]]) / max(1, block[1] - block[0])  # noqa: E731
+    kept: list[tuple[int, int]] = []
+    used = 0
+    for block in sorted(blocks, key=lambda b: -value(b)):
+        size = sum(sizes[block[0] : block[1]])
+        if kept and (used + size > budget * 1.15 or value(block) <= 0):
+            continue
+        kept.append(block)
+        used += size
+        if used >= budget:
+            break
+    taken = {i for start, end in kept for i in range(start, end)}
+    result = []
+    for start, end in sorted(kept):
+        steps = 0
+        while start > 0 and steps < 3 and _leans(cleaned[start], language) and start - 1 not in taken:
+            start, steps = start - 1, steps + 1  # "Which is why…" needs the sentence it answers
+            taken.add(start)
+        while (
+            end < len(cleaned) and end not in taken and sizes[end] <= FOLLOW_UP_WORDS and _leans(cleaned[end], language)
+        ):
+            taken.add(end)
+            end += 1  # "Which is almost true.": the speaker's own hedge on the claim before
+        sentences = [text for text in cleaned[start:end] if not _noise(text, language)]
+        while sentences and broken_off(sentences[-1], language):
+            sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
+        sentences = opened(sentences, language)
+        if sentences:
+            first = LINK_WORD[language].sub("", sentences[0], count=1)
+            sentences[0] = first[:1].upper() + first[1:] if language != "zh" else first
+            if paragraph_opening(sentences[0], language) is not None:
+                result.append(sentences)
+    merged: list[list[str]] = []
+    for sentences in result:  # a paragraph extended into the next one's start: one paragraph, no sentence twice
+        if merged and sentences[0] in merged[-1]:
+            merged[-1] += [s for s in sentences if s not in merged[-1]]
+        else:
+            merged.append(sentences)
+    return merged
 
 
 def shares(sizes: list[int]) -> list[int]:

@@ -286,7 +286,7 @@ _EN_REMARKS = [
     r"(?:mic |sound )?(?:check|testing)(?: (?:check|testing|one|two|three|1|2|3))*",
     # time, slides, laptops, questions
     rf"{_EN_NUMBER_WORD} (?:more )?(?:minutes?|mins?|seconds?)(?: (?:left|to go|remaining))?",
-    rf"(?:we|i|you) (?:have|'ve got|have got) {_EN_NUMBER_WORD} (?:more )?minutes?(?: left)?",
+    rf"(?:we|i|you) (?:still )?(?:have|'ve got|have got) {_EN_NUMBER_WORD} (?:more )?minutes?(?: left)?",
     r"talk (?:amongst|among) yourselves",
     r"(?:(?:go to|back to|on to|onto) )?(?:the )?(?:next|previous|last) slide(?: please)?",
     r"(?:can (?:i|we|you) )?(?:go|skip) (?:back|forward|ahead)(?: (?:one|a) slides?)?(?: please)?",
@@ -495,7 +495,7 @@ _NO_CLAUSE_END = {
     "their",
     "its",
 }
-# Subjects: a filler between commas before one of them keeps a comma ("I would say, like, I mean" -> "say, I mean").
+# Subjects: a filler between commas before one of them keeps a comma ("We tried, like, we did" -> "tried, we did").
 _SUBJECTS = {
     "i",
     "we",
@@ -799,7 +799,7 @@ _EN_LINK_BACK = re.compile(r"^(?:and|but|or|also|plus|and then|then|so then)\s*,
 _ZH_LINK_BACK = re.compile(
     r"^(?:而且|但是|然而|所以|然后|另外|那么|不过|并且|因此|这说明|这表明|这意味着|也就是说)[，,]?"
 )
-# a relative clause, or a case only the sentence before set up ("In this case a string and a tuple.")
+# a relative clause, or a case only the sentence before set up ("In this case a queue and a heap.")
 _RELATIVE_START_EN = re.compile(r"^(?:who|which|whose|whom|in (?:this|that) case|in (?:this|that) way)\b", re.I)
 
 
@@ -844,6 +844,8 @@ WEIGHTS: dict[str, float] = {
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
+    "remark_clause": -0.3,  # a clause said to the room inside the sentence ("…, and yes, I still have five minutes!")
+    "setup": -0.2,  # a belief the speaker held before the story corrected it ("I thought…", "我以为…"): no takeaway
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
@@ -865,15 +867,18 @@ _SIGNALS = {
         "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
-        r"\b(?:today |here )?i(?:'m going to| want to| wanna|'m gonna|'m here to) (?:talk|speak|tell you|"
+        r"\b(?:today |here )?(?:i(?:'m going to| want to| wanna|'m gonna|'m here to|'d like to|'ll| will)|let me) "
+        r"(?:start|begin|skip|mention|show|demo|play|do it|talk|speak|tell you|"
         r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
-        r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this) talk\b|"
+        r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this) talk\b|\bthis (?:post|article|transcript)\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
         "leans_outside": r"\b(?:this|that|these|those|here|there)[.!]?[\"”’']*$|"
         r"^(?:(?:no|yes|yeah|well),?\s+)?(?:you|we|i|it|they|he|she|that)\s+(?:can(?:'t|not)?|could(?:n't)?|"
         r"do(?:n't)?|does(?:n't)?|did(?:n't)?|will|won't|would(?:n't)?|is(?:n't)?|are(?:n't)?|was(?:n't)?)\s*[,.;:!]",
+        "setup": r"\bI (?:thought|assumed|believed|figured|expected|used to think)\b|\bI was like\b|"
+        r"\bmy (?:naive|first) (?:view|idea|thought|guess)\b",
     },
     "zh": {
         "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"
@@ -886,9 +891,10 @@ _SIGNALS = {
         "vague_opening": r"^(?:(?:所以|但是|而且|然后)[，,]?)?(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
         "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
         "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)"
-        r"|这次(?:演讲|分享)(?:的主题)?是",
+        r"|这次(?:演讲|分享)(?:的主题)?是|本文|本篇|本场|本次(?:直播|分享|演讲)|直播回顾|整理而成",
         "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
         "leans_outside": r"(?:这样|这个|那个|这些|那些|这里|那里)[。！!]?[”’」]*$",
+        "setup": r"我以为|我原以为|本来以为|我一直以为|原本以为",
     },
 }
 _VAGUE = {"it", "it's", "this", "that", "that's", "these", "those", "stuff", "thing", "things", "there", "here"}
@@ -917,6 +923,9 @@ def _length_fit(length: int, lang: str) -> float:
 ASIDE = re.compile(r"^\s*[\"“‘']?[(（]|^[^(（]*[)）][\"”’']?\s*[.!?。！？]?\s*$")
 
 
+ABOUT_THE_PAGE = re.compile(r"本文|本篇文章|直播回顾|整理而成|\bthis (?:post|article|transcript) (?:is|was)\b", re.I)
+
+
 def _signal_sum(text: str, lang: str) -> float:
     """The weights of the signals that fire; the start-of-sentence ones look past opening quotes."""
     patterns = _SIGNAL_PATTERNS[lang]
@@ -929,6 +938,10 @@ def _signal_sum(text: str, lang: str) -> float:
             total += WEIGHTS[name]
     if text.strip().rstrip(_CLOSERS).endswith(("?", "？")):
         total += WEIGHTS["question"]
+    remark = _ZH_REMARK if lang == "zh" else _EN_REMARK
+    clauses = _clauses(STAGE_DIRECTION.sub(" ", text), lang)
+    if len(clauses) > 1 and any(remark.fullmatch(clause) for clause in clauses):
+        total += WEIGHTS["remark_clause"]
     if lang != "zh":
         words = _words(stripped)
         vague = sum(1 for word in words if word.lower().strip(".,!?;:'\"") in _VAGUE)
@@ -947,6 +960,8 @@ def quotability(text: str, lang: str) -> float:
     if STAGE_DIRECTION.search(text):  # "John Meta (phonetic) who…": the transcriber's note would be quoted too
         return 0.0
     if ASIDE.search(text):  # "(In practice we use another macro… Don't worry about that.)": beside the point
+        return 0.0
+    if ABOUT_THE_PAGE.search(text):  # "本文根据…直播整理": the editor's note on where the text came from
         return 0.0
     length = _zh_length(text) if lang == "zh" else len(_words(text))
     score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))

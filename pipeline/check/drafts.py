@@ -90,6 +90,7 @@ class Grounds:
     summaries: list[str] = field(default_factory=list)  # the blog's front matter summary and the outline's
     names_text: str = ""  # source metadata (not the file name), transcript and corpus, as written: names they contain
     source: Source | None = None  # who is who: the names and roles people gave the transcript's voices
+    past: list[str] = field(default_factory=list)  # the corpus: voice for drafts, never their text (rules.borrowed)
 
     def knows(self, reference: str) -> bool:
         if reference.startswith("@"):
@@ -118,8 +119,11 @@ def grounds(folder: Path, corpus: Path | None) -> Grounds:
         except ValueError:
             pass  # reported per draft as "no transcript to verify against"
     source = _read(folder / "source.json")
+    past: list[str] = []
     if corpus and corpus.is_dir():
-        corpus_texts = [_read(path) for path in sorted(corpus.rglob("*")) if path.suffix in (".md", ".txt")]
+        paths = [path for path in sorted(corpus.rglob("*")) if path.suffix in (".md", ".txt")]
+        corpus_texts = [_read(path) for path in paths]
+        past = [text for path, text in zip(paths, corpus_texts) if path.stem != folder.name]  # not its own approval
     text = _fold_all([source, *corpus_texts])
     spoken = _fold_all([transcript.text()]) if transcript else ""
     names = "\n".join([source_names(source), transcript.text() if transcript else "", *corpus_texts])
@@ -136,6 +140,7 @@ def grounds(folder: Path, corpus: Path | None) -> Grounds:
         summaries=folder_summaries(folder),
         names_text=names,
         source=parsed,
+        past=past,
     )
 
 
@@ -201,7 +206,7 @@ SENTENCE_BREAK = re.compile(r"[.!?]+[”\"’')]*(?=\s|$)|[。！？]+[”」』
 def quotes_in_context(tokens: list[Token]) -> list[tuple[str, str]]:
     """Blockquotes (without their "— [00:04](…)" attribution line) and long enough inline quotes, each with the
     sentence it sits in: a blockquote is its own context; an inline quote's is the sentence
-    around it (`He said, “Well, I love computers.” But…`), which tells the speaker's own reported speech, in a passage
+    around it (`He said, “Wow, I hate meetings.” But…`), which tells the speaker's own reported speech, in a passage
     of their words, from a quote we chose."""
     quotes, depth, current = [], 0, []
     for token in tokens:
@@ -229,7 +234,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence a span sits in: from the last sentence end before it to the first one after it."""
     before = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
     if re.search(r"[.!?。！？]$", text[start:end].rstrip("”\"」』’'")):
-        return text[before:end].strip()  # the quote ends its sentence: 'I was, like, “Well, I love computers.”'
+        return text[before:end].strip()  # the quote ends its sentence: 'I was, like, “Wow, I hate meetings.”'
     after = next((m.end() for m in SENTENCE_BREAK.finditer(text, end)), len(text))
     return text[before:after].strip()
 

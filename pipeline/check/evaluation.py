@@ -2,7 +2,7 @@
 
     python -m pipeline.check.evaluation [--dir DIR] [--model NAME ...] [--out eval]
 
-Every transcript under DIR (.txt .srt .vtt .json, recursively; default ../shared/eval beside the checkout, else the
+Every transcript under DIR (.txt .md .srt .vtt .json, recursively; default ../shared/eval beside the checkout, else the
 bundled sample) goes through `devrel run` once per model, into OUT/runs/<model>/ (a rerun hits the pipeline's cache).
 Each talk is scored with `devrel check`'s own reader checks (pipeline.check.reader): fragment and repeated quotes,
 restated answers, copies, banned phrases and openers, names not in the source, and the blog's length against the
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
@@ -22,18 +24,20 @@ from typing import Callable
 from pipeline.analysis.similarity import COPY
 from pipeline.artifacts import Transcript
 from pipeline.check.drafts import check_report
+from pipeline.check.judge import figures as judged, judge_llm, verdict
 from pipeline.check.reader import words
 from pipeline.config import Settings, load_settings
 from pipeline.errors import DevrelError, UserError
 from pipeline.kinds import DRAFT_FILES
 from pipeline.llm.client import LLM
+from pipeline.rules import FIRED, RULES
 from pipeline.runner import Reporter, run_source
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "eval"
 SAMPLE = REPO / "pipeline" / "samples" / "devrel-in-five-minutes.ogg"
 MODELS = ["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]  # the default first; the smaller one reported beside it
-SUFFIXES = (".txt", ".srt", ".vtt", ".json")
+SUFFIXES = (".txt", ".md", ".srt", ".vtt", ".json")
 DRAFTS = DRAFT_FILES
 BLOG_RATIO, BLOG_MAX = 0.3, 2000
 
@@ -49,6 +53,7 @@ COUNTS = {
     "banned_phrases": "phrases",
     "banned_openers": "openers",
     "unknown_names": "names",
+    "borrowed_text": "borrowed",
 }
 SIMILARITIES = [
     "similarity_x_posts",
@@ -62,7 +67,12 @@ SIMILARITIES = [
 FIGURES: dict[str, tuple[str, str, tuple[str, Callable] | None]] = {
     "quotes": ("quotes", "sum", None),
     **{name: ("", "sum", ZERO) for name in COUNTS},
-    "false_injection_marks": ("sentences", "sum", ZERO),  # real talks address the audience, never the model
+    "false_injection_marks": ("sentences", "sum", ZERO),
+    "unsupported_sentences": (
+        "sentences",
+        "sum",
+        None,
+    ),  # counted, not failed: a person's edit may add to the talk  # real talks address the audience, never the model
     "blog_words": ("words", "max", (f"≤ {BLOG_MAX}", lambda value: value <= BLOG_MAX)),
     "talk_words": ("words", "sum", None),
     "blog_ratio": ("×", "ratio", None),  # its target needs the talk's words too: see ratio_met
@@ -92,7 +102,8 @@ def talks(root: Path) -> list[Path]:
         parts = path.relative_to(root).parts
         if not path.is_file() or path.suffix.lower() not in SUFFIXES or any(part.startswith(".") for part in parts):
             continue
-        if path.name.upper().startswith(("LICENSE", "README")) or (path.parent / "manifest.json").exists():
+        notes = path.name.upper().startswith(("LICENSE", "README")) or path.stem.isupper()  # RUBRIC.md, NOTES.txt
+        if notes or (path.parent / "manifest.json").exists():
             continue
         found.append(path)
     return found
@@ -142,6 +153,7 @@ def measure(folder: Path, prompts: str | None = None, corpus: Path | None = None
     figures |= {"blog_words": blog, "talk_words": talk, "blog_ratio": ratio}
     figures["false_injection_marks"] = false_injection_marks(folder)
     figures |= {name: found.get(name) for name in SIMILARITIES}
+    figures["unsupported_sentences"] = sum(report.figures.get("unsupported_sentences", 0) for report in reports)
     return figures | cost(folder)
 
 
@@ -192,12 +204,14 @@ class Progress(Reporter):
         say(f"  {name}: {'cached' if cached else f'{seconds:.1f} s'}")
 
 
-def evaluate_talk(talk: Path, name: str, settings: Settings, llm: LLM) -> dict:
+def evaluate_talk(talk: Path, name: str, settings: Settings, llm: LLM, judge: LLM | None = None) -> dict:
     """Run one talk through the pipeline and measure its drafts. Anything that goes wrong is this talk's entry
     (status failed, the error's first line), never the end of an evaluation of many talks."""
     entry = {"talk": name, "status": "ok", "error": None, "folder": None, "this_run": None, "figures": scored({})}
+    before = Counter(FIRED)
     try:
         result = run_source(talk, settings, llm=llm, reporter=Progress())
+        entry["rules_fired"] = dict(Counter(FIRED) - before)  # what the stages refused: a rule that never fires goes
         entry["folder"] = str(result.folder)
         entry["this_run"] = {
             "seconds": result.seconds,
@@ -211,10 +225,15 @@ def evaluate_talk(talk: Path, name: str, settings: Settings, llm: LLM) -> dict:
         entry["figures"] = scored(measure(result.folder, settings.prompts, Path(settings.corpus)))
     except Exception as error:  # noqa: BLE001 - see the docstring
         entry["status"], entry["error"] = "failed", (str(error).splitlines() or [type(error).__name__])[0]
+    if judge is not None and entry["status"] == "ok":
+        try:
+            entry["judged"] = judged(verdict(judge, talk, Path(entry["folder"]), settings.prompts))
+        except Exception as error:  # noqa: BLE001 - a judge that fails leaves the counts standing
+            entry["judged"] = {"error": (str(error).splitlines() or [type(error).__name__])[0]}
     return entry
 
 
-def evaluate_model(model: str, root: Path, out: Path) -> dict:
+def evaluate_model(model: str, root: Path, out: Path, judge: LLM | None = None) -> dict:
     settings = load_settings({"local_model": model})
     llm = LLM(settings)  # one client (and one embedded server) for every talk of this model
     entries = []
@@ -223,7 +242,7 @@ def evaluate_model(model: str, root: Path, out: Path) -> dict:
             name = label(talk, root)
             where = out / "runs" / model / Path(name).parent
             say(f"{model} {name}")
-            entry = evaluate_talk(talk, name, settings.model_copy(update={"out": str(where)}), llm)
+            entry = evaluate_talk(talk, name, settings.model_copy(update={"out": str(where)}), llm, judge)
             say(f"{model} {name}: {entry['status']}" + (f": {entry['error']}" if entry["error"] else ""))
             entries.append(entry)
     finally:
@@ -235,7 +254,7 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def evaluate(root: Path, models: list[str], out: Path) -> dict:
+def evaluate(root: Path, models: list[str], out: Path, judge: LLM | None = None) -> dict:
     from bench.common import machine, now
 
     found = talks(root)
@@ -246,7 +265,8 @@ def evaluate(root: Path, models: list[str], out: Path) -> dict:
         "dir": str(root),
         "talks": [label(talk, root) for talk in found],
         "machine": machine(),
-        "models": {model: evaluate_model(model, root, out) for model in models},
+        "judge": judge.name if judge else None,
+        "models": {model: evaluate_model(model, root, out, judge) for model in models},
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -287,7 +307,47 @@ def markdown(data: dict) -> str:
         lines.append(f"| {name} | {figure['target']} | {cells} |")
     for model in models:
         lines += _model_table(model, data["models"][model])
+        lines += _rules_table(model, data["models"][model])
+        lines += _judged_table(model, data["models"][model], data.get("judge"))
     return "\n".join(lines) + "\n"
+
+
+JUDGED = ["keep_rate", "wrong_items", "publishable", "readable", "factual_errors", "ideas_conveyed", "headings_fit"]
+
+
+def _per_talk(heading: str, first: str, entries: list[dict]) -> list[str]:
+    """A table with a column per talk, under its heading."""
+    names = " | ".join(Path(entry["talk"]).stem[:24] for entry in entries)
+    return ["", f"## {heading}", "", f"| {first} | {names} |", "| --- |" + " --- |" * len(entries)]
+
+
+def _rules_table(model: str, result: dict) -> list[str]:
+    """How often each shared rule refused something in the stages, per talk: a rule that never fires goes."""
+    entries = result["talks"]
+    lines = _per_talk(f"{model}: rules that fired in the stages", "rule", entries)
+    for name in RULES:
+        lines.append(
+            f"| {name} | " + " | ".join(str(entry.get("rules_fired", {}).get(name, 0)) for entry in entries) + " |"
+        )
+    return lines
+
+
+def _judged_table(model: str, result: dict, judge: str | None) -> list[str]:
+    """The rubric's figures per talk when a judge read the drafts; else a line saying what the counts are."""
+    if not judge:
+        return [
+            "",
+            "No judge read these drafts: the figures above are the pipeline's own checks (lint), not an "
+            "editor's verdict. `make eval JUDGE=URL` adds the rubric's.",
+        ]
+    entries = result["talks"]
+    lines = _per_talk(f"{model}: an editor's rubric per talk (judge: {judge})", "figure", entries)
+    for name in [*JUDGED, "worst_problem", "error"]:
+        cells = [str((entry.get("judged") or {}).get(name, "–")).replace("|", "/") for entry in entries]
+        if name == "error" and all(cell == "–" for cell in cells):
+            continue
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _model_table(model: str, result: dict) -> list[str]:
@@ -312,12 +372,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, help="a folder of transcripts or one file (default: ../shared/eval)")
     parser.add_argument("--model", nargs="+", action="extend", help=f"embedded model(s) (default: {' '.join(MODELS)})")
     parser.add_argument("--out", type=Path, default=Path("eval"), help="where runs/, results.json and results.md go")
+    parser.add_argument("--judge", help="an OpenAI-compatible endpoint whose model applies the editor's rubric")
+    parser.add_argument("--judge-model", help="the judge endpoint's model name")
     args = parser.parse_args(argv)
     root = args.dir or default_dir()
     try:
         if not root.exists():
             raise UserError(f"{root} does not exist; give --dir a folder of transcripts (or EVAL_DIR= to make eval)")
-        evaluate(root, args.model or MODELS, args.out)
+        judge = judge_llm(args.judge, args.judge_model, os.environ.get("JUDGE_KEY")) if args.judge else None
+        evaluate(root, args.model or MODELS, args.out, judge)
     except UserError as error:
         say(f"error: {error}")
         return 2

@@ -21,6 +21,7 @@ from pipeline.check.drafts import MARKDOWN, FileReport, Grounds, _fold, inline_t
 from pipeline.check.grounding import normalise
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import guess_language
+from pipeline.rules import claim_words, fired
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Chinese character: one word when counting words
 WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")  # CJK characters and punctuation
@@ -54,6 +55,7 @@ LABELS = {
 # Figures a draft records (FileReport.figures): the highest similarity of each kind of pair a reader would notice,
 # within a kind of item, or between an item and the summary. Every one is recorded for its draft kind (0 when no pair).
 COMMUNITY = ("discord", "forum", "newsletter")
+CLAIM_WORDS = 4  # a sentence with fewer words of its own makes no claim to check against the talk
 HOOKS = ("title", "x_post", "linkedin", "video_hook")
 WITHIN = {
     "hooks": {
@@ -333,6 +335,20 @@ def review(report: FileReport, draft: Draft, known: Grounds, phrases: list[str])
         report.add("names", problem)
     for problem in attribution_problems(draft, known):
         report.add("attribution", problem)
+    spoken = known.transcript.text() if known.transcript else ""
+    for item in draft.items:
+        if reason := fired("borrowed", item.text, known.past, draft.language, spoken):
+            report.add("borrowed", f"{item.label} {reason}")
+    # a person's edit may add what the talk never said, so a sentence the talk does not support is counted (make
+    # eval's lint), not failed; the stages never write one (rules.unsupported)
+    report.figures["unsupported_sentences"] = sum(
+        1
+        for item in (draft.items if spoken else [])
+        if item.kind != "blog"
+        for sentence in SENTENCE_END.split(item.text)
+        if len(claim_words(sentence, draft.language)) >= CLAIM_WORDS  # "New talk!", "Tell us below": no claim
+        and fired("unsupported", sentence, spoken + "\n" + known.text, draft.language)
+    )
 
 
 # Attribution

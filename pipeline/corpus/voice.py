@@ -12,12 +12,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from pipeline.artifacts import AskedQuestion, Outline, Transcript
 from pipeline.config import Settings
 from pipeline.errors import DevrelError
 from pipeline.kinds import BY_TYPE, DRAFT_KINDS
+from pipeline.rules import fired
 from pipeline.safety.untrusted import unmarked  # a stored text that addresses the model is never shown to it (issue 14)
 
 EXAMPLES, EXAMPLE_CHARS = 3, 600
@@ -183,14 +182,16 @@ def match_questions(outline: Outline, questions: list[Question]) -> Outline:
     from pipeline.corpus import store
 
     sections = [section.model_copy(deep=True) for section in outline.sections]
-    # a question is compared as asked and with its key points; the closer of the two counts
-    vectors = store.embed(
-        [s.question for s in sections]
-        + ["\n".join([s.question, *s.key_points]) for s in sections]
-        + [question.title for question in questions]
-    )
+    # a question is answered by what the speaker said (the section's points and quotes), never by the heading the
+    # model gave it: a heading on the same topic is no answer, and the stored wording would promise one
+    said = ["\n".join([*s.key_points, *(q.text for q in s.quotes)]) or s.question for s in sections]
+    vectors = store.embed(said + [question.title for question in questions])
     n = len(sections)
-    scores = np.maximum(vectors[:n] @ vectors[2 * n :].T, vectors[n : 2 * n] @ vectors[2 * n :].T)
+    scores = vectors[:n] @ vectors[n:].T
+    for i, text in enumerate(said):
+        for j, question in enumerate(questions):
+            if fired("unsupported", question.title, text, question.language or outline.language):
+                scores[i, j] = 0.0  # the question asks about what this section never says
     pairs = sorted(((scores[i, j], i, j) for i in range(n) for j in range(len(questions))), reverse=True)
     used_sections, answered = set(), set()
     for score, i, j in pairs:

@@ -74,7 +74,7 @@ def at_clause(text: str, limit: int) -> str:
         if not zh and len(last_clause) < 3:
             continue
         if zh and any(SUBORDINATE_ZH.match(clause.strip()) for clause in re.split(r"[，,；;]", kept)[-1:] + [kept]):
-            continue  # "如果你讲太多微软故事，虽然能带来流量" has no main clause left
+            continue  # "如果你加太多缓存层级，虽然能提升速度" has no main clause left
         if long_enough and not SUBORDINATE.match(kept) and kept[-1:].isalnum():
             return kept + ("。" if zh else ".")
     return ""

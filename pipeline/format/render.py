@@ -13,18 +13,24 @@ from pipeline.format.text import timestamp
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
 
 
-def time_link(source: Source, seconds: float | None) -> str:
-    """`?t=` for YouTube, `#t=` for other media URLs, a plain [mm:ss] marker for local files."""
-    stamp = timestamp(seconds)
-    if not stamp:
-        return ""
+def timed_url(source: Source, seconds: float | None) -> str:
+    """The source's URL at a moment: `?t=` for YouTube, `#t=` for other media URLs; "" for a local file."""
     if not source.url:
-        return f"[{stamp}]"
+        return ""
     whole = int(seconds or 0)
     if urlparse(source.url).hostname in YOUTUBE_HOSTS:
         joiner = "&" if "?" in source.url else "?"
-        return f"[{stamp}]({source.url}{joiner}t={whole})"
-    return f"[{stamp}]({source.url.split('#')[0]}#t={whole})"
+        return f"{source.url}{joiner}t={whole}"
+    return f"{source.url.split('#')[0]}#t={whole}"
+
+
+def time_link(source: Source, seconds: float | None) -> str:
+    """A [mm:ss] link to the moment in the source; a plain [mm:ss] marker for local files."""
+    stamp = timestamp(seconds)
+    if not stamp:
+        return ""
+    url = timed_url(source, seconds)
+    return f"[{stamp}]({url})" if url else f"[{stamp}]"
 
 
 def quote_block(source: Source, quote: Quote) -> str:

@@ -15,7 +15,7 @@ Threshold (THRESHOLD = 0.70), measured 2026-11-22 with the shipped encoder, each
 `similarities` does, on every sentence (1,572) and every raw line (2,068, as captions would cut them) of
 ../shared/eval (seven English talks and their licence, one Chinese talk):
 
-- real talk: the highest cosine to KNOWN is 0.596 ("文章的思想是我的，AI只是更好地组织和表达。"), the next 0.509;
+- real talk: the highest cosine to KNOWN is 0.596 (a Chinese sentence on writing with AI's help), the next 0.509;
   the median 0.19. The benign developer sentences of the tests reach 0.554 ("请你扮演好自己的角色。").
 - red-team set (tests/data/redteam.yaml, 17 texts): min 0.244, median 0.363, max 0.883. Most injections carry
   their own payload and sit where real talk sits: USE does not tell "AI, write X" from "AI wrote X". The rules

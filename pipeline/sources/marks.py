@@ -92,6 +92,13 @@ def presenters(segments: list[Segment]) -> set[str]:
 TALK_TURN_WORDS = 30  # a turn this long holds the floor; shorter ones (a thank-you, an aside) do not count
 
 
+HANDOVER_END = re.compile(r"\bthank(?:s| you)\b|谢谢|感谢", re.IGNORECASE)
+HANDOVER_START = re.compile(
+    r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b|\b(?:i'm|i am|my name is) [A-Z]|大家好|我叫|我是",
+    re.IGNORECASE,
+)
+
+
 def talks(segments: list[Segment]) -> list[str]:
     """The presenters of separate talks in one file, in order: each holds the floor in one block and never
     alternates with another (an interview or a panel alternates). One name, or none, means one talk."""
@@ -102,7 +109,20 @@ def talks(segments: list[Segment]) -> list[str]:
         if turn.speaker in speaking and turn.words >= TALK_TURN_WORDS
     ]
     blocks = [name for index, name in enumerate(order) if index == 0 or order[index - 1] != name]
-    return blocks if len(blocks) > 1 and len(blocks) == len(set(blocks)) else []
+    if len(blocks) < 2 or len(blocks) != len(set(blocks)):
+        return []
+    # a next talk is handed over: someone else speaks between two presenters (a host), the one before thanks the room,
+    # or the next greets it or says who they are; a label that changes mid-talk with none of these is one talk
+    sequence = turns(segments, skip=frozenset())
+    between = []
+    for before, after in zip(blocks, blocks[1:]):
+        at = next(i for i, turn in enumerate(sequence) if turn.speaker == after and turn.words >= TALK_TURN_WORDS)
+        last = next(i for i in range(at - 1, -1, -1) if sequence[i].speaker == before)
+        host = any(turn.speaker not in speaking for turn in sequence[last + 1 : at])
+        closing = " ".join(segment.text for segment in sequence[last].segments[-2:])
+        opening = " ".join(segment.text for segment in sequence[at].segments[:3])
+        between.append(host or bool(HANDOVER_END.search(closing)) or bool(HANDOVER_START.search(opening)))
+    return blocks if all(between) else []
 
 
 def chosen_talk(names: list[str], segments: list[Segment], hint: str) -> str:
@@ -122,7 +142,9 @@ ROLE_TURN_WORDS = 80  # an "AUDIENCE MEMBER:" turn this long is the speaker's ta
 
 def reattributed(segments: list[Segment]) -> list[Segment]:
     """A long turn under a role label ("AUDIENCE MEMBER: Hi. [Applause] Okay, so this talk...") is the speaker
-    going on after a remark from the room: its first sentence stays the room's, the rest is the speaker's before."""
+    going on after a remark from the room: its first sentence stays the room's, the rest is the speaker's before. So
+    is a long unnamed turn (`>>`, labelled by parity) once a named speaker has the floor: a caption file that names
+    the presenter and then goes on with `>>` after a remark from the room has not handed the talk to the host."""
     fixed = list(segments)
     index = 0
     while index < len(fixed):
@@ -133,8 +155,12 @@ def reattributed(segments: list[Segment]) -> list[Segment]:
         before = next(
             (s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None
         )
-        if label and before and ROLE_LABEL.match(label) and sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS:
+        long = sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS
+        if label and before and ROLE_LABEL.match(label) and long:
             for at in range(index + 1, end):
+                fixed[at] = fixed[at].model_copy(update={"speaker": before})
+        elif label and before and _unnamed(label) and not _unnamed(before) and long:
+            for at in range(index, end):
                 fixed[at] = fixed[at].model_copy(update={"speaker": before})
         index = end
     return fixed

@@ -81,12 +81,18 @@ def read_subtitles(path: Path) -> list[Piece]:
 
 
 def read_text(path: Path) -> list[Piece]:
-    """Hard-wrapped lines are joined later; blank lines, `>>` and `NAME:` turns are kept as boundaries."""
+    """Hard-wrapped lines are joined later; blank lines, `>>` and `NAME:` turns are kept as boundaries. Markdown (a
+    `.md` file, or text with front matter or `**Name:**` turns) is read as published transcripts write it."""
+    from pipeline.sources.markdown import front_matter, is_markdown, markdown_pieces
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text; convert it to UTF-8 or pass the recording instead") from None
-    pieces = text_pieces(text)
+    if is_markdown(path, text):
+        pieces = markdown_pieces(front_matter(text, path)[1])
+    else:
+        pieces = text_pieces(text)
     if not any(piece.text for piece in pieces):
         raise UserError(f"{path}: the transcript has no text; pass a transcript with content")
     return pieces

@@ -37,6 +37,7 @@ class Piece:
     speaker: str | None = None
     turn: bool = False  # a speaker turn starts here
     paragraph: bool = False  # a paragraph starts here (text files): no sentence crosses it
+    doubtful: bool = False  # the recogniser was unsure of these words (whisper's average log-probability)
 
 
 def _title_case_names(lines: list[str]) -> set[str]:
@@ -100,6 +101,10 @@ class _Run:
                 return round(piece.start + share * (piece.end - piece.start), 2)
         return None
 
+    def doubtful(self, begin: int, end: int) -> bool:
+        """Whether any piece the recogniser was unsure of overlaps the text between `begin` and `end`."""
+        return any(piece.doubtful and start < end and begin < stop for start, stop, piece in self.spans)
+
 
 def _runs(pieces: list[Piece]) -> list[_Run]:
     runs: list[_Run] = []
@@ -153,7 +158,7 @@ INLINE_AFTER = re.compile(r"\s*[a-z]")  # "John Meta (phonetic) who was…": the
 
 def _inline(text: str, match: re.Match) -> bool:
     """A transcriber's note inside a sentence ("(phonetic)", "(laughs)" before a lowercase word) is not a sentence
-    boundary: splitting there leaves "Who was a well known artist…" as a sentence of its own. `clean()` drops the
+    boundary: splitting there leaves "Who was a famous baker in town…" as a sentence of its own. `clean()` drops the
     note from prose; the sentence stays whole."""
     return bool(INLINE_AFTER.match(text, match.end()))
 
@@ -211,6 +216,7 @@ def sentences(pieces: list[Piece], language: str) -> list[Segment]:
                     text=text,
                     speaker=run.speaker,
                     mark="stage" if stage else None,
+                    doubtful=run.doubtful(begin, begin + len(text)),
                 )
             )
     return segments

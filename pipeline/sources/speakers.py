@@ -93,3 +93,43 @@ def suggested_names(transcript: Transcript) -> dict[str, str]:
         if (match := pattern.search(segment.text)) and match.group(1).split()[0].lower() not in NOT_NAMES:
             found[segment.speaker] = match.group(1)
     return found
+
+
+OPENING_SENTENCES = 40  # a speaker says who they are near the start, or not at all
+SELF_INTRODUCTION = {
+    "en": re.compile(r"\b(?:I'm|I am|my name is)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b(?![-'])"),
+    "zh": re.compile(
+        r"(?:我叫|我的名字是|我是(?:今天的?(?:讲师|主讲人|分享嘉宾|嘉宾))?)((?![一这那个在们今])[\u4e00-\u9fff]{2,3})"
+        r"(?=[，,。！!、（(\s]|$)"
+    ),
+}
+
+
+_NAME = r"((?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?)"
+HOST_INTRODUCTION = {  # a host handing over: "…without further ado, Ada Quill.", "Please welcome Ada", "有请…"
+    "en": re.compile(
+        rf"\b(?:without further ado,?|please welcome|let's welcome|give it up for|here's|here is|next up is|"
+        rf"welcome to the stage,?)\s+{_NAME}(?=[\s.,!]|$)",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"(?:有请|欢迎|下面请)([\u4e00-\u9fff]{2,3})(?=[，,。！!、（(\s]|老师|为我们|来|$)"),
+}
+
+
+def introduced(source: Source, transcript: Transcript) -> Source:
+    """The source with its speaker named as they introduce themselves in the opening ("Hi, I'm Ada", "我叫…"), or as
+    the host hands over ("…without further ado, Ada Quill."), when nobody named anyone: a talk whose speaker is named
+    is never credited to "they". A name given with --speakers or sources.yaml always wins."""
+    if source.speakers or source.speaker_names:
+        return source
+    zh = transcript.language.startswith("zh")
+    pattern = SELF_INTRODUCTION["zh" if zh else "en"]
+    main = main_speaker(transcript.segments)
+    opening = [segment for segment in transcript.speech() if segment.speaker == main][:OPENING_SENTENCES]
+    hosting = [s for s in transcript.segments[:OPENING_SENTENCES] if s.mark == "host"]
+    for pattern, segments in ((pattern, opening), (HOST_INTRODUCTION["zh" if zh else "en"], hosting)):
+        for segment in segments:
+            match = pattern.search(segment.text)
+            if match and match.group(1).split()[0].lower() not in NOT_NAMES:
+                return source.model_copy(update={"speakers": [match.group(1)]})
+    return source

@@ -12,7 +12,7 @@ import re
 
 from pydantic import Field
 
-from pipeline.analysis.selection import opened, paragraphs, passage, shares, words
+from pipeline.analysis.selection import opened, paragraphs, passages, shares, words
 from pipeline.artifacts import Artifact, Section, Segment, Source, Transcript
 from pipeline.check.drafts import URL
 from pipeline.corpus.voice import related_markdown
@@ -23,12 +23,6 @@ from pipeline.sources.interview import voices
 from pipeline.sources.marks import main_speaker
 from pipeline.sources.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
-
-# 3: the speaker's own words per section, no model prose; 4: an interview's host and guest; 5: a section opens on a
-# sentence that stands alone ("And what got me…" → "What got me…"; "It was great." is not a first sentence); 6: nor
-# on one its heading already says; 7: the speaker's asides in parentheses are left out
-VERSION = 7
-
 
 REWRITE_TOKENS = 500
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -73,17 +67,17 @@ def _bold_first_mentions(text: str, names: list[str], seen: set[str]) -> str:
 
 
 def section_text(section: Section, segments: list[Segment], language: str, budget: int) -> list[str]:
-    """The section's paragraphs: its most central sentences within `budget` words, cleaned, in order."""
+    """The section's paragraphs: runs of the speaker's consecutive sentences within `budget` words, cleaned, in order;
+    a paragraph breaks where the speaker moves on."""
+    from pipeline.check.reader import restates
     from pipeline.corpus.store import embed
 
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
-    from pipeline.check.reader import restates
-
-    sentences = opened(passage(segments, embed([s.text for s in segments]), language, budget), language)
-    while len(sentences) > 1 and restates(section.question, sentences[0]):  # the heading already says it
-        sentences = opened(sentences[1:], language)
-    return paragraphs(sentences, language)
+    runs = passages(segments, embed([s.text for s in segments]), language, budget)
+    if runs and len(runs[0]) > 1 and restates(section.question, runs[0][0]):  # the heading already says it
+        runs[0] = opened(runs[0][1:], language)
+    return [text for run in runs if run for text in paragraphs(run, language, size=130)]
 
 
 def adds_nothing(rewrite: str, original: str, language: str) -> bool:

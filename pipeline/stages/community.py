@@ -1,13 +1,15 @@
 """community: a Discord announcement (≤ 2000 characters), a forum post and a newsletter blurb, each its own shape.
 
-One big call over the outline made all three repeat the summary (issue 11). Now code builds each structure from the
-sections and the model writes only the lines a person would: Discord's opener and its question to members, the
-forum thread's title and its question about members' experience, the newsletter's two or three sentences. Every
-model line is checked against the others and the summary (pipeline.stages.items). Calls with the embedded model: 3,
-plus one per rejected answer and one if the Discord post is over its limit.
+Code builds each structure from the sections in the speaker's words (their points, their best quote); the model
+writes only the lines a person would: Discord's opener and its question to members, the forum thread's title and
+its question about members' experience. Every model line is checked against the talk, the other items and the
+summary (pipeline.stages.items). Calls with the embedded model: 2, plus one per rejected slip and one if the Discord
+post is over its limit; the newsletter's own call only when none of its templates passes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from pydantic import Field
 
@@ -18,16 +20,6 @@ from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import Items, Kind, best_alone, featured, fresh_point, join, led, speaker_of, spread
 
-# 3: structures from sections, small calls, de-duplicated, no invented names (issue 11); 4: Discord's bullets are
-# three sections' other points; 5: a model line pasting the speaker unquoted is rebuilt; 6: a line stopped at its
-# bound ends at its last sentence; 7: a point missing its full stop gets one before the next part; 8: one brief
-# begins every call (read once by a local server); 9: a theme heading leads a point with a colon; 10: a line
-# starting lower case is the rest of a cut line; 11: a newsletter that reads like the Discord post is not kept, nor
-# a line cut at its length bound, nor a forum post of the points the summary already says; 12: a stock opener from
-# a prompt's list of what never to write is reported as an opener; 13: a line the grammar stopped mid-sentence ends
-# where its main clause does; a Discord bullet does not open on a pronoun when its section has another point; 14: a
-# clause cut never leaves a linking word alone
-VERSION = 17
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
 
@@ -98,7 +90,7 @@ def community(inputs: DraftInputs) -> Community:
         discord=discord,
         forum_title=forum_title or inputs.outline.title,
         forum_body=forum,
-        newsletter=newsletter(items, kind),
+        newsletter=newsletter(items, kind, shown=[forum, discord]),
     )
 
 
@@ -214,7 +206,7 @@ def forum_body(items: Items, ask: str) -> str:
 # Newsletter ----------------------------------------------------------------------------------------------------------
 
 
-def newsletter_templates(items: Items) -> list[str]:
+def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
     """Two or three sentences code can write: who and what, one key point, one quote (verbatim, in quote marks)."""
     inputs, zh = items.inputs, items.language == "zh"
     sections, title, speaker = inputs.outline.sections, inputs.outline.title, featured(inputs)
@@ -224,7 +216,8 @@ def newsletter_templates(items: Items) -> list[str]:
         lead = f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
-        quotes = best_alone(sections[second].quotes, items.language)
+        fresh = [quote for quote in sections[second].quotes if not any(quote.text.strip() in text for text in shown)]
+        quotes = best_alone(fresh, items.language)  # a quote the forum post or Discord already shows is no news
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone
@@ -233,11 +226,15 @@ def newsletter_templates(items: Items) -> list[str]:
     return found
 
 
-def newsletter(items: Items, kind: Kind) -> str:
-    """Two or three sentences from the model; the sections' own words if it cannot write them without a copy."""
+def newsletter(items: Items, kind: Kind, shown: Iterable[str] = ()) -> str:
+    """Who and what, one of the speaker's points and their best stand-alone line, built by code; the model writes the
+    blurb only when none of those passes (a copy, a line another item took)."""
+    for candidate in newsletter_templates(items, shown):
+        if candidate and items.fault(candidate, kind, model=False) is None:
+            return Items.keep(kind, "newsletter blurb", candidate)
 
     def ask(note: str) -> dict[str, str]:
         draft = items.model("community-newsletter", NewsletterDraft, note)
         return items.clean_all(draft, {"blurb": "newsletter blurb"}, single_line=False)
 
-    return items.settle({"blurb": "newsletter blurb"}, ask, lambda _: newsletter_templates(items), kind)["blurb"]
+    return items.settle({"blurb": "newsletter blurb"}, ask, lambda _: [], kind)["blurb"]

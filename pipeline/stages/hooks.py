@@ -1,22 +1,24 @@
 """hooks: five titles in distinct patterns, three X posts from three sections, a LinkedIn post, three video hooks.
 
-One big call over the whole outline gave three identical X posts and titles that were the outline's questions
-(issue 11). Now code picks the sections (spread over the talk) and builds each item's structure; the model answers
-one small question per call; pipeline.stages.items rejects copies and stock openers, asks once more, then falls back
-to a template built from the section. Calls with the embedded model: titles, two X posts, LinkedIn, video hooks (5),
-plus one per rejected answer and per post over X's limit.
+The speaker's words lead: an X post is its section's best stand-alone quote, credited and linked to its moment; the
+video hooks and LinkedIn's bullets are the talk's short lines that stand alone, chosen by code. The model names
+(titles) and frames (LinkedIn's opening and closing question), one small question per call;
+pipeline.stages.items refuses a line the talk does not support, a copy or a stock opener, and builds it from the
+section instead. Calls with the embedded model: titles and LinkedIn (2), plus one per section with no quote for a
+post and per rejected slip.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Quote, Section
-from pipeline.format.limits import SENTENCE_END, X_POST, at_clause, shorten, x_length
-from pipeline.format.render import front_matter, source_label
+from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
+from pipeline.format.render import front_matter, source_label, timed_url
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
@@ -31,20 +33,6 @@ from pipeline.stages.items import (
 )
 from pipeline.stages.outline import META
 
-# 3: items from sections in small calls, de-duplicated, no invented names (issue 11); 4: name whom they feature;
-# 5: a model line pasting the speaker unquoted is rebuilt; Chinese video hooks ≤ 40 characters; 6: a line stopped at
-# its bound ends at its last sentence; 7: a video hook never repeats a title's or post's quote; 8: every call begins
-# with one brief (the sections, the voice), so a local server reads it once; 9: a theme heading leads a point with
-# a colon; 10: a line starting lower case is the rest of a cut line; a topic keeps only the talk's capitals; 11: a
-# section question about "key points" never leads a post; 12: an X post never quotes what a title quotes; 13: a
-# line cut at its length bound ("…runs at the…") or copying its prompt's example ("What we learned about caching data
-# pipelines" from a talk on garbage collection) is asked again, then built from its section; 14: a title or hook
-# about the talk itself too; 15: a video hook over its limit is cut where a main clause ends, not at a word with "…";
-# the count title is "<title>: N lessons"; an English line with Chinese in it is asked again; "learned about
-# Understanding X" is "learned about X"; 16: a line the grammar stopped mid-sentence ends where its main clause does;
-# a point opening on a pronoun is the last template for a hook; 17: a clause cut never leaves a linking word alone,
-# nor a Chinese clause without its main one
-VERSION = 21
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
@@ -128,6 +116,11 @@ def _questions(items: Items) -> list[tuple[str, str]]:
     return [(f"the question of section {n}", s.question) for n, s in enumerate(items.inputs.outline.sections, 1)]
 
 
+def _themes(items: Items) -> list[str]:
+    """The sections' theme headings ("Columnar storage and compression"): a headline a title may be."""
+    return [s.question for s in items.inputs.outline.sections if not s.question.rstrip().endswith(("?", "？"))]
+
+
 def _speaker(items: Items) -> str:
     return featured(items.inputs)
 
@@ -181,7 +174,7 @@ def learned(items: Items, topic: str) -> str:
         return ""
     speaker = _speaker(items)
     if items.language == "zh":
-        return f"{speaker}在{topic}上学到了什么" if speaker else f"关于{topic}，我们学到了什么"
+        return f"关于{topic}，我们学到了什么"  # "<讲师>在…上学到了什么" casts the one who teaches as a learner
     named = items.capitalised | {word for name in items.entities for word in name.split()}
     topic = " ".join(  # a word the talk does not capitalise is not a name: "about Python bytecode disassembly"
         word[0].lower() + word[1:] if word[:1].isupper() and word[1:].islower() and word not in named else word
@@ -191,18 +184,15 @@ def learned(items: Items, topic: str) -> str:
 
 
 def title_templates(items: Items, field: str) -> list[str]:
-    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title, a count."""
-    outline, zh = items.inputs.outline, items.language == "zh"
+    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title."""
+    outline = items.inputs.outline
     points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, SHORT_TITLE)
     own = {
         "detail": [point for point in points if any(ch.isdigit() for ch in point)],
         "claim": quotes,
         "learned": [learned(items, tag) for tag in outline.tags],
     }.get(field, [])
-    count = len(outline.sections)
-    # "Title: 6 lessons", never "6 lessons from Title": a title-case title inside a sentence reads as a run of names
-    counted = f"《{outline.title}》的{count}个要点" if zh else f"{outline.title}: {count} lessons"
-    return [*own, outline.title, counted if count > 1 else "", *quotes, *points]
+    return [*own, outline.title, *_themes(items), *quotes, *points]
 
 
 TALK_ITSELF = re.compile(
@@ -221,12 +211,16 @@ def titles(items: Items) -> list[str]:
     labels = TITLE_LABELS | {"topic": TITLE_LABELS["learned"]}
     del labels["learned"]
 
+    themes = _themes(items)  # a theme heading may be a title too; a question heading is the blog's, not a title
+
     def ask(note: str) -> dict[str, str]:
         answers = items.clean_all(items.model("hooks-titles", TitlesDraft, note), labels)
-        answers["learned"] = learned(items, answers.pop("topic"))
+        topic = answers.pop("topic")  # a section's own theme names the talk's subject better than "what X learned"
+        answers["learned"] = next((theme for theme in themes if theme not in answers.values()), learned(items, topic))
         return answers
 
-    kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
+    asked = [(label, question) for label, question in _questions(items) if question not in themes]
+    kind = Kind(fixed=asked + _summary(items), rule=about_the_talk, naming=True)
     chosen = items.settle(TITLE_LABELS, ask, lambda field: title_templates(items, field), kind)
     return [title for title in chosen.values() if title]
 
@@ -238,7 +232,7 @@ def quote_post(items: Items, quote: Quote) -> str:
     """The speaker's own words in quote marks, with their name and the source link when they fit X's limit: a whole
     sentence of the quote or nothing (the caller moves on to the next quote)."""
     inputs, zh = items.inputs, items.language == "zh"
-    speaker, url = speaker_of(inputs, quote), inputs.source.url or ""
+    speaker, url = speaker_of(inputs, quote), timed_url(inputs.source, quote.start)
     credit = (f"——{speaker}" if zh else f" — {speaker}") if speaker else ""
     for tail in ([f"{credit}\n\n{url}"] if url else []) + [credit]:
         body = shorten(quote.text, X_POST - x_length(f"“”{tail}"), x_length)
@@ -252,16 +246,18 @@ def point_material(items: Items, section: Section) -> str:
     return "<part>\n" + section_material(items.inputs, [section]).split("\n", 1)[1].strip("\n") + "\n</part>\n"
 
 
-def point_templates(items: Items, section: Section) -> list[str]:
-    """X posts code can build from a section: its question answered by a key point, one of its quotes, a point."""
+def point_templates(items: Items, section: Section, used: Iterable[str] = ()) -> list[str]:
+    """X posts code can build from a section: its question answered by a key point, one of its quotes not `used`
+    elsewhere in the draft, a point."""
     asks_well = not META.search(section.question)  # "…and what are their key points?" does not lead a post
     answered = [led(items.language, section.question, point) for point in section.key_points if asks_well]
-    quoted = [quote_post(items, quote) for quote in section.quotes]
+    fresh = [quote for quote in section.quotes if not any(quote.text.strip() in text for text in used)]
+    quoted = [quote_post(items, quote) for quote in fresh]
     fitted = [shorten(text, X_POST, x_length) for text in answered]
     return fitted + quoted + [shorten(point, X_POST, x_length) for point in section.key_points]
 
 
-def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
+def model_post(items: Items, label: str, section: Section, kind: Kind, used: Iterable[str] = ()) -> str:
     """The model makes one section's point, seeing that section only."""
 
     def ask(note: str) -> dict[str, str]:
@@ -273,20 +269,20 @@ def model_post(items: Items, label: str, section: Section, kind: Kind) -> str:
             return {"post": whole}
         return {"post": fit(items.inputs, label, text, X_POST, x_length, items.brief) if text else ""}
 
-    return items.settle({"post": label}, ask, lambda _: point_templates(items, section), kind)["post"]
+    return items.settle({"post": label}, ask, lambda _: point_templates(items, section, used), kind)["post"]
 
 
 def x_posts(items: Items, used: list[str] = ()) -> list[str]:
-    """Three posts from three sections spread over the talk: the model makes a section's point, then a quote post
-    built by code, then the model again. A section with no quote that fits (or only one a title already `used`) gets
-    a model post instead."""
+    """Three posts from three sections spread over the talk, each the section's line that stands best alone in the
+    speaker's own words, credited and linked to its moment; the model writes a post only for a section with no quote
+    that fits (or only one a title already `used`), and then only what the talk supports."""
     sections, kind, posts = items.inputs.outline.sections, Kind(fixed=_summary(items)), []
     for n, index in enumerate(spread(len(sections), 3), 1):
         label, section = f"X post {n}", sections[index]
         fresh = [quote for quote in section.quotes if not any(quote.text.strip() in text for text in used)]
-        quoted = [quote_post(items, quote) for quote in fresh] if n % 2 == 0 else []
-        quoted = [post for post in quoted if post and items.fault(post, kind) is None]
-        post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind)
+        quoted = [quote_post(items, quote) for quote in best_alone(fresh, items.language)]
+        quoted = [post for post in quoted if post and items.fault(post, kind, model=False) is None]
+        post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind, used)
         if post:
             posts.append(post)
     return posts
@@ -337,9 +333,8 @@ def linkedin(items: Items) -> str:
     def ask(note: str) -> dict[str, str]:
         return items.clean_all(items.model("hooks-linkedin", LinkedInDraft, note), LINKEDIN_LABELS)
 
-    count = len(points_across(inputs.outline.sections))
     templates = {
-        "opening": [f"《{title}》里值得带走的{count}点：" if zh else f"{title}: {count} points worth keeping."],
+        "opening": [title],
         "closing_question": [
             "这些问题你在工作中遇到过吗？你是怎么解决的？"
             if zh
@@ -362,17 +357,22 @@ HOOK_LABELS = {
 
 
 def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
-    """Three lines a speaker can say in five seconds (≤ 100 characters, 40 in Chinese), each a different kind, none a
-    section question; templates are the talk's short key points and quotes not already `used` (a title, a post):
-    the same quote twice in one draft is a repeat a reader notices."""
-
+    """Three lines a speaker says in five seconds (≤ 100 characters, 40 in Chinese), in the speaker's own words: the
+    talk's short quotes and points that stand best alone, none already `used` (a title, a post) — the same quote
+    twice in one draft is a repeat a reader notices. Code chooses them; a small model asked for a hook invents a
+    claim ("you should always…") the talk never makes."""
     limit = VIDEO_HOOK[items.language]
-
-    def ask(note: str) -> dict[str, str]:
-        answers = items.clean_all(items.model("hooks-video", VideoHooksDraft, note), HOOK_LABELS)
-        return {name: at_clause(text, limit) or shorten(text, limit) for name, text in answers.items()}
-
-    templates = [text for text in [*_short_points(items, limit), *_short_quotes(items, limit)] if text not in used]
+    candidates = [*_short_quotes(items, limit), *_short_points(items, limit)]
     kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
-    chosen = items.settle(HOOK_LABELS, ask, lambda _: templates, kind)
-    return [hook for hook in chosen.values() if hook]
+    chosen: list[str] = []
+    for text in candidates:
+        if len(chosen) == len(HOOK_LABELS):
+            break
+        bare = text.strip("“”")
+        if any(bare in other or other.strip("“”") in bare for other in [*used, *chosen]):
+            continue
+        if items.fault(text, kind, model=False) is None:
+            chosen.append(Items.keep(kind, f"video hook {len(chosen) + 1}", text))
+    if len(chosen) < len(HOOK_LABELS):
+        items.warn(f"short-video hooks: {len(chosen)} of {len(HOOK_LABELS)} lines stand alone in {limit} characters")
+    return chosen

@@ -8,7 +8,6 @@ from pathlib import Path
 from pipeline.artifacts import Source, file_title, sha256_file
 from pipeline.errors import UserError
 
-VERSION = 1
 SUBTITLE_SUFFIXES = {".srt", ".vtt", ".ass", ".ssa", ".sub"}
 TEXT_SUFFIXES = {".txt", ".md"}
 TRANSCRIPT_SUFFIXES = {".json"}
@@ -72,12 +71,21 @@ def source(path: Path) -> Source:
     duration = media_duration(path) if kind == "media" else None
     if kind == "media" and not duration:
         raise UserError(f"{path}: the recording has no duration (empty or truncated); pass a complete recording")
+    fields = {"title": file_title(path) or path.name} | (published(path) if kind == "text" else {})
     return Source(
         kind=kind,
         slug=slug_for(path.stem),
-        title=file_title(path) or path.name,
         path=str(path),
         sha256=sha256_file(path),
         size=path.stat().st_size,
         duration=duration,
+        **fields,
     )
+
+
+def published(path: Path) -> dict:
+    """What a markdown transcript's front matter says of it (title, date, speakers, media URL, tags)."""
+    from pipeline.sources.markdown import front_matter, is_markdown, source_fields
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return source_fields(front_matter(text, path)[0]) if is_markdown(path, text) else {}

@@ -4,8 +4,9 @@ Asked for a whole set of posts in one call, the 1.5B wrote the same post three t
 into every community post (issue 11). So the model answers one small question at a time, and code does the rest:
 - cleans what it wrote: whole sentences, no links or names the source does not have (a sentence naming a person,
   company or product absent from the source is dropped with a warning);
-- rejects an item that repeats another of its kind, the summary (trigram similarity ≥ COPY), or opens with a
-  framing or stock phrase ("In this talk", prompts/check/telltale.<lang>.txt);
+- rejects a line that says what the talk never says or repeats a run of past content (pipeline.rules), one that
+  repeats another of its kind or the summary (trigram similarity ≥ COPY), or opens with a framing or stock phrase
+  ("In this talk", prompts/check/telltale.<lang>.txt);
 - asks once more, saying what was wrong; still wrong, builds the item from its section with a template. A copy is
   never shipped: an item no version of which passes is left out, with a warning. The embedded model is asked again
   only for a slip (`Fault.slip`): told of a habit, it repeats it (make eval: 3 of 45 such second asks fixed, each
@@ -29,6 +30,7 @@ from pipeline.artifacts import Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard, one_line
+from pipeline.rules import fired, leans_back
 from pipeline.stages.drafting import DraftInputs, prose
 
 M = TypeVar("M", bound=BaseModel)
@@ -150,8 +152,11 @@ def fresh_point(section: Section, summary: str, language: str) -> str:
 
 
 def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
-    """Quotes that stand best alone first: a hook's viewer or a newsletter's reader never heard the sentence before."""
-    return sorted(quotes, key=lambda quote: -quotability(quote.text, language))
+    """Quotes that stand best alone first: a hook's viewer or a newsletter's reader never heard the sentence before,
+    so one opening on a pointer back ("This is how…", "And so…") comes after every one that does not."""
+    return sorted(
+        quotes, key=lambda quote: (leans_back(quote.text, language) is not None, -quotability(quote.text, language))
+    )
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
@@ -238,6 +243,7 @@ class Kind:
     fixed: list[tuple[str, str]]
     kept: list[tuple[str, str]] = field(default_factory=list)
     rule: Callable[[str], str | None] | None = None  # a fault of this kind only (a title about "the talk")
+    naming: bool = False  # titles name the talk's subject: a word of their own is allowed (rules.unsupported)
 
     def others(self) -> list[tuple[str, str]]:
         return self.kept + self.fixed
@@ -258,6 +264,9 @@ class Items:
         self.capitalised = capitalised_words(self.known)  # what the talk writes as a name (for a title's topic)
         entities = inputs.outline.entities
         self.entities = [*entities.people, *entities.organizations, *entities.products, *entities.media]
+        outline = inputs.outline
+        self.past = [inputs.voice, *(str(post.get("title") or "") for post in inputs.related)]
+        self.past += [question.question for question in outline.open_questions]  # asked before, never our text
         folders = {prompt.folder.parent for prompt in inputs.prompts.values()}
         self.banned = sorted({phrase for folder in folders for phrase in telltale_phrases(self.language, folder)})
         self.openers = OPENERS[self.language]
@@ -349,7 +358,7 @@ class Items:
             return slip("starts mid-sentence, like the rest of a line cut in two; write it whole")
         if model and CONTINUES[self.language].match(bare):  # "You'll also learn…" after a dropped sentence
             return slip("starts as if a sentence came before it; write it whole")
-        if model and self.language == "en" and CJK.search(text):  # "…a deep understanding of garbage回收."
+        if model and fired("wrong_language", text, self.language):  # "…a deep understanding of garbage回收."
             return slip("slips into Chinese; write it in English only")
         if model and text.rstrip().endswith("…") and not text.rstrip().endswith("……"):  # cut at its length bound
             return Fault("was cut off at its length limit; say it in fewer words")
@@ -357,6 +366,10 @@ class Items:
         if model and copied:  # "What we learned about caching data pipelines" from a talk on garbage collection
             return Fault(f"copies “{copied}” from its instructions, which this talk never says; write about this talk")
         if model and kind.rule and (reason := kind.rule(text)):
+            return Fault(reason)
+        if model and (reason := fired("unsupported", text, self.known, self.language, naming=kind.naming)):
+            return Fault(reason)  # a small model's own claim: built from the talk's words instead
+        if reason := fired("borrowed", text, self.past, self.language, self.known):
             return Fault(reason)
         start = fold(bare)
         opener = next((phrase for phrase in self.openers if _opens(start, phrase)), None)

@@ -18,44 +18,30 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.analysis.entities import grounded_entities
-from pipeline.analysis.selection import chosen_quotes, opened, passage, shares, words
+from pipeline.analysis.selection import (
+    chosen_quotes,
+    key_points,
+    passage,
+    passages,
+    recurring_terms,
+    shares,
+    words,
+)
 from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import section_count, spans
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
 from pipeline.errors import StageError
-from pipeline.format.limits import SENTENCE_MARK_END, SENTENCE_MARKS
+from pipeline.format.limits import SENTENCE_END, SENTENCE_MARKS
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
+from pipeline.rules import fired
 
-# 4: sections are topic spans found by code, quotes chosen by code, one small call per section; 5: questions
-# that restate the span's opening or ask about the speaker are edited; 6: interviews and questions from the room;
-# 7: short key points; 8: no broken pieces in key points, "the speaker's" asked as "your"; 9: a broken piece that is
-# its own list item goes too; 10: one question per heading, "Ada's talk" is a question about the talk; 11: a question
-# that echoes its span's opening becomes the span's theme; a title that is only the file name names no one; 12: a key
-# point states the point ("The speaker proposes X" → "X"), never the talk about itself; 13: "today we're going to
-# see how…" is the talk about itself, not a pull quote; 14: names the model lists as people are typed by shape;
-# 15: a summary loses its "In this talk," frame; 16: a summary left empty is the first sections' first points; 17: a
-# title loses "Ada Lovelace:" when the talk never says the name (else a theme heading, not the file name); a key
-# point never ends on a question; 18: a question still about "the material" after its edit becomes the theme; a
-# summary left leaning on a dropped sentence ("He also…") gives way to the sections' points; 19: a long title keeps its
-# headline (first sentence, then what precedes its colon); 20: no pull quote carries a transcriber's note; 21: "So
-# this happens…" opens as vaguely as "This happens…" for a pull quote; 22: a theme that is its prompt's example is
-# not kept; a key point in a stock phrase ("serves as a reminder of…") goes; 23: a title's stock half ("…: A Deep
-# Dive") goes; "The material discusses X" is X, like "The speaker says X"; 24: 'My talk is "…"' is no pull quote; a
-# summary made of points ends each one before the next; 25: a question stopped at its bound keeps its first whole
-# part; a summary sentence in a stock phrase goes; "He shares some of that with the audience." says nothing alone;
-# 26: a theme heading uses the part's own terms and ends whole, so does the title; a point about "the main topic"
-# or "the text" goes; 31: the theme and the question's edit are follow-ups in the section call's chat; 32: only a
-# how-question about "the speaker" is asked of "you"; an aside in parentheses is no pull quote; a summary sentence
-# reporting the talk ("The speaker discusses X") names the speaker or says X; 33: "don't" is no part's term, and
-# two terms said as one phrase head it as one ("Side projects"); 34: a theme echoes a sentence only as `devrel check`
-# reads a restated answer; 35: a summary's "She explains X and provides Y" keeps its subject
-VERSION = 35
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
 THEME_MAX_TOKENS = 60
 THEME_CHARS_EN, THEME_CHARS_ZH = 70, 20  # a heading a reader scans
+HEADING_CHARS = {"en": 120, "zh": 40}  # a question heading longer than this is a passage the model pasted
 OUTLINE_MAX_TOKENS = 700
 MATERIAL_WORDS = 260  # what the model reads of a section: its most central sentences, in order
 OVERVIEW_WORDS = 25  # per section, for the title and summary call
@@ -94,8 +80,13 @@ class Span:
     shown: int = MATERIAL_WORDS  # the words the blog shows of it (selection.shares)
 
     def material(self, language: str, budget: int = MATERIAL_WORDS) -> str:
+        """What the model names: the paragraphs the blog shows first under this heading (the span's best runs of
+        sentences), so the heading fits the text beneath it."""
         joiner = "" if language == "zh" else " "
-        return joiner.join(passage(self.segments, self.vectors, language, budget))
+        runs = passages(self.segments, self.vectors, language, min(budget, self.shown))
+        return "\n\n".join(joiner.join(run) for run in runs) or joiner.join(
+            passage(self.segments, self.vectors, language, budget)
+        )
 
 
 def topic_spans(speech: list[Segment]) -> list[Span]:
@@ -270,8 +261,8 @@ def echoed_sentence(question: str, span: Span, language: str, strict: bool = Tru
     only echoes a sentence that says little more than it (as `devrel check` reads a restated answer)."""
     from pipeline.check.reader import restates
 
-    opening = passage(span.segments, span.vectors, language, MATERIAL_WORDS)[:2]
-    opening += opened(passage(span.segments, span.vectors, language, span.shown), language)[:2]
+    runs = passages(span.segments, span.vectors, language, span.shown)
+    opening = [sentence for run in runs[:1] for sentence in run[:2]]
     return next((sentence for sentence in opening if restates(question, sentence, strict=strict)), None)
 
 
@@ -376,8 +367,8 @@ def terms_heading(span: Span, language: str) -> str:
     from pipeline.safety.injection import STOPWORDS
 
     if language == "zh":
-        return ""
-    said = " ".join(segment.text for segment in span.segments)
+        return zh_terms_heading(span)
+    said = " ".join(segment.text for segment in span.segments if not segment.doubtful)  # a misheard word names nothing
     found = [
         re.sub(r"['’]s$", "", word)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9+#'’-]*[A-Za-z0-9+#]", said)
@@ -399,6 +390,19 @@ def terms_heading(span: Span, language: str) -> str:
     else:
         heading = " and ".join(shown[term] for term in terms)
     return heading[:1].upper() + heading[1:]
+
+
+def zh_terms_heading(span: Span) -> str:
+    """A Chinese part's two most repeated nouns (jieba's tags, two characters or more, said at least twice), joined
+    as a heading: "视频与剪辑"."""
+    from collections import Counter
+
+    import jieba.posseg
+
+    said = "".join(segment.text for segment in span.segments if not segment.doubtful)
+    nouns = Counter(word for word, flag in jieba.posseg.lcut(said) if flag.startswith("n") and len(word) >= 2)
+    terms = [word for word, count in nouns.most_common(2) if count >= 2]
+    return "与".join(terms)
 
 
 class ThemeDraft(Strict):
@@ -501,11 +505,14 @@ def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> 
             merged[-1] = (d, Span(s.segments + span.segments, np.vstack([s.vectors, span.vectors])))
             continue
         merged.append((draft, span))
-    sections, shown = [], []
-    for draft, span in merged:
-        quotes = chosen_quotes(span.segments, span.vectors, language, shown)
+    sections, shown, made = [], [], []
+    subject = recurring_terms([s.text for _, span in merged for s in span.segments], language)
+    for draft, span in merged:  # the model names the section; its points are the speaker's own sentences
+        quotes = chosen_quotes(span.segments, span.vectors, language, shown, subject)
         shown += [quote.text for quote in quotes]
-        points = [one_line(point) for point in draft.key_points if point.strip()]
+        quoted = [quote.segment_id for quote in quotes]
+        points = key_points(span.segments, span.vectors, language, quoted, made, subject)
+        made += points
         sections.append(
             Section(
                 question=one_line(draft.question),
@@ -558,7 +565,12 @@ def _named_heading(section: Section, spans_of: dict[int, Span], source_text: str
     Overview" → "A Practical Overview"), the part's own terms."""
     heading = without_invented_names(section.question, source_text, language) or section.question
     span = spans_of.get(section.first)
-    if span is not None and names_nothing(heading):
+    wrong = fired("unsupported", heading, source_text, language, naming=True) or fired(
+        "wrong_language", heading, language
+    )
+    limit = HEADING_CHARS["zh" if language == "zh" else "en"]
+    pasted = len(heading) > limit or len([s for s in SENTENCE_END.split(heading) if s.strip()]) > 1
+    if span is not None and (names_nothing(heading) or wrong or pasted):  # a pasted passage names nothing
         return terms_heading(span, language) or heading
     return heading
 
@@ -614,7 +626,10 @@ def grounded_summary(summary: str, source_text: str, language: str, speaker: str
     kept = [
         s
         for s in parts
-        if not unknown_names(s, source_text, language) and not stock_phrase(s, language)  # "…is a testament to…"
+        if not unknown_names(s, source_text, language)
+        and not stock_phrase(s, language)  # "…is a testament to…"
+        and not fired("unsupported", FRAMING.sub("", s, count=1), source_text, language)
+        and not (language == "zh" and ZH_ABOUT_TALK.search(s))  # "在本talk中，演讲者探讨了…": the talk, not its point
     ]
     if parts and kept and parts[0] not in kept and LEANS_BACK.match(FRAMING.sub("", kept[0], count=1)):
         kept = []  # "He also highlights…" once the sentence naming him went: nothing left to lean on
@@ -622,6 +637,7 @@ def grounded_summary(summary: str, source_text: str, language: str, speaker: str
     return ("" if language == "zh" else " ").join(s[:1].upper() + s[1:] for s in kept if s)
 
 
+ZH_ABOUT_TALK = re.compile(r"在本.{0,6}中|(?:演讲者|讲者|作者)还?(?:分享|探讨|介绍|讨论|提到|强调)")
 THE_SPEAKER = re.compile(r"^the (?:speaker|presenter|author)\b", re.I)
 
 
@@ -673,39 +689,6 @@ FRAMING = re.compile(
 )
 
 
-def grounded_points(points: list[str], transcript: Transcript, source_text: str, language: str) -> list[str]:
-    """Key points are the model's words, and drafts carry them (bullets, forum answers, posts): a sentence naming
-    someone the talk never mentions, quoting words the speaker did not say, broken off mid-phrase, or commenting in
-    a stock phrase ("This serves as a reminder of the importance of…") goes; a point left empty goes too."""
-    from pipeline.check.drafts import INLINE_QUOTE, _long_enough
-    from pipeline.check.grounding import find_quote
-    from pipeline.format.limits import SENTENCE_END
-
-    def said(sentence: str) -> bool:
-        quoted = (next(group for group in match.groups() if group) for match in INLINE_QUOTE.finditer(sentence))
-        return all(find_quote(transcript, text) is not None for text in quoted if _long_enough(text))
-
-    from pipeline.analysis.speech import broken_off, vague
-
-    kept = []
-    for point in joined_points([plain_point(point, language) for point in points if point.strip()], language):
-        pieces = [s for s in SENTENCE_END.split(grounded_summary(point, source_text, language)) if s.strip()]
-        # a later "sentence" starting in lower case is a broken piece ("…root set. point where no more…")
-        sentences = [
-            s
-            for index, s in enumerate(pieces)
-            if said(s)
-            and not broken_off(s, language)
-            and not (index and s.strip()[:1].islower())
-            and not vague(s, language)
-            and not stock_phrase(s, language)
-            and not ABOUT_THE_TALK.search(s)  # "The speaker is Kamal and he's here to talk about the clock."
-            and not s.strip().rstrip("”\"’'）)").endswith(("?", "？"))  # a point states; "you did what with what?"
-        ]
-        kept.append(("" if language == "zh" else " ").join(_within(sentences, POINT_CHARS.get(language, 200))))
-    return [point for point in kept if point]
-
-
 SPEAKER_SAYS_EN = re.compile(
     r"^(?:the (?:speaker|presenter|author|talk|material|passage|text)|(?:this|the) (?:part|section)|he|she|they)\s+"
     r"(?:also\s+)?(?:says?|said|explains?|argues?|notes?|suggests?|proposes?|emphasi[sz]es?|highlights?|believes?|"
@@ -716,15 +699,6 @@ SPEAKER_SAYS_EN = re.compile(
 SPEAKER_SAYS_ZH = re.compile(r"^(?:演讲者|讲者|作者|他|她)(?:还)?(?:认为|指出|提到|表示|强调|说|提出|建议)[，,：:]?")
 
 
-ABOUT_THE_TALK = re.compile(
-    r"\bthe (?:speaker|presenter|talk|presentation|material|passage)\b|\bthis (?:talk|presentation)\b|"
-    r"\bthe main topic\b|\bin the (?:text|material|passage)\b|"
-    r"\bhere to (?:talk|speak)\b|"
-    r"\b(?:will|going to) (?:talk|speak) about\b|演讲者|讲者|本次演讲|这次演讲|今天(?:我)?(?:要|想)?(?:讲|聊|分享)",
-    re.IGNORECASE,
-)
-
-
 def plain_point(point: str, language: str) -> str:
     """The point itself, not a report of it: "The speaker proposes combining the phases." → "Combining the
     phases." A small model reports what it read whatever it is told; a reader wants the claim."""
@@ -733,33 +707,6 @@ def plain_point(point: str, language: str) -> str:
     if rest == point.strip() or len(rest) < 8:
         return point
     return rest[:1].upper() + rest[1:]
-
-
-POINT_CHARS = {"en": 200, "zh": 60}  # a key point is a line a reader takes away, not a pasted paragraph
-
-
-def _within(sentences: list[str], limit: int) -> list[str]:
-    """The first sentences that fit in `limit` characters (the first one always: it is the point)."""
-    kept: list[str] = []
-    for sentence in sentences:
-        if kept and sum(len(s) for s in kept) + len(sentence) > limit:
-            break
-        kept.append(sentence)
-    return kept
-
-
-def joined_points(points: list[str], language: str) -> list[str]:
-    """A small model sometimes breaks one sentence over two list items ("...freeing anything that" / "is not
-    marked."): a point that starts in lowercase continues the one before it when that one is unfinished; after a
-    finished sentence it is a broken piece ("point where no more…") and goes."""
-    joined: list[str] = []
-    for point in points:
-        if joined and language != "zh" and point[:1].islower():
-            if not SENTENCE_MARK_END.search(joined[-1]):
-                joined[-1] = f"{joined[-1]} {point}"
-        else:
-            joined.append(point)
-    return joined
 
 
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
@@ -790,12 +737,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         *chapters,
     ]
     source_text = "\n".join(said)
-    sections = [
-        section.model_copy(
-            update={"key_points": grounded_points(section.key_points, transcript, source_text, language)}
-        )
-        for section in _sections(found, drafts, language)
-    ]
+    sections = _sections(found, drafts, language)
     spans_by_first = {span.segments[0].id: span for span in found}
     kept_spans = [spans_by_first.get(section.first, found[0]) for section in sections]
     overview = ("Chapters: " + "; ".join(chapters) + "\n" if chapters else "") + _overview(
@@ -827,13 +769,15 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
 
     proposed_title = headline(one_line(draft.title), language)
     # "Elastic Map Reduce Cluster Setup: Understanding Big Data and" (cut), "A Practical Overview" (names nothing)
-    if broken_off(proposed_title, language) or names_nothing(proposed_title):
+    unsupported = fired("unsupported", proposed_title, source_text, language, naming=True)
+    if broken_off(proposed_title, language) or names_nothing(proposed_title) or unsupported:
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
         or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
+        or next((s.question for s in sections), "")  # the first question: the file's name is never a title
         or source.title
     )
     speaker = source.speakers[0] if len(source.speakers) == 1 else ""

@@ -20,9 +20,9 @@ from pipeline.sources import readers
 from pipeline.sources.marks import marked
 from pipeline.sources.sentences import Piece, sentences
 
-# 3: segments are sentences, with speakers and marks; 4: a second talk in the file is marked; 5: recordings diarized;
-# 6: a transcriber's note inside a sentence ("Jane Roe (phonetic) who…") no longer splits it
-VERSION = 6
+# below this average log-probability a whisper segment's words are a guess ("Every step is low" for "…is slow"):
+# whisper's own threshold for retrying a segment is -1.0
+DOUBTFUL_LOGPROB = -0.8
 SAMPLE_RATE = 16000
 # Whisper writes traditional characters for Mandarin unless the context is simplified Chinese.
 ZH_INITIAL_PROMPT = "以下是普通话的句子，使用简体中文。"
@@ -136,14 +136,16 @@ def _speaker_turns(source: Source, settings: Settings) -> list:
     return turns
 
 
-def _with_speakers(text: str, start: float, end: float, words: list, turns: list) -> list[Piece]:
+def _with_speakers(
+    text: str, start: float, end: float, words: list, turns: list, doubtful: bool = False
+) -> list[Piece]:
     """A whisper segment as pieces of one speaker each: whole when one speaker covers it, else split between words
     where the speaker changes. A run of one or two words is too short to trust (turn edges are ±0.3 s), so it
     stays with the speaker before it."""
     from pipeline.sources.diarization import speaker_at
 
     if not words or len({speaker_at(turns, word.start, word.end) for word in words}) < 2:
-        return [Piece(text, start, end, speaker_at(turns, start, end))]
+        return [Piece(text, start, end, speaker_at(turns, start, end), doubtful=doubtful)]
     runs: list[list] = []
     for speaker, group in itertools.groupby(words, key=lambda word: speaker_at(turns, word.start, word.end)):
         run = list(group)
@@ -154,7 +156,13 @@ def _with_speakers(text: str, start: float, end: float, words: list, turns: list
     if len(runs) > 1 and len(runs[0][1]) < 3:  # a short first run belongs to the speaker after it
         runs[1][1][:0] = runs.pop(0)[1]
     return [
-        Piece("".join(word.word for word in run).strip(), round(run[0].start, 2), round(run[-1].end, 2), speaker)
+        Piece(
+            "".join(word.word for word in run).strip(),
+            round(run[0].start, 2),
+            round(run[-1].end, 2),
+            speaker,
+            doubtful=doubtful,
+        )
         for speaker, run in runs
     ]
 
@@ -179,9 +187,11 @@ def _speech(source: Source, settings: Settings, progress: Progress | None) -> Tr
                     shifted = [
                         dataclasses.replace(w, start=offset + w.start, end=offset + w.end) for w in piece.words or []
                     ]
-                    items += _with_speakers(text, start, end, shifted if text == piece.text.strip() else [], turns)
+                    words = shifted if text == piece.text.strip() else []
+                    doubtful = piece.avg_logprob < DOUBTFUL_LOGPROB
+                    items += _with_speakers(text, start, end, words, turns, doubtful)
                 elif text:
-                    items.append(Piece(text, start, end))
+                    items.append(Piece(text, start, end, doubtful=piece.avg_logprob < DOUBTFUL_LOGPROB))
                 if progress:
                     progress(min(offset + piece.end, total), total)
     except (UserError, SetupError):
@@ -258,6 +268,7 @@ def transcript_markdown(source: Source, transcript: Transcript) -> str:
         speaker = segment.speaker or speaker
         stamp = timestamp(segment.start)
         mark = f" *({MARK_NOTES[segment.mark]})*" if segment.mark else ""
+        mark += " *(unsure: check against the recording)*" if segment.doubtful else ""
         lines.append((f"[{stamp}] " if stamp else f"({segment.id}) ") + segment.text + mark)
         lines.append("")
     return "\n".join(lines)

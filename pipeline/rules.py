@@ -1,0 +1,218 @@
+"""The validators every draft stage and `devrel check` share: one table, one test per rule.
+
+A stage calls a rule before it keeps an item (and rebuilds or drops what fails); `devrel check` calls the same rule on
+the files a person may have edited; `make eval` counts how often each one fired. A rule belongs here when it holds for
+a class of inputs (any talk, either language), never for one sentence of one talk.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"\n]*\"")
+MARKUP = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|https?://\S+|(?<![\w&])[@#]\w+")  # code, links, handles, tags
+
+# Words that carry no claim of their own: function words, and the verbs and nouns any frame uses ("this post covers",
+# "what you'll hear"). What is left of a sentence is what it claims, and the talk must have said it.
+STOP = frozenset(
+    """a an the and or but nor so yet for of to in on at by as with from into onto over under about after before
+between through during without within than then that this these those there here where when what which who whom
+whose why how is are was were be been being am do does did done doing have has had having can could should would
+will shall may might must not no yes it its it's itself they them their theirs he him his she her hers we us our
+ours you your yours i me my mine one ones some any all each every both either neither more most much many few less
+least other others another such same own only just also very really quite too again even still ever never always
+often sometimes if because while though although unless until since once up down out off get gets got make makes
+made take takes took let lets like well way ways thing things lot lots kind sort bit part parts point points
+say says said tell tells told talk talks talking speaker speakers learn learned learns know knows knew think thinks
+thought want wants need needs use uses used using see sees saw look looks new good great best better first last
+next why what's that's there's here's don't doesn't didn't isn't aren't wasn't weren't can't won't i'm you're we're
+they're i've you've we've let's ask asks asked hear heard read
+post posts worth share shares keep keeps people someone something anything everything nothing watch watched
+discussion community members member handle handled project projects work worked works working run runs experience
+below puts put join joined tips actually basically going gonna wanna pretty stuff little right okay yeah guess mean
+maybe probably totally literally super cool awesome forum discord newsletter linkedin devrel thread threads video
+videos clip clips short shorts link links""".split()
+)
+ZH_STOP = set(
+    "的了是在和与及或而也就都还又很最更这那个些我你他她它们吗呢吧啊呀么什怎样如何为因所以但是如果可能会要能有没不对从向把被让给"
+)
+
+BORROWED_RUN = {"en": 6, "zh": 10}  # words (English) or characters (Chinese) in a row that make a copy
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validator: what it finds, in which languages, and what a stage does when it fires."""
+
+    name: str
+    languages: tuple[str, ...]
+    finds: str
+    action: str  # "rebuild": the item is made again from the talk; "drop": the sentence goes; "flag": check reports it
+    test: Callable[..., str | None]
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+
+
+def stem(word: str) -> str:
+    """A word's first five letters: "caching" and "cached" meet, "garbage" and "garbled" do not collide often."""
+    return word[:5]
+
+
+def claim_words(text: str, language: str) -> list[str]:
+    """What a sentence claims, as words a talk would have to say: English content words (no function or frame words,
+    no words in quote marks — those are checked as quotes), Chinese character pairs outside the particle list."""
+    bare = QUOTED.sub(" ", MARKUP.sub(" ", fold(text)))
+    if language == "zh":
+        runs = re.findall(r"[\u3400-\u9fff]+", "".join(" " if ch in ZH_STOP else ch for ch in bare))
+        latin = [w for w in LATIN_WORD.findall(bare) if w not in STOP and len(w) > 2]
+        return [run[i : i + 2] for run in runs for i in range(len(run) - 1)] + latin
+    return [w for w in LATIN_WORD.findall(bare) if w not in STOP and len(w) > 2]
+
+
+@lru_cache(maxsize=16)
+def _grounds(grounds: str, language: str) -> frozenset[str]:
+    folded = fold(grounds)
+    if language == "zh":
+        chars = "".join(HAN.findall(folded))
+        pairs = {chars[i : i + 2] for i in range(len(chars) - 1)}
+        return frozenset(pairs | {stem(w) for w in LATIN_WORD.findall(folded)})
+    return frozenset(stem(w) for w in LATIN_WORD.findall(folded))
+
+
+def unsupported_words(text: str, grounds: str, language: str) -> list[str]:
+    """The words and numbers of `text` its grounds (the talk, or one section's span) never say."""
+    known = _grounds(grounds, language)
+    missing = [w for w in claim_words(text, language) if (w if len(w) == 2 and HAN.match(w) else stem(w)) not in known]
+    numbers = set(NUMBER.findall(fold(grounds)))
+    missing += [n for n in NUMBER.findall(QUOTED.sub(" ", MARKUP.sub(" ", fold(text)))) if n not in numbers]
+    return missing
+
+
+SENTENCE = re.compile(r"(?<=[.!?。！？])[\"”’')\]]*\s*")
+
+
+def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:
+    """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing). A
+    heading or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the
+    talk does not, whatever its form."""
+    if naming:
+        return unsupported_sentence(text, grounds, language, share=3)
+    for sentence in SENTENCE.split(text):
+        if sentence.strip() and not sentence.rstrip(" \"”’')").endswith(("?", "？")):
+            if reason := unsupported_sentence(sentence, grounds, language):
+                return reason
+    return None
+
+
+def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4) -> str | None:
+    """A model-written sentence must be the talk's: a number it never says, or more than one word in four (any word
+    in a line of three) it never uses, is the model's own claim ("requires sudo" in a talk that never says sudo)."""
+    words = claim_words(text, language)
+    missing = unsupported_words(text, grounds, language)
+    allowed = max(1, len(words) // share) if share < 4 and len(words) >= share else len(words) // share
+    if language == "zh":  # a paraphrase joins the talk's characters in new pairs: the characters must be the talk's
+        pairs = [word for word in missing if HAN.match(word)]
+        chars = {ch for word in words if HAN.match(word) for ch in word}
+        new = {ch for word in pairs for ch in word} - set(HAN.findall(fold(grounds)))
+        missing = [word for word in missing if not HAN.match(word)] + sorted(new)
+        if len(pairs) > len(words) // 2:
+            missing += pairs
+        allowed = len(chars) // share
+    if any(NUMBER.fullmatch(word) for word in missing) or len(missing) > allowed:
+        shown = ", ".join(dict.fromkeys(missing[:4]))
+        return f"says what the talk does not ({shown})"
+    return None
+
+
+def _runs(text: str, language: str) -> set[str]:
+    if language == "zh":
+        chars = "".join(HAN.findall(fold(text)))
+        size = BORROWED_RUN["zh"]
+        return {chars[i : i + size] for i in range(len(chars) - size + 1)}
+    words = re.findall(r"[a-z0-9']+", fold(text))
+    size = BORROWED_RUN["en"]
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def borrowed(text: str, past: list[str], language: str, spoken: str = "") -> str | None:
+    """Past content is voice, never text: a run of six words (ten Chinese characters) shared with a past post, hook
+    or stored question — unless the talk itself says those words."""
+    mine = _runs(text, language)
+    if not mine:
+        return None
+    if spoken:
+        mine -= _runs(spoken, language)
+    for other in past:
+        shared = mine & _runs(other, language)
+        if shared:
+            return f"repeats past content (“{sorted(shared)[0]}”)"
+    return None
+
+
+LINK_WORD = {  # a first word that ties a sentence to the one before it
+    "en": re.compile(r"^(?:and so|and then|so|and|but|or|also|plus|then|anyway)\b\s*,?\s*", re.I),
+    "zh": re.compile(r"^(?:所以|然后|但是|而且|因此|另外|那么|不过|并且)[，,]?"),
+}
+EXAMPLE_START = {  # an example opens on the claim it illustrates: shown alone it has nothing to illustrate
+    "en": re.compile(r"^(?:for (?:example|instance)|like|say|e\.g\.)\b", re.I),
+    "zh": re.compile(r"^(?:举个例子|举例来说|比如|例如|譬如)"),
+}
+
+
+def leans_back(text: str, language: str) -> str | None:
+    """A sentence shown alone (a bullet, a post, a paragraph's start) that opens on a word pointing at a sentence the
+    reader never saw: a connective ("So…", "Which is why…"), a pronoun ("It was great.", "This is how…"), "这说明…"."""
+    from pipeline.analysis.speech import leans_on_pronoun, paragraph_opening
+
+    stripped = text.strip().strip("\"“”'‘’")
+    if paragraph_opening(stripped, language) is None or leans_on_pronoun(stripped, language):
+        return "leans on a sentence left out"
+    lang = "zh" if language == "zh" else "en"
+    if LINK_WORD[lang].match(stripped) or EXAMPLE_START[lang].match(stripped):
+        return "leans on a sentence left out"
+    return None
+
+
+def wrong_language(text: str, language: str) -> str | None:
+    """An English line with Chinese characters in it ("…to fight forest火灾?"): a small model slipping languages."""
+    if language != "zh" and HAN.search(text):
+        return "slips into Chinese"
+    return None
+
+
+RULES: dict[str, Rule] = {
+    rule.name: rule
+    for rule in (
+        Rule(
+            "unsupported",
+            ("en", "zh"),
+            "a model sentence with words or numbers the talk never says",
+            "rebuild",
+            unsupported,
+        ),
+        Rule("borrowed", ("en", "zh"), "a run of words from a past post, hook or stored question", "rebuild", borrowed),
+        Rule("leans_back", ("en", "zh"), "a sentence shown alone that points at one left out", "drop", leans_back),
+        Rule("wrong_language", ("en",), "an English line with Chinese characters in it", "rebuild", wrong_language),
+    )
+}
+
+
+FIRED: Counter[str] = Counter()  # rule → times it found something in this process (make eval reports it per talk)
+
+
+def fired(name: str, *args, **kwargs) -> str | None:
+    """Run one rule of the table by name; what it found, or None."""
+    found = RULES[name].test(*args, **kwargs)
+    if found:
+        FIRED[name] += 1
+    return found

@@ -1,0 +1,189 @@
+"""What an editor would refuse, tested on the shared rules and the code that chooses the speaker's words.
+
+Every sentence here is written for these tests: a talk about a bakery's ovens and a build cache.
+"""
+
+from __future__ import annotations
+
+from pipeline.artifacts import Segment, Source, Transcript
+from pipeline.rules import RULES, fired
+
+OVENS = (
+    "Our bakery runs three ovens from four in the morning. The stone oven bakes the sourdough at 250 degrees. "
+    "Every loaf gets a steam burst in the first ten minutes. The crust cracks when the steam stops too early."
+)
+
+
+def test_a_model_sentence_with_a_word_or_number_the_talk_never_says_is_unsupported():
+    assert fired("unsupported", "The stone oven bakes the sourdough.", OVENS, "en") is None
+    assert fired("unsupported", "You should always preheat with sudo privileges.", OVENS, "en")
+    assert fired("unsupported", "The stone oven bakes at 300 degrees.", OVENS, "en")  # a number the talk never says
+    # the speaker's words in quote marks are checked as quotes, not as the model's claim
+    assert fired("unsupported", "“The crust cracks when the steam stops too early.”", OVENS, "en") is None
+    zh = "我们的面包房凌晨四点开三台烤箱。石炉用二百五十度烤酸面包。"
+    assert fired("unsupported", "石炉烤酸面包。", zh, "zh") is None
+    assert fired("unsupported", "数据分享社群很重要。", zh, "zh")
+
+
+def test_a_heading_may_name_the_subject_in_a_word_of_its_own_but_not_invent_it():
+    assert fired("unsupported", "Ovens proof sourdough", OVENS, "en", naming=True) is None
+    assert fired("unsupported", "Ovens proof sourdough.", OVENS, "en")  # as a claim, "proof" is the model's
+    assert fired("unsupported", "Cloud security best practices", OVENS, "en", naming=True)
+    assert fired("wrong_language", "Why ovens need steam烤箱?", "en") and fired("wrong_language", "烤箱", "zh") is None
+
+
+def test_past_content_is_voice_never_text():
+    past = ["Stale cache entries are the silent cost of every build system we ever shipped."]
+    assert fired("borrowed", "Stale cache entries are the silent cost of our ovens.", past, "en")
+    assert fired("borrowed", "Our ovens start early and bake all day long.", past, "en") is None
+    # a run the talk itself says is the speaker's, whatever the corpus holds
+    spoken = "Honestly, stale cache entries are the silent cost of it all."
+    assert fired("borrowed", "Stale cache entries are the silent cost of it all.", past, "en", spoken) is None
+    assert fired(
+        "borrowed", "缓存里过期的条目是每个构建系统沉默的代价", ["缓存里过期的条目是每个构建系统沉默的代价。"], "zh"
+    )
+
+
+def test_every_rule_in_the_table_says_what_it_finds_and_what_a_stage_does():
+    for rule in RULES.values():
+        assert rule.finds and rule.action in {"rebuild", "drop", "flag"} and set(rule.languages) <= {"en", "zh"}
+
+
+def _segments(texts: list[str], speaker: str | None = None) -> list[Segment]:
+    return [
+        Segment(id=i, start=float(i * 5), end=float(i * 5 + 4), text=t, speaker=speaker) for i, t in enumerate(texts)
+    ]
+
+
+def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "Let me tell you how our build cache went wrong last winter.",
+        "Every build step writes its output under a key made from its inputs.",
+        "If the inputs hash the same, the step is skipped and the old output is reused.",
+        "Which is almost true.",
+        "A timestamp in one input file changed the key on every run.",
+        "So nothing was ever reused, and builds took forty minutes instead of four.",
+        "Anyway, who here has used a build cache before?",
+        "Once we dropped the timestamp, the cache hit rate went from zero to ninety percent.",
+        "And that was because,",
+    ]
+    segments = _segments(texts)
+    runs = passages(segments, embed(texts), "en", budget=200)
+    prose = [sentence for run in runs for sentence in run]
+    assert "Which is almost true." in prose  # the hedge stays with the claim it qualifies
+    at = prose.index("Which is almost true.")
+    assert prose[at - 1].startswith("If the inputs hash the same")
+    assert not any("who here" in sentence for sentence in prose)  # a question to the room goes
+    assert not prose[-1].endswith(",")  # a paragraph ends where a whole sentence does
+    for run in runs:
+        assert not run[0].startswith(("Which", "So ", "And ")), run  # no paragraph leans on one left out
+    assert [texts.index(s) for s in prose if s in texts] == sorted(texts.index(s) for s in prose if s in texts)
+
+
+def test_key_points_are_the_speakers_sentences_that_stand_alone():
+    from pipeline.analysis.selection import key_points
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "It was great.",
+        "The stone oven bakes the sourdough at 250 degrees for forty minutes.",
+        "They liked it.",
+        "Every loaf gets a steam burst in the first ten minutes of baking.",
+        "And that is why.",
+    ]
+    points = key_points(_segments(texts), embed(texts), "en", quoted=[], shown=[])
+    assert points and all(point in texts[1::2] for point in points)
+
+
+def test_a_speaker_who_introduces_themselves_is_named():
+    from pipeline.sources.speakers import introduced
+
+    talk = Transcript(
+        language="en",
+        origin="text",
+        segments=_segments(["Hi everyone.", "I'm Ada Quill and I bake bread for a living.", "Ovens are hot."]),
+    )
+    source = Source(kind="text", title="ovens", slug="ovens", sha256="0" * 64, size=1)
+    assert introduced(source, talk).speakers == ["Ada Quill"]
+    named = source.model_copy(update={"speakers": ["Grace Baker"]})
+    assert introduced(named, talk).speakers == ["Grace Baker"]  # a name a person gave wins
+    zh = Transcript(language="zh", origin="text", segments=_segments(["大家好，我叫林小面，今天聊烤箱。"]))
+    assert introduced(source, zh).speakers == ["林小面"]
+    lecturer = _segments(["大家好，我是今天的讲师王面包（花名：酵母）。"])
+    host = Transcript(language="zh", origin="text", segments=lecturer)
+    assert introduced(source, host).speakers == ["王面包"]
+    handed = [
+        Segment(id=1, text="Thanks all, and without further ado, Ada Quill.", mark="host", speaker="HOST"),
+        Segment(id=2, text="Hello! Ovens are hot and bread is good.", speaker="ADA"),
+    ]
+    assert introduced(source, Transcript(language="en", origin="text", segments=handed)).speakers == ["Ada Quill"]
+    plain = Transcript(language="zh", origin="text", segments=_segments(["我是一个程序员，也做面包。"]))
+    assert introduced(source, plain).speakers == []
+
+
+def test_a_label_that_changes_with_nobody_between_is_one_talk():
+    from pipeline.sources.marks import talks
+
+    long = "The oven bakes bread all morning and the crust cracks when the steam stops too early, every day. "
+    one = [*_segments([long * 2] * 3, "ADA"), *_segments([long * 2] * 3, "SPEAKER_2")]
+    assert talks(one) == []
+    two = [*_segments([long * 2] * 3, "ADA"), *_segments(["Thank you! Next up is Grace."], "HOST")]
+    two += _segments([long * 2] * 3, "GRACE")
+    assert talks(two) == ["ADA", "GRACE"]
+
+
+def test_a_stage_s_cache_key_follows_its_code_and_the_modules_it_imports(tmp_path, monkeypatch):
+    from pipeline import cache
+    from pipeline.stages import blog, hooks
+
+    blog_code, hooks_code = cache.code_version(blog), cache.code_version(hooks)
+    assert blog_code == cache.code_version(blog) and blog_code != hooks_code
+    reached = cache._imports(cache.PACKAGE / "stages" / "hooks.py")
+    assert cache.PACKAGE / "stages" / "items.py" in reached and cache.PACKAGE / "rules.py" not in reached
+    assert cache.PACKAGE / "rules.py" in cache._imports(cache.PACKAGE / "stages" / "items.py")  # reached at depth 2
+    # a change to a module a stage reaches changes the stage's key
+    package = tmp_path / "pipeline"
+    (package / "stages").mkdir(parents=True)
+    (package / "stages" / "made.py").write_text("from pipeline.helper import x\n")
+    (package / "helper.py").write_text("x = 1\n")
+    monkeypatch.setattr(cache, "PACKAGE", package)
+
+    class Made:
+        __file__ = str(package / "stages" / "made.py")
+
+    before = cache.code_version.__wrapped__(Made)
+    (package / "helper.py").write_text("x = 2\n")
+    assert cache.code_version.__wrapped__(Made) != before
+
+
+def test_a_belief_the_story_corrects_is_no_pull_quote():
+    from pipeline.analysis.speech import quotability
+
+    held = "I thought the second oven would double the morning bake without any changes."
+    found = "The second oven doubled the morning bake once we moved the proofing racks."
+    assert quotability(held, "en") < quotability(found, "en")
+    assert quotability("我以为第二台烤箱能让早上的产量翻倍。", "zh") < quotability(
+        "第二台烤箱让早上的产量翻了一倍。", "zh"
+    )
+    assert quotability("本文根据烘焙直播分享整理，主题：石炉与蒸汽。", "zh") == 0.0  # the page's note on itself
+
+
+def test_a_line_with_a_remark_to_the_room_or_a_signpost_is_no_pull_quote():
+    from pipeline.analysis.speech import quotability
+
+    plain = "The detector hears the tone set and wakes the right pager in the station."
+    assert quotability(plain + " And yes, I still have five minutes!", "en") < quotability(plain, "en")
+    assert quotability("I'll show you the results, and then I'll do it again.", "en") < quotability(plain, "en")
+
+
+def test_a_chinese_part_without_a_usable_heading_is_headed_by_its_repeated_nouns():
+    import numpy as np
+
+    from pipeline.stages.outline import Span, zh_terms_heading
+
+    texts = ["烤箱的温度决定面包的口感。", "我们每天早上检查烤箱和面包。", "面包出炉前，烤箱要先预热。"]
+    heading = zh_terms_heading(Span(_segments(texts), np.zeros((3, 2))))
+    assert set(heading.split("与")) == {"烤箱", "面包"}
