@@ -67,6 +67,7 @@ def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
         "A timestamp in one input file changed the key on every run.",
         "So nothing was ever reused, and builds took forty minutes instead of four.",
         "Anyway, who here has used a build cache before?",
+        "Sorry about it being small up here.",
         "Once we dropped the timestamp, the cache hit rate went from zero to ninety percent.",
         "And that was because,",
     ]
@@ -77,6 +78,7 @@ def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
     at = prose.index("Which is almost true.")
     assert prose[at - 1].startswith("If the inputs hash the same")
     assert not any("who here" in sentence for sentence in prose)  # a question to the room goes
+    assert not any("Sorry about" in sentence for sentence in prose)  # so does a word about the room's screen
     assert not prose[-1].endswith(",")  # a paragraph ends where a whole sentence does
     for run in runs:
         assert not run[0].startswith(("Which", "So ", "And ")), run  # no paragraph leans on one left out
@@ -119,6 +121,8 @@ def test_a_speaker_who_introduces_themselves_is_named():
         Segment(id=1, text="Thanks all, and without further ado, Ada Quill.", mark="host", speaker="HOST"),
         Segment(id=2, text="Hello! Ovens are hot and bread is good.", speaker="ADA"),
     ]
+    assert introduced(source, Transcript(language="en", origin="text", segments=handed)).speakers == ["Ada Quill"]
+    handed[1] = Segment(id=2, text="Hi, I'm Ada and ovens are hot.", speaker="ADA")  # the host gave the whole name
     assert introduced(source, Transcript(language="en", origin="text", segments=handed)).speakers == ["Ada Quill"]
     plain = Transcript(language="zh", origin="text", segments=_segments(["我是一个程序员，也做面包。"]))
     assert introduced(source, plain).speakers == []
@@ -177,6 +181,9 @@ def test_a_line_with_a_remark_to_the_room_or_a_signpost_is_no_pull_quote():
     plain = "The detector hears the tone set and wakes the right pager in the station."
     assert quotability(plain + " And yes, I still have five minutes!", "en") < quotability(plain, "en")
     assert quotability("I'll show you the results, and then I'll do it again.", "en") < quotability(plain, "en")
+    pointing = "The detector hears this tone set and wakes the right pager in the station."
+    assert quotability(pointing, "en") < quotability(plain, "en")  # "this tone set": the one on the slide
+    assert fired("leans_back", "If not, the pager stays asleep all night.", "en")
 
 
 def test_a_chinese_part_without_a_usable_heading_is_headed_by_its_repeated_nouns():

@@ -104,3 +104,14 @@ def test_code_tables_and_a_pages_author_are_not_speech(tmp_path):
     )
     assert [p.text for p in read_text(path)] == ["Stone holds heat.", "Steam sets the crust."]
     assert source(path).speakers == []  # the page's author may be its editor: the talk says who speaks
+
+
+def test_a_list_item_is_said_without_its_marker(tmp_path):
+    path = tmp_path / "list.md"
+    path.write_text("Three things matter:\n\n- Stone holds heat.\n- Steam sets the crust.\n1. Time the bake.\n")
+    assert [p.text for p in read_text(path)] == [
+        "Three things matter:",
+        "Stone holds heat.",
+        "Steam sets the crust.",
+        "Time the bake.",
+    ]

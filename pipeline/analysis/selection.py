@@ -218,6 +218,18 @@ def _leans(text: str, language: str) -> bool:
     return leans_back(text, language) is not None
 
 
+SLIDE_TALK_WORDS = 16  # a short sentence about what the room sees; a longer one says more than that
+SLIDE_TALK = {
+    "en": re.compile(
+        r"\b(?:(?:this|that|the|next|previous|last) (?:slide|screen|demo|picture|diagram|graph|chart)|as you can see|"
+        r"you(?:'ll| will| can) see|(?:up|down|over|right) here|on the screen|sorry about|"
+        r"let me (?:zoom|switch|go back)|can you (?:see|read)|is this (?:big|readable|visible))\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"这张图|这一页|这页|幻灯片|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看|上图|下图"),
+}
+
+
 def _noise(text: str, language: str) -> bool:
     """What a paragraph of prose leaves out wherever it stands: a remark or question to the room, an aside in
     parentheses, a fragment the stenographer caught mid-word; never a short sentence that carries content."""
@@ -225,6 +237,8 @@ def _noise(text: str, language: str) -> bool:
 
     if not text or ROOM_QUESTION.search(text) or is_remark_to_room(text, language) or ASIDE.search(text):
         return True
+    if words(text) <= SLIDE_TALK_WORDS and (SLIDE_TALK[language].search(text)):
+        return True  # "Sorry about it being small.", "You'll see here…": the room's screen, not the reader's page
     return is_fragment(text, language) and words(text) <= 3
 
 

@@ -846,6 +846,7 @@ WEIGHTS: dict[str, float] = {
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
     "remark_clause": -0.3,  # a clause said to the room inside the sentence ("…, and yes, I still have five minutes!")
     "setup": -0.2,  # a belief the speaker held before the story corrected it ("I thought…", "我以为…"): no takeaway
+    "deictic": -0.15,  # "this type", "these columns": points at something on the slide or said before
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
@@ -877,6 +878,7 @@ _SIGNALS = {
         "leans_outside": r"\b(?:this|that|these|those|here|there)[.!]?[\"”’']*$|"
         r"^(?:(?:no|yes|yeah|well),?\s+)?(?:you|we|i|it|they|he|she|that)\s+(?:can(?:'t|not)?|could(?:n't)?|"
         r"do(?:n't)?|does(?:n't)?|did(?:n't)?|will|won't|would(?:n't)?|is(?:n't)?|are(?:n't)?|was(?:n't)?)\s*[,.;:!]",
+        "deictic": r"\b(?:this|these|those) (?!(?:is|was|are|were|means?|way|time|point|one|all)\b)[a-z]{3,}\b",
         "setup": r"\bI (?:thought|assumed|believed|figured|expected|used to think)\b|\bI was like\b|"
         r"\bmy (?:naive|first) (?:view|idea|thought|guess)\b",
     },

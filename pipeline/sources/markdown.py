@@ -68,8 +68,12 @@ def seconds(stamp: str) -> float:
     return float(sum(part * 60**power for power, part in enumerate(reversed(parts))))
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)、])\s+")
+
+
 def spoken(line: str) -> str:
-    """A line as it was said: no images, link targets, emphasis or escapes."""
+    """A line as it was said: no list marker, images, link targets, emphasis or escapes."""
+    line = LIST_ITEM.sub("", line)
     line = IMAGE.sub("", line)
     line = LINK.sub(r"\1", line)
     line = ESCAPE.sub(r"\1", line)

@@ -127,9 +127,16 @@ def introduced(source: Source, transcript: Transcript) -> Source:
     main = main_speaker(transcript.segments)
     opening = [segment for segment in transcript.speech() if segment.speaker == main][:OPENING_SENTENCES]
     hosting = [s for s in transcript.segments[:OPENING_SENTENCES] if s.mark == "host"]
-    for pattern, segments in ((pattern, opening), (HOST_INTRODUCTION["zh" if zh else "en"], hosting)):
-        for segment in segments:
-            match = pattern.search(segment.text)
-            if match and match.group(1).split()[0].lower() not in NOT_NAMES:
-                return source.model_copy(update={"speakers": [match.group(1)]})
-    return source
+    found = [
+        next((name for segment in segments if (name := _named(pattern, segment.text))), "")
+        for pattern, segments in ((pattern, opening), (HOST_INTRODUCTION["zh" if zh else "en"], hosting))
+    ]
+    own, handed = found
+    if own and handed and handed.split()[0] == own.split()[0] and len(handed) > len(own):
+        own = handed  # "I'm Ada" after "please welcome Ada Quill": the host gave the whole name
+    return source.model_copy(update={"speakers": [own or handed]}) if own or handed else source
+
+
+def _named(pattern: re.Pattern, text: str) -> str:
+    match = pattern.search(text)
+    return match.group(1) if match and match.group(1).split()[0].lower() not in NOT_NAMES else ""

@@ -12,7 +12,7 @@ import re
 
 from pydantic import Field
 
-from pipeline.analysis.selection import opened, paragraphs, passages, shares, words
+from pipeline.analysis.selection import opened, paragraphs, passage, passages, shares, words
 from pipeline.artifacts import Artifact, Section, Segment, Source, Transcript
 from pipeline.check.drafts import URL
 from pipeline.corpus.voice import related_markdown
@@ -74,9 +74,12 @@ def section_text(section: Section, segments: list[Segment], language: str, budge
 
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
-    runs = passages(segments, embed([s.text for s in segments]), language, budget)
+    vectors = embed([s.text for s in segments])
+    runs = passages(segments, vectors, language, budget)
     if runs and len(runs[0]) > 1 and restates(section.question, runs[0][0]):  # the heading already says it
         runs[0] = opened(runs[0][1:], language)
+    if not any(runs):  # no run of the span stands as prose (a list, a demo): its best single sentences
+        runs = [opened(passage(segments, vectors, language, budget), language)]
     return [text for run in runs if run for text in paragraphs(run, language, size=130)]
 
 
@@ -130,8 +133,10 @@ def blog(inputs: DraftInputs) -> Blog:
     parts, seen = [], set()
     budgets = shares([sum(words(segment.text) for segment in span) for span in spans])
     for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budgets), 1):
-        parts.append(f"### {section.question}")
         texts = section_text(section, span, language, budget)
+        if not any(texts):
+            continue  # a heading with nothing under it is a promise the post does not keep
+        parts.append(f"### {section.question}")
         if inputs.rewrite and span:
             texts = [edited(inputs, text, f"blog section {number}") for text in texts]
         parts += [_bold_first_mentions(text, names, seen) for text in texts]
