@@ -183,6 +183,28 @@ def leans_back(text: str, language: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16)
+def _counts(grounds: str, language: str) -> Counter[str]:
+    folded = fold(grounds)
+    if language == "zh":
+        chars = "".join(HAN.findall(folded))
+        return Counter(chars[i : i + 2] for i in range(len(chars) - 1)) + Counter(
+            stem(w) for w in LATIN_WORD.findall(folded)
+        )
+    return Counter(stem(w) for w in LATIN_WORD.findall(folded))
+
+
+def misframed(text: str, grounds: str, language: str) -> str | None:
+    """A title frames the whole talk: its words are what the talk keeps saying. A title built on a word said once
+    ("…Karaoke Floppy Drive" over a talk that says karaoke once, as a maybe) misstates what the talk is about."""
+    counts = _counts(grounds, language)
+    words = [w if len(w) == 2 and HAN.match(w) else stem(w) for w in claim_words(text, language)]
+    rare = [w for w in words if counts[w] < 2]
+    if words and len(rare) * 3 >= len(words):
+        return f"frames the talk by words it says once or never ({', '.join(rare[:3])})"
+    return None
+
+
 def wrong_language(text: str, language: str) -> str | None:
     """An English line with Chinese characters in it ("…to fight forest火灾?"): a small model slipping languages."""
     if language != "zh" and HAN.search(text):
@@ -203,6 +225,7 @@ RULES: dict[str, Rule] = {
         Rule("borrowed", ("en", "zh"), "a run of words from a past post, hook or stored question", "rebuild", borrowed),
         Rule("leans_back", ("en", "zh"), "a sentence shown alone that points at one left out", "drop", leans_back),
         Rule("wrong_language", ("en",), "an English line with Chinese characters in it", "rebuild", wrong_language),
+        Rule("misframed", ("en", "zh"), "a title built on words the talk says once or never", "rebuild", misframed),
     )
 }
 

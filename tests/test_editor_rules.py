@@ -194,3 +194,9 @@ def test_a_chinese_part_without_a_usable_heading_is_headed_by_its_repeated_nouns
     texts = ["烤箱的温度决定面包的口感。", "我们每天早上检查烤箱和面包。", "面包出炉前，烤箱要先预热。"]
     heading = zh_terms_heading(Span(_segments(texts), np.zeros((3, 2))))
     assert set(heading.split("与")) == {"烤箱", "面包"}
+
+
+def test_a_title_is_built_on_what_the_talk_keeps_saying():
+    talk = OVENS + " Maybe one day we will sell pizza too. The stone oven and the steam make the crust."
+    assert fired("misframed", "Stone ovens, steam and the crust", talk, "en") is None
+    assert fired("misframed", "A pizza oven revolution", talk, "en")  # pizza: said once, as a maybe

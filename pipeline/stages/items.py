@@ -369,6 +369,8 @@ class Items:
             return Fault(reason)
         if model and (reason := fired("unsupported", text, self.known, self.language, naming=kind.naming)):
             return Fault(reason)  # a small model's own claim: built from the talk's words instead
+        if model and kind.naming and (reason := fired("misframed", text, self.known, self.language)):
+            return Fault(reason)
         if reason := fired("borrowed", text, self.past, self.language, self.known):
             return Fault(reason)
         start = fold(bare)

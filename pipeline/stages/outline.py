@@ -769,7 +769,9 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
 
     proposed_title = headline(one_line(draft.title), language)
     # "Elastic Map Reduce Cluster Setup: Understanding Big Data and" (cut), "A Practical Overview" (names nothing)
-    unsupported = fired("unsupported", proposed_title, source_text, language, naming=True)
+    unsupported = fired("unsupported", proposed_title, source_text, language, naming=True) or fired(
+        "misframed", proposed_title, source_text, language
+    )
     if broken_off(proposed_title, language) or names_nothing(proposed_title) or unsupported:
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
