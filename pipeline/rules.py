@@ -45,7 +45,8 @@ ZH_STOP = set(
     "的了是在和与及或而也就都还又很最更这那个些我你他她它们吗呢吧啊呀么什怎样如何为因所以但是如果可能会要能有没不对从向把被让给"
 )
 
-BORROWED_RUN = {"en": 6, "zh": 10}  # words (English) or characters (Chinese) in a row that make a copy
+BORROWED_RUN = {"en": 6, "zh": 10}
+FRAMING_WORDS = 400  # below this many words a talk says its subject once: a title need only use the talk's words  # words (English) or characters (Chinese) in a row that make a copy
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,9 @@ def misframed(text: str, grounds: str, language: str) -> str | None:
     """A title frames the whole talk: its words are what the talk keeps saying. A title built on a word said once
     ("…Karaoke Floppy Drive" over a talk that says karaoke once, as a maybe) misstates what the talk is about."""
     counts = _counts(grounds, language)
+    least = 2 if sum(counts.values()) >= FRAMING_WORDS else 1  # a short talk says its subject once
     words = [w if len(w) == 2 and HAN.match(w) else stem(w) for w in claim_words(text, language)]
-    rare = [w for w in words if counts[w] < 2]
+    rare = [w for w in words if counts[w] < least]
     if words and len(rare) * 3 >= len(words):
         return f"frames the talk by words it says once or never ({', '.join(rare[:3])})"
     return None

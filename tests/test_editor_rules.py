@@ -114,7 +114,7 @@ def test_a_speaker_who_introduces_themselves_is_named():
     assert introduced(named, talk).speakers == ["Grace Baker"]  # a name a person gave wins
     zh = Transcript(language="zh", origin="text", segments=_segments(["大家好，我叫林小面，今天聊烤箱。"]))
     assert introduced(source, zh).speakers == ["林小面"]
-    lecturer = _segments(["大家好，我是今天的讲师王面包（花名：酵母）。"])
+    lecturer = _segments(["各位好，我是今天的讲师王面包（花名：酵母）。"])
     host = Transcript(language="zh", origin="text", segments=lecturer)
     assert introduced(source, host).speakers == ["王面包"]
     handed = [
@@ -179,8 +179,8 @@ def test_a_line_with_a_remark_to_the_room_or_a_signpost_is_no_pull_quote():
     from pipeline.analysis.speech import quotability
 
     plain = "The detector hears the tone set and wakes the right pager in the station."
-    assert quotability(plain + " And yes, I still have five minutes!", "en") < quotability(plain, "en")
-    assert quotability("I'll show you the results, and then I'll do it again.", "en") < quotability(plain, "en")
+    assert quotability(plain + " Oh, and we have two more minutes!", "en") < quotability(plain, "en")
+    assert quotability("Let me show you the output, then I'll do it again.", "en") < quotability(plain, "en")
     pointing = "The detector hears this tone set and wakes the right pager in the station."
     assert quotability(pointing, "en") < quotability(plain, "en")  # "this tone set": the one on the slide
     assert fired("leans_back", "If not, the pager stays asleep all night.", "en")

@@ -28,6 +28,7 @@ january february march april may june july august september october november dec
 ai api apis llm llms ml cpu cpus gpu gpus url urls http https json yaml html css sql cli ci cd pr prs faq q&a ui ux
 sdk sdks ide os id ids tl;dr tldr devrel dev devs diy etc eg ie vs fyi
 x linkedin discord forum newsletter english chinese
+why how what when where which who whose is are do does can should
 """.split()
 )
 

@@ -85,7 +85,7 @@ def recurring_terms(texts: list[str], language: str, least: int = 3) -> set[str]
 
 def specific(texts: list[str], scores: list[float], language: str, recurring: set[str] | None = None) -> list[float]:
     """Scores weighed by how specific each sentence is: the talk's recurring terms it names (`recurring`, else the
-    span's own, said twice), so "I don't jump into things without thinking" loses to a line about the subject."""
+    span's own, said twice), so "I never rush into anything" loses to a line about the subject."""
     from pipeline.rules import claim_words, stem
 
     terms = recurring if recurring is not None else recurring_terms(texts, language, least=2)

@@ -844,7 +844,7 @@ WEIGHTS: dict[str, float] = {
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
-    "remark_clause": -0.3,  # a clause said to the room inside the sentence ("…, and yes, I still have five minutes!")
+    "remark_clause": -0.3,  # a clause said to the room inside the sentence ("…, and we have two more minutes!")
     "setup": -0.2,  # a belief the speaker held before the story corrected it ("I thought…", "我以为…"): no takeaway
     "deictic": -0.15,  # "this type", "these columns": points at something on the slide or said before
     "specific": 0.10,  # three or more long words: a technical, concrete sentence

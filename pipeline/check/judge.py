@@ -9,7 +9,7 @@ the pipeline's own checks; these are a reader's.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +42,7 @@ class BlogVerdict(Strict):
     key_ideas: list[IdeaVerdict] = Field(max_length=8)
     headings_fit: int = Field(ge=0)
     headings: int = Field(ge=0)
-    factual_errors: list[str] = Field(max_length=30)
+    factual_errors: list[Annotated[str, Field(max_length=300)]] = Field(max_length=30)
     readable: int = Field(ge=1, le=5)
     publishable: Literal["light", "heavy", "no"]
 
