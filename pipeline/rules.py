@@ -45,8 +45,8 @@ ZH_STOP = set(
     "的了是在和与及或而也就都还又很最更这那个些我你他她它们吗呢吧啊呀么什怎样如何为因所以但是如果可能会要能有没不对从向把被让给"
 )
 
-BORROWED_RUN = {"en": 6, "zh": 10}
-FRAMING_WORDS = 400  # below this many words a talk says its subject once: a title need only use the talk's words  # words (English) or characters (Chinese) in a row that make a copy
+BORROWED_RUN = {"en": 6, "zh": 10}  # words (English) or characters (Chinese) in a row that make a copy
+FRAMING_WORDS = 400  # below this many words a talk says its subject once: a title need only use the talk's words
 
 
 @dataclass(frozen=True)
