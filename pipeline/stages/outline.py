@@ -35,7 +35,7 @@ from pipeline.format.limits import SENTENCE_END, SENTENCE_MARKS
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
-from pipeline.rules import fired
+from pipeline.rules import STOP, fired
 
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -376,7 +376,7 @@ def terms_heading(span: Span, language: str) -> str:
     ]
     found = [word for word in found if len(word) >= 3]
     counted = Counter(
-        word.casefold() for word in found if word.casefold() not in STOPWORDS | SPEECH_WORDS | ANY_HEADING
+        word.casefold() for word in found if word.casefold() not in STOPWORDS | SPEECH_WORDS | ANY_HEADING | STOP
     )
     terms = [word for word, count in counted.most_common(2) if count >= 2]
     if not terms:
@@ -628,7 +628,7 @@ def grounded_summary(summary: str, source_text: str, language: str, speaker: str
         for s in parts
         if not unknown_names(s, source_text, language)
         and not stock_phrase(s, language)  # "…is a testament to…"
-        and not fired("unsupported", FRAMING.sub("", s, count=1), source_text, language)
+        and not fired("unsupported", reported(FRAMING.sub("", s, count=1), speaker, language), source_text, language)
         and not (language == "zh" and ZH_ABOUT_TALK.search(s))  # "在本talk中，演讲者探讨了…": the talk, not its point
     ]
     if parts and kept and parts[0] not in kept and LEANS_BACK.match(FRAMING.sub("", kept[0], count=1)):
@@ -775,11 +775,14 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     if broken_off(proposed_title, language) or names_nothing(proposed_title) or unsupported:
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
+    # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk
+    named = [s for s in sections if s.question != terms_heading(spans_by_first.get(s.first, found[0]), language)]
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
-        or next((s.question for s in sections if not s.question.endswith(("?", "？"))), "")  # a theme heading
-        or next((s.question for s in sections), "")  # the first question: the file's name is never a title
+        or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # a theme the model named
+        or next((s.question for s in named), "")  # its first question: the file's name is never a title
+        or next((s.question for s in sections), "")
         or source.title
     )
     speaker = source.speakers[0] if len(source.speakers) == 1 else ""
