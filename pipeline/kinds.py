@@ -25,7 +25,7 @@ class DraftKind:
     label: str  # what the voice instructions call the corpus examples
 
 
-HOOKS_PROMPTS = ("hooks-titles", "hooks-x", "hooks-linkedin", "hooks-video")
+HOOKS_PROMPTS = ("hooks-titles", "hooks-x", "hooks-linkedin")
 COMMUNITY_PROMPTS = ("community-discord", "community-forum", "community-newsletter")
 
 DRAFT_KINDS = (

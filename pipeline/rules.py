@@ -38,8 +38,8 @@ they're i've you've we've let's ask asks asked hear heard read
 post posts worth share shares keep keeps people someone something anything everything nothing watch watched
 discussion community members member handle handled project projects work worked works working run runs experience
 below puts put join joined tips actually basically going gonna wanna pretty stuff little right okay yeah guess mean
-maybe probably totally literally super cool awesome forum discord newsletter linkedin devrel thread threads video
-videos clip clips short shorts link links""".split()
+maybe probably totally literally super cool awesome happen happens happened forum discord newsletter linkedin devrel
+thread threads video videos clip clips short shorts link links""".split()
 )
 ZH_STOP = set(
     "的了是在和与及或而也就都还又很最更这那个些我你他她它们吗呢吧啊呀么什怎样如何为因所以但是如果可能会要能有没不对从向把被让给"
@@ -64,8 +64,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
 
 
+SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
 def stem(word: str) -> str:
-    """A word's first five letters: "caching" and "cached" meet, "garbage" and "garbled" do not collide often."""
+    """A word without its ending, then its first five letters: "edited" and "edits" meet, so do "caching" and
+    "cached"."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
     return word[:5]
 
 
@@ -99,7 +107,7 @@ def unsupported_words(text: str, grounds: str, language: str) -> list[str]:
     return missing
 
 
-SENTENCE = re.compile(r"(?<=[.!?。！？])[\"”’')\]]*\s*")
+SENTENCE = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|(?<=[。！？])[”’」』）]*")  # "3.5" is one number, not two sentences
 
 
 def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:

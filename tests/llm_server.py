@@ -62,7 +62,7 @@ ITEM_ANSWERS = {  # schema → (English, Chinese): in the words of the caching t
             "claim": "人工修改永远不会被覆盖",
             "detail": "缓存命中的重跑不到两秒",
             "question": "为什么时间戳会说谎？",
-            "topic": "缓存键",
+            "topic": "缓存",
         },
     ),
     "XPostDraft": (None, None),
@@ -103,10 +103,10 @@ def default_answer(body: dict) -> dict:
     if name == "SectionDraft":  # the reader question of one part of the talk, from its first words
         material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1).strip()
         return {"question": f"What about {material[:40]}?", "key_points": [material[:100]]}
-    if name == "QuestionDraft":  # the question edit: the question asked about what the passage covers
+    if name == "QuestionDraft":  # the question edit: the question asked about what the passage covers, in its words
         asked = re.search(r"Question: (.*?)\nWhat is wrong", text, flags=re.S).group(1)
         topic = re.sub(r"^What about |\?$", "", asked).split(",")[0].split()[-3:]
-        return {"question": f"Why does {' '.join(topic)} matter?"}
+        return {"question": f"Why does {' '.join(topic)} work?"}
     if name == "ThemeDraft":  # the span's theme: its longest word, as a heading names a subject (in the span's
         # words: a heading saying what the talk never does is refused)
         material = re.search(r"<material>\n(.*?)\n</material>", text, flags=re.S).group(1)

@@ -14,7 +14,7 @@ from pipeline.llm.prompts import load_prompt
 from pipeline.stages.blog import Rewritten
 from pipeline.stages.community import DiscordDraft, ForumDraft, NewsletterDraft
 from pipeline.stages.drafting import Shortened
-from pipeline.stages.hooks import LinkedInDraft, TitlesDraft, VideoHooksDraft, XPostDraft
+from pipeline.stages.hooks import LinkedInDraft, TitlesDraft, XPostDraft
 from pipeline.stages.outline import OutlineDraft, SectionDraft
 
 
@@ -120,7 +120,6 @@ SCHEMAS = [
     TitlesDraft,
     XPostDraft,
     LinkedInDraft,
-    VideoHooksDraft,
     DiscordDraft,
     ForumDraft,
     NewsletterDraft,

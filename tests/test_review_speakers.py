@@ -51,9 +51,8 @@ def rename(server: ReviewServer, label: str, name: str, token: str | None = None
 def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribing(drafted, server):
     transcript = drafted / "transcript.json"
     said, made_at = transcript.read_bytes(), transcript.stat().st_mtime_ns
-    assert (
-        not front(drafted / "blog.md")["speaker"] and "Ada Lovelace" not in (drafted / "hooks.md").read_text()
-    )  # nobody named yet
+    # nobody named her, but she says who she is: the drafts credit her already, the page asks to confirm it
+    assert front(drafted / "blog.md")["speaker"] == "Ada Lovelace"
 
     page = request(server, "GET", "/draft/steno/blog.md")[2].decode()
     panel = page.split('id="speakers"')[1].split("</details>")[0]
@@ -73,7 +72,7 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
         and "outline" in run["stages_skipped"]
     )
     assert front(drafted / "blog.md")["speaker"] == "Ada Lovelace"
-    assert "” — Ada Lovelace" in (drafted / "hooks.md").read_text()  # the X post quoting her credits her now
+    assert "Ada Lovelace on *" in (drafted / "community.md").read_text()  # the newsletter names whom it features
     page = request(server, "GET", headers["Location"])[2].decode()
     assert "Renamed. Made again from the outline, with no new transcription: blog, hooks, community." in page
     assert 'value="Ada Lovelace"' in page and "press Rename to confirm" not in page
@@ -90,11 +89,11 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
     assert rename(server, "SPEAKER_2", "Ada King")[0] == 303
     assert last_run(drafted)["stages_run"] == []
 
-    # an empty name clears it: the voice is unnamed again, and the drafts say so
+    # an empty name clears the person's name: the drafts go back to how she introduces herself
     assert rename(server, "SPEAKER_2", "")[0] == 303
     source = json.loads((drafted / "source.json").read_text())
     assert source["speaker_names"] == {} and source["speakers"] == []
-    assert not front(drafted / "blog.md")["speaker"]
+    assert front(drafted / "blog.md")["speaker"] == "Ada Lovelace"
     assert transcript.read_bytes() == said and transcript.stat().st_mtime_ns == made_at
     assert all(
         "transcribe" not in json.loads(line)["stages_run"]

@@ -86,8 +86,8 @@ def system_prompt(server, schema: str) -> str:
     return server.chat_requests(schema)[-1]["messages"][0]["content"]
 
 
-HOOKS = ["TitlesDraft", "XPostDraft", "LinkedInDraft", "VideoHooksDraft"]  # one small call each (prompts hooks-*)
-COMMUNITY = ["DiscordDraft", "ForumDraft", "NewsletterDraft"]  # prompts community-*
+HOOKS = ["TitlesDraft", "XPostDraft", "LinkedInDraft"]  # one small call each (prompts hooks-*)
+COMMUNITY = ["DiscordDraft", "ForumDraft"]  # prompts community-* (the newsletter is built by code first)
 
 
 def test_without_a_store_drafts_are_written_as_before(cli, llm_server, srt_file, tmp_path):

@@ -12,17 +12,19 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.artifacts import AskedQuestion, Outline, Transcript
 from pipeline.config import Settings
 from pipeline.errors import DevrelError
 from pipeline.kinds import BY_TYPE, DRAFT_KINDS
-from pipeline.rules import fired
 from pipeline.safety.untrusted import unmarked  # a stored text that addresses the model is never shown to it (issue 14)
 
 EXAMPLES, EXAMPLE_CHARS = 3, 600
 RELATED, RELATED_SCORE = 3, 0.4
 NOVELTY_SCORE = 0.55
 QUESTIONS, QUESTION_SCORE, MATCH_SCORE = 5, 0.25, 0.55
+ANSWER_SCORE = 0.3  # a sentence of the section this close to a stored question answers it; a heading alone does not
 RELATED_HEADINGS = {"zh": "延伸阅读"}
 
 
@@ -106,8 +108,10 @@ def novelty(col, outline: Outline, slug: str) -> list[str]:
     covered: dict[str, set[int]] = {}
     titles = {}
     for number, section in enumerate(outline.sections):
-        text = "\n".join([section.question, *section.key_points])
-        for hit in store.query(col, text, "blog", 3):
+        # the section as a whole, and each of the speaker's points on its own: a past post answers one of them
+        said = [*section.key_points, *(quote.text for quote in section.quotes)]
+        texts = ["\n".join([section.question, *said]), *said]
+        for hit in (hit for text in texts for hit in store.query(col, text, "blog", 3)):
             if hit.score >= NOVELTY_SCORE and not _own(hit, slug):
                 covered.setdefault(hit.file, set()).add(number)
                 titles[hit.file] = hit.url or hit.file, hit.title
@@ -184,14 +188,12 @@ def match_questions(outline: Outline, questions: list[Question]) -> Outline:
     sections = [section.model_copy(deep=True) for section in outline.sections]
     # a question is answered by what the speaker said (the section's points and quotes), never by the heading the
     # model gave it: a heading on the same topic is no answer, and the stored wording would promise one
-    said = ["\n".join([*s.key_points, *(q.text for q in s.quotes)]) or s.question for s in sections]
-    vectors = store.embed(said + [question.title for question in questions])
+    said = [[*s.key_points, *(q.text for q in s.quotes)] or [s.question] for s in sections]
+    asked = store.embed([question.title for question in questions])
+    named = store.embed([s.question for s in sections]) @ asked.T  # the section is about what the question asks
+    answers = np.array([(store.embed(sentences) @ asked.T).max(axis=0) for sentences in said])  # and says an answer
+    scores = np.where(answers >= ANSWER_SCORE, np.maximum(named, answers), 0.0)
     n = len(sections)
-    scores = vectors[:n] @ vectors[n:].T
-    for i, text in enumerate(said):
-        for j, question in enumerate(questions):
-            if fired("unsupported", question.title, text, question.language or outline.language):
-                scores[i, j] = 0.0  # the question asks about what this section never says
     pairs = sorted(((scores[i, j], i, j) for i in range(n) for j in range(len(questions))), reverse=True)
     used_sections, answered = set(), set()
     for score, i, j in pairs:

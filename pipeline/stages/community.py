@@ -206,14 +206,18 @@ def forum_body(items: Items, ask: str) -> str:
 # Newsletter ----------------------------------------------------------------------------------------------------------
 
 
+def lead_line(items: Items) -> str:
+    """Who and what: "Ada Quill on *Stone ovens*."."""
+    title, speaker = items.inputs.outline.title, featured(items.inputs)
+    if items.language == "zh":
+        return f"{speaker}谈《{title}》。" if speaker else f"推荐一看：《{title}》。"
+    return f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
+
+
 def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
     """Two or three sentences code can write: who and what, one key point, one quote (verbatim, in quote marks)."""
     inputs, zh = items.inputs, items.language == "zh"
-    sections, title, speaker = inputs.outline.sections, inputs.outline.title, featured(inputs)
-    if zh:
-        lead = f"{speaker}谈《{title}》。" if speaker else f"推荐一看：《{title}》。"
-    else:
-        lead = f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
+    sections, lead = inputs.outline.sections, lead_line(items)
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
         fresh = [quote for quote in sections[second].quotes if not any(quote.text.strip() in text for text in shown)]
@@ -223,6 +227,7 @@ def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone
         point = _point(sections[first])
         found += [join(items.language, lead, point, quoted), join(items.language, lead, point)]
+    found += [join(items.language, lead, point) for section in sections for point in section.key_points[1:]]
     return found
 
 
@@ -237,4 +242,5 @@ def newsletter(items: Items, kind: Kind, shown: Iterable[str] = ()) -> str:
         draft = items.model("community-newsletter", NewsletterDraft, note)
         return items.clean_all(draft, {"blurb": "newsletter blurb"}, single_line=False)
 
-    return items.settle({"blurb": "newsletter blurb"}, ask, lambda _: [], kind)["blurb"]
+    blurb = items.settle({"blurb": "newsletter blurb"}, ask, lambda _: [], kind)["blurb"]
+    return blurb or lead_line(items)  # who and what, at the least: a newsletter never goes out empty

@@ -59,12 +59,6 @@ class LinkedInDraft(Strict):
     closing_question: str = Field(max_length=200)
 
 
-class VideoHooksDraft(Strict):
-    question: str = Field(max_length=120)
-    surprise: str = Field(max_length=120)
-    mistake: str = Field(max_length=120)
-
-
 class Hooks(Artifact):
     source: str
     title: str
@@ -371,8 +365,8 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
         bare = text.strip("“”")
         if any(bare in other or other.strip("“”") in bare for other in [*used, *chosen]):
             continue
-        if items.fault(text, kind, model=False) is None:
-            chosen.append(Items.keep(kind, f"video hook {len(chosen) + 1}", text))
+        if items.fault(text, kind, model=False) is None and not about_the_talk(text):  # a line of the talk may be
+            chosen.append(Items.keep(kind, f"video hook {len(chosen) + 1}", text))  # about the talk itself
     if len(chosen) < len(HOOK_LABELS):
         items.warn(f"short-video hooks: {len(chosen)} of {len(HOOK_LABELS)} lines stand alone in {limit} characters")
     return chosen

@@ -36,6 +36,7 @@ from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
 from pipeline.rules import STOP, fired
+from pipeline.sources.marks import NOT_SPOKEN
 
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -729,8 +730,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         else:
             drafts.append(_ask_section(llm, prompts, span, source.title, language, [d.question for d in drafts]))
     chapters = [chapter.title for chapter in source.chapters]  # the creator's own parts (a URL's metadata), if any
-    said = [
-        *(segment.text for segment in speech),
+    said = [  # what was said, the host's questions and the room's included: what a heading or summary may use
+        *(segment.text for segment in transcript.segments if segment.mark not in NOT_SPOKEN),
         source.named_title,
         source.description or "",
         *source.speakers,
@@ -761,8 +762,11 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     plain = lambda tags: [tag.strip().lstrip("#").lower() for tag in tags if tag.strip().lstrip("#")]  # noqa: E731
     # tags a person gave the source (batch sources.yaml) come first; the model's only when the talk says them
     tags = list(dict.fromkeys([*plain(source.tags), *said_tags(plain(draft.tags), source_text)]))
+    asked_in_talk = {question for _, question in given if question}  # the host's, the room's: said, not named
     sections = [
-        section.model_copy(update={"question": _named_heading(section, spans_by_first, source_text, language)})
+        section
+        if section.question in asked_in_talk
+        else section.model_copy(update={"question": _named_heading(section, spans_by_first, source_text, language)})
         for section in sections
     ]
     from pipeline.analysis.speech import broken_off
