@@ -8,6 +8,7 @@ Quotes are verbatim segments; passages are the same sentences cleaned of speech 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import centrality
 from pipeline.artifacts import Quote, Segment
 from pipeline.format.text import CJK
-from pipeline.rules import LINK_WORD, leans_back
+from pipeline.rules import LINK_WORD, claim_words, leans_back, stem
 
 QUOTES_PER_SECTION = 2
 PASSAGE_CENTRAL_WEIGHT = 0.5  # a passage keeps the span's thread: centrality and form alike
@@ -75,10 +76,6 @@ SPECIFIC_TERMS = 2  # a line that names two of the span's recurring terms is abo
 def recurring_terms(texts: list[str], language: str, least: int = 3) -> set[str]:
     """The words a talk keeps coming back to (said in at least `least` sentences, no function or filler word): its
     subject, as opposed to its asides."""
-    from collections import Counter
-
-    from pipeline.rules import claim_words, stem
-
     counts = Counter(term for text in texts for term in {stem(word) for word in claim_words(text, language)})
     return {term for term, count in counts.items() if count >= least}
 
@@ -86,8 +83,6 @@ def recurring_terms(texts: list[str], language: str, least: int = 3) -> set[str]
 def specific(texts: list[str], scores: list[float], language: str, recurring: set[str] | None = None) -> list[float]:
     """Scores weighed by how specific each sentence is: the talk's recurring terms it names (`recurring`, else the
     span's own, said twice), so "I never rush into anything" loses to a line about the subject."""
-    from pipeline.rules import claim_words, stem
-
     terms = recurring if recurring is not None else recurring_terms(texts, language, least=2)
     said = [{stem(word) for word in claim_words(text, language)} for text in texts]
     return [score * (0.5 + 0.5 * min(1.0, len(own & terms) / SPECIFIC_TERMS)) for score, own in zip(scores, said)]
