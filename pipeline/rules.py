@@ -88,22 +88,30 @@ def claim_words(text: str, language: str) -> list[str]:
     return [w for w in LATIN_WORD.findall(bare) if w not in STOP and len(w) > 2]
 
 
+@dataclass(frozen=True)
+class Talk:
+    """What a talk says, read once per talk however many sentences are checked against it."""
+
+    terms: Counter[str]  # stems (Chinese: character pairs) → how often the talk says them
+    numbers: frozenset[str]
+    chars: frozenset[str]  # Chinese characters
+
+
 @lru_cache(maxsize=16)
-def _grounds(grounds: str, language: str) -> frozenset[str]:
+def _talk(grounds: str, language: str) -> Talk:
     folded = fold(grounds)
+    terms = Counter(stem(w) for w in LATIN_WORD.findall(folded))
+    chars = "".join(HAN.findall(folded))
     if language == "zh":
-        chars = "".join(HAN.findall(folded))
-        pairs = {chars[i : i + 2] for i in range(len(chars) - 1)}
-        return frozenset(pairs | {stem(w) for w in LATIN_WORD.findall(folded)})
-    return frozenset(stem(w) for w in LATIN_WORD.findall(folded))
+        terms += Counter(chars[i : i + 2] for i in range(len(chars) - 1))
+    return Talk(terms, frozenset(NUMBER.findall(folded)), frozenset(chars))
 
 
 def unsupported_words(text: str, grounds: str, language: str) -> list[str]:
     """The words and numbers of `text` its grounds (the talk, or one section's span) never say."""
-    known = _grounds(grounds, language)
-    missing = [w for w in claim_words(text, language) if (w if len(w) == 2 and HAN.match(w) else stem(w)) not in known]
-    numbers = set(NUMBER.findall(fold(grounds)))
-    missing += [n for n in NUMBER.findall(QUOTED.sub(" ", MARKUP.sub(" ", fold(text)))) if n not in numbers]
+    talk = _talk(grounds, language)
+    missing = [w for w in claim_words(text, language) if stem(w) not in talk.terms]
+    missing += [n for n in NUMBER.findall(QUOTED.sub(" ", MARKUP.sub(" ", fold(text)))) if n not in talk.numbers]
     return missing
 
 
@@ -132,7 +140,7 @@ def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4)
     if language == "zh":  # a paraphrase joins the talk's characters in new pairs: the characters must be the talk's
         pairs = [word for word in missing if HAN.match(word)]
         chars = {ch for word in words if HAN.match(word) for ch in word}
-        new = {ch for word in pairs for ch in word} - set(HAN.findall(fold(grounds)))
+        new = {ch for word in pairs for ch in word} - _talk(grounds, language).chars
         missing = [word for word in missing if not HAN.match(word)] + sorted(new)
         if len(pairs) > len(words) // 2:
             missing += pairs
@@ -143,14 +151,16 @@ def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4)
     return None
 
 
-def _runs(text: str, language: str) -> set[str]:
+@lru_cache(maxsize=64)
+def _runs(text: str, language: str) -> frozenset[str]:
+    """Every run of BORROWED_RUN words (characters); cached, since the talk and the past are read for every item."""
     if language == "zh":
         chars = "".join(HAN.findall(fold(text)))
         size = BORROWED_RUN["zh"]
-        return {chars[i : i + size] for i in range(len(chars) - size + 1)}
+        return frozenset(chars[i : i + size] for i in range(len(chars) - size + 1))
     words = re.findall(r"[a-z0-9']+", fold(text))
     size = BORROWED_RUN["en"]
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
 
 
 def borrowed(text: str, past: list[str], language: str, spoken: str = "") -> str | None:
@@ -192,23 +202,12 @@ def leans_back(text: str, language: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16)
-def _counts(grounds: str, language: str) -> Counter[str]:
-    folded = fold(grounds)
-    if language == "zh":
-        chars = "".join(HAN.findall(folded))
-        return Counter(chars[i : i + 2] for i in range(len(chars) - 1)) + Counter(
-            stem(w) for w in LATIN_WORD.findall(folded)
-        )
-    return Counter(stem(w) for w in LATIN_WORD.findall(folded))
-
-
 def misframed(text: str, grounds: str, language: str) -> str | None:
     """A title frames the whole talk: its words are what the talk keeps saying. A title built on a word said once
     ("…Karaoke Floppy Drive" over a talk that says karaoke once, as a maybe) misstates what the talk is about."""
-    counts = _counts(grounds, language)
+    counts = _talk(grounds, language).terms
     least = 2 if sum(counts.values()) >= FRAMING_WORDS else 1  # a short talk says its subject once
-    words = [w if len(w) == 2 and HAN.match(w) else stem(w) for w in claim_words(text, language)]
+    words = [stem(w) for w in claim_words(text, language)]
     rare = [w for w in words if counts[w] < least]
     if words and len(rare) * 3 >= len(words):
         return f"frames the talk by words it says once or never ({', '.join(rare[:3])})"

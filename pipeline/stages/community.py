@@ -18,7 +18,18 @@ from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
 from pipeline.stages.drafting import DraftInputs, Strict, fit
-from pipeline.stages.items import Items, Kind, best_alone, featured, fresh_point, join, led, speaker_of, spread
+from pipeline.stages.items import (
+    Items,
+    Kind,
+    best_alone,
+    featured,
+    fresh_point,
+    join,
+    led,
+    speaker_of,
+    spread,
+    unused,
+)
 
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
 
@@ -220,8 +231,7 @@ def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
     sections, lead = inputs.outline.sections, lead_line(items)
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
-        fresh = [quote for quote in sections[second].quotes if not any(quote.text.strip() in text for text in shown)]
-        quotes = best_alone(fresh, items.language)  # a quote the forum post or Discord already shows is no news
+        quotes = best_alone(unused(sections[second].quotes, shown), items.language)  # the forum's quote is no news
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone

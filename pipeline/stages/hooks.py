@@ -30,6 +30,7 @@ from pipeline.stages.items import (
     section_material,
     speaker_of,
     spread,
+    unused,
 )
 from pipeline.stages.outline import META
 
@@ -245,8 +246,7 @@ def point_templates(items: Items, section: Section, used: Iterable[str] = ()) ->
     elsewhere in the draft, a point."""
     asks_well = not META.search(section.question)  # "…and what are their key points?" does not lead a post
     answered = [led(items.language, section.question, point) for point in section.key_points if asks_well]
-    fresh = [quote for quote in section.quotes if not any(quote.text.strip() in text for text in used)]
-    quoted = [quote_post(items, quote) for quote in fresh]
+    quoted = [quote_post(items, quote) for quote in unused(section.quotes, used)]
     fitted = [shorten(text, X_POST, x_length) for text in answered]
     return fitted + quoted + [shorten(point, X_POST, x_length) for point in section.key_points]
 
@@ -273,8 +273,7 @@ def x_posts(items: Items, used: list[str] = ()) -> list[str]:
     sections, kind, posts = items.inputs.outline.sections, Kind(fixed=_summary(items)), []
     for n, index in enumerate(spread(len(sections), 3), 1):
         label, section = f"X post {n}", sections[index]
-        fresh = [quote for quote in section.quotes if not any(quote.text.strip() in text for text in used)]
-        quoted = [quote_post(items, quote) for quote in best_alone(fresh, items.language)]
+        quoted = [quote_post(items, quote) for quote in best_alone(unused(section.quotes, used), items.language)]
         quoted = [post for post in quoted if post and items.fault(post, kind, model=False) is None]
         post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind, used)
         if post:

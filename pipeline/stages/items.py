@@ -151,6 +151,12 @@ def fresh_point(section: Section, summary: str, language: str) -> str:
     return f"“{section.quotes[0].text}”"
 
 
+def unused(quotes: list[Quote], shown: Iterable[str]) -> list[Quote]:
+    """The quotes no text already `shown` in the draft carries: the same quote twice is a repeat a reader notices."""
+    shown = list(shown)
+    return [quote for quote in quotes if not any(quote.text.strip() in text for text in shown)]
+
+
 def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
     """Quotes that stand best alone first: a hook's viewer or a newsletter's reader never heard the sentence before,
     so one opening on a pointer back ("This is how…", "And so…") comes after every one that does not."""
