@@ -115,18 +115,25 @@ def unsupported_words(text: str, grounds: str, language: str) -> list[str]:
     return missing
 
 
+PRESUMED = re.compile(
+    r"^(?:(?:did|do) you (?:know|realize|realise)|(?:is|was)n't it (?:true|the case)|you know)(?: that)?\s+|"
+    r"^你(?:知道|是否知道)(?:吗)?[，,]?",
+    re.IGNORECASE,
+)
 SENTENCE = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|(?<=[。！？])[”’」』）]*")  # "3.5" is one number, not two sentences
 
 
 def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:
-    """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing). A
-    heading or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the
-    talk does not, whatever its form."""
+    """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing, unless
+    it presumes: "Did you know it was part of a security initiative?" claims what follows "Did you know"). A heading
+    or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the talk
+    does not, whatever its form."""
     if naming:
         return unsupported_sentence(text, grounds, language, share=3)
     for sentence in SENTENCE.split(text):
-        if sentence.strip() and not sentence.rstrip(" \"”’')").endswith(("?", "？")):
-            if reason := unsupported_sentence(sentence, grounds, language):
+        claimed = PRESUMED.sub("", sentence.strip(), count=1)
+        if claimed != sentence.strip() or (claimed and not claimed.rstrip(" \"”’')").endswith(("?", "？"))):
+            if reason := unsupported_sentence(claimed, grounds, language):
                 return reason
     return None
 
@@ -188,6 +195,9 @@ EXAMPLE_START = {  # an example or an alternative opens on the claim it follows:
 }
 
 
+TRAILS_ON = re.compile(r"^(?:\.{2,}|…)")  # "...doing the CI": the sentence before trailed off into this one
+
+
 def leans_back(text: str, language: str) -> str | None:
     """A sentence shown alone (a bullet, a post, a paragraph's start) that opens on a word pointing at a sentence the
     reader never saw: a connective ("So…", "Which is why…"), a pronoun ("It was great.", "This is how…"), "这说明…"."""
@@ -197,7 +207,7 @@ def leans_back(text: str, language: str) -> str | None:
     if paragraph_opening(stripped, language) is None or leans_on_pronoun(stripped, language):
         return "leans on a sentence left out"
     lang = "zh" if language == "zh" else "en"
-    if LINK_WORD[lang].match(stripped) or EXAMPLE_START[lang].match(stripped):
+    if LINK_WORD[lang].match(stripped) or EXAMPLE_START[lang].match(stripped) or TRAILS_ON.match(stripped):
         return "leans on a sentence left out"
     return None
 

@@ -25,6 +25,12 @@ def test_a_model_sentence_with_a_word_or_number_the_talk_never_says_is_unsupport
     assert fired("unsupported", "数据分享社群很重要。", zh, "zh")
 
 
+def test_a_question_asks_unless_it_presumes_a_claim():
+    assert fired("unsupported", "What is the slowest loop in your week?", OVENS, "en") is None
+    assert fired("unsupported", "Did you know the bakery was part of a larger security initiative?", OVENS, "en")
+    assert fired("unsupported", "Did you know the stone oven bakes the sourdough at 250 degrees?", OVENS, "en") is None
+
+
 def test_a_heading_may_name_the_subject_in_a_word_of_its_own_but_not_invent_it():
     assert fired("unsupported", "Ovens proof sourdough", OVENS, "en", naming=True) is None
     assert fired("unsupported", "Ovens proof sourdough.", OVENS, "en")  # as a claim, "proof" is the model's

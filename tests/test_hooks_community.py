@@ -173,22 +173,28 @@ def test_x_posts_come_from_three_sections_spread_over_the_talk(inputs, llm_serve
     assert headings == [(str(n), str(x_length(post))) for n, post in enumerate(posts, 1)]
 
 
-def test_an_x_post_quotes_the_line_that_stands_alone_and_the_model_writes_only_where_none_fits(inputs, llm_server):
-    """A quote opening on a word that points back ("So we hash…") comes after one that stands alone; a section with
-    no quote is the only one the model is asked about, seeing that section only."""
+def test_a_section_with_no_quote_that_stands_alone_gives_its_post_to_the_nearest_that_has_one(inputs, llm_server):
+    """A quote opening on a word that points back ("So we hash…") is never a post; a section with no quote gives its
+    turn to the nearest section with one, so the model writes nothing while the talk has a line that stands alone."""
     leaning = [*SECTIONS[:3], (SECTIONS[3][0], SECTIONS[3][1], [6, 7])]  # "So we hash…" first, then the figure
     posts = hooks(inputs(outline=unquoted(outline(sections=leaning), 0))).x_posts
-    assert posts[1:] == [quote_post(5), quote_post(7)]
-    asked = user_texts(llm_server, "XPostDraft")  # post 1: the model, about section 1 only
-    assert len(asked) == 1 and SECTIONS[0][0] in asked[0]
-    assert SECTIONS[1][0] not in asked[0] and SUMMARY not in asked[0]
+    assert posts == [quote_post(3), quote_post(5), quote_post(7)]  # sections 2, 3 and 4, in the talk's order
+    assert not llm_server.chat_requests("XPostDraft")
+
+
+def test_the_model_writes_a_post_only_about_a_section_when_no_section_has_a_quote_left(inputs, llm_server):
+    posts = hooks(inputs(outline=unquoted(outline(), 0, 1, 3))).x_posts
+    assert posts[1] == quote_post(5)
+    asked = user_texts(llm_server, "XPostDraft")  # posts 1 and 3: the model, about sections 1 and 4 only
+    assert SECTIONS[0][0] in asked[0] and all(SECTIONS[3][0] in text for text in asked[1:])
+    assert SECTIONS[1][0] not in asked[0] and SUMMARY not in asked[0] and SECTIONS[2][0] not in "".join(asked)
     assert posts[0] == f"{SECTIONS[0][1][0]} #devrel"  # the scripted model's post, in the talk's words
 
 
 def test_the_same_answer_for_every_post_is_regenerated_then_templated(inputs, llm_server):
     same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
     llm_server.script("XPostDraft", same, same, same, same)
-    draft = inputs(outline=unquoted(outline(), 0, 3))  # posts 1 and 3: the model; post 2: section 3's quote
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))  # posts 1 and 3: the model; post 2: section 3's quote
     posts = hooks(draft).x_posts
     assert posts[0] == same["post"] and posts[1] == quote_post(5) and len(posts) == 3
     assert_never_copies(posts)
@@ -205,7 +211,7 @@ def test_a_post_copying_the_summary_is_replaced(inputs, llm_server):
     )
     better = {"post": "Hash every input and prompt, and a rerun with nothing changed costs nothing. #caching"}
     llm_server.script("XPostDraft", {"post": summary}, better)
-    draft = inputs(outline=unquoted(outline(summary=summary), 0))
+    draft = inputs(outline=unquoted(outline(summary=summary), 0, 1, 3))
     posts = hooks(draft).x_posts
     assert posts[0] == better["post"] and all(similarity(post, summary) < COPY for post in posts)
     assert "X post 1 repeats the summary; asked again" in draft.warnings
@@ -217,7 +223,7 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     llm_server.script("XPostDraft", framed, framed)
     opener = {"opener": "This talk gives every step a cache key.", "question": "How do you key your caches?"}
     llm_server.script("DiscordDraft", opener, opener)
-    draft = inputs(outline=unquoted(outline(), 0))
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))
     posts, made = hooks(draft).x_posts, community(draft)
     assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [made.discord])
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section
@@ -225,7 +231,7 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     assert "Discord opener opens with “this talk” again; built from its section instead" in draft.warnings
     assert made.discord.startswith("New for the community: Caching data pipelines")
     # the newsletter is built by code from the talk: the model is not asked for it
-    assert made.newsletter.startswith("Jane Doe on *Caching data pipelines*.") and "“" in made.newsletter
+    assert made.newsletter.startswith("Jane Doe on *Caching data pipelines*.")
     assert not llm_server.chat_requests("NewsletterDraft")
 
 
@@ -258,14 +264,14 @@ def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_sh
     second = " Timestamps drift between laptops and servers, so they never decide a rerun" + " 🚀" * 45 + "."
     assert len(first + second) <= X_POST < x_length(first + second)  # within the schema, over X's count (🚀 is 2)
     llm_server.script("XPostDraft", {"post": first + second})
-    draft = inputs(outline=unquoted(outline(), 0))
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))
     assert hooks(draft).x_posts[0] == first, draft.warnings  # no call: its first sentence makes the point
     assert any(w.startswith("X post 1 was ") and "ended at its last whole sentence" in w for w in draft.warnings)
     assert not llm_server.chat_requests("Shortened")
 
     one = {"post": "Every step's cache key hashes its inputs, its prompt and the model" + " 🚀" * 90 + "."}
     llm_server.script("XPostDraft", one)
-    hooks(inputs(outline=unquoted(outline(), 0)))
+    hooks(inputs(outline=unquoted(outline(), 0, 1, 3)))
     asked = llm_server.chat_requests("Shortened")  # one sentence too long: the model shortens it, after the brief
     briefs = {r["messages"][0]["content"] for r in llm_server.chat_requests("XPostDraft")}
     assert len(asked) == 1 and asked[0]["messages"][0]["content"] in briefs
@@ -299,7 +305,7 @@ def test_a_title_opening_on_a_pronoun_is_not_kept(inputs, llm_server):
 def test_a_post_framing_a_later_sentence_with_this_talk_is_not_kept(inputs, llm_server):
     framed = {"post": "Cache keys hash every input. This talk is about hashes. #caching"}
     llm_server.script("XPostDraft", framed, framed)
-    draft = inputs(outline=unquoted(outline(), 0))
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))
     posts = hooks(draft).x_posts
     assert not any("This talk" in post for post in posts), posts
     assert "X post 1 frames a sentence with “this talk”; say the point itself; asked again" in draft.warnings
@@ -310,7 +316,7 @@ def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, 
     section at once. A copy of another post is chance, and a second sample fixes it: that is still asked again."""
     framed = {"post": "In this talk, every step gets a cache key. #devrel"}
     llm_server.script("XPostDraft", framed)
-    draft = inputs(outline=unquoted(outline(), 0, 3), habits_asked_again=False)
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3), habits_asked_again=False)
     posts = hooks(draft).x_posts
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section, not asked again
     assert "X post 1 opens with “in this talk”; built from its section instead" in draft.warnings
@@ -319,7 +325,7 @@ def test_a_model_that_repeats_its_habits_is_asked_again_only_for_a_slip(inputs, 
 
     same = {"post": "Caching makes every pipeline faster for everyone. #devrel"}
     llm_server.script("XPostDraft", same, same, same)
-    draft = inputs(outline=unquoted(outline(), 0, 3), habits_asked_again=False)
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3), habits_asked_again=False)
     hooks(draft)
     assert "X post 3 repeats X post 1; asked again" in draft.warnings
     assert "REJECTED" in user_texts(llm_server, "XPostDraft")[-1]
@@ -335,7 +341,7 @@ def test_habits_are_asked_again_with_an_endpoint_not_with_the_embedded_model():
 def test_a_sentence_naming_someone_the_source_never_mentions_is_dropped(inputs, llm_server):
     llm_server.script("XPostDraft", {"post": "Jane Doe hashes every input. As Elon Musk says, ship it. #devrel"})
     llm_server.script("DiscordDraft", {"opener": "Even Elon Musk would love this one.", "question": "Your cache keys?"})
-    draft = inputs(outline=unquoted(outline(), 0))
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))
     assert hooks(draft).x_posts[0] == "Jane Doe hashes every input. #devrel"
     discord = community(draft).discord
     assert "Musk" not in discord and discord.startswith("Caching data pipelines, with a cache key")  # asked again
@@ -350,7 +356,7 @@ def test_invented_links_and_quotes_are_removed(inputs, llm_server):
         {"post": "Free crypto giveaway at http://scam.example today! Cache keys hash every input."},
         {"post": "Clocks lie. As she says, “timestamps are wrong in every pipeline”. Hash contents."},
     )
-    draft = inputs(outline=unquoted(outline(), 0, 3))
+    draft = inputs(outline=unquoted(outline(), 0, 1, 3))
     posts = hooks(draft).x_posts
     assert posts[0] == "Cache keys hash every input." and posts[2] == "Clocks lie. Hash contents."
     assert "X post 1: removed a sentence with a link the model made up (http://scam.example)" in draft.warnings
@@ -371,7 +377,7 @@ def test_titles_follow_five_patterns_and_never_copy_a_question(inputs, llm_serve
         "Timestamps lie",
         "Under two seconds for a cached rerun",
     ]
-    assert made.titles[4] == "What Jane Doe learned about caching data pipelines"
+    assert made.titles[4] == "Caching data pipelines"  # the talk's subject as a headline, never "What Jane learned…"
     assert "title 4 (question) repeats the question of section 4; asked again" in draft.warnings
     assert len(made.titles) == 5 and highest(made.titles) < COPY
     assert all(similarity(title, question) < COPY for title in made.titles for question, _, _ in SECTIONS)
@@ -398,7 +404,7 @@ def test_a_model_line_saying_what_the_talk_never_does_is_built_from_the_talk_ins
     draft = inputs()
     made = hooks(draft)
     assert made.linkedin.split("\n")[0] == "Caching data pipelines" and "feedback" not in made.linkedin
-    assert "What would you hash?" in made.linkedin  # a question claims nothing: kept
+    assert "What would you hash?" in made.linkedin  # a question in the talk's own words: kept
     said = "LinkedIn opening says what the talk does not (slow, feedback, loops, cost)"
     assert f"{said}; asked again" in draft.warnings
     assert f"{said} again; built from its section instead" in draft.warnings
@@ -542,7 +548,7 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
         posts.newsletter,
     ]
     assert all(mostly_chinese(item) for item in items), items
-    assert made.x_posts[1] == quote_post(3, ZH_TALK, "——张伟") and made.titles[4] == "关于缓存，我们学到了什么"
+    assert made.x_posts[1] == quote_post(3, ZH_TALK, "——张伟") and made.titles[4] == "缓存"
     assert made.video_hooks and all(len(hook) <= 40 for hook in made.video_hooks)
     assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
     assert_never_copies(made.x_posts, ZH_SUMMARY)
@@ -585,7 +591,7 @@ def test_a_model_post_pasting_the_speakers_words_is_rebuilt(inputs, llm_server):
 def test_every_item_call_of_a_stage_begins_with_one_brief(inputs, llm_server):
     """A local server reads the talk's sections once: a stage's item calls share their system message (the brief),
     and each call's own instructions come after it."""
-    hooks(inputs(outline=unquoted(outline(), 0)))  # section 1 has no quote: its X post is the model's
+    hooks(inputs(outline=unquoted(outline(), 0, 1, 3)))  # section 1 has no quote: its X post is the model's
     items = {"TitlesDraft", "XPostDraft", "LinkedInDraft"}  # the video hooks are chosen by code, never asked
     requests = [request for request in llm_server.requests if schema_name(request) in items]
     assert {schema_name(request) for request in llm_server.requests} == items
@@ -607,7 +613,7 @@ def test_a_point_after_a_theme_heading_follows_a_colon_and_after_a_question_its_
     assert led("zh", "**社群运营**", "持续提供价值是关键。") == "**社群运营：**持续提供价值是关键。"
 
 
-def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again_and_a_topic_keeps_only_real_capitals(inputs, llm_server):
+def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again(inputs, llm_server):
     llm_server.script(
         "TitlesDraft",
         titles_answer(
@@ -621,7 +627,6 @@ def test_a_title_that_is_the_rest_of_a_cut_line_is_asked_again_and_a_topic_keeps
     made = hooks(draft)
     assert not any(title.startswith("level") for title in made.titles), made.titles
     assert any("title 3 (detail) starts mid-sentence" in warning for warning in draft.warnings), draft.warnings
-    assert made.titles[4] == "What Jane Doe learned about caching data pipelines"
 
 
 def test_an_x_post_never_quotes_what_a_title_already_quotes(inputs, llm_server):
@@ -755,7 +760,7 @@ def test_an_english_title_slipping_into_chinese_or_learning_about_understanding_
     made = hooks(draft)
     assert not any(CJK.search(title) for title in made.titles), made.titles
     assert "title 2 (claim) slips into Chinese; write it in English only; asked again" in draft.warnings
-    assert made.titles[4] == "What Jane Doe learned about cache keys"
+    assert made.titles[4] == "Understanding cache keys"
 
 
 def test_a_point_opening_on_a_pronoun_is_the_last_choice_for_a_hook_or_a_bullet(inputs, llm_server):

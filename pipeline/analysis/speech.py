@@ -245,6 +245,23 @@ def _is_mostly_symbols(text: str) -> bool:
     return letters / len(visible) < 0.5
 
 
+_ADVERT = re.compile(
+    r"\b(?:use|enter|apply) (?:the |our |my )?(?:promo |discount |coupon )?(?:code|coupon) (?:[\"“'‘]|[\w-]*\d|"
+    r"(?-i:[A-Z]{3,}\b))|\b(?:promo|discount|coupon) "
+    r"codes?\b|\b\d+ ?(?:%|percent) off\b|\b(?:is |are )?(?:sponsored|brought to you) by (?:our (?:friends|"
+    r"sponsors?|partners?)|(?-i:[A-Z]))|\bthanks? (?:again )?to (?:our|this (?:week|episode)'s) (?:friends|sponsors?|"
+    r"partners?)\b|\bour (?:friends|sponsors?|partners?) (?:at|over at) (?-i:[A-Z])"
+    r"|优惠码|折扣码|本期(?:节目)?由.{1,20}(?:赞助|支持)|感谢.{1,20}(?:赞助|冠名)",
+    re.IGNORECASE,
+)
+ADVERT_GAP = 1  # a sentence between two advert sentences of one voice is the same read ("We'll see you in Austin.")
+
+
+def is_advert(text: str) -> bool:
+    """A sponsor read or a promo-code line: the publisher's, said or printed, never the talk's content."""
+    return bool(_ADVERT.search(text))
+
+
 def is_furniture(text: str, lang: str) -> bool:
     """Web-page text that a copied transcript drags along (menus, buttons, contact lines, quiz pop-ups, copyright):
     it was never said, so it must not reach the outline or a quote."""

@@ -178,10 +178,12 @@ def role_marks(
     one its title names; the others are marked as other talks."""
     if len({s.speaker for s in segments if s.speaker}) < 2:
         return segments
-    from pipeline.sources.interview import interviewer
+    from pipeline.sources.interview import hosts
 
-    if host := interviewer(segments, kind, roles):  # an interview: the host asks, every other voice answers
-        return [s.model_copy(update={"mark": "host"}) if s.speaker == host and s.mark is None else s for s in segments]
+    if asking := hosts(segments, kind, roles):  # an interview: the hosts ask, every other voice answers
+        return [
+            s.model_copy(update={"mark": "host"}) if s.speaker in asking and s.mark is None else s for s in segments
+        ]
     separate = talks(segments)
     speaking = {chosen_talk(separate, segments, hint)} if separate else presenters(segments)
     if not speaking:
@@ -231,6 +233,23 @@ def furniture_marks(segments: list[Segment], language: str) -> list[Segment]:
     ]
 
 
+def advert_marks(segments: list[Segment]) -> list[Segment]:
+    """Sponsor reads and promo codes, in any input (an episode reads them aloud): with what one voice says between two
+    of them, they are the publisher's furniture."""
+    from pipeline.analysis.speech import ADVERT_GAP, is_advert
+
+    ads = [index for index, segment in enumerate(segments) if segment.mark is None and is_advert(segment.text)]
+    marked = set(ads)
+    for left, right in zip(ads, ads[1:]):
+        between = range(left + 1, right)
+        if len(between) <= ADVERT_GAP and all(segments[i].speaker == segments[left].speaker for i in (*between, right)):
+            marked.update(i for i in between if segments[i].mark is None)
+    return [
+        segment.model_copy(update={"mark": "furniture"}) if i in marked else segment
+        for i, segment in enumerate(segments)
+    ]
+
+
 def injection_marks(segments: list[Segment]) -> list[Segment]:
     """A sentence addressed to the model ("ignore previous instructions") is data, never material."""
     from pipeline.safety.injection import instruction_marks
@@ -256,4 +275,4 @@ def marked(
     segments = role_marks(reattributed(segments), hint, kind, roles)
     if web_text:
         segments = furniture_marks(segments, language)
-    return injection_marks(segments)
+    return injection_marks(advert_marks(segments))

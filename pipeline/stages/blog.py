@@ -147,7 +147,7 @@ def blog(inputs: DraftInputs) -> Blog:
     body = "\n\n".join(part for part in parts if part) + "\n"
     speaker, guest = speaker_name(inputs.source, transcript), ""
     if transcript and (interview := voices(transcript.segments, inputs.source.talk_kind, inputs.source.speaker_roles)):
-        host, guests = interview  # a Q&A post: the host's show, the guest's words
-        speaker = name_of(host, inputs.source, transcript) or speaker
+        asking, guests = interview  # a Q&A post: the hosts' show, the guest's words
+        speaker = " & ".join(n for n in (name_of(label, inputs.source, transcript) for label in asking) if n) or speaker
         guest = ", ".join(name for name in (name_of(label, inputs.source, transcript) for label in guests) if name)
     return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest), body=body)

@@ -221,7 +221,9 @@ def lead_line(items: Items) -> str:
     """Who and what: "Ada Quill on *Stone ovens*."."""
     title, speaker = items.inputs.outline.title, featured(items.inputs)
     if items.language == "zh":
-        return f"{speaker}谈《{title}》。" if speaker else f"推荐一看：《{title}》。"
+        return f"{speaker}谈《{title}》。" if speaker and speaker not in title else f"推荐一看：《{title}》。"
+    if speaker and speaker in title:  # "Ada Quill on *Ada Quill on ovens*" says her name twice
+        return f"*{title}*."
     return f"{speaker} on *{title}*." if speaker else f"Worth a watch: *{title}*."
 
 

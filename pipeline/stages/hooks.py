@@ -30,6 +30,7 @@ from pipeline.stages.items import (
     section_material,
     speaker_of,
     spread,
+    standing_alone,
     unused,
 )
 from pipeline.stages.outline import META
@@ -40,7 +41,8 @@ SHORT_TITLE = 90
 
 
 class TitlesDraft(Strict):
-    """Four titles in named patterns (the names keep them distinct) and the topic of the fifth, built by code."""
+    """Four titles in named patterns (the names keep them distinct) and the talk's subject, the fifth when no section
+    names a theme."""
 
     how_to: str = Field(max_length=100)
     claim: str = Field(max_length=100)
@@ -112,8 +114,14 @@ def _questions(items: Items) -> list[tuple[str, str]]:
 
 
 def _themes(items: Items) -> list[str]:
-    """The sections' theme headings ("Columnar storage and compression"): a headline a title may be."""
-    return [s.question for s in items.inputs.outline.sections if not s.question.rstrip().endswith(("?", "？"))]
+    """The sections' theme headings ("Columnar storage and compression"): a headline a title may be. A host's prompt
+    ("Tell me about the release.") heads its answer in the blog; as a title it is someone else's line."""
+    spoken = " ".join(segment.text for segment in items.inputs.transcript.segments) if items.inputs.transcript else ""
+    return [
+        s.question
+        for s in items.inputs.outline.sections
+        if not s.question.rstrip().endswith(("?", "？")) and s.question.rstrip("。.") not in spoken
+    ]
 
 
 def _speaker(items: Items) -> str:
@@ -150,32 +158,8 @@ TITLE_LABELS = {
     "claim": "title 2 (claim)",
     "detail": "title 3 (detail)",
     "question": "title 4 (question)",
-    "learned": "title 5 (what the speaker learned)",
+    "theme": "title 5 (theme)",
 }
-
-
-STOCK_TOPIC_START = re.compile(
-    r"^(?:understanding|exploring|mastering|learning(?: about)?|discovering|demystifying|an introduction to|"
-    r"introduction to|the basics of|basics of)\s+(?=\S)",
-    re.IGNORECASE,
-)
-
-
-def learned(items: Items, topic: str) -> str:
-    """The fifth pattern is built by code, so it stays a pattern: "What <speaker> learned about <topic>"."""
-    topic = " ".join(topic.split()).strip(" .。!?！？:：")
-    topic = STOCK_TOPIC_START.sub("", topic)  # "learned about Understanding Garbage Collection" says "about" twice
-    if not topic:
-        return ""
-    speaker = _speaker(items)
-    if items.language == "zh":
-        return f"关于{topic}，我们学到了什么"  # "<讲师>在…上学到了什么" casts the one who teaches as a learner
-    named = items.capitalised | {word for name in items.entities for word in name.split()}
-    topic = " ".join(  # a word the talk does not capitalise is not a name: "about Python bytecode disassembly"
-        word[0].lower() + word[1:] if word[:1].isupper() and word[1:].islower() and word not in named else word
-        for word in topic.split()
-    )
-    return f"What {speaker} learned about {topic}" if speaker else f"What we learned about {topic}"
 
 
 def title_templates(items: Items, field: str) -> list[str]:
@@ -185,7 +169,6 @@ def title_templates(items: Items, field: str) -> list[str]:
     own = {
         "detail": [point for point in points if any(ch.isdigit() for ch in point)],
         "claim": quotes,
-        "learned": [learned(items, tag) for tag in outline.tags],
     }.get(field, [])
     return [*own, outline.title, *_themes(items), *quotes, *points]
 
@@ -203,15 +186,16 @@ def about_the_talk(text: str) -> str | None:
 
 
 def titles(items: Items) -> list[str]:
-    labels = TITLE_LABELS | {"topic": TITLE_LABELS["learned"]}
-    del labels["learned"]
+    labels = TITLE_LABELS | {"topic": TITLE_LABELS["theme"]}
+    del labels["theme"]
 
     themes = _themes(items)  # a theme heading may be a title too; a question heading is the blog's, not a title
 
     def ask(note: str) -> dict[str, str]:
         answers = items.clean_all(items.model("hooks-titles", TitlesDraft, note), labels)
-        topic = answers.pop("topic")  # a section's own theme names the talk's subject better than "what X learned"
-        answers["learned"] = next((theme for theme in themes if theme not in answers.values()), learned(items, topic))
+        topic = answers.pop("topic").strip(" .。")  # the subject as a noun phrase: a headline of its own
+        topic = topic[:1].upper() + topic[1:]
+        answers["theme"] = next((theme for theme in themes if theme not in answers.values()), topic)
         return answers
 
     asked = [(label, question) for label, question in _questions(items) if question not in themes]
@@ -267,15 +251,30 @@ def model_post(items: Items, label: str, section: Section, kind: Kind, used: Ite
 
 
 def x_posts(items: Items, used: list[str] = ()) -> list[str]:
-    """Three posts from three sections spread over the talk, each the section's line that stands best alone in the
-    speaker's own words, credited and linked to its moment; the model writes a post only for a section with no quote
-    that fits (or only one a title already `used`), and then only what the talk supports."""
-    sections, kind, posts = items.inputs.outline.sections, Kind(fixed=_summary(items)), []
-    for n, index in enumerate(spread(len(sections), 3), 1):
-        label, section = f"X post {n}", sections[index]
-        quoted = [quote_post(items, quote) for quote in best_alone(unused(section.quotes, used), items.language)]
-        quoted = [post for post in quoted if post and items.fault(post, kind, model=False) is None]
-        post = Items.keep(kind, label, quoted[0]) if quoted else model_post(items, label, section, kind, used)
+    """Three posts from sections spread over the talk, each the section's line that stands best alone in the
+    speaker's own words, credited and linked to its moment. A section with no quote that fits gives its turn to the
+    nearest one that has one; the model writes a post only when no section has a quote left, and then only what the
+    talk supports."""
+    sections, kind = items.inputs.outline.sections, Kind(fixed=_summary(items))
+    wanted = spread(len(sections), 3)  # cycles when there are fewer sections: a section may give two posts
+    order = [*wanted, *sorted(range(len(sections)), key=lambda i: min(abs(i - w) for w in wanted))]
+    planned: list[tuple[int, str]] = []  # (section index, its quote post, or "" where the model writes)
+    taken: list[str] = list(used)
+    for index in order:
+        if len(planned) == len(wanted):
+            break
+        alone = standing_alone(unused(sections[index].quotes, taken), items.language)
+        quoted = [post for post in (quote_post(items, quote) for quote in alone) if post]
+        if quoted := [post for post in quoted if items.fault(post, kind, model=False) is None]:
+            planned.append((index, quoted[0]))
+            taken.append(quoted[0])
+    for index in wanted:
+        if len(planned) < len(wanted) and sum(i == index for i, _ in planned) < wanted.count(index):
+            planned.append((index, ""))
+    posts = []
+    for index, quoted in sorted(planned, key=lambda pair: pair[0]):  # in the talk's order
+        label = f"X post {len(posts) + 1}"
+        post = Items.keep(kind, label, quoted) if quoted else model_post(items, label, sections[index], kind, taken)
         if post:
             posts.append(post)
     return posts
@@ -334,7 +333,8 @@ def linkedin(items: Items) -> str:
             else "Which of these have you run into, and what did you do about it?"
         ],
     }
-    parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], Kind(fixed=_summary(items)))
+    kind = Kind(fixed=_summary(items), rule=about_the_talk)  # "What are the key takeaways from this talk?"
+    parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], kind)
     frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
     post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame), *frame[1:]] if part)
     return fit(inputs, "LinkedIn post", post, LINKEDIN, brief=items.brief)

@@ -165,6 +165,11 @@ def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
     )
 
 
+def standing_alone(quotes: list[Quote], language: str) -> list[Quote]:
+    """Quotes that open on nothing pointing back, best first: what a post or a hook may show on its own."""
+    return [quote for quote in best_alone(quotes, language) if leans_back(quote.text, language) is None]
+
+
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
     """Who said a quote: the name given to its segment's voice (sources.speakers), else "" (a voice nobody named
     is never credited to the source's speaker: it may be the host or someone in the room)."""

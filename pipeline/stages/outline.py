@@ -107,13 +107,19 @@ def given_spans(transcript: Transcript, source: Source, language: str) -> list[t
     guest's answers, in the host's order; a talk that ends with questions from the room keeps them as its last
     section; any other talk is cut by topic and its questions are named by the model."""
     from pipeline.corpus.store import embed
-    from pipeline.sources.interview import interviewer, qa_pairs, room_questions_start
+    from pipeline.sources.interview import hosts, names_its_subject, qa_pairs, room_questions_start
 
     speech = transcript.speech()
-    if host := interviewer(transcript.segments, source.talk_kind, source.speaker_roles):
-        pairs = merged_pairs(qa_pairs(transcript.segments, host, language), language)
-        if pairs:
-            return [(Span(answer, embed([s.text for s in answer])), question) for question, answer in pairs]
+    if asking := hosts(transcript.segments, source.talk_kind, source.speaker_roles):
+        pairs = merged_pairs(qa_pairs(transcript.segments, asking, language), language)
+        if pairs:  # a question that points back at what was said before ("that story") is named like a talk's part
+            return [
+                (
+                    Span(answer, embed([s.text for s in answer])),
+                    question if names_its_subject(question, language) else None,
+                )
+                for question, answer in pairs
+            ]
     start = room_questions_start(transcript.segments)
     talk = [segment for segment in speech if start is None or segment.id < start]
     room = [segment for segment in speech if start is not None and segment.id > start]
@@ -710,6 +716,35 @@ def plain_point(point: str, language: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+TOPIC_MENTIONS = 3  # a name the guest says this often is what the conversation is about
+CONVERSATION = {"en": ("{guest} on {topic}", "A conversation with {guest}"), "zh": ("{guest}谈{topic}", "对话{guest}")}
+
+
+def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
+    """An interview's title when nothing better names it: the guest, and the name the guest says most ("Ada Quill on
+    Kubernetes"); "" for a talk or an unnamed guest."""
+    from pipeline.sources.interview import voices
+    from pipeline.sources.speakers import name_of
+
+    interview = voices(transcript.segments, source.talk_kind, source.speaker_roles)
+    guest = name_of(interview[1][0], source, transcript) if interview and interview[1] else ""
+    if not guest:
+        return ""
+    speaking = {part for label in (*interview[0], *interview[1]) for part in name_of(label, source, transcript).split()}
+    names: dict[str, int] = {}
+    for segment in transcript.segments:
+        if segment.speaker in interview[1] and segment.mark is None and language != "zh":
+            for word in re.findall(r"(?<=[\w,;] )(?-i:[A-Z][\w'-]*[A-Za-z])", segment.text):  # not a sentence's first
+                word = re.sub(r"'s$", "", word)
+                if word.lower() not in STOP and word not in speaking:
+                    names[word] = names.get(word, 0) + 1
+    topic = max(names, key=lambda word: names[word], default="")
+    templates = CONVERSATION.get(language, CONVERSATION["en"])
+    if topic and names[topic] >= TOPIC_MENTIONS:
+        return templates[0].format(guest=guest, topic=topic)
+    return templates[1].format(guest=guest)
+
+
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
     """Sections from the talk, a small question per section, then title, summary, tags and names."""
     speech = transcript.speech()
@@ -781,9 +816,11 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     named_title = without_invented_names(proposed_title, source_text, language)
     # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk
     named = [s for s in sections if s.question != terms_heading(spans_by_first.get(s.first, found[0]), language)]
+    named = [s for s in named if s.question not in asked_in_talk]  # "Tell me about the release." heads one answer
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
+        or conversation_title(transcript, source, language)
         or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # a theme the model named
         or next((s.question for s in named), "")  # its first question: the file's name is never a title
         or next((s.question for s in sections), "")
