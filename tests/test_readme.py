@@ -1,4 +1,4 @@
-"""Docs cannot drift: every command in the README's code blocks is run here, and every CLI command has help.
+"""Docs cannot drift: every command in the README and docs code blocks is run here, and every CLI command has help.
 
 `make demo` runs for real with the embedded model (the 0.5B, to keep CI fast): it is also the end-to-end test of the
 embedded LLM, whisper and every stage on the bundled sample.
@@ -23,7 +23,9 @@ BIN = os.path.dirname(sys.executable)
 
 
 def readme_commands() -> list[str]:
-    blocks = re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), flags=re.S)
+    """The commands in the ```sh blocks of README.md, then of every docs/*.md in name order (```console is not run)."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    blocks = [block for page in pages for block in re.findall(r"```sh\n(.*?)```", page.read_text(), flags=re.S)]
     lines = [line.split("  #")[0].strip() for block in blocks for line in block.splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
 
@@ -117,7 +119,7 @@ def run_devrel(command, tmp_path, server):
 
 
 def run_web(command, tmp_path, site):
-    """README URLs point at example.com; here the same commands run against the local site."""
+    """URLs in the README and docs point at example.com; here the same commands run against the local site."""
     (site.root / "talks").mkdir(exist_ok=True)
     speak_ogg("Welcome to the keynote about caching pipelines.", site.root / "talks" / "keynote.ogg")
     items = "".join(f"<item><title>{n}</title><link>{site.url('talks/keynote.ogg')}</link></item>" for n in ("One",))
@@ -151,7 +153,7 @@ def run_make_weekly(command, tmp_path):
     assert "blog.md" in (week / "digest.md").read_text()
 
 
-def test_every_readme_command_runs(tmp_path, llm_server, site):
+def test_every_readme_and_docs_command_runs(tmp_path, llm_server, site):
     commands = readme_commands()
     assert "make demo" in commands and "make test" in commands
     for command in commands:
@@ -174,7 +176,7 @@ def test_every_readme_command_runs(tmp_path, llm_server, site):
         elif command.startswith("devrel "):
             run_devrel(command, tmp_path, llm_server)
         else:
-            pytest.fail(f"README command with no test: {command}")
+            pytest.fail(f"README and docs command with no test: {command}")
 
 
 def test_every_cli_command_has_help(cli):

@@ -79,7 +79,7 @@ class EmbeddedServer:
             raise SetupError(
                 "no endpoint is configured and llama-cpp-python (the embedded model's server) is not installed; "
                 "set OPENAI_BASE_URL, or run `make setup`, or pip install 'devrel-pipeline[local]' with the CMAKE_ARGS "
-                "in the README (The model)"
+                "in docs/models-and-setup.md"
             ) from None
         gguf = model_path(self.model, waiting)
         cache_dir().mkdir(parents=True, exist_ok=True)
