@@ -134,7 +134,8 @@ def test_an_interview_becomes_the_hosts_questions_and_the_guests_answers(cli, ll
     assert all(q["speaker"] == "Ada" for section in outline["sections"] for q in section["quotes"])
     blog = (folder / "blog.md").read_text()
     meta = yaml.safe_load(blog.split("---\n")[1])
-    assert meta["guest"] == "Ada Lovelace" and meta["speaker"] == "Maya Chen"
+    assert meta["guest"] == meta["speaker"] == "Ada Lovelace" and meta["author"] == "Maya Chen"  # the host publishes
+    assert "*Maya Chen talks with Ada Lovelace." in blog
     assert "### Why did your team start hashing every input of a pipeline step?" in blog
     assert "Welcome back to the show" not in blog.split("---\n", 2)[2]
     hooks = (folder / "hooks.md").read_text()

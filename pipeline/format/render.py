@@ -46,13 +46,16 @@ def source_label(source: Source) -> str:
     return source.url or (source.path.rsplit("/", 1)[-1] if source.path else source.title)
 
 
-def blog_front_matter(source: Source, outline: Outline, speaker: str | None, guest: str = "") -> dict:
-    """The fields of a static-site post, in the form our users write (shared/reference/seed-000.md): who spoke,
-    `draft: true` until a person publishes it, and the names the talk mentions under their usual keys."""
+def blog_front_matter(
+    source: Source, outline: Outline, speaker: str | None, guest: str = "", author: str | None = None
+) -> dict:
+    """The fields of a static-site post, in the form our users write (shared/reference/seed-000.md): who spoke (in an
+    interview the guest; the host is its author), `draft: true` until a person publishes it, and the names the talk
+    mentions under their usual keys."""
     return {
         "title": outline.title,
         "date": source.date or date.today().isoformat(),
-        "author": speaker or "",
+        "author": author or speaker or "",
         "speaker": speaker or "",
         "guest": guest,
         "layout": "post.njk",

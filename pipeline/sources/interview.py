@@ -29,6 +29,7 @@ EARLY = 0.25  # the hosts' first question comes within the first quarter of the 
 ANSWER_WORDS = 20  # an answer is a turn of at least this many words (for telling an interview from a talk)
 SHORT_ANSWER = 8  # once it is an interview, an answer this long still makes a section
 MIN_QUESTIONS = 3
+OWN_PART_WORDS = 150  # an answer this long to a question pointing back is a part of its own, named from its words
 NEW_QUESTION_WORDS = 5  # "Was it?", "Don't you think so?" follow up on what was said; they open no section
 
 
@@ -82,8 +83,7 @@ def hosts(segments: list[Segment], kind: str | None = None, roles: dict[str, str
 
 POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these) (?:story|stories|thing|one|point|idea|decision|problem|issue|part|project|stuff|"
-    r"case|time|moment|approach|change|action|level)s?\b|\b(?:this|that) (?:is|was|would|will)\b|"
-    r"\b(?:it|that|so|or)\W*[?？]$|那个|这个|这件事",
+    r"case|time|moment|approach|change|action|level)s?\b|\b(?:it|that|so|or)\W*[?？]$|那个|这个|这件事",
     re.IGNORECASE,
 )
 
@@ -111,13 +111,17 @@ def host_question(turn: Turn, language: str) -> str:
 
 def qa_pairs(segments: list[Segment], hosts: list[str], language: str) -> list[tuple[str, list[Segment]]]:
     """(a host's question, the answer's speech segments) in the hosts' order. Words before the first question
-    (a welcome, the episode's description) join nothing; a short follow-up ("Was it?") and the hosts' remarks leave
-    the answer going on; answers too short to be one are dropped."""
+    (a welcome, the episode's description) join nothing; a short follow-up ("Was it?"), a question pointing back at
+    what was just said and the hosts' remarks leave the answer going on; answers too short to be one are dropped."""
     pairs: list[tuple[str, list[Segment]]] = []
-    for turn in turns(segments):
+    found = turns(segments)
+    for index, turn in enumerate(found):
         if turn.speaker in hosts:
             if asks(turn) and (question := host_question(turn, language)):
-                if word_count(question) >= NEW_QUESTION_WORDS:
+                answer = found[index + 1].words if index + 1 < len(found) else 0
+                if word_count(question) >= NEW_QUESTION_WORDS and (
+                    not pairs or names_its_subject(question, language) or answer >= OWN_PART_WORDS
+                ):  # "Can you tell that story?" goes on with the answer before, unless a part of its own follows
                     pairs.append((question, []))
             continue
         if pairs and turn.segments:

@@ -144,10 +144,19 @@ def blog(inputs: DraftInputs) -> Blog:
             parts.append(f"▶ {link}")
     if inputs.related:
         parts.append(related_markdown(inputs.related, language))
-    body = "\n\n".join(part for part in parts if part) + "\n"
-    speaker, guest = speaker_name(inputs.source, transcript), ""
+    speaker, guest, author = speaker_name(inputs.source, transcript), "", None
     if transcript and (interview := voices(transcript.segments, inputs.source.talk_kind, inputs.source.speaker_roles)):
-        asking, guests = interview  # a Q&A post: the hosts' show, the guest's words
-        speaker = " & ".join(n for n in (name_of(label, inputs.source, transcript) for label in asking) if n) or speaker
-        guest = ", ".join(name for name in (name_of(label, inputs.source, transcript) for label in guests) if name)
-    return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest), body=body)
+        asking, guests = interview  # a Q&A post: the hosts' show, the guests' words
+        hosts = " & ".join(n for n in (name_of(label, inputs.source, transcript) for label in asking) if n)
+        guest = " & ".join(name for name in (name_of(label, inputs.source, transcript) for label in guests) if name)
+        author, speaker = hosts or speaker, guest or speaker
+        if hosts and guest:  # who is talking: the answers below are the guest's, the headings the host's questions
+            parts.insert(0, CONVERSATION.get(language, CONVERSATION["en"]).format(hosts=hosts, guest=guest))
+    body = "\n\n".join(part for part in parts if part) + "\n"
+    return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest, author), body=body)
+
+
+CONVERSATION = {
+    "en": "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*",
+    "zh": "*{hosts}对话{guest}。问题来自主持人，回答是{guest}的原话。*",
+}

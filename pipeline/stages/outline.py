@@ -720,15 +720,22 @@ TOPIC_MENTIONS = 3  # a name the guest says this often is what the conversation 
 CONVERSATION = {"en": ("{guest} on {topic}", "A conversation with {guest}"), "zh": ("{guest}谈{topic}", "对话{guest}")}
 
 
-def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
-    """An interview's title when nothing better names it: the guest, and the name the guest says most ("Ada Quill on
-    Kubernetes"); "" for a talk or an unnamed guest."""
+def interview_guest(transcript: Transcript, source: Source) -> tuple[tuple[list[str], list[str]] | None, str]:
+    """An interview's (hosts, guests) labels and its main guest's name ("" when unnamed); (None, "") for a talk."""
     from pipeline.sources.interview import voices
     from pipeline.sources.speakers import name_of
 
     interview = voices(transcript.segments, source.talk_kind, source.speaker_roles)
-    guest = name_of(interview[1][0], source, transcript) if interview and interview[1] else ""
-    if not guest:
+    return interview, name_of(interview[1][0], source, transcript) if interview and interview[1] else ""
+
+
+def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
+    """An interview's title when nothing better names it: the guest, and the name the guest says most ("Ada Quill on
+    Kubernetes"); "" for a talk or an unnamed guest."""
+    from pipeline.sources.speakers import name_of
+
+    interview, guest = interview_guest(transcript, source)
+    if not guest or interview is None:
         return ""
     speaking = {part for label in (*interview[0], *interview[1]) for part in name_of(label, source, transcript).split()}
     names: dict[str, int] = {}
@@ -826,7 +833,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         or next((s.question for s in sections), "")
         or source.title
     )
-    speaker = source.speakers[0] if len(source.speakers) == 1 else ""
+    # whom the summary reports: an interview's guest ("The speaker discusses…" is an answer, never the host)
+    speaker = interview_guest(transcript, source)[1] or (source.speakers[0] if len(source.speakers) == 1 else "")
     return Outline(
         title=title,
         summary=grounded_summary(draft.summary, source_text, language, speaker)
