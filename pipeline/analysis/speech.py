@@ -858,6 +858,7 @@ WEIGHTS: dict[str, float] = {
     "vague_opening": -0.10,  # "It", "This", "That", "They" first: who or what?
     "greeting": -0.30,  # "Thank you for...", "大家好"
     "signpost": -0.30,  # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
+    "demo": -0.30,  # narrating a live demo: "Now we'll run it and pipe it through tar": nothing to read later
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
@@ -889,7 +890,11 @@ _SIGNALS = {
         r"(?:start|begin|skip|mention|show|demo|play|do it|talk|speak|tell you|"
         r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
         r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this) talk\b|\bthis (?:post|article|transcript)\b|"
-        r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b",
+        r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b|"
+        r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b",
+        "demo": r"^(?:(?:now|so|and|okay|ok|then),?\s+)?(?:(?:we|i)(?:'ll| will|'re going to| are going to|'m going to|"
+        r"'m gonna| am going to| can)|let's|let me|you) (?:just )?(?:run|type|pipe|paste|copy|cd|cat|compile|execute|"
+        r"open|click|hit|switch|save|scroll|zoom|go back|go ahead and)\b|\blet's do (?:it|this|that)[.!]?$",
         "hedge": r"\b(?:maybe|perhaps|probably|possibly|somewhat|kinda|sorta|might|i think|i guess|i suppose|"
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
         "leans_outside": r"\b(?:this|that|these|those|here|there)[.!]?[\"”’']*$|"
@@ -914,6 +919,7 @@ _SIGNALS = {
         "hedge": r"可能|也许|大概|或许|好像|我觉得|我感觉|差不多|估计|似乎|应该",
         "leans_outside": r"(?:这样|这个|那个|这些|那些|这里|那里)[。！!]?[”’」]*$",
         "setup": r"我以为|我原以为|本来以为|我一直以为|原本以为",
+        "demo": r"^(?:现在|然后|接下来)?(?:我们|我)(?:来|先|再)?(?:运行|执行|打开|点击|输入|切换到|敲)(?:一下)?",
     },
 }
 _VAGUE = {"it", "it's", "this", "that", "that's", "these", "those", "stuff", "thing", "things", "there", "here"}
