@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from pipeline.commands import batch as batch_commands, corpus as corpus_commands, review as review_commands
+from pipeline.commands.summary import NEXT_STEP, drafts_table
 from pipeline.config import load_settings
-from pipeline.console import ConsoleReporter, friendly, out_console, print_error, say, set_verbosity
+from pipeline.console import VERBOSE, ConsoleReporter, friendly, out_console, print_error, say, set_verbosity
 from pipeline.errors import UserError
 
 app = typer.Typer(
@@ -183,7 +184,7 @@ def _report(result) -> bool:
             f"[yellow]kept your edit:[/yellow] {escape(str(result.folder / name))} was edited; "
             f"the new version is {escape(str(side))}"
         )
-    for warning in result.warnings:
+    for warning in result.warnings if VERBOSE["on"] or result.error else result.notices:
         say(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     if result.error:
         print_error(result.error)
@@ -196,6 +197,14 @@ def _report(result) -> bool:
     say(f"done in {result.seconds:.1f}s: {escape(summary)}")
     if result.checks:
         _print_checks(result.checks, result.folder)
+        if table := drafts_table(result.folder, result.checked):
+            say(table)
+            say(NEXT_STEP)
+    if (choices := len(result.warnings) - len(result.notices)) > 0 and not VERBOSE["on"]:
+        say(
+            f"{choices} note(s) on choices made on the way (a line rebuilt, a model answer asked again): "
+            f"`devrel -v run …` prints them; {escape(str(result.folder / 'runs.jsonl'))} keeps them"
+        )
     out_console.print(str(result.folder), highlight=False, markup=False, soft_wrap=True)
     return True
 

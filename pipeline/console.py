@@ -22,6 +22,7 @@ from pipeline.reporting import Reporter
 out_console = Console()  # results: paths, tables, JSON
 err_console = Console(stderr=True)  # everything else: stages, bars, warnings, errors
 QUIET = {"on": False}  # -q: errors only on stderr (CI logs); set by the `devrel` callback for each invocation
+VERBOSE = {"on": False}  # -v: a run's warnings are printed too, not only counted
 LOGGERS = {"pipeline": logging.DEBUG, "openai": logging.INFO}  # -v: our decisions; the openai client's retries
 
 
@@ -29,6 +30,7 @@ def set_verbosity(verbose: bool = False, quiet: bool = False) -> None:
     """-v logs retries, waits and cache decisions through `logging` (rich's handler, on stderr); -q shows errors
     only."""
     QUIET["on"] = quiet
+    VERBOSE["on"] = verbose
     handler = RichHandler(console=err_console, show_path=False, show_time=verbose, markup=False, rich_tracebacks=False)
     handler.set_name("devrel")
     for name, verbose_level in LOGGERS.items():

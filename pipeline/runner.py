@@ -86,7 +86,9 @@ class RunResult:
     stages_skipped: list[str] = field(default_factory=list)  # left out by --from / --only: their files were used
     edits_kept: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the warnings a user acts on (marks, the store, novelty)
     checks: dict[str, float | int] = field(default_factory=dict)  # `devrel check` figures for the drafts
+    checked: list = field(default_factory=list)  # and its report per draft (check.drafts.FileReport)
     llm_calls: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
@@ -268,6 +270,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     if not run.wants("outline", *DRAFT_STAGES):
         return
     transcript = load(folder / "transcript.json", Transcript, f"devrel run {path} --to transcript")
+    said_before = len(run.result.warnings)
     screened = untrusted.screened_run(source, transcript, run.result.warnings)  # each mark a warning (issue 14)
     source = screened.source  # marked title, description sentences, chapters: never shown to the model
     source = introduced(source, transcript)  # "Hi, I'm Ada": named when nobody named the speaker
@@ -283,6 +286,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     asked = voice.community_questions(
         settings, transcript, source.title, run.result.warnings
     )  # from the corpus, if any
+    run.result.notices += run.result.warnings[said_before:]  # marked text, a broken store: the user must know
     _record_marks(run)
 
     def make_outline() -> dict[str, str]:
@@ -315,7 +319,9 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     )
     draft_inputs = {name: run.sha(name) for name in ("outline.json", "source.json", "transcript.json")}
     context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
-    run.result.warnings.extend(w for w in context.warnings if w not in run.result.warnings)  # a broken store: said once
+    fresh = [w for w in context.warnings if w not in run.result.warnings]  # a broken store: said once
+    run.result.warnings.extend(fresh)
+    run.result.notices.extend(fresh)
     _record_marks(run)
     for kind in DRAFT_KINDS:  # pipeline/stages/<stage>.py makes each, with its function of the same name
         stage, module = kind.stage, importlib.import_module(f"pipeline.stages.{kind.stage}")
@@ -378,8 +384,10 @@ def _record_marks(run: _Run) -> None:
 
 def _record_checks(run: _Run) -> None:
     """The drafts are checked like `devrel check` would; the figures go to manifest.json (the exit code stays 0)."""
-    figures = check_report(run.folder, run.settings.prompts, Path(run.settings.corpus)).figures()
+    report = check_report(run.folder, run.settings.prompts, Path(run.settings.corpus))
+    figures = report.figures()
     run.result.checks = figures
+    run.result.checked = report.files
     if run.manifest.checks != figures:
         run.manifest.checks = figures
         cache.save_manifest(run.folder, run.manifest)

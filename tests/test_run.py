@@ -240,3 +240,21 @@ def test_artifacts_get_normal_permissions(cli, llm_server, srt_file, tmp_path):
     assert cli("run", srt_file, "--to", "transcript").exit_code == 0
     mode = (tmp_path / "outputs" / "caching-talk" / "transcript.md").stat().st_mode & 0o777
     assert mode & 0o044 == 0o044  # readable by the team (umask applies), not mkstemp's private 0600
+
+
+def test_the_run_ends_with_what_came_out_and_what_to_open_next(cli, llm_server, srt_file, tmp_path):
+    result = cli("run", srt_file)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    row = {line.split()[0]: line for line in lines if line.strip().endswith((" ok", "problem", "problems"))}
+    assert set(row) == {"blog.md", "hooks.md", "community.md"}
+    assert re.search(r"\d+ sections?, \d+ words", row["blog.md"])
+    assert re.search(r"\d titles?, \d X posts?, a LinkedIn post, \d video hooks?", row["hooks.md"])
+    assert "Discord, forum, newsletter posts" in row["community.md"]
+    assert any("open next: `make review`" in line for line in lines)
+    assert not any(line.startswith("warning:") for line in lines)  # choices are counted, printed only with -v
+    noted = last_run(tmp_path / "outputs" / "caching-talk")["warnings"]
+    if noted:
+        assert any(f"{len(noted)} note(s) on choices made on the way" in line for line in lines)
+    verbose = cli("-v", "run", srt_file, "--force")
+    assert all(f"warning: {warning}"[:60] in verbose.output.replace("\n", " ") for warning in noted)
