@@ -206,3 +206,20 @@ def test_a_title_is_built_on_what_the_talk_keeps_saying():
     talk = OVENS + " Maybe one day we will sell pizza too. The stone oven and the steam make the crust."
     assert fired("misframed", "Stone ovens, steam and the crust", talk, "en") is None
     assert fired("misframed", "A pizza oven revolution", talk, "en")  # pizza: said once, as a maybe
+
+
+def test_a_part_the_model_cannot_name_is_headed_by_its_own_short_general_statement():
+    from pipeline.artifacts import Section
+    from pipeline.stages.outline import point_heading
+
+    points = [
+        "I promised to talk about ovens.",  # the speaker's own line, not a heading
+        "So it cracks.",  # leans on the sentence before
+        "A stone oven keeps its heat for hours after the fire goes out, which is why bakers love it so much.",
+        "Stone ovens keep their heat for hours.",
+    ]
+    section = Section(question="x", persona="", key_points=points, quotes=[])
+    assert point_heading(section, "en") == "Stone ovens keep their heat for hours"
+    assert point_heading(section.model_copy(update={"key_points": points[:3]}), "en") == ""
+    zh = Section(question="x", persona="", key_points=["我觉得石炉很好。", "石炉保温好，面包皮定型快。"], quotes=[])
+    assert point_heading(zh, "zh") == "石炉保温好，面包皮定型快"

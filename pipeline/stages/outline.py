@@ -578,8 +578,35 @@ def _named_heading(section: Section, spans_of: dict[int, Span], source_text: str
     limit = HEADING_CHARS["zh" if language == "zh" else "en"]
     pasted = len(heading) > limit or len([s for s in SENTENCE_END.split(heading) if s.strip()]) > 1
     if span is not None and (names_nothing(heading) or wrong or pasted):  # a pasted passage names nothing
-        return terms_heading(span, language) or heading
+        return point_heading(section, language) or terms_heading(span, language) or heading
     return heading
+
+
+POINT_HEADING_CHARS = {"en": 70, "zh": 24}
+PERSONAL = {
+    "en": re.compile(r"(?:i|i'm|i've|i'll|me|my|we|we're|we've|we'll|us|our|you|you're|your)", re.I),
+    "zh": re.compile(r"我|你|咱"),
+}
+
+
+def point_heading(section: Section, language: str) -> str:
+    """A part's own short general statement as its heading ("Quines are self-printing programs"), when the model's
+    would not do: the speaker's words name the part better than its two most repeated terms. Never one that leans
+    on a sentence before, asks, or speaks as "I" or to "you" (a heading is nobody's line)."""
+    from pipeline.rules import leans_back
+
+    lang = "zh" if language == "zh" else "en"
+    for point in section.key_points:
+        text = point.strip().rstrip("。.!！")
+        if (
+            0 < len(text) <= POINT_HEADING_CHARS[lang]
+            and not text.endswith(("?", "？"))
+            and not PERSONAL[lang].search(text)
+            and leans_back(text, language) is None
+            and len(SENTENCE_END.split(text)) == 1
+        ):
+            return text
+    return ""
 
 
 def without_invented_names(text: str, source_text: str, language: str) -> str | None:
