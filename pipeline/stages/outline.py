@@ -584,7 +584,7 @@ def _named_heading(section: Section, spans_of: dict[int, Span], source_text: str
 
 POINT_HEADING_CHARS = {"en": 70, "zh": 24}
 PERSONAL = {
-    "en": re.compile(r"(?:i|i'm|i've|i'll|me|my|we|we're|we've|we'll|us|our|you|you're|your)", re.I),
+    "en": re.compile(r"\b(?:i|i'm|i've|i'll|me|my|we|we're|we've|we'll|us|our|you|you're|your)\b", re.I),
     "zh": re.compile(r"我|你|咱"),
 }
 
