@@ -859,6 +859,9 @@ WEIGHTS: dict[str, float] = {
     "greeting": -0.30,  # "Thank you for...", "大家好"
     "signpost": -0.30,  # the talk about itself: "I'll be talking about", "my name is", "今天我要讲"
     "demo": -0.30,  # narrating a live demo: "Now we'll run it and pipe it through tar": nothing to read later
+    "plug": -0.30,  # a plug or a bio line: "ping me on Slack", "we're hiring", "I work in IBM on the Node SDK"
+    "promise": -0.15,  # the speaker's own next step: "I'll tweet the link": an aside, no point
+    "definition": 0.10,  # "Blockchain is almost a composition of existing technologies": what a thing is
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")
@@ -892,6 +895,12 @@ _SIGNALS = {
         r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this) talk\b|\bthis (?:post|article|transcript)\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b|"
         r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b",
+        "plug": r"\b(?:ping|email|e-mail|contact|find|follow|dm|tweet at|reach) (?:me|us)\b|\breach out\b|"
+        r"\bwe(?:'re| are) hiring\b|\b(?:come|stop) by (?:our|the|my) booth\b|\bslack (?:channel|workspace)\b|"
+        r"^(?:so,? )?(?:i|we) (?:work|worked) (?:at|in|for|on)\b|\bmy (?:job|role|title) is\b|"
+        r"\bi'm (?:a|an|the) (?:\w+ ){0,3}(?:engineer|developer|manager|lead|advocate|founder|ceo|cto)\b",
+        "promise": r"\bi(?:'ll| will)\b(?! never)",
+        "definition": r"^(?:[a-z][\w-]* ){1,4}(?:is|are) (?:a|an|the|basically|really|just|almost|all about|not)\b",
         "demo": r"^(?:(?:now|so|and|okay|ok|then),?\s+)?(?:(?:we|i)(?:'ll| will|'re going to| are going to|'m going to|"
         r"'m gonna| am going to| can)|let's|let me|you) (?:just )?(?:run|type|pipe|paste|copy|cd|cat|compile|execute|"
         r"open|click|hit|switch|save|scroll|zoom|go back|go ahead and)\b|\blet's do (?:it|this|that)[.!]?$",
