@@ -583,7 +583,7 @@ _EN_OPENER_TAG = re.compile(  # "Right? Instruments matter a lot.": a tag said t
 )
 _EN_OPENER_WORD = re.compile(r"^\s*(?:(?:okay|ok|all right|alright)\s*,?\s*so|and so|so)\s+(?=(\S+))", re.IGNORECASE)
 _EN_CUT_OFF = re.compile(r"\b([a-z]{1,4})-\s+(?=\1)", re.IGNORECASE)
-_EN_REPEAT = re.compile(r"\b([a-z']+(?: [a-z']+){0,2})(\s*(?:,|-{2,})\s*|\s+)\1\b", re.IGNORECASE)
+_EN_REPEAT = re.compile(r"\b([a-z']+(?: [a-z']+){0,5})(\s*(?:,|-{2,})\s*|\s+)\1\b", re.IGNORECASE)
 
 
 def _delimited_filler(match: re.Match) -> str:
