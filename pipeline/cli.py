@@ -270,6 +270,29 @@ def check(
 
 @app.command()
 @friendly
+def clip(
+    out: Annotated[Path, typer.Argument(help="A source's output folder (with clips.json).", show_default=False)],
+    n: Annotated[
+        Optional[int], typer.Option("--n", help="Cut the N best clips. [default: 3]", show_default=False)
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Cut every clip in clips.json.")] = False,
+    vertical: Annotated[bool, typer.Option("--vertical", help="9:16 for short-video apps (a centre crop).")] = False,
+    captions: Annotated[str, typer.Option(help="burn (into the picture), srt (a subtitle track) or none.")] = "burn",
+    media: Annotated[
+        Optional[Path], typer.Option(help="The recording, when source.json names none (a transcript source).")
+    ] = None,
+) -> None:
+    """Cut the run's chosen clips from the recording with ffmpeg into OUT/clips/ (an audiogram for audio)."""
+    from pipeline.commands.clip import cut
+
+    made = cut(out, count=n, every=every, vertical=vertical, captions=captions, media=media)
+    say(f"{len(made)} clip(s) cut, each with its captions (.srt) beside it")
+    for path in made:
+        out_console.print(str(path), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+@friendly
 def doctor() -> None:
     """Say which LLM backend, whisper model, speaker model and store are in use, and whether each is ready."""
     from pipeline.doctor import checks

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from pipeline.format.frontmatter import BlogFrontMatter, CommunityFrontMatter, HooksFrontMatter
+from pipeline.format.frontmatter import BlogFrontMatter, CommunityFrontMatter, HooksFrontMatter, VideoFrontMatter
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class DraftKind:
     prompts: tuple[str, ...]  # the prompts the stage uses (prompts/<name>/)
     schema: type[BaseModel]  # its front matter
     label: str  # what the voice instructions call the corpus examples
+    beside: tuple[str, ...] = ()  # files the stage writes next to its draft (data for other tools, not a draft)
 
 
 HOOKS_PROMPTS = ("hooks-titles", "hooks-x", "hooks-linkedin")
@@ -47,6 +48,16 @@ DRAFT_KINDS = (
         ("brief", *COMMUNITY_PROMPTS, "shorten"),
         CommunityFrontMatter,
         "community posts",
+    ),
+    DraftKind(
+        "video",
+        "video.md",
+        "video",
+        "video",
+        ("video-chapters",),
+        VideoFrontMatter,
+        "video descriptions",
+        ("chapters.json", "clips.json"),
     ),
 )
 BY_STAGE = {kind.stage: kind for kind in DRAFT_KINDS}

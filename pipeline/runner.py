@@ -208,6 +208,7 @@ PROMPT_VARIABLES = {
     **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
     "brief": {"material", "voice"},
     "shorten": {"text", "limit", "length"},
+    "video-chapters": {"material", "count", "language"},
 }
 
 
@@ -336,7 +337,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         run.step(
             stage,
             cache.code_version(module),
-            [kind.file],
+            [kind.file, *kind.beside],
             draft_inputs | context.key(stage),
             [prompts[name] for name in kind.prompts],
             llm_options
@@ -345,10 +346,15 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
                 if stage == "blog"
                 else {"habits": settings.asks_again_for_habits}
             ),
-            lambda make=make, file=kind.file, staged=staged: {file: make(staged).markdown()},
+            lambda make=make, file=kind.file, staged=staged: drafted_files(make(staged), file),
         )
     run.result.warnings.extend(inputs.warnings)
     _record_checks(run)
+
+
+def drafted_files(draft, file: str) -> dict[str, str]:
+    """A draft's markdown, and the files a kind writes beside it (`DraftKind.beside`), by name."""
+    return draft.files(file) if hasattr(draft, "files") else {file: draft.markdown()}
 
 
 def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source: Source) -> Outline:

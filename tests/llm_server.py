@@ -156,6 +156,13 @@ def default_answer(body: dict) -> dict:
             point = (re.findall(r"^[ \t]+- (.+)$", text, flags=re.M) or ["A scripted point."])[0]
             return {"post": f"{point[:200]} #devrel"}
         return ITEM_ANSWERS[name][1 if zh else 0]
+    if name == "ChaptersDraft":  # a name per part: its two longest words, as a table of contents names a topic
+        parts = re.findall(r'<part n="\d+">\n(.*?)\n</part>', text, flags=re.S)
+        names = []
+        for part in parts:
+            words = sorted(set(re.findall(r"[^\W\d_]{4,}", part)), key=lambda w: (-len(w), w))[:2] or ["Notes"]
+            names.append(" and ".join(words).capitalize())
+        return {"titles": names}
     if name == "Shortened":
         post = re.search(r"<post>\n(.*)\n</post>", text, flags=re.S).group(1)
         return {"text": post[:100].rsplit(" ", 1)[0] + "."}

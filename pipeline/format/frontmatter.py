@@ -67,6 +67,10 @@ class CommunityFrontMatter(FrontMatter):
     type: Literal["community"]
 
 
+class VideoFrontMatter(FrontMatter):
+    type: Literal["video"]
+
+
 def split_front_matter(text: str) -> tuple[dict | None, str, FrontMatterError | None]:
     """(front matter, body, error): the leading `---` block parsed with yaml.safe_load."""
     lines = text.splitlines(keepends=True)
