@@ -885,7 +885,9 @@ _SIGNALS = {
         "conjunction_start": r"^(?:and|but|so|or|because|also|plus|then|um|uh|like|well|okay|ok|yeah|right)\b",
         "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
         r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
-        r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b",
+        r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b|"
+        r"\b(?:table|booth|stand|stall) (?:set up|over there|in the corner|at the back|outside)\b|"
+        r"\bin the (?:corner|back of the room|hallway|lobby)\b",
         "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
@@ -920,7 +922,8 @@ _SIGNALS = {
         r"一定要|永远|从来不|千万(?:不要|别)",
         "contrast": r"不是.{1,30}?而是|但是|但|然而|而是|却|反而|相反|不过",
         "conjunction_start": r"^(?:而且|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
-        "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看",
+        "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看|"
+        r"上图|下图|上述|上面(?:的|提到)|如上|前面(?:提到|说)的",
         "vague_opening": r"^(?:(?:所以|但是|而且|然后)[，,]?)?(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",
         "greeting": r"^(?:大家好|各位好|你们好|谢谢|感谢|欢迎)",
         "signpost": r"我叫|我的名字是|今天(?:我)?(?:要|想|来)?(?:跟大家|和大家|给大家)?(?:讲|聊|分享|介绍)"
@@ -982,6 +985,16 @@ def _signal_sum(text: str, lang: str) -> float:
         total += WEIGHTS["vague_words"] if words and vague / len(words) >= 0.15 else 0.0
         total += WEIGHTS["specific"] if sum(len(word.strip(".,!?;:")) >= 8 for word in words) >= 3 else 0.0
     return total
+
+
+def points_outside(text: str, lang: str) -> bool:
+    """The sentence needs what the reader of a post cannot see: the slide ("this top row of buttons", "上图"), the
+    room ("a table in the corner"), or a sentence before it ("…deeper than this.")."""
+    patterns = _SIGNAL_PATTERNS["zh" if lang == "zh" else "en"]
+    stripped = text.strip().lstrip("\"“‘'([")
+    return any(
+        name in patterns and patterns[name].search(stripped) for name in ("room_reference", "deictic", "leans_outside")
+    )
 
 
 def quotability(text: str, lang: str) -> float:

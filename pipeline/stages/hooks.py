@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from pipeline.analysis.moments import clips
 from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
@@ -31,6 +32,7 @@ from pipeline.stages.items import (
     speaker_of,
     spread,
     standing_alone,
+    stands_alone,
     unused,
 )
 from pipeline.stages.outline import META
@@ -351,11 +353,18 @@ HOOK_LABELS = {
 
 def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
     """Three lines a speaker says in five seconds (≤ 100 characters, 40 in Chinese), in the speaker's own words: the
-    talk's short quotes and points that stand best alone, none already `used` (a title, a post) — the same quote
+    opening lines of the talk's clips first (video.md: each hook starts a moment worth cutting), then its short quotes
+    and points that stand best alone, none already `used` (a title, a post) — the same quote
     twice in one draft is a repeat a reader notices. Code chooses them; a small model asked for a hook invents a
     claim ("you should always…") the talk never makes."""
     limit = VIDEO_HOOK[items.language]
-    candidates = [*_short_quotes(items, limit), *_short_points(items, limit)]
+    inputs = items.inputs
+    openings = [  # a clip's first line (video.md): the hook is said where the clip starts
+        f"“{text}”"
+        for text in (m.segments[0].text.strip() for m in clips(inputs.outline, inputs.transcript, items.language))
+        if len(text) + 2 <= limit
+    ]
+    candidates = [*openings, *_short_quotes(items, limit), *_short_points(items, limit)]
     kind = Kind(fixed=_questions(items) + _summary(items), rule=about_the_talk)
     chosen: list[str] = []
     for text in candidates:
@@ -364,6 +373,8 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
         bare = text.strip("“”")
         if any(bare in other or other.strip("“”") in bare for other in [*used, *chosen]):
             continue
+        if not stands_alone(bare, items.language):
+            continue  # "this top row of buttons", "It was great.": the viewer never saw what it points at
         if items.fault(text, kind, model=False) is None and not about_the_talk(text):  # a line of the talk may be
             chosen.append(Items.keep(kind, f"video hook {len(chosen) + 1}", text))  # about the talk itself
     if len(chosen) < len(HOOK_LABELS):

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from pipeline.analysis.names import capitalised_words, unknown_names
 from pipeline.analysis.similarity import COPY, similarity
-from pipeline.analysis.speech import leans_on_pronoun, quotability
+from pipeline.analysis.speech import leans_on_pronoun, points_outside, quotability
 from pipeline.artifacts import Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
@@ -166,8 +166,14 @@ def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
 
 
 def standing_alone(quotes: list[Quote], language: str) -> list[Quote]:
-    """Quotes that open on nothing pointing back, best first: what a post or a hook may show on its own."""
-    return [quote for quote in best_alone(quotes, language) if leans_back(quote.text, language) is None]
+    """Quotes that open on nothing pointing back and need no slide or room, best first: what a post or a hook may
+    show on its own."""
+    return [quote for quote in best_alone(quotes, language) if stands_alone(quote.text, language)]
+
+
+def stands_alone(text: str, language: str) -> bool:
+    """Nothing in it points at a sentence left out, the slide or the room."""
+    return leans_back(text, language) is None and not points_outside(text, language)
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:
