@@ -130,6 +130,7 @@ def qa_pairs(segments: list[Segment], hosts: list[str], language: str) -> list[t
 
 
 ROOM_QUESTIONS = 2  # a Q&A is questions from the room; one "can you speak up?" mid-talk is not
+ROOM_TURN_WORDS = 60  # a turn from the room longer than this is the speaker going on under a guessed label
 
 
 def room_questions_start(segments: list[Segment]) -> int | None:
@@ -137,8 +138,11 @@ def room_questions_start(segments: list[Segment]) -> int | None:
     audience after most of the talk, which the speaker answers. None when there is no such Q&A."""
     speech_words = [(segment.id, word_count(segment.text)) for segment in segments if segment.mark is None]
     total = sum(words for _, words in speech_words) or 1
-    asked = [
-        segment for segment in segments if segment.mark == "audience" and QUESTION_END.search(segment.text.strip())
+    long_turns = {s.id for turn in turns(segments) if turn.words > ROOM_TURN_WORDS for s in turn.segments}
+    asked = [  # a question from the room is short: a long turn asking is the speaker's own, labelled by guess
+        segment
+        for segment in segments
+        if segment.mark == "audience" and QUESTION_END.search(segment.text.strip()) and segment.id not in long_turns
     ]
     for index, segment in enumerate(asked):
         before = sum(words for id_, words in speech_words if id_ < segment.id)
