@@ -237,12 +237,15 @@ def _noise(text: str, language: str) -> bool:
     return is_fragment(text, language) and words(text) <= 3
 
 
-def passages(segments: list[Segment], vectors: np.ndarray, language: str, budget: int) -> list[list[str]]:
+def passages(
+    segments: list[Segment], vectors: np.ndarray, language: str, budget: int, lead: bool = False
+) -> list[list[str]]:
     """The span as prose: runs of consecutive sentences (paragraphs), the ones that carry the span's thread and its
     payoffs, within `budget` words, in the order spoken. A paragraph never opens on a sentence that leans on one left
     out (it starts one sentence earlier, or at the first that stands), and a short follow-up that leans on its last
     sentence (the speaker's hedge, correction or payoff) stays with it. Digressions go whole: a paragraph whose
-    sentences score low is left out, not picked apart."""
+    sentences score low is left out, not picked apart. An answer to a question someone asked (`lead`) keeps its
+    opening paragraph: that is where it answers."""
     from pipeline.analysis.speech import broken_off, clean, paragraph_opening
 
     cleaned = [clean(segment.text, language) for segment in segments]
@@ -250,9 +253,11 @@ def passages(segments: list[Segment], vectors: np.ndarray, language: str, budget
     sizes = [words(text) for text in cleaned]
     blocks = _breaks(vectors, sizes)
     value = lambda block: sum(scores[block[0] : block[1]]) / max(1, block[1] - block[0])  # noqa: E731
-    kept: list[tuple[int, int]] = []
-    used = 0
+    kept: list[tuple[int, int]] = [blocks[0]] if lead and blocks else []
+    used = sum(sizes[blocks[0][0] : blocks[0][1]]) if kept else 0
     for block in sorted(blocks, key=lambda b: -value(b)):
+        if block in kept:
+            continue
         size = sum(sizes[block[0] : block[1]])
         if kept and (used + size > budget * 1.15 or value(block) <= 0):
             continue

@@ -66,16 +66,24 @@ def _bold_first_mentions(text: str, names: list[str], seen: set[str]) -> str:
     return text
 
 
-def section_text(section: Section, segments: list[Segment], language: str, budget: int) -> list[str]:
+def asked_in(question: str, transcript: Transcript | None) -> bool:
+    """The heading is a question someone in the recording asked (a host, the room), not one the outline named."""
+    said = question.strip().rstrip("?？.。")
+    return bool(transcript and said) and any(said in segment.text for segment in transcript.segments if segment.mark)
+
+
+def section_text(
+    section: Section, segments: list[Segment], language: str, budget: int, asked: bool = False
+) -> list[str]:
     """The section's paragraphs: runs of the speaker's consecutive sentences within `budget` words, cleaned, in order;
-    a paragraph breaks where the speaker moves on."""
+    a paragraph breaks where the speaker moves on. The answer to a question someone `asked` opens as it was given."""
     from pipeline.check.reader import restates
     from pipeline.corpus.store import embed
 
     if not segments:  # an outline from before spans existed: its key points stand in
         return ["\n".join(f"- {point}" for point in section.key_points)]
     vectors = embed([s.text for s in segments])
-    runs = passages(segments, vectors, language, budget)
+    runs = passages(segments, vectors, language, budget, lead=asked)
     if runs and len(runs[0]) > 1 and restates(section.question, runs[0][0]):  # the heading already says it
         runs[0] = opened(runs[0][1:], language)
     if not any(runs):  # no run of the span stands as prose (a list, a demo): its best single sentences
@@ -133,7 +141,7 @@ def blog(inputs: DraftInputs) -> Blog:
     parts, seen = [], set()
     budgets = shares([sum(words(segment.text) for segment in span) for span in spans])
     for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budgets), 1):
-        texts = section_text(section, span, language, budget)
+        texts = section_text(section, span, language, budget, asked=asked_in(section.question, transcript))
         if not any(texts):
             continue  # a heading with nothing under it is a promise the post does not keep
         parts.append(f"### {section.question}")
@@ -151,12 +159,15 @@ def blog(inputs: DraftInputs) -> Blog:
         guest = " & ".join(name for name in (name_of(label, inputs.source, transcript) for label in guests) if name)
         author, speaker = hosts or speaker, guest or speaker
         if hosts and guest:  # who is talking: the answers below are the guest's, the headings the host's questions
-            parts.insert(0, CONVERSATION.get(language, CONVERSATION["en"]).format(hosts=hosts, guest=guest))
+            many = len(asking) > 1 or language == "zh"
+            line = CONVERSATION.get(language, CONVERSATION["en"]) if many else CONVERSATION_ONE_HOST
+            parts.insert(0, line.format(hosts=hosts, guest=guest))
     body = "\n\n".join(part for part in parts if part) + "\n"
     return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest, author), body=body)
 
 
 CONVERSATION = {
-    "en": "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*",
+    "en": "*{hosts} talk with {guest}. The questions are the hosts'; the answers, {guest}'s own words.*",
     "zh": "*{hosts}对话{guest}。问题来自主持人，回答是{guest}的原话。*",
 }
+CONVERSATION_ONE_HOST = "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*"
