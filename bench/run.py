@@ -1,4 +1,5 @@
-"""Entry point: `python -m bench [--quick] [--only transcription,diarization,embedded,corpus,llm,cache] [--out DIR]`.
+"""Entry point: `python -m bench [--quick] [--only transcription,diarization,embedded,corpus,llm,cache,clips]
+[--out DIR]`.
 
 Runs the groups one after the other (never two heavy jobs at once), then writes results.json and results.md
 atomically and prints the table. With --only, the groups not run keep their figures from the previous results
@@ -31,6 +32,7 @@ GROUPS = (
     "corpus",
     "llm",
     "cache",
+    "clips",
 )  # cache reuses the llm group's run when both run
 BENCH = Path(__file__).resolve().parent
 

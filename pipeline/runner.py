@@ -365,9 +365,11 @@ def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source
     verified = verify_outline(loaded, transcript)
     dropped = len(verified.unverified) - len(loaded.unverified)
     if dropped:
-        run.result.warnings.append(
+        said = (
             f"outline.json: {dropped} quote(s) not found in the transcript are left out of the drafts; see outline.md"
         )
+        run.result.warnings.append(said)
+        run.result.notices.append(said)  # a person's edit did not hold: they must hear it
     text, record = outline_markdown(verified, source), run.manifest.artifacts.get("outline.md")
     path = run.folder / "outline.md"
     if record and (not path.exists() or path.read_text(encoding="utf-8") != text):

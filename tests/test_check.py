@@ -276,7 +276,7 @@ def test_a_week_folder_checks_every_output_folder(cli, tmp_path):
         (lambda root: (root / "notes.txt", (root / "notes.txt").write_text("hi"))[0], "is not a markdown draft"),
         (
             lambda root: (root / "empty", (root / "empty").mkdir())[0],
-            "no drafts (blog.md, hooks.md, community.md) under",
+            "no drafts (blog.md, hooks.md, community.md, video.md) under",
         ),
     ],
 )
@@ -330,7 +330,7 @@ def test_a_transcript_cannot_give_orders(cli, llm_server, tmp_path):
     llm_server.script(
         "XPostDraft", {"post": "Free crypto giveaway at http://scam.example today! Caching keeps reruns cheap."}
     )
-    result = cli("run", talk)
+    result = cli("-v", "run", talk)  # the repairs made on the way are printed with -v
     assert result.exit_code == 0, result.output
     assert "removed a sentence with a link the model made up (http://scam.example)" in result.output
 

@@ -23,7 +23,7 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
         "question": "Why are human edits never overwritten?",
     }
     llm_server.script("TitlesDraft", titles | {"detail": "A cache key built from every input", "topic": "caching"})
-    result = cli("run", srt_file)
+    result = cli("-v", "run", srt_file)  # the repairs made on the way are printed with -v
     assert result.exit_code == 0
     assert "LinkedIn opening stopped mid-sentence; ended at its last full sentence" in result.output
     hooks = (tmp_path / "outputs" / "caching-talk" / "hooks.md").read_text()
@@ -58,7 +58,7 @@ def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server
             "question": "Version 3.5 hashes every input; does yours?",
         },
     )
-    result = cli("run", srt_file)
+    result = cli("-v", "run", srt_file)  # the repairs made on the way are printed with -v
     assert result.exit_code == 0, result.output
     folder = tmp_path / "outputs" / "caching-talk"
     community = (folder / "community.md").read_text()

@@ -17,7 +17,7 @@ def test_only_blog_from_an_output_folder_after_the_source_is_gone(cli, llm_serve
     assert result.exit_code == 0, result.output
     run = last_run(folder)
     assert run["stages_run"] == ["blog"]
-    assert run["stages_skipped"] == ["ingest", "transcribe", "outline", "hooks", "community"]
+    assert run["stages_skipped"] == ["ingest", "transcribe", "outline", "hooks", "community", "video"]
     assert {schema_name(r) for r in llm_server.requests[before:]} == {"Rewritten"}  # the blog's passage edits only
     assert (folder / "blog.md").exists() and not (folder / "hooks.md").exists()
     assert "left out: ingest, transcribe, outline, hooks, community" in result.output

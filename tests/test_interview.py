@@ -25,7 +25,7 @@ EPISODE = f"""**Grace Baker:** Welcome to the show. Today I am here with Ada Qui
 
 **Ada Quill:** {ANSWER} Steel cooled too fast.
 
-**Grace Baker:** Was it?
+**Grace Baker:** Really?
 
 **Ada Quill:** Yes, by almost half a degree a minute, which ruins a long bake.
 
@@ -63,7 +63,7 @@ def test_each_full_question_opens_a_section_in_the_hosts_order(tmp_path):
         "Walk us through a normal morning at the bakery.",
     ]
     second = " ".join(segment.text for segment in pairs[1][1])
-    assert "Steel cooled too fast." in second and "half a degree" in second  # "Was it?" opened no section
+    assert "Steel cooled too fast." in second and "half a degree" in second  # "Really?" opened no section
     assert "The numbers surprised us." in " ".join(segment.text for segment in pairs[0][1])  # "That's great." neither
 
 
@@ -89,7 +89,7 @@ def test_a_sponsor_read_is_the_publishers_not_the_guests(tmp_path):
     from pipeline.sources.marks import marked
 
     read = (
-        "**Ada Quill:** Thanks for having me. Thanks again to our friends at Linode for supporting the show. "
+        "**Ada Quill:** Thanks for having me. Thanks to our sponsors at Linode for supporting the show. "
         'We\'ll see you next week in Austin. Use the code "OVENS20" to save 20% off your ticket.\n\n'
         "**Ada Quill:** Use the code review tool before you merge anything."
     )
@@ -105,5 +105,9 @@ def test_a_question_pointing_back_at_the_answer_before_is_no_heading():
 
     assert names_its_subject("Why did you pick stone over steel for the second oven?", "en")
     assert names_its_subject("Tell us about the bakery's first year.", "en")
-    for leaning in ("Can you tell that story again?", "It paid off in the end, didn't it?", "And why was that?"):
+    for leaning in (
+        "Can you say more about that story?",
+        "It paid off in the end, isn't that so?",
+        "And why was that?",
+    ):
         assert not names_its_subject(leaning, "en"), leaning

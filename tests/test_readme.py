@@ -98,6 +98,14 @@ def run_devrel(command, tmp_path, server):
         (tmp_path / "interview.txt").write_text(INTERVIEW)
     if command.startswith("devrel corpus") and not (tmp_path / "corpus").exists():
         shutil.copytree(REPO / "corpus", tmp_path / "corpus")  # the starter corpus, as in a fresh clone
+    if command.startswith("devrel clip"):  # a recording seconds long: one clip of it, as a run writes them
+        wav = speak("Hello developers. This talk explains caching with content hashes.", tmp_path / "keynote.wav")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", wav, tmp_path / "keynote.mp4"], check=True)
+        assert sh("devrel run keynote.mp4 --to transcript", tmp_path, endpoint(server)).returncode == 0
+        said = {"n": 1, "start": 0.5, "end": 3.0, "speaker": "", "opening": "Hello developers.", "title": "Caching"}
+        srt = "1\n00:00:00,000 --> 00:00:02,500\nHello developers.\n"
+        clips = {"clips": [said | {"score": 1.0, "srt": srt}]}
+        (tmp_path / "outputs" / "keynote" / "clips.json").write_text(json.dumps(clips))
     if command.startswith("devrel review") and not (tmp_path / "outputs" / "talk" / "blog.md").exists():
         assert sh("devrel run talk.srt", tmp_path, endpoint(server)).returncode == 0  # drafts to review
     done = sh(command, tmp_path, endpoint(server))
@@ -114,6 +122,8 @@ def run_devrel(command, tmp_path, server):
     elif command.startswith("devrel run"):
         folder = tmp_path / "outputs" / "talk"
         assert (folder / ("outline.md" if "--to outline" in command else "community.md")).exists()
+    if command.startswith("devrel clip"):
+        assert (tmp_path / "outputs" / "keynote" / "clips" / "clip-1.mp4").exists()
     if command == "devrel doctor":
         assert "scripted-model" in done.stdout and "whisper" in done.stdout
 

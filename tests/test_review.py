@@ -32,7 +32,7 @@ def test_list_shows_every_draft_with_its_status(cli, drafts):
     result = cli("review", "list")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 6 and all(line.startswith("draft") for line in lines)
+    assert len(lines) == 8 and all(line.startswith("draft") for line in lines)  # 4 drafts of 2 sources
     assert any("outputs/2025-W10/caching-talk/hooks.md" in line for line in lines)
     assert any(
         "outputs/caching-talk/blog.md" in line and outline_title(drafts) in line for line in lines

@@ -138,7 +138,7 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     # the list: every source with its drafts, status and check figures
     page.goto(server.url)
     rows = page.locator("li.row")
-    assert rows.count() == 6
+    assert rows.count() == 8
     blog_row = page.locator('li.row[data-draft="talk/blog.md"]')
     assert "draft" in blog_row.locator(".badge").first.inner_text() and "limits ok" in blog_row.inner_text()
     assert "quotes 1/1 verified" in page.locator('li.row[data-draft="talk/hooks.md"]').inner_text()  # the quote post

@@ -65,7 +65,7 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
     assert source["speaker_names"] == {"SPEAKER_2": "Ada Lovelace"} and source["speakers"] == ["Ada Lovelace"]
     assert transcript.read_bytes() == said and transcript.stat().st_mtime_ns == made_at
     run = last_run(drafted)
-    assert run["stages_run"] == ["blog", "hooks", "community"] and run["status"] == "ok"
+    assert run["stages_run"] == ["blog", "hooks", "community", "video"] and run["status"] == "ok"
     assert (
         "transcribe" not in run["stages_run"]
         and "transcribe" in run["stages_skipped"]
@@ -74,7 +74,7 @@ def test_a_rename_goes_to_source_json_and_remakes_the_drafts_without_transcribin
     assert front(drafted / "blog.md")["speaker"] == "Ada Lovelace"
     assert "Ada Lovelace on *" in (drafted / "community.md").read_text()  # the newsletter names whom it features
     page = request(server, "GET", headers["Location"])[2].decode()
-    assert "Renamed. Made again from the outline, with no new transcription: blog, hooks, community." in page
+    assert "Renamed. Made again from the outline, with no new transcription: blog, hooks, community, video." in page
     assert 'value="Ada Lovelace"' in page and "press Rename to confirm" not in page
 
     # the same voice again, a person's edit kept, then the same name twice: nothing to make again

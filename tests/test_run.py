@@ -65,7 +65,7 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     assert set(record["prompt_sha256"]) == {"blog"} and len(record["cache_key"]) == 64
 
     run = last_run(folder)
-    assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community"]
+    assert run["stages_run"] == ["ingest", "transcribe", "outline", "blog", "hooks", "community", "video"]
     assert run["tokens_out"] > 0 and run["status"] == "ok"
     prompts = [call["prompt"] for call in run["calls"]]
     # one section: its question (then its theme: the scripted default says the span's opening back), then title and
@@ -83,7 +83,7 @@ def test_rerun_with_nothing_changed_runs_nothing(cli, llm_server, srt_file, tmp_
     assert cli("run", srt_file).exit_code == 0
     run = last_run(tmp_path / "outputs" / "caching-talk")
     assert run["stages_run"] == [] and run["llm_calls"] == 0
-    assert len(run["stages_cached"]) == 6
+    assert len(run["stages_cached"]) == 7
     assert len(llm_server.requests) == before
 
 
@@ -101,7 +101,7 @@ def test_editing_the_blog_prompt_reruns_only_the_blog(cli, llm_server, srt_file,
 def test_force_reruns_every_stage(cli, llm_server, srt_file, tmp_path):
     assert cli("run", srt_file).exit_code == 0
     assert cli("run", srt_file, "--force").exit_code == 0
-    assert len(last_run(tmp_path / "outputs" / "caching-talk")["stages_run"]) == 6
+    assert len(last_run(tmp_path / "outputs" / "caching-talk")["stages_run"]) == 7
 
 
 def test_a_human_edit_is_never_overwritten(cli, llm_server, srt_file, tmp_path):
@@ -134,7 +134,7 @@ def test_an_edited_outline_flows_into_the_drafts(cli, llm_server, srt_file, tmp_
 
     assert cli("run", srt_file).exit_code == 0
     run = last_run(folder)
-    assert run["stages_run"] == ["blog", "hooks", "community"]
+    assert run["stages_run"] == ["blog", "hooks", "community", "video"]
     assert "## Why hash content instead of timestamps?" in (folder / "blog.md").read_text()
     assert json.loads((folder / "outline.json").read_text())["sections"][0]["question"].startswith("Why hash")
 
@@ -247,10 +247,11 @@ def test_the_run_ends_with_what_came_out_and_what_to_open_next(cli, llm_server, 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     row = {line.split()[0]: line for line in lines if line.strip().endswith((" ok", "problem", "problems"))}
-    assert set(row) == {"blog.md", "hooks.md", "community.md"}
+    assert set(row) == {"blog.md", "hooks.md", "community.md", "video.md"}
     assert re.search(r"\d+ sections?, \d+ words", row["blog.md"])
     assert re.search(r"\d titles?, \d X posts?, a LinkedIn post, \d video hooks?", row["hooks.md"])
     assert "Discord, forum, newsletter posts" in row["community.md"]
+    assert re.search(r"\d+ chapters?, \d+ clips?, a description", row["video.md"])
     assert any("open next: `make review`" in line for line in lines)
     assert not any(line.startswith("warning:") for line in lines)  # choices are counted, printed only with -v
     noted = last_run(tmp_path / "outputs" / "caching-talk")["warnings"]

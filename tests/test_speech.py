@@ -304,7 +304,7 @@ def test_content_is_not_a_remark_zh(text):
         ("We fixed the -- the parser.", "We fixed the parser."),
         ("We, we rewrote it.", "We rewrote it."),
         ("It's it's fast.", "It's fast."),
-        ("It's just editing the file it's just editing the file.", "It's just editing the file."),
+        ("We proof the dough longer we proof the dough longer.", "We proof the dough longer."),
         (
             "The compiler -- which we wrote in a weekend -- is fast.",
             "The compiler—which we wrote in a weekend—is fast.",

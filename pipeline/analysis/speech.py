@@ -861,7 +861,7 @@ WEIGHTS: dict[str, float] = {
     "demo": -0.30,  # narrating a live demo: "Now we'll run it and pipe it through tar": nothing to read later
     "plug": -0.30,  # a plug or a bio line: "ping me on Slack", "we're hiring", "I work in IBM on the Node SDK"
     "promise": -0.15,  # the speaker's own next step: "I'll tweet the link": an aside, no point
-    "definition": 0.10,  # "Blockchain is almost a composition of existing technologies": what a thing is
+    "definition": 0.10,  # "A stone oven is basically a heat battery": what a thing is
     "hedge": -0.08,  # per hedge after the first: "maybe I think it's sort of"
     "vague_words": -0.30,  # leans on "that", "this stuff", "it" for its meaning: empty out of context
     "leans_outside": -0.25,  # ends on a pointer ("…deeper than this.") or answers an unheard question ("You can't,")

@@ -43,6 +43,10 @@ def items_in(path: Path, stage: str) -> str:
             _count(numbered(_under(body, "Short-video hooks")), "video hook", "video hooks"),
         ]
         return ", ".join(part for part in parts if part)
+    if stage == "video":
+        chapters = len(re.findall(r"^\d{1,2}:\d{2}(?::\d{2})? ", _under(body, "Chapters"), flags=re.M))
+        clips = numbered(_under(body, "Clips"))
+        return f"{_count(chapters, 'chapter', 'chapters')}, {_count(clips, 'clip', 'clips')}, a description"
     found = [name for name in ("Discord", "Forum", "Newsletter") if re.search(rf"^## {name}", body, flags=re.M)]
     return ", ".join(name.lower() if n else name for n, name in enumerate(found)) + (" posts" if found else "")
 

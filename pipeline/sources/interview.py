@@ -15,7 +15,7 @@ from pipeline.artifacts import Segment
 from pipeline.sources.marks import ROLE_LABEL, Turn, turns, word_count
 
 QUESTION_END = re.compile(r"[?？]\s*[\"”’')\]]*$")
-# An interviewer's prompt need not end in a question mark: "Tell me about the release."
+# An interviewer's prompt need not end in a question mark: "Tell me about the new oven."
 REQUEST = re.compile(
     r"^(?:(?:so|and|now|okay|well),?\s+)?(?:tell (?:me|us)|talk (?:to (?:me|us) )?about|walk (?:me|us) through|"
     r"explain|describe|give (?:me|us)|let's talk about|what about|how about)\b|"
@@ -30,11 +30,11 @@ ANSWER_WORDS = 20  # an answer is a turn of at least this many words (for tellin
 SHORT_ANSWER = 8  # once it is an interview, an answer this long still makes a section
 MIN_QUESTIONS = 3
 OWN_PART_WORDS = 150  # an answer this long to a question pointing back is a part of its own, named from its words
-NEW_QUESTION_WORDS = 5  # "Was it?", "Don't you think so?" follow up on what was said; they open no section
+NEW_QUESTION_WORDS = 5  # "Really?", "Isn't that right?" follow up on what was said; they open no section
 
 
 def asking(text: str) -> bool:
-    """A question or a request, not one the speaker quotes ("What's the best use of my time?" she asked herself)."""
+    """A question or a request, not one the speaker quotes ("Is it worth it?" she asked herself)."""
     text = text.strip()
     return not QUOTED.search(text) and bool(QUESTION_END.search(text) or REQUEST.search(text))
 
@@ -89,15 +89,15 @@ POINTS_BACK = re.compile(
 
 
 def names_its_subject(question: str, language: str) -> bool:
-    """A host's question that a reader understands as a heading, without the answer before it: not "Can you tell that
-    story from your perspective?" nor "…didn't it?"."""
+    """A host's question that a reader understands as a heading, without the answer before it: not "Can you say more
+    about that?" nor "…isn't it?"."""
     from pipeline.rules import leans_back
 
     return not POINTS_BACK.search(question) and leans_back(question, language) is None
 
 
 def host_question(turn: Turn, language: str) -> str:
-    """What the host asks, as a heading: the turn's last full question (a tag question like "didn't it?" is not
+    """What the host asks, as a heading: the turn's last full question (a tag question like "isn't it?" is not
     one), its lead-in and the guest's name dropped."""
     from pipeline.analysis.speech import clean
 
@@ -111,7 +111,7 @@ def host_question(turn: Turn, language: str) -> str:
 
 def qa_pairs(segments: list[Segment], hosts: list[str], language: str) -> list[tuple[str, list[Segment]]]:
     """(a host's question, the answer's speech segments) in the hosts' order. Words before the first question
-    (a welcome, the episode's description) join nothing; a short follow-up ("Was it?"), a question pointing back at
+    (a welcome, the episode's description) join nothing; a short follow-up ("Really?"), a question pointing back at
     what was just said and the hosts' remarks leave the answer going on; answers too short to be one are dropped."""
     pairs: list[tuple[str, list[Segment]]] = []
     found = turns(segments)
@@ -121,7 +121,7 @@ def qa_pairs(segments: list[Segment], hosts: list[str], language: str) -> list[t
                 answer = found[index + 1].words if index + 1 < len(found) else 0
                 if word_count(question) >= NEW_QUESTION_WORDS and (
                     not pairs or names_its_subject(question, language) or answer >= OWN_PART_WORDS
-                ):  # "Can you tell that story?" goes on with the answer before, unless a part of its own follows
+                ):  # "Can you say more about that?" goes on with the answer before, unless a part of its own follows
                     pairs.append((question, []))
             continue
         if pairs and turn.segments:

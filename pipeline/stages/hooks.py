@@ -117,7 +117,7 @@ def _questions(items: Items) -> list[tuple[str, str]]:
 
 def _themes(items: Items) -> list[str]:
     """The sections' theme headings ("Columnar storage and compression"): a headline a title may be. A host's prompt
-    ("Tell me about the release.") heads its answer in the blog; as a title it is someone else's line."""
+    ("Tell me about the new oven.") heads its answer in the blog; as a title it is someone else's line."""
     spoken = " ".join(segment.text for segment in items.inputs.transcript.segments) if items.inputs.transcript else ""
     return [
         s.question

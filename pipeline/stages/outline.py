@@ -850,7 +850,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     named_title = without_invented_names(proposed_title, source_text, language)
     # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk
     named = [s for s in sections if s.question != terms_heading(spans_by_first.get(s.first, found[0]), language)]
-    named = [s for s in named if s.question not in asked_in_talk]  # "Tell me about the release." heads one answer
+    named = [s for s in named if s.question not in asked_in_talk]  # "Tell me about the new oven." heads one answer
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
