@@ -212,7 +212,7 @@ def run_folder(tmp_path: Path, media: Path | None, kind: str = "media") -> Path:
 
 def test_clips_are_cut_exactly_in_9_16_with_their_captions_burned_in(cli, tmp_path):
     folder = run_folder(tmp_path, recorded(tmp_path, video=True))
-    result = cli("clip", folder, "--all", "--vertical")
+    result = cli("clip", folder.relative_to(tmp_path), "--all", "--vertical")  # as typed: a path from here
     assert result.exit_code == 0, result.output
     for n, (start, end) in enumerate([(1.0, 4.5), (5.0, 9.25)], 1):
         made = folder / "clips" / f"clip-{n}.mp4"

@@ -105,7 +105,7 @@ def cut(
     """Cut the chosen clips into OUT/clips/clip-N.mp4, each with its clip-N.srt beside it."""
     if captions not in CAPTIONS:
         raise UserError(f"--captions {captions}: give burn, srt or none")
-    folder = Path(folder)
+    folder = Path(folder).resolve()  # ffmpeg runs in the clips folder: every path it gets is absolute
     clips = chosen_clips(folder, count, every)
     recording = media_of(folder, media)
     video = has_video(recording)
