@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from pipeline.format.frontmatter import BlogFrontMatter, CommunityFrontMatter, HooksFrontMatter, VideoFrontMatter
 
@@ -66,3 +66,12 @@ BY_TYPE = {kind.type: kind for kind in DRAFT_KINDS}
 DRAFT_STAGES = tuple(BY_STAGE)
 DRAFT_FILES = tuple(BY_FILE)
 STAGES = ("ingest", "transcribe", "outline", *DRAFT_STAGES)  # in the order a run makes them
+
+
+def front_matter_problems(kind: str, meta: dict) -> list[str]:
+    """What is wrong with a draft's front matter against its kind's schema (`kind` is a stage: blog, hooks...)."""
+    try:
+        BY_STAGE[kind].schema.model_validate(meta)
+    except ValidationError as error:
+        return [f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in error.errors()]
+    return []

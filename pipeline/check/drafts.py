@@ -14,46 +14,32 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.artifacts import Source, Transcript, file_title
 from pipeline.check.grounding import find_quote
+from pipeline.check.parsed import MARKDOWN, FileReport, Grounds, canonical_url, fold, inline_text, sections
+from pipeline.check.reader import Draft, fragment, repeats, review
 from pipeline.errors import UserError
-from pipeline.format.frontmatter import front_matter_problems, split_front_matter
+from pipeline.format.frontmatter import split_front_matter
 from pipeline.format.limits import DISCORD, X_LINK, X_POST, x_length
 from pipeline.format.text import CJK, guess_language
-from pipeline.kinds import BY_FILE, BY_STAGE, BY_TYPE, DRAFT_FILES as DRAFTS
+from pipeline.kinds import BY_FILE, BY_STAGE, BY_TYPE, DRAFT_FILES as DRAFTS, front_matter_problems
 from pipeline.llm.prompts import BUILTIN_DIR
+from pipeline.safety.untrusted import check_problems  # a draft repeating marked (injection) text fails
 
 DRAFT_FILES = {name: kind.stage for file, kind in BY_FILE.items() for name in (file, file.replace(".md", ".new.md"))}
 TYPE_KINDS = {
     **{name: kind.stage for name, kind in BY_TYPE.items()},
     **{stage: stage for stage in BY_STAGE},
 }  # hook or hooks
-MARKDOWN = MarkdownIt("commonmark")
 INLINE_QUOTE = re.compile(r"“([^”]+)”|「([^」]+)」|『([^』]+)』|\"([^\"\n]+)\"")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|―|--)")
 URL = re.compile(r"https?://[^\s<>()\[\]{}\"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 HANDLE = re.compile(r"(?<![A-Za-z0-9_.@/])@([A-Za-z0-9_]{2,39})\b")
-TIME_PARAMS = {"t", "start"}
-
-
-@dataclass
-class FileReport:
-    path: Path
-    kind: str
-    quotes_total: int = 0
-    quotes_verified: int = 0
-    problems: dict[str, list[str]] = field(default_factory=dict)  # category → what failed
-    figures: dict[str, float | int] = field(default_factory=dict)  # reader measures (blog words, similarities)
-
-    def add(self, category: str, message: str) -> None:
-        self.problems.setdefault(category, []).append(message)
 
 
 @dataclass
@@ -75,36 +61,6 @@ class CheckReport:
             "groundedness": round(verified / total, 3) if total else 1.0,
             "failures": self.failures,
         }
-
-
-@dataclass
-class Grounds:
-    """What a draft may draw on. The transcript vouches for quotes, but not for links: it is untrusted input (a
-    talk can say "visit http://scam.example"), so only the source's metadata and the corpus vouch for URLs and handles.
-    """
-
-    transcript: Transcript | None
-    text: str  # source.json and corpus, folded
-    urls: set[str]
-    spoken: str = ""  # the transcript, folded
-    summaries: list[str] = field(default_factory=list)  # the blog's front matter summary and the outline's
-    names_text: str = ""  # source metadata (not the file name), transcript and corpus, as written: names they contain
-    source: Source | None = None  # who is who: the names and roles people gave the transcript's voices
-    past: list[str] = field(default_factory=list)  # the corpus: voice for drafts, never their text (rules.borrowed)
-
-    def knows(self, reference: str) -> bool:
-        if reference.startswith("@"):
-            name = reference[1:].casefold()
-            return reference.casefold() in self.text or re.search(rf"\b{re.escape(name)}\b", self.text) is not None
-        return canonical_url(reference) in self.urls
-
-
-def canonical_url(url: str) -> str:
-    """A URL without scheme, www., fragment or time parameter: a timestamp link still points to its source."""
-    parts = urlsplit(url.rstrip(".,;:!?"))
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in TIME_PARAMS])
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 
 
 def _fold_all(texts: list[str]) -> str:
@@ -182,19 +138,6 @@ def draft_kind(path: Path, meta: dict | None) -> str:
     return TYPE_KINDS.get(str((meta or {}).get("type")), "blog")
 
 
-def inline_text(token: Token) -> str:
-    """An inline token's words: text and link text, line breaks kept, code left out."""
-    parts = []
-    for child in token.children or []:
-        if child.type == "text":
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif child.type == "code_inline":
-            parts.append(" ")
-    return "".join(parts)
-
-
 def _long_enough(text: str) -> bool:
     """A quote, not a quoted term: four words, or six CJK characters."""
     return len(CJK.findall(text)) >= 6 or len(re.findall(r"[^\W_]+", CJK.sub(" ", text))) >= 4
@@ -239,17 +182,6 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[before:after].strip()
 
 
-def sections(tokens: list[Token], body: str) -> list[tuple[str, str]]:
-    """(heading, the raw markdown under it up to the next heading): posts are measured as they were written."""
-    lines = body.splitlines()
-    heads = [(i, token) for i, token in enumerate(tokens) if token.type == "heading_open" and token.map]
-    found = []
-    for n, (i, token) in enumerate(heads):
-        end = heads[n + 1][1].map[0] if n + 1 < len(heads) else len(lines)
-        found.append((tokens[i + 1].content.strip(), "\n".join(lines[token.map[1] : end]).strip()))
-    return found
-
-
 def limit_problems(kind: str, tokens: list[Token], body: str) -> list[str]:
     problems = []
     for heading, text in sections(tokens, body):
@@ -262,17 +194,12 @@ def limit_problems(kind: str, tokens: list[Token], body: str) -> list[str]:
     return problems
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    return " ".join(text.split())
-
-
 def says(text: str, phrase: str) -> bool:
     """The phrase as whole words ("as an ai" is not in "has an aim"); CJK has no word boundaries to respect."""
-    folded = _fold(phrase)
+    folded = fold(phrase)
     edge = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", folded) else ""
     tail = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", folded) else ""
-    return bool(folded) and re.search(edge + re.escape(folded) + tail, _fold(text)) is not None
+    return bool(folded) and re.search(edge + re.escape(folded) + tail, fold(text)) is not None
 
 
 def _telltale_lines(language: str, prompts_dir: str | Path | None = None) -> list[str]:
@@ -328,7 +255,6 @@ def check_quotes(report: FileReport, placed: list[tuple[str, str]], known: Groun
 
     Repeats are counted per draft: an X post may quote the sentence the blog quotes; each has its own readers. A short
     quote inside a longer sentence the speaker said word for word is their reported speech, not a fragment we chose."""
-    from pipeline.check.reader import fragment, repeats  # builds on this module's parsing
 
     quotes = [quote for quote, _ in placed]
     repeated = set(repeats(quotes))
@@ -348,7 +274,6 @@ def check_quotes(report: FileReport, placed: list[tuple[str, str]], known: Groun
 
 
 def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = None) -> FileReport:
-    from pipeline.check.reader import Draft, review  # builds on this module's parsing
 
     text = path.read_text(encoding="utf-8", errors="replace")
     meta, body, error = split_front_matter(text)
@@ -359,14 +284,13 @@ def file_report(path: Path, known: Grounds, prompts_dir: str | Path | None = Non
     check_quotes(report, quotes_in_context(tokens), known)
     for problem in limit_problems(report.kind, tokens, body):
         report.add("limits", problem)
-    words = _fold(prose(tokens))
+    words = fold(prose(tokens))
     language = str((meta or {}).get("language") or guess_language(words)).split("-")[0].lower()
     for phrase in telltale_phrases(language, prompts_dir):
         if says(words, phrase):
             report.add("phrases", f"telltale phrase “{phrase}”")
     for problem in unknown_references(tokens, known):
         report.add("links", problem)
-    from pipeline.safety.untrusted import check_problems  # a draft repeating marked (injection) text fails (issue 14)
 
     for problem in check_problems(path, meta or {}, tokens, known.transcript):
         report.add("injection", problem)

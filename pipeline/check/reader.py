@@ -17,8 +17,8 @@ from itertools import combinations
 from markdown_it.token import Token
 
 from pipeline.analysis.similarity import COPY, similarity
-from pipeline.check.drafts import MARKDOWN, FileReport, Grounds, _fold, inline_text, sections
 from pipeline.check.grounding import normalise
+from pipeline.check.parsed import MARKDOWN, FileReport, Grounds, fold, inline_text, sections
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import guess_language
 from pipeline.rules import claim_words, fired
@@ -214,7 +214,7 @@ def content_words(text: str) -> set[str]:
     if guess_language(text) == "zh":
         runs = re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", ZH_QUESTION.sub(" ", text))
         return {run[i : i + 2] for run in runs for i in range(len(run) - 1)}
-    found = re.findall(r"[a-z0-9][a-z0-9'’-]*", _fold(text))
+    found = re.findall(r"[a-z0-9][a-z0-9'’-]*", fold(text))
     return {word[:4] for word in found if len(word) > 2 and word not in EN_STOP}
 
 
@@ -284,7 +284,7 @@ def copy_problems(kind: str, items: list[Item], summaries: list[str]) -> list[st
 
 def opens_with(text: str, phrase: str) -> bool:
     """The item's first words are the phrase (after any leading emoji or punctuation)."""
-    folded, start = _fold(phrase), re.sub(r"^[\W_]+", "", _fold(text))
+    folded, start = fold(phrase), re.sub(r"^[\W_]+", "", fold(text))
     if not folded or not start.startswith(folded):
         return False
     after = start[len(folded) : len(folded) + 1]

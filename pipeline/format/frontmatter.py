@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field
 
 from pipeline.artifacts import Artifact
 
@@ -87,14 +87,3 @@ def split_front_matter(text: str) -> tuple[dict | None, str, FrontMatterError | 
     if not isinstance(meta, dict):
         return None, body, InvalidFrontMatter("front matter is not a mapping of fields")
     return meta, body, None
-
-
-def front_matter_problems(kind: str, meta: dict) -> list[str]:
-    """What is wrong with a draft's front matter against its kind's schema (`kind` is a stage: blog, hooks...)."""
-    from pipeline.kinds import BY_STAGE  # the table of draft kinds names each one's schema (and imports this module)
-
-    try:
-        BY_STAGE[kind].schema.model_validate(meta)
-    except ValidationError as error:
-        return [f"{'.'.join(map(str, e['loc'])) or 'front matter'}: {e['msg']}" for e in error.errors()]
-    return []

@@ -16,8 +16,8 @@ from filelock import FileLock, Timeout
 from pipeline.artifacts import Source, Transcript, load, write_atomic
 from pipeline.config import Settings
 from pipeline.errors import UserError
-from pipeline.sources.marks import ROLE_LABEL
 from pipeline.sources.speakers import labels_in_order, names
+from pipeline.sources.turns import ROLE_LABEL
 
 MAX_NAME = 80
 MARKUP = re.compile(r"[<>\[\]{}*_`#|\\~]")  # HTML, markdown emphasis, links, headings, tables

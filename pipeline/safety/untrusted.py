@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.artifacts import Outline, Source, Transcript, file_title
+from pipeline.check.parsed import inline_text
 from pipeline.safety.injection import instruction_reasons, leaks, rule
 
 MARK = "injection"  # the segment mark, the check's problem category, and how every warning here begins
@@ -260,7 +261,6 @@ def _source_marks(folder: Path) -> list[str]:
 def check_problems(path: Path, meta: dict, tokens: list, transcript: Transcript | None) -> list[str]:
     """A draft's front matter, prose and link targets, line by line: a line that repeats a marked text of its
     source, or that is itself an instruction to a model (pipeline.safety.injection's rules), is a problem."""
-    from pipeline.check.drafts import inline_text
 
     hrefs = [
         str(child.attrs.get("href", ""))

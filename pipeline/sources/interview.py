@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.artifacts import Segment
-from pipeline.sources.marks import ROLE_LABEL, Turn, turns, word_count
+from pipeline.sources.turns import ROLE_LABEL, Turn, turns, word_count
 
 QUESTION_END = re.compile(r"[?？]\s*[\"”’')\]]*$")
 # An interviewer's prompt need not end in a question mark: "Tell me about the new oven."

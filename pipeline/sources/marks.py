@@ -9,48 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from pipeline.artifacts import Segment
-
-
-def word_count(text: str) -> int:
-    """Words, with each Chinese character counted as one more: how marks and interviews weigh a turn."""
-    return len(text.split()) + len([ch for ch in text if "\u3400" <= ch <= "\u9fff"])
-
-
-def _words(segment: Segment) -> int:
-    return word_count(segment.text)
-
-
-NOT_SPOKEN = frozenset({"stage", "furniture", "injection", "other-talk"})
-
-
-@dataclass
-class Turn:
-    """One voice's uninterrupted run of segments."""
-
-    speaker: str
-    segments: list[Segment]
-
-    @property
-    def words(self) -> int:
-        return sum(_words(segment) for segment in self.segments)
-
-
-def turns(segments: list[Segment], skip: frozenset[str] = NOT_SPOKEN) -> list[Turn]:
-    """Uninterrupted turns of speech, in order; segments marked `skip` (by default stage directions, page furniture,
-    injections and other talks) are left out."""
-    found: list[Turn] = []
-    for segment in segments:
-        if not segment.speaker or segment.mark in skip:
-            continue
-        if found and found[-1].speaker == segment.speaker:
-            found[-1].segments.append(segment)
-        else:
-            found.append(Turn(segment.speaker, [segment]))
-    return found
-
+from pipeline.sources.interview import hosts
+from pipeline.sources.turns import ROLE_LABEL, turns, word_count
 
 PRESENTER_SHARE = 0.4  # of the longest turn: a second talk in the same file holds the floor too
 
@@ -59,7 +21,7 @@ def _word_counts(segments: list[Segment]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for segment in segments:
         if segment.speaker and segment.mark is None:
-            counts[segment.speaker] += _words(segment)
+            counts[segment.speaker] += word_count(segment.text)
     return counts
 
 
@@ -70,7 +32,7 @@ def _longest_turns(segments: list[Segment]) -> dict[str, int]:
     for segment in segments:
         if not segment.speaker:
             continue
-        run = run + _words(segment) if segment.speaker == speaker else _words(segment)
+        run = run + word_count(segment.text) if segment.speaker == speaker else word_count(segment.text)
         speaker = segment.speaker
         longest[speaker] = max(longest.get(speaker, 0), run)
     return longest
@@ -136,7 +98,6 @@ def chosen_talk(names: list[str], segments: list[Segment], hint: str) -> str:
 
 
 UNNAMED = re.compile(r"^SPEAKER_\d+$")  # a voice nobody named: SPEAKER_1, SPEAKER_2… by first speech
-ROLE_LABEL = re.compile(r"^(?:audience(?: member)?|crowd|question|q|voice|unknown|观众|听众|提问)\b", re.IGNORECASE)
 ROLE_TURN_WORDS = 80  # an "AUDIENCE MEMBER:" turn this long is the speaker's talk the stenographer never gave back
 
 
@@ -155,7 +116,7 @@ def reattributed(segments: list[Segment]) -> list[Segment]:
         before = next(
             (s.speaker for s in reversed(fixed[:index]) if s.speaker and not ROLE_LABEL.match(s.speaker)), None
         )
-        long = sum(_words(s) for s in fixed[index:end]) > ROLE_TURN_WORDS
+        long = sum(word_count(s.text) for s in fixed[index:end]) > ROLE_TURN_WORDS
         if label and before and ROLE_LABEL.match(label) and long:
             for at in range(index + 1, end):
                 fixed[at] = fixed[at].model_copy(update={"speaker": before})
@@ -178,8 +139,6 @@ def role_marks(
     one its title names; the others are marked as other talks."""
     if len({s.speaker for s in segments if s.speaker}) < 2:
         return segments
-    from pipeline.sources.interview import hosts
-
     if asking := hosts(segments, kind, roles):  # an interview: the hosts ask, every other voice answers
         return [
             s.model_copy(update={"mark": "host"}) if s.speaker in asking and s.mark is None else s for s in segments
@@ -215,7 +174,7 @@ def _first_long_turn(segments: list[Segment], speaking: set[str], fallback: int)
             start, run = None, 0
             continue
         start = index if start is None else start
-        run += _words(segment)
+        run += word_count(segment.text)
         if run >= TALK_TURN_WORDS:
             return start
     return fallback

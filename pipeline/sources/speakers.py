@@ -14,7 +14,8 @@ from typing import Any
 
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.errors import UserError
-from pipeline.sources.marks import ROLE_LABEL, UNNAMED, main_speaker
+from pipeline.sources.marks import UNNAMED, main_speaker
+from pipeline.sources.turns import ROLE_LABEL
 
 ROLES = ("host", "guest", "speaker")
 INTRODUCTION = {

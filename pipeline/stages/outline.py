@@ -36,7 +36,7 @@ from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
 from pipeline.rules import STOP, fired
-from pipeline.sources.marks import NOT_SPOKEN
+from pipeline.sources.turns import NOT_SPOKEN
 
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
