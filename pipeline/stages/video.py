@@ -184,8 +184,8 @@ def _model_titles(inputs: DraftInputs, spans: list[ChapterSpan]) -> list[str]:
     parts = []
     for number, span in enumerate(spans, 1):
         section = inputs.outline.sections[span.section] if span.section is not None else None
-        said = (
-            [section.question, *section.key_points[:2]]
+        said = (  # a question heading is never shown: a small model copies it back as the chapter's name
+            [*([] if section.question.rstrip().endswith(("?", "？")) else [section.question]), *section.key_points[:3]]
             if section
             else [clean(s.text, inputs.language) for s in span.segments[:3]]
         )
