@@ -757,17 +757,23 @@ def interview_guest(transcript: Transcript, source: Source) -> tuple[tuple[list[
 
 
 def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
-    """An interview's title when nothing better names it: the guest, and the name the guest says most ("Ada Quill on
-    Kubernetes"); "" for a talk or an unnamed guest."""
+    """A title naming who speaks and what they keep naming ("Ada Quill on Kubernetes"), when nothing better names
+    the talk: an interview's guest ("A conversation with Ada Quill" when no name recurs), a talk's named speaker; ""
+    when nobody is named (a made-up question is no title)."""
+    from pipeline.sources.marks import main_speaker
     from pipeline.sources.speakers import name_of
 
     interview, guest = interview_guest(transcript, source)
-    if not guest or interview is None:
+    voices = interview[1] if interview else [label for label in [main_speaker(transcript.segments)] if label]
+    person = guest if interview else next((name_of(label, source, transcript) for label in voices), "")
+    person = person or (source.speakers[0] if not interview and len(source.speakers) == 1 else "")
+    if not person:
         return ""
-    speaking = {part for label in (*interview[0], *interview[1]) for part in name_of(label, source, transcript).split()}
+    everyone = [*(interview[0] if interview else []), *voices]
+    speaking = {part for label in everyone for part in name_of(label, source, transcript).split()} | set(person.split())
     names: dict[str, int] = {}
     for segment in transcript.segments:
-        if segment.speaker in interview[1] and segment.mark is None and language != "zh":
+        if (segment.speaker in voices or not voices) and segment.mark is None and language != "zh":
             for word in re.findall(r"(?<=[\w,;] )(?-i:[A-Z][\w'-]*[A-Za-z])", segment.text):  # not a sentence's first
                 word = re.sub(r"'s$", "", word)
                 if word.lower() not in STOP and word not in speaking:
@@ -775,8 +781,8 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
     topic = max(names, key=lambda word: names[word], default="")
     templates = CONVERSATION.get(language, CONVERSATION["en"])
     if topic and names[topic] >= TOPIC_MENTIONS:
-        return templates[0].format(guest=guest, topic=topic)
-    return templates[1].format(guest=guest)
+        return templates[0].format(guest=person, topic=topic)
+    return templates[1].format(guest=person) if interview else ""
 
 
 def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str, Prompt], language: str) -> Outline:
@@ -854,8 +860,8 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
-        or conversation_title(transcript, source, language)
         or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # a theme the model named
+        or conversation_title(transcript, source, language)  # who, on what they keep naming: never a made-up question
         or next((s.question for s in named), "")  # its first question: the file's name is never a title
         or next((s.question for s in sections), "")
         or source.title
