@@ -20,11 +20,12 @@ SAMPLE := pipeline/samples/devrel-in-five-minutes.ogg
 DEMO_MODEL ?= qwen2.5-coder-1.5b
 DEMO_OUT ?= outputs
 
-.PHONY: help setup setup-demo system-packages llama models demo test weekly bench eval review clean
+.PHONY: help setup setup-demo system-packages llama models demo test test-fast weekly bench eval review clean
 
 help:
 	@echo "make demo   set up and run the pipeline on the bundled sample with the embedded model (no API key)"
 	@echo "make test   set up and run the tests"
+	@echo "make test-fast  the tests that need no model, browser, recording or site, on both cores (the edit loop)"
 	@echo "make bench  measure speed, memory, tokens and cache on this machine (bench/results.json, bench/results.md)"
 	@echo "make eval   score the drafts of real talks, 1.5B and 0.5B (EVAL_DIR=, default ../shared/eval; eval/results.md)"
 	@echo "make review review, edit and approve drafts in the browser (a page on 127.0.0.1)"
@@ -80,6 +81,10 @@ test: setup
 	$(VENV)/bin/ruff check pipeline tests bench
 	$(VENV)/bin/ruff format --check pipeline tests bench
 	$(PY) -m pytest -q
+
+# The edit loop: no embedded model, browser, recording or site, on both cores (make test runs everything, in order).
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow" -n 2
 
 # The weekly batch (CI runs it on a schedule): sources.yaml at the repo root → outputs/<ISO week>/.
 weekly: setup-demo

@@ -34,6 +34,25 @@ Human edits are never overwritten; we write the new version beside them.
 """
 
 
+# Tests that need the real heavy parts: the embedded model (`make demo`), a browser, whisper and the speaker model on
+# recordings, yt-dlp against a local site. `make test` runs them all; `make test-fast` leaves them out (the edit loop).
+HEAVY_FILES = {
+    "test_readme.py",
+    "test_review_page.py",
+    "test_transcribe.py",
+    "test_diarization.py",
+    "test_embedded.py",
+    "test_web.py",
+    "test_models.py",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in HEAVY_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def front(path: Path) -> dict:
     """A draft's YAML front matter."""
     return yaml.safe_load(path.read_text().split("---\n")[1])
