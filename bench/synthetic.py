@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline.format.text import srt_time
+
 WORDS_PER_MINUTE = 150
 
 TOPICS = [
@@ -158,21 +160,13 @@ def talk_segments(minutes: float, seed: int = 7) -> list[tuple[float, float, str
     return segments
 
 
-def _srt_time(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
-
-
 def talk_srt(path: Path, minutes: float) -> Path:
     """A subtitle file of a `minutes`-long talk (kept when it already exists)."""
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     blocks = [
-        f"{i}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n" for i, (a, b, text) in enumerate(talk_segments(minutes), 1)
+        f"{i}\n{srt_time(a)} --> {srt_time(b)}\n{text}\n" for i, (a, b, text) in enumerate(talk_segments(minutes), 1)
     ]
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(blocks), encoding="utf-8")

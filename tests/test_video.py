@@ -11,6 +11,7 @@ from pathlib import Path
 from conftest import speak
 from pipeline.analysis.moments import MIN_CHAPTER, chapter_spans, clips, srt
 from pipeline.artifacts import Entities, Outline, Section, Segment, Source, Transcript
+from pipeline.format.text import srt_time
 
 LINES = [  # (speaker, sentence): three topics of a talk on ovens, then the host's question and an answer
     ("ADA", "Stone ovens hold their heat for hours after the fire goes out."),
@@ -100,8 +101,7 @@ def srt_file(folder: Path) -> Path:
     cues = []
     for n, text in enumerate(SRT_TALK, 1):
         start, end = (n - 1) * 5, (n - 1) * 5 + 4.8
-        stamp = lambda s: f"00:{int(s) // 60:02d}:{int(s) % 60:02d},{int(round((s % 1) * 1000)):03d}"  # noqa: E731
-        cues.append(f"{n}\n{stamp(start)} --> {stamp(end)}\n{text}\n")
+        cues.append(f"{n}\n{srt_time(start)} --> {srt_time(end)}\n{text}\n")
     path = folder / "ovens.srt"
     path.write_text("\n".join(cues), encoding="utf-8")
     return path

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.analysis.selection import recurring_terms
 from pipeline.analysis.speech import broken_off, clean, quotability
 from pipeline.artifacts import Outline, Segment, Transcript
+from pipeline.format.text import srt_time
 from pipeline.rules import claim_words, leans_back, stem
 
 MIN_CHAPTER = 10.0  # seconds: YouTube ignores chapters shorter than this
@@ -177,14 +178,6 @@ def clips(
         ):
             chosen.append(moment)
     return sorted(chosen, key=lambda m: m.start)
-
-
-def srt_time(seconds: float) -> str:
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
 
 
 def srt(moment: Moment) -> str:

@@ -38,6 +38,15 @@ def timestamp(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def srt_time(seconds: float) -> str:
+    """An SRT cue time: 00:01:02,345."""
+    millis = max(0, round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
+
+
 DELIMITERS = re.compile(r"<\s*/\s*(material|metadata|outline|examples|post)\s*>", re.IGNORECASE)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.artifacts import Segment
+from pipeline.rules import leans_back
 from pipeline.sources.turns import ROLE_LABEL, Turn, turns, word_count
 
 QUESTION_END = re.compile(r"[?？]\s*[\"”’')\]]*$")
@@ -91,8 +92,6 @@ POINTS_BACK = re.compile(
 def names_its_subject(question: str, language: str) -> bool:
     """A host's question that a reader understands as a heading, without the answer before it: not "Can you say more
     about that?" nor "…isn't it?"."""
-    from pipeline.rules import leans_back
-
     return not POINTS_BACK.search(question) and leans_back(question, language) is None
 
 

@@ -20,10 +20,6 @@ def word_count(text: str) -> int:
     return len(text.split()) + len([ch for ch in text if "\u3400" <= ch <= "\u9fff"])
 
 
-def _words(segment: Segment) -> int:
-    return word_count(segment.text)
-
-
 @dataclass
 class Turn:
     """One voice's uninterrupted run of segments."""
@@ -33,7 +29,7 @@ class Turn:
 
     @property
     def words(self) -> int:
-        return sum(_words(segment) for segment in self.segments)
+        return sum(word_count(segment.text) for segment in self.segments)
 
 
 def turns(segments: list[Segment], skip: frozenset[str] = NOT_SPOKEN) -> list[Turn]:

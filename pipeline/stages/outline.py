@@ -35,7 +35,7 @@ from pipeline.format.limits import SENTENCE_END, SENTENCE_MARKS
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
-from pipeline.rules import STOP, fired
+from pipeline.rules import STOP, fired, leans_back
 from pipeline.sources.turns import NOT_SPOKEN
 
 SECTION_MAX_TOKENS = 300
@@ -593,8 +593,6 @@ def point_heading(section: Section, language: str) -> str:
     """A part's own short general statement as its heading ("Quines are self-printing programs"), when the model's
     would not do: the speaker's words name the part better than its two most repeated terms. Never one that leans
     on a sentence before, asks, or speaks as "I" or to "you" (a heading is nobody's line)."""
-    from pipeline.rules import leans_back
-
     lang = "zh" if language == "zh" else "en"
     for point in section.key_points:
         text = point.strip().rstrip("。.!！")
@@ -744,7 +742,10 @@ def plain_point(point: str, language: str) -> str:
 
 
 TOPIC_MENTIONS = 3  # a name the guest says this often is what the conversation is about
-CONVERSATION = {"en": ("{guest} on {topic}", "A conversation with {guest}"), "zh": ("{guest}谈{topic}", "对话{guest}")}
+CONVERSATION_TITLE = {
+    "en": ("{guest} on {topic}", "A conversation with {guest}"),
+    "zh": ("{guest}谈{topic}", "对话{guest}"),
+}
 
 
 def interview_guest(transcript: Transcript, source: Source) -> tuple[tuple[list[str], list[str]] | None, str]:
@@ -779,7 +780,7 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
                 if word.lower() not in STOP and word not in speaking:
                     names[word] = names.get(word, 0) + 1
     topic = max(names, key=lambda word: names[word], default="")
-    templates = CONVERSATION.get(language, CONVERSATION["en"])
+    templates = CONVERSATION_TITLE.get(language, CONVERSATION_TITLE["en"])
     if topic and names[topic] >= TOPIC_MENTIONS:
         return templates[0].format(guest=person, topic=topic)
     return templates[1].format(guest=person) if interview else ""

@@ -16,9 +16,9 @@ from typing import Annotated
 import numpy as np
 from pydantic import Field
 
-from pipeline.analysis.moments import ChapterSpan, Moment, chapter_spans, clips, srt
+from pipeline.analysis.moments import ChapterSpan, Moment, chapter_spans, clips, srt, timed
 from pipeline.analysis.speech import clean
-from pipeline.artifacts import Artifact, Section
+from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import URL
 from pipeline.format.render import front_matter, source_label
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line, timestamp
@@ -97,7 +97,7 @@ def video(inputs: DraftInputs) -> Video:
     outline, transcript, language = inputs.outline, inputs.transcript, inputs.language
     spans = chapter_spans(outline, transcript, language)
     moments = clips(outline, transcript, language)
-    note = "" if spans else (TOO_SHORT if moments or _has_times(inputs) else NO_TIMES).get(language, NO_TIMES["en"])
+    note = "" if spans else (TOO_SHORT if timed(transcript) else NO_TIMES).get(language, NO_TIMES["en"])
     titles = chapter_titles(inputs, spans)
     chapters = [(round(span.start, 1), title) for span, title in zip(spans, titles)]
     by_section = {span.section: title for span, title in zip(spans, titles) if span.section is not None}
@@ -112,19 +112,15 @@ def video(inputs: DraftInputs) -> Video:
     )
 
 
-def _has_times(inputs: DraftInputs) -> bool:
-    return bool(inputs.transcript) and any(s.start is not None for s in inputs.transcript.speech())
-
-
 def _clip(inputs: DraftInputs, moment: Moment, by_section: dict[int, str]) -> Clip:
     first = moment.segments[0]
     section = inputs.outline.sections[moment.section]
     title = by_section.get(moment.section) or _fallback_title(section, inputs.language)
-    quote = type("Said", (), {"segment_id": first.id, "speaker": first.speaker})()
+    said = Quote(segment_id=first.id, text=first.text, start=first.start, end=first.end, speaker=first.speaker)
     return Clip(
         start=round(moment.start, 3),
         end=round(moment.end, 3),
-        speaker=speaker_of(inputs, quote),
+        speaker=speaker_of(inputs, said),
         opening=first.text.strip(),
         title=title,
         srt=srt(moment),
@@ -140,28 +136,26 @@ def chapter_titles(inputs: DraftInputs, spans: list[ChapterSpan]) -> list[str]:
     language, sections = inputs.language, inputs.outline.sections
     given = [chapter for chapter in inputs.source.chapters if chapter.title.strip()]
     named = _model_titles(inputs, spans) if len(given) < len(spans) else []
+    grounds = inputs.transcript.text() if inputs.transcript else ""  # what a name's words must come from
     titles: list[str] = []
     for index, span in enumerate(spans):
         own = next((c.title for c in given if abs(c.start - span.start) < 5), "")
         section = sections[span.section] if span.section is not None else None
         candidates = [own, named[index] if index < len(named) else ""]
-        if section is not None:
-            candidates += [section.question, point_heading(section, language)]
-        candidates += [_fallback_title(section, language, span)]
-        title = next((t for t in (one_line(c).strip() for c in candidates) if _fits(t, inputs, titles)), "")
+        candidates += [section.question if section else "", _fallback_title(section, language, span)]
+        title = next((t for t in (one_line(c).strip() for c in candidates) if _fits(t, inputs, grounds, titles)), "")
         titles.append(
             title or f"{'第' if language == 'zh' else 'Part '}{index + 1}{'部分' if language == 'zh' else ''}"
         )
     return titles
 
 
-def _fits(title: str, inputs: DraftInputs, taken: list[str]) -> bool:
+def _fits(title: str, inputs: DraftInputs, grounds: str, taken: list[str]) -> bool:
     """A chapter title names a topic: short, not a question, the talk's words, not the talk itself, not a repeat."""
     if not title or len(title) > CHAPTER_CHARS or title.rstrip().endswith(("?", "？")) or META.search(title):
         return False
     if title.casefold() in {t.casefold() for t in taken} or title.casefold() == inputs.source.slug.casefold():
         return False
-    grounds = inputs.transcript.text() if inputs.transcript else ""
     return not (
         fired("unsupported", title, grounds, inputs.language, naming=True)
         or fired("wrong_language", title, inputs.language)
