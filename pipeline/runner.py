@@ -95,6 +95,11 @@ class RunResult:
     seconds: float = 0.0
     error: str | None = None
 
+    def notice(self, *said: str) -> None:
+        """Warnings the user acts on: kept with the others (runs.jsonl), and printed even without -v."""
+        self.warnings.extend(said)
+        self.notices.extend(said)
+
 
 class _Run:
     def __init__(
@@ -320,9 +325,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
     )
     draft_inputs = {name: run.sha(name) for name in ("outline.json", "source.json", "transcript.json")}
     context = voice.draft_context(settings, the_outline, run.result.slug)  # style examples, related posts, novelty
-    fresh = [w for w in context.warnings if w not in run.result.warnings]  # a broken store: said once
-    run.result.warnings.extend(fresh)
-    run.result.notices.extend(fresh)
+    run.result.notice(*(w for w in context.warnings if w not in run.result.warnings))  # a broken store: said once
     _record_marks(run)
     for kind in DRAFT_KINDS:  # pipeline/stages/<stage>.py makes each, with its function of the same name
         stage, module = kind.stage, importlib.import_module(f"pipeline.stages.{kind.stage}")
@@ -365,11 +368,9 @@ def _verified_outline(run: _Run, loaded: Outline, transcript: Transcript, source
     verified = verify_outline(loaded, transcript)
     dropped = len(verified.unverified) - len(loaded.unverified)
     if dropped:
-        said = (
+        run.result.notice(  # a person's edit did not hold: they must hear it
             f"outline.json: {dropped} quote(s) not found in the transcript are left out of the drafts; see outline.md"
         )
-        run.result.warnings.append(said)
-        run.result.notices.append(said)  # a person's edit did not hold: they must hear it
     text, record = outline_markdown(verified, source), run.manifest.artifacts.get("outline.md")
     path = run.folder / "outline.md"
     if record and (not path.exists() or path.read_text(encoding="utf-8") != text):

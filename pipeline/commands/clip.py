@@ -34,8 +34,7 @@ def chosen_clips(folder: Path, count: int | None = None, every: bool = False) ->
         )
     if count is not None and count < 1:
         raise UserError(f"--n {count}: give 1 or more")
-    best = found if every or count is None and len(found) <= 3 else sorted(found, key=lambda c: -c.get("score", 0))
-    best = best if every else best[: count or 3]
+    best = found if every else sorted(found, key=lambda clip: -clip.get("score", 0))[: count or 3]
     return sorted(best, key=lambda clip: clip["start"])
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from pipeline.check.drafts import FileReport
+from pipeline.check.parsed import FileReport
+from pipeline.format.frontmatter import split_front_matter
 from pipeline.kinds import DRAFT_KINDS
 
 NEXT_STEP = "open next: `make review` (or `devrel review serve`) to read, edit and approve the drafts"
@@ -28,8 +29,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 def items_in(path: Path, stage: str) -> str:
     """The draft's pieces as a reader counts them: "4 sections, 812 words"; "5 titles, 3 X posts, …"."""
-    text = path.read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1] if text.startswith("---\n") and "\n---\n" in text else text
+    body = split_front_matter(path.read_text(encoding="utf-8"))[1]
     numbered = lambda part: len(re.findall(r"^\d+\. ", part, flags=re.M))  # noqa: E731
     if stage == "blog":
         sections = len(re.findall(r"^### ", body, flags=re.M))

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.artifacts import Outline, Source, Transcript
-from pipeline.check.drafts import URL, canonical_url
+from pipeline.check.drafts import URL
+from pipeline.check.parsed import canonical_url
 from pipeline.format.limits import SENTENCE_END, SENTENCE_MARK_END, SENTENCE_MARKS, at_clause, shorten
 from pipeline.format.render import outline_for_prompt
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard

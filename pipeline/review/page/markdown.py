@@ -16,8 +16,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.artifacts import Segment, Transcript
-from pipeline.check.drafts import ATTRIBUTION, INLINE_QUOTE, _long_enough, inline_text, sections
+from pipeline.check.drafts import ATTRIBUTION, INLINE_QUOTE, _long_enough
 from pipeline.check.grounding import find_quote
+from pipeline.check.parsed import inline_text, sections
 from pipeline.format.limits import DISCORD, X_POST, x_length
 
 # A "[00:04]" / "[1:02:03]" marker (render.time_link for local media) or an inline quote, in one pass over a text.

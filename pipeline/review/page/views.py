@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from pipeline import cache
 from pipeline.artifacts import Source, Transcript
-from pipeline.check.drafts import FileReport, check_report
+from pipeline.check.drafts import check_report
+from pipeline.check.parsed import FileReport
 from pipeline.config import Settings
 from pipeline.format.frontmatter import split_front_matter
 from pipeline.format.limits import DISCORD, X_LINK, X_POST
