@@ -124,7 +124,8 @@ class Quote(Artifact):
 
 
 class Section(Artifact):
-    """A contiguous span of the talk (segments `first`..`last`), the reader question it answers, its quotes."""
+    """A contiguous span of the talk (segments `first`..`last`), the reader question it answers, its quotes, and the
+    short `name` that heads it in the drafts ("" when the question itself was asked in the recording: it heads)."""
 
     question: str
     persona: str
@@ -132,6 +133,11 @@ class Section(Artifact):
     quotes: list[Quote]
     first: int | None = None  # segment ids of the span; None in outlines written before spans existed
     last: int | None = None
+    name: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.name or self.question
 
 
 class Entities(Artifact):

@@ -54,7 +54,7 @@ DRAFT_KINDS = (
         "video.md",
         "video",
         "video",
-        ("video-chapters",),
+        ("part-names",),
         VideoFrontMatter,
         "video descriptions",
         ("chapters.json", "clips.json"),

@@ -201,7 +201,13 @@ def output_language(settings: Settings, transcript: Transcript) -> str:
     return "zh" if transcript.language.startswith("zh") else transcript.language
 
 
-OUTLINE_PROMPTS = ["section", "question", "theme", "outline"]  # per section: question, its edit, a theme
+OUTLINE_PROMPTS = [
+    "section",
+    "question",
+    "theme",
+    "outline",
+    "part-names",
+]  # per section: question, its edit, a theme; then every part's name
 DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
 ITEM_VARIABLES = {"language", "focus", "avoid"}  # one small question per call, after the brief (stages.items)
 PROMPT_VARIABLES = {
@@ -213,7 +219,7 @@ PROMPT_VARIABLES = {
     **dict.fromkeys(HOOKS_PROMPTS + COMMUNITY_PROMPTS, ITEM_VARIABLES),
     "brief": {"material", "voice"},
     "shorten": {"text", "limit", "length"},
-    "video-chapters": {"material", "count", "language"},
+    "part-names": {"material", "count", "language"},
 }
 
 

@@ -156,7 +156,7 @@ def default_answer(body: dict) -> dict:
             point = (re.findall(r"^[ \t]+- (.+)$", text, flags=re.M) or ["A scripted point."])[0]
             return {"post": f"{point[:200]} #devrel"}
         return ITEM_ANSWERS[name][1 if zh else 0]
-    if name == "ChaptersDraft":  # a name per part: its two longest words, as a table of contents names a topic
+    if name == "NamesDraft":  # a name per part: its two longest words, as a table of contents names a topic
         parts = re.findall(r'<part n="\d+">\n(.*?)\n</part>', text, flags=re.S)
         names = []
         for part in parts:

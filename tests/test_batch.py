@@ -95,8 +95,8 @@ def test_a_small_batch_on_local_ray(cli, llm_server, tmp_path):
     items = batch_json(tmp_path / "outputs" / "2026-W02")["items"]
     assert [item["status"] for item in items] == ["ok", "ok"]
     # one section (a 3-cue talk): its question, asked again once (the scripted default says the span back), then the
-    # outline
-    assert all(item["llm_calls"] == 3 for item in items)
+    # outline and the part's name
+    assert all(item["llm_calls"] == 4 for item in items)
     assert (tmp_path / "outputs" / "2026-W02" / "two" / "outline.md").exists()
 
 

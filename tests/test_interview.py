@@ -82,7 +82,8 @@ def test_an_interviews_title_names_the_guest_and_what_they_keep_naming(tmp_path)
     source = Source(kind="text", slug="episode", title="episode", path=str(tmp_path / "episode.md"), sha256="0", size=1)
     assert conversation_title(transcript, source, "en") == "Ada Quill on Sourdough"
     talk = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK))
-    assert conversation_title(talk, source, "en") == ""  # a talk naming nothing again: no title, never a question
+    # a talk naming no name again: the words she repeats most, never a question
+    assert conversation_title(talk, source, "en") == "Ada Quill on ovens and dawn"
     said = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK.replace(ANSWER, about, 1)))
     assert conversation_title(said, source, "en") == "Ada Quill on Sourdough"  # a talk's named speaker, the same way
 

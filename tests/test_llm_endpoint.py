@@ -19,14 +19,14 @@ from pipeline.stages.outline import OutlineDraft, SectionDraft
 
 
 def test_429_with_retry_after_then_success(cli, llm_server, srt_file, tmp_path):
-    grounded_answers(llm_server)  # a question that needs no edit: one call for the section, one for the outline
+    grounded_answers(llm_server)  # a question that needs no edit: a call for the section, the outline, the name
     llm_server.faults.append(Fault(429, headers={"Retry-After": "1"}))
     started = time.monotonic()
     result = cli("run", srt_file, "--to", "outline")
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 1.0  # the client waited as told
-    calls = last_run(tmp_path / "outputs" / "caching-talk")["calls"]  # the section's question, then the outline's
-    assert [call["attempts"] for call in calls] == [1, 1]  # the client's own retry, no second layer:
+    calls = last_run(tmp_path / "outputs" / "caching-talk")["calls"]  # the question, the outline, the part name
+    assert [call["attempts"] for call in calls] == [1, 1, 1]  # the client's own retry, no second layer:
     assert len(llm_server.requests) == len(calls) + 1  # one refused, then all answered
 
 
@@ -77,8 +77,12 @@ def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file
     retry = llm_server.chat_requests("OutlineDraft")[-1]["messages"]
     assert retry[-1]["role"] == "user" and "invalid" in retry[-1]["content"]
     run = last_run(tmp_path / "outputs" / "caching-talk")
-    assert [(call["prompt"], call["attempts"]) for call in run["calls"]] == [("section", 1), ("outline", 2)]
-    assert run["llm_calls"] == 3
+    assert [(call["prompt"], call["attempts"]) for call in run["calls"]] == [
+        ("section", 1),
+        ("outline", 2),
+        ("part-names", 1),
+    ]
+    assert run["llm_calls"] == 4
 
 
 def test_schema_violations_twice_fail_the_stage(cli, llm_server, srt_file):

@@ -90,7 +90,8 @@ def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server)
     assert meta["draft"] is True and meta["layout"] and "companies_orgs" in meta and "products_models" in meta
     outline = json.loads((folder / "outline.json").read_text())
     headings = re.findall(r"^### (.+)$", blog, flags=re.M)
-    assert headings == [section["question"] for section in outline["sections"]]
+    assert headings == [section["name"] or section["question"] for section in outline["sections"]]
+    assert all(section["name"] for section in outline["sections"])  # a talk's parts are named, not asked about
     body = blog.split("---\n", 2)[2]
     for noise in ("(applause)", "(laughter)", "Can everyone hear me", "Okay.", "Please welcome her", "move closer"):
         assert noise not in body
@@ -463,3 +464,20 @@ def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms
     ]
     span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(side)], vectors=None)
     assert terms_heading(span, "en") == "Unit tests"  # "don't" is no term; two words said as one phrase are one
+
+
+def test_a_part_name_that_asks_or_says_what_the_talk_does_not_falls_back_to_the_parts_own_words(
+    cli, tmp_path, llm_server
+):
+    folder = _run(cli, tmp_path, "--to", "outline")
+    count = len(json.loads((folder / "outline.json").read_text())["sections"])
+    wrong = ["Why cache at all?", "Quantum ledger synergy"]  # a question; words the talk never says
+    llm_server.script("NamesDraft", {"titles": [*wrong, *(f"Prompt files {n}" for n in range(count))][:count]})
+    folder = _run(cli, tmp_path, "--only", "ingest,transcribe,outline,blog", "--force")
+    sections = json.loads((folder / "outline.json").read_text())["sections"]
+    names = [section["name"] for section in sections]
+    assert all(names) and not set(wrong) & set(names), names
+    assert count < 3 or names[2] == "Prompt files 2"  # a name that fits is the model's
+    blog = (folder / "blog.md").read_text()
+    assert re.findall(r"^### (.+)$", blog, flags=re.M) == names
+    assert f"Heading in the drafts: {names[0]}." in (folder / "outline.md").read_text()

@@ -69,11 +69,11 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     assert run["tokens_out"] > 0 and run["status"] == "ok"
     prompts = [call["prompt"] for call in run["calls"]]
     # one section: its question (then its theme: the scripted default says the span's opening back), then title and
-    # summary
-    assert prompts[:4] == ["section", "theme", "outline", "blog"]
+    # summary, then the part's name
+    assert prompts[:5] == ["section", "theme", "outline", "part-names", "blog"]
     # then small calls, one kind of item each; code chooses the video hooks (never asked) and builds the newsletter
     # from the talk (asked only when no template passes)
-    assert set(prompts[4:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS} - {"community-newsletter"}
+    assert set(prompts[5:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS} - {"community-newsletter"}
     assert run["llm_calls"] == len(llm_server.requests) == sum(call["attempts"] for call in run["calls"])
 
 
@@ -130,12 +130,13 @@ def test_an_edited_outline_flows_into_the_drafts(cli, llm_server, srt_file, tmp_
     folder = tmp_path / "outputs" / "caching-talk"
     outline = json.loads((folder / "outline.json").read_text())
     outline["sections"][0]["question"] = "Why hash content instead of timestamps?"
+    outline["sections"][0]["name"] = "Content hashes, not timestamps"  # the heading the drafts show
     (folder / "outline.json").write_text(json.dumps(outline))
 
     assert cli("run", srt_file).exit_code == 0
     run = last_run(folder)
     assert run["stages_run"] == ["blog", "hooks", "community", "video"]
-    assert "## Why hash content instead of timestamps?" in (folder / "blog.md").read_text()
+    assert "### Content hashes, not timestamps\n" in (folder / "blog.md").read_text()
     assert json.loads((folder / "outline.json").read_text())["sections"][0]["question"].startswith("Why hash")
 
 
@@ -247,6 +248,8 @@ def test_the_run_ends_with_what_came_out_and_what_to_open_next(cli, llm_server, 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     row = {line.split()[0]: line for line in lines if line.strip().endswith((" ok", "problem", "problems"))}
+    assert any(line.startswith("check: ") and line.endswith("no problems") for line in lines)  # it ships what passes
+    row.pop("check:", None)
     assert set(row) == {"blog.md", "hooks.md", "community.md", "video.md"}
     assert re.search(r"\d+ sections?, \d+ words", row["blog.md"])
     assert re.search(r"\d titles?, \d X posts?, a LinkedIn post, \d video hooks?", row["hooks.md"])

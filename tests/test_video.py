@@ -123,7 +123,9 @@ def test_a_run_writes_chapters_a_description_and_clips_beside_the_drafts(cli, ll
     for clip in cut:
         assert 20 <= clip["end"] - clip["start"] <= 60 and clip["opening"] in SRT_TALK
         assert f"“{clip['opening']}”" in video and clip["srt"].startswith("1\n00:00:00,000 --> ")
-    assert llm_server.chat_requests("ChaptersDraft")  # the model names the chapters; code chose the moments
+    assert llm_server.chat_requests(
+        "NamesDraft"
+    )  # the model names the parts (and so the chapters); code chose the moments
     check = cli("check", folder / "video.md")
     assert check.exit_code == 0, check.output
 

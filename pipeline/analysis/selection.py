@@ -242,10 +242,10 @@ def passages(
 ) -> list[list[str]]:
     """The span as prose: runs of consecutive sentences (paragraphs), the ones that carry the span's thread and its
     payoffs, within `budget` words, in the order spoken. A paragraph never opens on a sentence that leans on one left
-    out (it starts one sentence earlier, or at the first that stands), and a short follow-up that leans on its last
-    sentence (the speaker's hedge, correction or payoff) stays with it. Digressions go whole: a paragraph whose
-    sentences score low is left out, not picked apart. An answer to a question someone asked (`lead`) keeps its
-    opening paragraph: that is where it answers."""
+    out (it starts one sentence earlier, or at the first that stands), never ends on a question whose answer is left
+    out, and a short follow-up that leans on its last sentence (the speaker's hedge, correction or payoff) stays with
+    it. Digressions go whole: a paragraph whose sentences score low is left out, not picked apart. An answer to a
+    question someone asked (`lead`) keeps its opening paragraph: that is where it answers."""
     from pipeline.analysis.speech import broken_off, clean, paragraph_opening
 
     cleaned = [clean(segment.text, language) for segment in segments]
@@ -280,6 +280,8 @@ def passages(
         sentences = [text for text in cleaned[start:end] if not _noise(text, language)]
         while sentences and broken_off(sentences[-1], language):
             sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
+        while len(sentences) > 1 and end not in taken and sentences[-1].rstrip().endswith(("?", "？")):
+            sentences.pop()  # "And how are they useful?": the answer is in what was left out
         sentences = opened(sentences, language)
         if sentences:
             first = LINK_WORD[language].sub("", sentences[0], count=1)

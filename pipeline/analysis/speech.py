@@ -312,6 +312,9 @@ _EN_REMARKS = [
     r"(?:are there |do we have |does anyone have |anyone have )?(?:any )?(?:more |other |further )?questions?",
     r"(?:i'll|we'll|we can|i can) take (?:some |any |a few )?questions(?: now)?",
     r"(?:that's|that is) (?:it|all|all i have|all i've got|my talk|about it)(?: for (?:me|today|now))?",
+    r"(?:i'm|i am|we're|we are) (?:(?:running )?out of|over|almost out of|short on) time",
+    r"(?:come|feel free to|you can) (?:talk to|find|chat with|grab) me(?: (?:after|later|afterwards|here|outside))*",
+    r"(?:i'll|i will) be (?:around|here|outside)(?: (?:after|later|afterwards|all day))*",
     r"(?:one|just a|give me a|wait a) (?:second|sec|moment|minute)|let me see|let's see",
     r"let's (?:get started|begin|start|do this|go)|(?:let's )?give it up(?: for [a-z' ]{1,30})?",
     r"(?:a )?(?:show of hands|round of applause)",
@@ -869,6 +872,7 @@ WEIGHTS: dict[str, float] = {
     "setup": -0.2,  # a belief the speaker held before the story corrected it ("I thought…", "我以为…"): no takeaway
     "deictic": -0.15,  # "this type", "these columns": points at something on the slide or said before
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
+    "slip": -0.25,  # a word said twice ("I work with with a"): speech, or a transcriber's slip, not a line to quote
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
 }
 # Words (English) or characters (Chinese): outer lower bound, best range, outer upper bound.
@@ -914,6 +918,7 @@ _SIGNALS = {
         "deictic": r"\b(?:this|these|those) (?!(?:is|was|are|were|means?|way|time|point|one|all)\b)[a-z]{3,}\b",
         "setup": r"\bI (?:thought|assumed|believed|figured|expected|used to think)\b|\bI was like\b|"
         r"\bmy (?:naive|first) (?:view|idea|thought|guess)\b",
+        "slip": r"\b(?!(?:that|had|is|very|no|bye|so|ha)\b)([a-z]+) \1\b",
     },
     "zh": {
         "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"

@@ -81,7 +81,8 @@ def outline_markdown(outline: Outline, source: Source) -> str:
         if names:
             lines.append(f"- {label.capitalize()}: {', '.join(names)}")
     for section in outline.sections:
-        lines += ["", f"## {section.question}", "", f"*For the {section.persona}.*", ""]
+        heading = f"Heading in the drafts: {section.name}. " if section.name else ""
+        lines += ["", f"## {section.question}", "", f"*{heading}For the {section.persona}.*", ""]
         lines += [f"- {point}" for point in section.key_points]
         for quote in section.quotes:
             lines += ["", quote_block(source, quote)]

@@ -205,7 +205,8 @@ def draft_text(inputs, label: str, text: str) -> str:
 
 
 def outline_kept(outline: Outline, screened: Screened, transcript: Transcript, warnings: list[str]) -> Outline:
-    """The outline's model-written strings through the same filter: title, summary, tags, names, questions, points.
+    """The outline's model-written strings through the same filter: title, summary, tags, names, questions, part
+    names, points.
     A title that goes is the source's (clean) title; a question that goes is "Part N"."""
     marked, clean = [*marked_segments(transcript), *screened.marked], speech_texts(transcript)
     if not marked:
@@ -220,6 +221,8 @@ def outline_kept(outline: Outline, screened: Screened, transcript: Transcript, w
         label = f"outline question {number}"
         points = [point for point in (keep(p, f"{label}: key point") for p in section.key_points) if point]
         update = {"question": keep(section.question, label) or part.format(number), "key_points": points}
+        if section.name:  # a name that goes leaves the (screened) question to head the part
+            update["name"] = keep(section.name, f"outline name {number}")
         sections.append(section.model_copy(update=update))
     entities = outline.entities
     names = {

@@ -1,4 +1,5 @@
-"""blog: the talk as a post in our users' own form — a `###` question heading per section, and under it the
+"""blog: the talk as a post in our users' own form — a `###` heading per section (its name, or the question a host
+or the room asked there), and under it the
 speaker's own words from that section's span, cleaned of speech noise and condensed by selection, in order.
 
 No model writes the prose: the embedded model cannot edit a passage (it returns it verbatim, fillers and all), and a
@@ -84,7 +85,7 @@ def section_text(
         return ["\n".join(f"- {point}" for point in section.key_points)]
     vectors = embed([s.text for s in segments])
     runs = passages(segments, vectors, language, budget, lead=asked)
-    if runs and len(runs[0]) > 1 and restates(section.question, runs[0][0]):  # the heading already says it
+    if runs and len(runs[0]) > 1 and restates(section.heading, runs[0][0]):  # the heading already says it
         runs[0] = opened(runs[0][1:], language)
     if not any(runs):  # no run of the span stands as prose (a list, a demo): its best single sentences
         runs = [opened(passage(segments, vectors, language, budget), language)]
@@ -144,7 +145,7 @@ def blog(inputs: DraftInputs) -> Blog:
         texts = section_text(section, span, language, budget, asked=asked_in(section.question, transcript))
         if not any(texts):
             continue  # a heading with nothing under it is a promise the post does not keep
-        parts.append(f"### {section.question}")
+        parts.append(f"### {section.heading}")
         if inputs.rewrite and span:
             texts = [edited(inputs, text, f"blog section {number}") for text in texts]
         parts += [_bold_first_mentions(text, names, seen) for text in texts]

@@ -93,7 +93,7 @@ def community(inputs: DraftInputs) -> Community:
     forum = forum_body(items, ask)
     post = discord_post(items, opener, question, against=[forum, summary])
     discord = fit(inputs, "Discord post", post, DISCORD, brief=items.brief)
-    kind.fixed.append(("the Discord post", discord))  # the newsletter is read by the same members
+    kind.fixed += [("the Discord post", discord), ("the forum post", forum)]  # the newsletter's readers saw both
     return Community(
         source=source_label(inputs.source),
         title=inputs.outline.title,
@@ -149,11 +149,11 @@ HEAR_COUNT = 3  # "what you'll hear" is a taste, not the table of contents (the 
 
 def discord_post(items: Items, opener: str, question: str, against: list[str]) -> str:
     """Opener, "what you'll hear" (three sections spread over the talk: a point the forum post does not use, or
-    their questions), the question to members, the talk and its link. The variant least like the forum post and
+    their headings), the question to members, the talk and its link. The variant least like the forum post and
     the summary is kept."""
     sections = items.inputs.outline.sections
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
-    variants = [[_standalone_point(s, items.language) for s in picked if s.key_points], [s.question for s in picked]]
+    variants = [[_standalone_point(s, items.language) for s in picked if s.key_points], [s.heading for s in picked]]
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
@@ -201,7 +201,7 @@ def forum_parts(items: Items, kind: Kind) -> tuple[str, str]:
 
 
 def forum_body(items: Items, ask: str) -> str:
-    """Where the talk comes from, then per section its question in bold and one key point, then the question to
+    """Where the talk comes from, then per section its heading in bold and one key point, then the question to
     members about their own experience."""
     zh, title, url = items.language == "zh", items.inputs.outline.title, items.inputs.source.url
     if zh:
@@ -210,7 +210,7 @@ def forum_body(items: Items, ask: str) -> str:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
     summary = items.inputs.outline.summary
     found = [(s, fresh_point(s, summary, items.language)) for s in items.inputs.outline.sections]
-    answers = [led(items.language, f"**{s.question}**", point) for s, point in found if point]  # a heading alone: no
+    answers = [led(items.language, f"**{s.heading}**", point) for s, point in found if point]  # a heading alone: no
     return "\n\n".join(part for part in [origin, *answers, ask] if part)
 
 

@@ -116,13 +116,13 @@ def _questions(items: Items) -> list[tuple[str, str]]:
 
 
 def _themes(items: Items) -> list[str]:
-    """The sections' theme headings ("Columnar storage and compression"): a headline a title may be. A host's prompt
+    """The sections' names ("Columnar storage and compression"): a headline a title may be. A host's prompt
     ("Tell me about the new oven.") heads its answer in the blog; as a title it is someone else's line."""
     spoken = " ".join(segment.text for segment in items.inputs.transcript.segments) if items.inputs.transcript else ""
     return [
-        s.question
+        s.heading
         for s in items.inputs.outline.sections
-        if not s.question.rstrip().endswith(("?", "？")) and s.question.rstrip("。.") not in spoken
+        if not s.heading.rstrip().endswith(("?", "？")) and s.heading.rstrip("。.") not in spoken
     ]
 
 
@@ -302,15 +302,15 @@ def points_across(sections: list[Section], wanted: int = 3, language: str = "en"
 
 def linkedin_bullets(items: Items, frame: list[str]) -> str:
     """Three bullets of key points; if with them the post (`frame`: opening, closing, link) reads like the summary,
-    each bullet leads with its section's question, then with a point (or quote) the summary does not say."""
+    each bullet leads with its section's heading, then with a point (or quote) the summary does not say."""
     chosen, summary = (
         points_across(items.inputs.outline.sections, language=items.language),
         items.inputs.outline.summary,
     )
     plain = [point for _, point in chosen]
-    led_points = [led(items.language, f"**{section.question}**", point) for section, point in chosen]
+    led_points = [led(items.language, f"**{section.heading}**", point) for section, point in chosen]
     sections = list({id(section): section for section, _ in chosen}.values())
-    led_fresh = [led(items.language, f"**{s.question}**", fresh_point(s, summary, items.language)) for s in sections]
+    led_fresh = [led(items.language, f"**{s.heading}**", fresh_point(s, summary, items.language)) for s in sections]
     blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points, led_fresh)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)

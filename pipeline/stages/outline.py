@@ -37,6 +37,7 @@ from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
 from pipeline.rules import STOP, fired, leans_back
 from pipeline.sources.turns import NOT_SPOKEN
+from pipeline.stages.naming import ANY_HEADING, META, cut_word, names_nothing, naming_words, section_names
 
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -144,12 +145,6 @@ def merged_pairs(pairs: list[tuple[str, list[Segment]]], language: str) -> list[
     return pairs
 
 
-META = re.compile(
-    r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|\w+'s talk|"
-    r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
-    r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点",
-    re.IGNORECASE,
-)
 ASKING_YOU_ZH = re.compile(r"^你(为什么|为何|如何)?(?:认为|觉得)")
 ABOUT_SPEAKER_ZH = re.compile(r"(?:作者|演讲者|讲者)(?:认为|觉得|为什么|如何|怎么)?")
 # A small model keeps asking about "the speaker" whatever it is told; these say the same about the subject.
@@ -360,8 +355,12 @@ SPEECH_WORDS = frozenset(
     """want need make kind sort lot something say said see look talk talking let big small good great new old
     different same many much little first last next other real sure whole bit cool nice awesome amazing
     interesting important because actually really just thing things way ways stuff yeah okay right going gonna
-    also even still well maybe probably""".split()
-)
+    also even still well maybe probably
+    back front up down out over away around forward side top bottom left inside outside""".split()
+)  # the last line: where things go ("move it back", "the top row"), said often and never a part's subject
+
+
+PAST = re.compile(r"..[^e]ed$", re.I)  # "fired", "shared": what was done, rarely a part's subject ("bed", "speed" stay)
 
 
 def terms_heading(span: Span, language: str) -> str:
@@ -381,7 +380,7 @@ def terms_heading(span: Span, language: str) -> str:
         for word in re.findall(r"[A-Za-z][A-Za-z0-9+#'’-]*[A-Za-z0-9+#]", said)
         if not re.search(r"['’](?!s$)", word)  # "don't", "I'm": speech, not a subject
     ]
-    found = [word for word in found if len(word) >= 3]
+    found = [word for word in found if len(word) >= 3 and not PAST.search(word)]
     counted = Counter(
         word.casefold() for word in found if word.casefold() not in STOPWORDS | SPEECH_WORDS | ANY_HEADING | STOP
     )
@@ -389,7 +388,7 @@ def terms_heading(span: Span, language: str) -> str:
     if not terms:
         return ""
     shown = {term: Counter(w for w in found if w.casefold() == term).most_common(1)[0][0] for term in terms}
-    folded = [word.casefold() for word in found]
+    folded = [word.casefold() for word in re.findall(r"[A-Za-z][A-Za-z0-9+#'’-]*", said)]  # "ovens at dawn": no pair
     said_together = Counter(zip(folded, folded[1:]))
     phrase = max([tuple(terms), tuple(reversed(terms))], key=lambda pair: said_together[pair])
     if len(terms) == 2 and said_together[phrase] >= 2:  # "side projects": one subject, said as one phrase
@@ -474,32 +473,6 @@ def names_the_part(theme: str, said: str, language: str) -> bool:
         }
         return any(pair in said for pair in pairs)
     return any(word[:5] in said for word in naming_words(theme))
-
-
-# Words that could head any part of any talk: "A Practical Overview" passed as the part's own terms when the talk
-# said "practice" somewhere; they name nothing, so they never count as the part's terms.
-ANY_HEADING = frozenset(
-    """overview practical introduction intro guide deep dive insights insight basics essentials understanding
-    exploring exploration journey lessons lesson concepts fundamentals things ways tips approach approaches
-    perspective perspectives thoughts story stories discussion closer look comprehensive complete ultimate
-    beginners beginner primer review summary highlights takeaways key important importance role""".split()
-)
-
-
-def naming_words(heading: str) -> list[str]:
-    """An English heading's words that could name a part: not small words, not words that could head anything."""
-    words = re.findall(r"[a-z0-9][a-z0-9'+#-]*", heading.casefold())
-    return [word for word in words if word not in ANY_HEADING and word not in SMALL_WORDS]
-
-
-def names_nothing(heading: str) -> bool:
-    """An English heading made only of words that could head anything ("A Practical Overview")."""
-    return bool(re.search(r"[a-z0-9]", heading.casefold())) and not naming_words(heading)
-
-
-SMALL_WORDS = frozenset(
-    "a an the and or of in on for to with at by from vs how what why its your our we you is are".split()
-)
 
 
 def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
@@ -758,9 +731,10 @@ def interview_guest(transcript: Transcript, source: Source) -> tuple[tuple[list[
 
 
 def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
-    """A title naming who speaks and what they keep naming ("Ada Quill on Kubernetes"), when nothing better names
-    the talk: an interview's guest ("A conversation with Ada Quill" when no name recurs), a talk's named speaker; ""
-    when nobody is named (a made-up question is no title)."""
+    """A title naming who speaks and what they keep naming ("Ada Quill on Kubernetes"), or the terms they repeat most
+    ("Ada Quill on ovens and bread"), when nothing better names the talk: an interview's guest ("A conversation with
+    Ada Quill" when nothing recurs), a talk's named speaker; "" when nobody is named (a made-up question is no
+    title)."""
     from pipeline.sources.marks import main_speaker
     from pipeline.sources.speakers import name_of
 
@@ -783,6 +757,11 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
     templates = CONVERSATION_TITLE.get(language, CONVERSATION_TITLE["en"])
     if topic and names[topic] >= TOPIC_MENTIONS:
         return templates[0].format(guest=person, topic=topic)
+    theirs = [s for s in transcript.speech() if s.speaker in voices or not voices]
+    if terms := terms_heading(Span(theirs, np.zeros((len(theirs), 1))), language):  # "Ada on ovens and bread"
+        first = terms.split()[0]
+        lower = first.lower() if re.search(rf"\b{re.escape(first.lower())}\b", transcript.text()) else first
+        return templates[0].format(guest=person, topic=terms if language == "zh" else lower + terms[len(first) :])
     return templates[1].format(guest=person) if interview else ""
 
 
@@ -845,6 +824,18 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         else section.model_copy(update={"question": _named_heading(section, spans_by_first, source_text, language)})
         for section in sections
     ]
+    fallbacks = [  # a theme the model already gave, the part's own short statement, its most repeated terms
+        [
+            *([] if section.question.endswith(("?", "？")) else [section.question]),
+            point_heading(section, language),
+            terms_heading(spans_by_first.get(section.first, found[0]), language),
+        ]
+        for section in sections
+    ]
+    shown = [span.material(language) for span in kept_spans]
+    sections = section_names(
+        llm, prompts["part-names"], sections, shown, fallbacks, source_text, language, asked_in_talk
+    )
     from pipeline.analysis.speech import broken_off
 
     proposed_title = headline(one_line(draft.title), language)
@@ -852,7 +843,12 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     unsupported = fired("unsupported", proposed_title, source_text, language, naming=True) or fired(
         "misframed", proposed_title, source_text, language
     )
-    if broken_off(proposed_title, language) or names_nothing(proposed_title) or unsupported:
+    if (
+        broken_off(proposed_title, language)
+        or names_nothing(proposed_title)
+        or unsupported
+        or (cut_word(proposed_title, source_text))
+    ):
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
     # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk

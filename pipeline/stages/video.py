@@ -1,8 +1,8 @@
 """video: what a video team publishes beside the post: YouTube chapters, a description, and short clips.
 
 Code finds the moments (pipeline.analysis.moments): where each section starts, and the 20–60 s runs of one voice
-that stand alone. The model only names the chapters (one call), and each name is checked like a heading: at most
-CHAPTER_CHARS, not a question, in the talk's own words; one that fails is the section's theme, or its own short
+that stand alone. A chapter is named like the section it opens (pipeline.stages.naming: the outline's names, one
+call more only for a chapter no section names), and checked the same way; one that fails is the section's own short
 statement. The creator's own chapters (a URL's metadata) win over any of these. The description is the speaker's
 words, the chapters, who speaks and the links the source names — never one it does not. `chapters.json` (Podcasting
 2.0) and `clips.json` (with each clip's captions, for `devrel clip`) are written beside `video.md`.
@@ -11,24 +11,21 @@ words, the chapters, who speaks and the links the source names — never one it 
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import numpy as np
-from pydantic import Field
 
 from pipeline.analysis.moments import ChapterSpan, Moment, chapter_spans, clips, srt, timed
 from pipeline.analysis.speech import clean
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import URL
 from pipeline.format.render import front_matter, source_label
-from pipeline.format.text import LANGUAGE_NAMES, guard, one_line, timestamp
-from pipeline.rules import fired, leans_back
-from pipeline.stages.drafting import DraftInputs, Strict
+from pipeline.format.text import one_line, timestamp
+from pipeline.rules import leans_back
+from pipeline.stages.drafting import DraftInputs
 from pipeline.stages.items import featured, speaker_of, spread
-from pipeline.stages.outline import META, Span, point_heading, terms_heading
+from pipeline.stages.naming import fits, model_names, said_in
+from pipeline.stages.outline import Span, point_heading, terms_heading
 
-CHAPTER_CHARS = 50
-CHAPTERS_MAX_TOKENS = 300
 DESCRIPTION_POINTS = 3
 NO_TIMES = {
     "en": "No times in this source, so no chapters or clips: run it from the recording, or from captions with times.",
@@ -38,10 +35,6 @@ TOO_SHORT = {
     "en": "Too short for chapters YouTube accepts (three, each at least ten seconds).",
     "zh": "太短，无法生成 YouTube 接受的章节（至少三个，每个至少十秒）。",
 }
-
-
-class ChaptersDraft(Strict):
-    titles: list[Annotated[str, Field(max_length=80)]] = Field(max_length=20)
 
 
 class Clip(Artifact):
@@ -135,32 +128,31 @@ def chapter_titles(inputs: DraftInputs, spans: list[ChapterSpan]) -> list[str]:
         return []
     language, sections = inputs.language, inputs.outline.sections
     given = [chapter for chapter in inputs.source.chapters if chapter.title.strip()]
-    named = _model_titles(inputs, spans) if len(given) < len(spans) else []
+    firsts = [
+        span.section is not None and all(s.section != span.section for s in spans[:i]) for i, span in enumerate(spans)
+    ]
+    named_parts = all(first and sections[span.section].name for first, span in zip(firsts, spans))
+    named = _model_titles(inputs, spans) if len(given) < len(spans) and not named_parts else []
     grounds = inputs.transcript.text() if inputs.transcript else ""  # what a name's words must come from
     titles: list[str] = []
     for index, span in enumerate(spans):
         own = next((c.title for c in given if abs(c.start - span.start) < 5), "")
         section = sections[span.section] if span.section is not None else None
-        candidates = [own, named[index] if index < len(named) else ""]
+        part = section.name if section and firsts[index] else ""  # the outline named it; a part cut in two is not
+        candidates = [own, part, named[index] if index < len(named) else ""]
         candidates += [section.question if section else "", _fallback_title(section, language, span)]
-        title = next((t for t in (one_line(c).strip() for c in candidates) if _fits(t, inputs, grounds, titles)), "")
+        title = next(
+            (
+                t
+                for t in (one_line(c).strip() for c in candidates)
+                if fits(t, grounds, language, titles, (inputs.source.slug,))
+            ),
+            "",
+        )
         titles.append(
             title or f"{'第' if language == 'zh' else 'Part '}{index + 1}{'部分' if language == 'zh' else ''}"
         )
     return titles
-
-
-def _fits(title: str, inputs: DraftInputs, grounds: str, taken: list[str]) -> bool:
-    """A chapter title names a topic: short, not a question, the talk's words, not the talk itself, not a repeat."""
-    if not title or len(title) > CHAPTER_CHARS or title.rstrip().endswith(("?", "？")) or META.search(title):
-        return False
-    if title.casefold() in {t.casefold() for t in taken} or title.casefold() == inputs.source.slug.casefold():
-        return False
-    return not (
-        fired("unsupported", title, grounds, inputs.language, naming=True)
-        or fired("wrong_language", title, inputs.language)
-        or leans_back(title, inputs.language)
-    )
 
 
 def _fallback_title(section: Section | None, language: str, span: ChapterSpan | None = None) -> str:
@@ -174,34 +166,17 @@ def _segment_title(span: ChapterSpan, language: str) -> str:
 
 
 def _model_titles(inputs: DraftInputs, spans: list[ChapterSpan]) -> list[str]:
-    """One call names every chapter from its heading and points (the model names well; it does not choose)."""
-    parts = []
-    for number, span in enumerate(spans, 1):
-        section = inputs.outline.sections[span.section] if span.section is not None else None
-        said = (  # a question heading is never shown: a small model copies it back as the chapter's name
-            [*([] if section.question.rstrip().endswith(("?", "？")) else [section.question]), *section.key_points[:3]]
-            if section
-            else [clean(s.text, inputs.language) for s in span.segments[:3]]
-        )
-        parts.append(f'<part n="{number}">\n' + "\n".join(said) + "\n</part>")
-    try:
-        draft = inputs.llm.structured(
-            inputs.prompts["video-chapters"],
-            ChaptersDraft,
-            CHAPTERS_MAX_TOKENS,
-            material=guard("\n".join(parts)),
-            count=str(len(spans)),
-            language=LANGUAGE_NAMES.get(inputs.language, inputs.language),
-        )
-    except Exception as error:  # noqa: BLE001 - the chapters still get their sections' names
-        inputs.warnings.append(f"chapter titles: the model's answer was unusable ({error}); named from the sections")
-        return []
-    if len(draft.titles) != len(spans):
-        inputs.warnings.append(
-            f"chapter titles: {len(draft.titles)} names for {len(spans)} chapters; named from the sections"
-        )
-        return []
-    return [title.strip().strip('"“”') for title in draft.titles]
+    """One call names every chapter from its part's theme and points, or its first sentences."""
+    parts = [
+        said_in(inputs.outline.sections[span.section])
+        if span.section is not None
+        else [clean(s.text, inputs.language) for s in span.segments[:3]]
+        for span in spans
+    ]
+    named = model_names(inputs.llm, inputs.prompts["part-names"], parts, inputs.language)
+    if not named:
+        inputs.warnings.append("chapter titles: the model's answer was unusable; named from the sections")
+    return named
 
 
 def description(inputs: DraftInputs, chapters: list[tuple[float, str]]) -> str:

@@ -1,0 +1,153 @@
+"""naming: a short name for each part of a talk — the blog's heading over it and its video chapter.
+
+The embedded model names a passage well and states facts badly, and a question it writes often relates the part's
+terms wrongly ("What is the purpose of X using Y?"). So a part is headed by a name, not a made-up question: one call
+names every part from the speaker's own points, and each name is checked like a heading (short, not a question, in
+the talk's own words, naming something, not a repeat). A name that fails is the part's own short statement, then its
+most repeated terms. A question someone in the recording asked (a host's, the room's) stays its part's heading.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import Field
+
+from pipeline.artifacts import Section
+from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
+from pipeline.llm.client import LLM
+from pipeline.llm.prompts import Prompt
+from pipeline.rules import fired, leans_back
+from pipeline.stages.drafting import Strict
+
+META = re.compile(
+    r"\b(?:the (?:speaker|talk|presenter|presentation|material|author)|this (?:talk|part|video)|\w+'s talk|"
+    r"(?:main|key) (?:topic|points?|ideas?|takeaways?)|significance of)\b|"
+    r"作者|演讲者|讲者|本次演讲|这次演讲|视频中|本文|主要内容|要点",
+    re.IGNORECASE,
+)
+
+
+# Words that could head any part of any talk: "A Practical Overview" passed as the part's own terms when the talk
+# said "practice" somewhere; they name nothing, so they never count as the part's terms.
+ANY_HEADING = frozenset(
+    """overview practical introduction intro guide deep dive insights insight basics essentials understanding
+    exploring exploration journey lessons lesson concepts fundamentals things ways tips approach approaches
+    perspective perspectives thoughts story stories discussion closer look comprehensive complete ultimate
+    beginners beginner primer review summary highlights takeaways key important importance role""".split()
+)
+
+
+def naming_words(heading: str) -> list[str]:
+    """An English heading's words that could name a part: not small words, not words that could head anything."""
+    words = re.findall(r"[a-z0-9][a-z0-9'+#-]*", heading.casefold())
+    return [word for word in words if word not in ANY_HEADING and word not in SMALL_WORDS]
+
+
+def names_nothing(heading: str) -> bool:
+    """An English heading made only of words that could head anything ("A Practical Overview")."""
+    return bool(re.search(r"[a-z0-9]", heading.casefold())) and not naming_words(heading)
+
+
+SMALL_WORDS = frozenset(
+    "a an the and or of in on for to with at by from vs how what why its your our we you is are".split()
+)
+
+
+NAME_CHARS = 50  # YouTube's limit for a chapter, and about what a reader takes in of a heading at a glance
+NAMES_MAX_TOKENS = 300
+NAMED_POINTS = 3  # what the model reads of a chapter the outline did not name: its part's first key points
+NAMED_WORDS = 100  # what it reads of a section: the opening of what the blog shows under its heading
+
+
+class NamesDraft(Strict):
+    titles: list[Annotated[str, Field(max_length=80)]] = Field(max_length=20)
+
+
+def model_names(llm: LLM, prompt: Prompt, parts: list[list[str]], language: str) -> list[str]:
+    """One call names every part from what it says; [] when the answer is unusable or does not name each part once
+    (the parts' own statements stand in)."""
+    material = "\n".join(f'<part n="{n}">\n' + "\n".join(said) + "\n</part>" for n, said in enumerate(parts, 1))
+    try:
+        draft = llm.structured(
+            prompt,
+            NamesDraft,
+            NAMES_MAX_TOKENS,
+            material=guard(material),
+            count=str(len(parts)),
+            language=LANGUAGE_NAMES.get(language, language),
+        )
+    except Exception:  # noqa: BLE001 - a name is a nicety: every part still has its own statement or terms
+        return []
+    if len(draft.titles) != len(parts):
+        return []
+    return [one_line(title).strip().strip('"“”').rstrip("。.") for title in draft.titles]
+
+
+def cut_word(text: str, said: str) -> bool:
+    """Ends on a word cut short by a length bound ("…changing alignment, and r"): the talk never says it whole, only
+    as the start of a longer word."""
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if not words or re.search(rf"\b{re.escape(words[-1])}\b", said, re.IGNORECASE):
+        return False
+    return re.search(rf"\b{re.escape(words[-1])}\w", said, re.IGNORECASE) is not None
+
+
+def fits(name: str, grounds: str, language: str, taken: list[str], refused: tuple[str, ...] = ()) -> bool:
+    """A name names a topic: short, not a question, in the talk's words, about something (not "A Practical
+    Overview"), not the talk itself, not pointing back, not a name another part has."""
+    if not name or len(name) > NAME_CHARS or name.rstrip().endswith(("?", "？")) or META.search(name):
+        return False
+    if name.casefold() in {t.casefold() for t in [*taken, *refused]} or (language != "zh" and names_nothing(name)):
+        return False
+    return not (
+        cut_word(name, grounds)
+        or fired("unsupported", name, grounds, language, naming=True)
+        or fired("wrong_language", name, language)
+        or leans_back(name, language)
+    )
+
+
+def said_in(section: Section) -> list[str]:
+    """What the model reads of a chapter: its part's theme heading, if any, and the speaker's first points."""
+    theme = [] if section.question.rstrip().endswith(("?", "？")) else [section.question]
+    return [*theme, *section.key_points[:NAMED_POINTS]]
+
+
+def opening(text: str, language: str, limit: int = NAMED_WORDS) -> str:
+    """The first `limit` words of a text (Chinese: twice as many characters), cut at a word."""
+    if language == "zh":
+        return text[: limit * 2]
+    said = text.split()
+    return " ".join(said[:limit]) + (" …" if len(said) > limit else "")
+
+
+def section_names(
+    llm: LLM,
+    prompt: Prompt,
+    sections: list[Section],
+    shown: list[str],
+    fallbacks: list[list[str]],
+    grounds: str,
+    language: str,
+    asked: set[str],
+) -> list[Section]:
+    """Each section with its `name`: the model's, named from the opening of what the blog `shown` under it (so the
+    heading fits the text beneath it), when it fits; else the first of its `fallbacks` (its own statement, its terms)
+    that does. A section whose question was asked in the recording keeps that question as its heading."""
+    named = [i for i, section in enumerate(sections) if section.question not in asked]
+    parts = [[opening(shown[i], language)] for i in named]
+    answers = model_names(llm, prompt, parts, language) if named else []
+    found = dict(zip(named, answers))
+    taken = [section.question for section in sections if section.question in asked]
+    result = []
+    for index, section in enumerate(sections):
+        if index not in named:
+            result.append(section)
+            continue
+        candidates = [found.get(index, ""), *fallbacks[index]]
+        name = next((n for n in (one_line(c).strip() for c in candidates) if fits(n, grounds, language, taken)), "")
+        taken.append(name)
+        result.append(section.model_copy(update={"name": name}))
+    return result
