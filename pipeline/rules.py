@@ -194,13 +194,24 @@ EXAMPLE_START = {  # an example or an alternative opens on the claim it follows:
     "zh": re.compile(r"^(?:举个例子|举例来说|比如|例如|譬如)"),
 }
 
+COUNTED_ON = {  # the next item of a list the reader never saw: "A third step is…", "Another option…", "其次…"
+    "en": re.compile(
+        r"^(?:(?:the|a|an|my|our) )?(?:second|third|fourth|fifth|sixth|next|another|final)\b|"
+        r"^the (?:other|latter|former)\b|"
+        r"^(?:secondly|thirdly|lastly|finally)\b",
+        re.I,
+    ),
+    "zh": re.compile(r"^(?:第[二三四五六七八九十]|其次|再次|最后|另一(?:个|方面|种)|还有一(?:个|点))"),
+}
+
 
 TRAILS_ON = re.compile(r"^(?:\.{2,}|…)")  # "...doing the CI": the sentence before trailed off into this one
 
 
 def leans_back(text: str, language: str) -> str | None:
     """A sentence shown alone (a bullet, a post, a paragraph's start) that opens on a word pointing at a sentence the
-    reader never saw: a connective ("So…", "Which is why…"), a pronoun ("It was great.", "This is how…"), "这说明…"."""
+    reader never saw: a connective ("So…", "Which is why…"), a pronoun ("It was great.", "This is how…"), "这说明…",
+    the next item of a list ("A third step is…")."""
     from pipeline.analysis.speech import leans_on_pronoun, paragraph_opening
 
     stripped = text.strip().strip("\"“”'‘’")
@@ -208,6 +219,8 @@ def leans_back(text: str, language: str) -> str | None:
         return "leans on a sentence left out"
     lang = "zh" if language == "zh" else "en"
     if LINK_WORD[lang].match(stripped) or EXAMPLE_START[lang].match(stripped) or TRAILS_ON.match(stripped):
+        return "leans on a sentence left out"
+    if COUNTED_ON[lang].match(stripped):
         return "leans on a sentence left out"
     return None
 

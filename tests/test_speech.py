@@ -568,6 +568,14 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
             "In practice we use a slightly different scale here, so don't worry about that.)",
         ),
         ("持续提供价值才是建立一个社区最重要的事情。", "（其实我们三年来建立社区用的办法跟别人的都差不多。"),
+        (  # walking the room through the slides, and a word said twice, are speech, not a line to post
+            "The oven keeps its heat for six hours after the fire goes out.",
+            "Now let's take a quick look at our bakery's oven.",
+        ),
+        (
+            "One of the ovens that we bake in is a stone oven.",
+            "One of the ovens that we bake in in is a stone oven.",
+        ),
     ],
 )
 def test_quotability_prefers(better, worse):
@@ -657,6 +665,25 @@ def test_a_paragraph_opens_on_a_sentence_that_stands_alone(text, lang, opening):
     from pipeline.analysis.speech import paragraph_opening
 
     assert paragraph_opening(text, lang) == opening
+
+
+@pytest.mark.parametrize(
+    "text, lang, leans",
+    [
+        ("A third way to warm the oven is a gas burner.", "en", True),
+        ("Another option is to bake at night.", "en", True),
+        ("The other thing is the crust.", "en", True),
+        ("Finally the loaves went out at six.", "en", True),
+        ("Other bakers fire their ovens twice a day.", "en", False),
+        ("Stone ovens hold heat for hours.", "en", False),
+        ("其次，我们需要一个稳定的温度。", "zh", True),
+        ("石头烤炉可以保温好几个小时。", "zh", False),
+    ],
+)
+def test_the_next_item_of_a_list_leans_on_the_ones_before(text, lang, leans):
+    from pipeline.rules import leans_back
+
+    assert (leans_back(text, lang) is not None) == leans
 
 
 def test_a_passage_starts_where_a_sentence_can_open_it():

@@ -895,6 +895,7 @@ _SIGNALS = {
         "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
+        r"^(?:(?:so|now|okay|ok|and),? )?let's (?:take a (?:quick )?look|look|have a look|see what)\b|"
         r"\b(?:today |here )?(?:i(?:'m going to| want to| wanna|'m gonna|'m here to|'d like to|'ll| will)|let me) "
         r"(?:start|begin|skip|mention|show|demo|play|do it|talk|speak|tell you|"
         r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
