@@ -123,13 +123,17 @@ PRESUMED = re.compile(
 SENTENCE = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|(?<=[。！？])[”’」』）]*")  # "3.5" is one number, not two sentences
 
 
+PROMISE = re.compile(r"^(?:how to|how you can|如何|怎样|怎么)", re.IGNORECASE)
+
+
 def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:
     """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing, unless
     it presumes: "Did you know it was part of a security initiative?" claims what follows "Did you know"). A heading
     or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the talk
-    does not, whatever its form."""
+    does not, whatever its form — but a how-to title promises a task, and "How to write efficient X" over a talk
+    that never says "efficient" promises what it does not teach: every word of a promise is the talk's."""
     if naming:
-        return unsupported_sentence(text, grounds, language, share=3)
+        return unsupported_sentence(text, grounds, language, share=99 if PROMISE.match(text.strip()) else 3)
     for sentence in SENTENCE.split(text):
         claimed = PRESUMED.sub("", sentence.strip(), count=1)
         if claimed != sentence.strip() or (claimed and not claimed.rstrip(" \"”’')").endswith(("?", "？"))):
@@ -244,6 +248,31 @@ def wrong_language(text: str, language: str) -> str | None:
     return None
 
 
+def cut_short(text: str, grounds: str) -> str | None:
+    """Ends on a word cut short by a length bound ("…changing alignment, and r"): the talk never says it whole, only
+    as the start of a longer word."""
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if not words or re.search(rf"\b{re.escape(words[-1])}\b", grounds, re.IGNORECASE):
+        return None
+    if re.search(rf"\b{re.escape(words[-1])}\w", grounds, re.IGNORECASE):
+        return f"ends on a cut word (“{words[-1]}”)"
+    return None
+
+
+SUBJECT_TERMS = 10  # a talk's subject: the content words (Chinese: character pairs) it says most, this many of them
+SUBJECT_LEAST = 3  # each said at least this often
+
+
+def off_subject(text: str, grounds: str, language: str) -> str | None:
+    """A headline stamped on every draft names what the talk is about: at least one of the words it says most. One
+    built on an aside ("The editor's challenge" over a talk on communities) misframes every post it heads."""
+    counts = Counter(stem(word) for word in claim_words(grounds, language))
+    subject = {word for word, count in counts.most_common(SUBJECT_TERMS) if count >= SUBJECT_LEAST}
+    if subject and not subject & {stem(word) for word in claim_words(text, language)}:
+        return "names none of the words the talk says most"
+    return None
+
+
 RULES: dict[str, Rule] = {
     rule.name: rule
     for rule in (
@@ -258,6 +287,14 @@ RULES: dict[str, Rule] = {
         Rule("leans_back", ("en", "zh"), "a sentence shown alone that points at one left out", "drop", leans_back),
         Rule("wrong_language", ("en",), "an English line with Chinese characters in it", "rebuild", wrong_language),
         Rule("misframed", ("en", "zh"), "a title built on words the talk says once or never", "rebuild", misframed),
+        Rule("cut_short", ("en",), "a title or name ending on a word cut by a length bound", "rebuild", cut_short),
+        Rule(
+            "off_subject",
+            ("en", "zh"),
+            "a headline naming none of the words the talk says most",
+            "rebuild",
+            off_subject,
+        ),
     )
 }
 

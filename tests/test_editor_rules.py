@@ -74,7 +74,10 @@ def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
         "So nothing was ever reused, and builds took forty minutes instead of four.",
         "Anyway, who here has used a build cache before?",
         "Sorry about it being small up here.",
+        "That is my talk title, by the way.",
+        "And the next step is..",
         "Once we dropped the timestamp, the cache hit rate went from zero to ninety percent.",
+        "How did we find it?",
         "And that was because,",
     ]
     segments = _segments(texts)
@@ -85,7 +88,8 @@ def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
     assert prose[at - 1].startswith("If the inputs hash the same")
     assert not any("who here" in sentence for sentence in prose)  # a question to the room goes
     assert not any("Sorry about" in sentence for sentence in prose)  # so does a word about the room's screen
-    assert not prose[-1].endswith(",")  # a paragraph ends where a whole sentence does
+    assert not any("talk title" in sentence or "next step" in sentence for sentence in prose)  # the talk, a start
+    assert not prose[-1].endswith((",", "?"))  # a paragraph ends where a whole sentence does, not on a question
     for run in runs:
         assert not run[0].startswith(("Which", "So ", "And ")), run  # no paragraph leans on one left out
     assert [texts.index(s) for s in prose if s in texts] == sorted(texts.index(s) for s in prose if s in texts)
@@ -206,6 +210,15 @@ def test_a_title_is_built_on_what_the_talk_keeps_saying():
     talk = OVENS + " Maybe one day we will sell pizza too. The stone oven and the steam make the crust."
     assert fired("misframed", "Stone ovens, steam and the crust", talk, "en") is None
     assert fired("misframed", "A pizza oven revolution", talk, "en")  # pizza: said once, as a maybe
+
+
+def test_a_headline_names_what_the_talk_says_most_and_a_promise_only_what_it_teaches():
+    talk = OVENS + " Maybe one day we will sell pizza too. The stone oven and the steam make the crust."
+    assert fired("off_subject", "Stone ovens and their crust", talk, "en") is None
+    assert fired("off_subject", "Selling pizza one day", talk, "en")  # an aside heads every post it is stamped on
+    assert fired("unsupported", "Stone ovens and efficient crusts", talk, "en", naming=True) is None  # one of its own
+    assert fired("unsupported", "How to bake efficient crusts in a stone oven", talk, "en", naming=True)  # a promise
+    assert fired("cut_short", "Stone ovens and the cru", talk) and fired("cut_short", "Stone ovens", talk) is None
 
 
 def test_a_part_the_model_cannot_name_is_headed_by_its_own_short_general_statement():

@@ -84,6 +84,13 @@ Then I learned to program.
     assert "(laughter)" in texts and "Then I learned to program." in texts  # between sentences it still stands apart
 
 
+def test_a_transcribers_correction_replaces_the_word_it_corrects(tmp_path):
+    text = "We fire the second [EDIT: THIRD] oven at dawn.\nThe crust [EDIT: the speaker pointed at a loaf] sets.\n"
+    _, made = _read(tmp_path, "fixed.txt", text)
+    texts = [s.text for s in made.segments]
+    assert texts == ["We fire the third oven at dawn.", "The crust sets."]
+
+
 _LONG_A = " ".join(["Caches should hash every input of a step, and a step with the same inputs never runs twice."] * 4)
 _LONG_B = " ".join(["Radio gets faster because each channel is wider, so more bits fit in every second of air."] * 4)
 # A caption file that runs on into the next talk (conference captions do), and a stenographer who never gave the

@@ -225,15 +225,22 @@ SLIDE_TALK = {
 }
 
 
+TRAILS_OFF = re.compile(r"(?:\.{2,}|…)[\"”’')]*$")
+TRAILS_OFF_WORDS = 8  # "And the next step is..": a start the speaker left; a longer one said its piece first
+
+
 def _noise(text: str, language: str) -> bool:
     """What a paragraph of prose leaves out wherever it stands: a remark or question to the room, an aside in
-    parentheses, a fragment the stenographer caught mid-word; never a short sentence that carries content."""
-    from pipeline.analysis.speech import ASIDE, is_fragment, is_remark_to_room
+    parentheses, a fragment the stenographer caught mid-word, a short start the speaker left hanging, a short line
+    about the talk itself; never a short sentence that carries content."""
+    from pipeline.analysis.speech import ASIDE, is_fragment, is_remark_to_room, signposts
 
     if not text or ROOM_QUESTION.search(text) or is_remark_to_room(text, language) or ASIDE.search(text):
         return True
-    if words(text) <= SLIDE_TALK_WORDS and (SLIDE_TALK[language].search(text)):
-        return True  # "Sorry about it being small.", "You'll see here…": the room's screen, not the reader's page
+    if words(text) <= SLIDE_TALK_WORDS and (SLIDE_TALK[language].search(text) or signposts(text, language)):
+        return True  # "Sorry about it being small.", "That is my talk title.": the room's talk, not the reader's page
+    if words(text) <= TRAILS_OFF_WORDS and TRAILS_OFF.search(text):
+        return True
     return is_fragment(text, language) and words(text) <= 3
 
 

@@ -896,6 +896,9 @@ _SIGNALS = {
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
         r"^(?:(?:so|now|okay|ok|and),? )?let's (?:take a (?:quick )?look|look|have a look|see what)\b|"
+        r"\b(?:my|the|this) (?:official )?talk(?:'s)? title\b|"
+        r"\b(?:another|an earlier|the (?:last|previous|next|first|keynote)) talk\b|"
+        r"\b(?:i|we) (?:don't|do not) (?:have|need) to (?:talk|go) (?:about|into|through)\b|"
         r"\b(?:today |here )?(?:i(?:'m going to| want to| wanna|'m gonna|'m here to|'d like to|'ll| will)|let me) "
         r"(?:start|begin|skip|mention|show|demo|play|do it|talk|speak|tell you|"
         r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
@@ -991,6 +994,13 @@ def _signal_sum(text: str, lang: str) -> float:
         total += WEIGHTS["vague_words"] if words and vague / len(words) >= 0.15 else 0.0
         total += WEIGHTS["specific"] if sum(len(word.strip(".,!?;:")) >= 8 for word in words) >= 3 else 0.0
     return total
+
+
+def signposts(text: str, lang: str) -> bool:
+    """The talk about itself ("That is my talk title", "今天我要讲…"), not about its subject."""
+    return (
+        _SIGNAL_PATTERNS["zh" if lang == "zh" else "en"]["signpost"].search(text.strip().lstrip("\"“‘'([")) is not None
+    )
 
 
 def points_outside(text: str, lang: str) -> bool:

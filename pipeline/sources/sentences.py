@@ -40,6 +40,23 @@ class Piece:
     doubtful: bool = False  # the recogniser was unsure of these words (whisper's average log-probability)
 
 
+CORRECTION = re.compile(r"(\w+)?\s*\[(?:edit|correction|corrected|sic)\s*[:：]\s*([^\]]*)\]", re.IGNORECASE)
+
+
+def corrected(line: str) -> str:
+    """A transcriber's correction applied ("the third [EDIT: FOURTH] column" → "the fourth column"): one word replaces
+    the word before it; a longer one is only a note, and goes (the reader gets the sentence, not the editing)."""
+
+    def apply(match: re.Match) -> str:
+        said, fix = match.group(1) or "", match.group(2).strip()
+        if said and re.fullmatch(r"\w+", fix):
+            fix = fix.lower() if not said.isupper() else fix.upper()
+            return fix[:1].upper() + fix[1:] if said[:1].isupper() else fix
+        return said
+
+    return CORRECTION.sub(apply, line)
+
+
 def _title_case_names(lines: list[str]) -> set[str]:
     counts = Counter(m.group(1) for line in lines if (m := NAME_TURN.match(line)) and not m.group(1).isupper())
     return {name for name, count in counts.items() if count >= 2}
@@ -50,7 +67,7 @@ def text_pieces(text: str) -> list[Piece]:
     of page furniture ("首页 | 登录", "阅读 1.2万") stands alone: it never joins the sentence next to it."""
     from pipeline.analysis.speech import is_furniture
 
-    lines = text.splitlines()
+    lines = [corrected(line) for line in text.splitlines()]
     recurring = _title_case_names(lines)
     dashes = sum(1 for line in lines if DASH_TURN.match(line)) >= DASH_TURNS_NEEDED
     pieces, paragraph = [], True

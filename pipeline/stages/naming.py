@@ -85,15 +85,6 @@ def model_names(llm: LLM, prompt: Prompt, parts: list[list[str]], language: str)
     return [one_line(title).strip().strip('"“”').rstrip("。.") for title in draft.titles]
 
 
-def cut_word(text: str, said: str) -> bool:
-    """Ends on a word cut short by a length bound ("…changing alignment, and r"): the talk never says it whole, only
-    as the start of a longer word."""
-    words = re.findall(r"[A-Za-z][\w'-]*", text)
-    if not words or re.search(rf"\b{re.escape(words[-1])}\b", said, re.IGNORECASE):
-        return False
-    return re.search(rf"\b{re.escape(words[-1])}\w", said, re.IGNORECASE) is not None
-
-
 def fits(name: str, grounds: str, language: str, taken: list[str], refused: tuple[str, ...] = ()) -> bool:
     """A name names a topic: short, not a question, in the talk's words, about something (not "A Practical
     Overview"), not the talk itself, not pointing back, not a name another part has."""
@@ -102,7 +93,7 @@ def fits(name: str, grounds: str, language: str, taken: list[str], refused: tupl
     if name.casefold() in {t.casefold() for t in [*taken, *refused]} or (language != "zh" and names_nothing(name)):
         return False
     return not (
-        cut_word(name, grounds)
+        fired("cut_short", name, grounds)
         or fired("unsupported", name, grounds, language, naming=True)
         or fired("wrong_language", name, language)
         or leans_back(name, language)

@@ -37,7 +37,7 @@ from pipeline.llm.client import LLM, Conversation
 from pipeline.llm.prompts import Prompt
 from pipeline.rules import STOP, fired, leans_back
 from pipeline.sources.turns import NOT_SPOKEN
-from pipeline.stages.naming import ANY_HEADING, META, cut_word, names_nothing, naming_words, section_names
+from pipeline.stages.naming import ANY_HEADING, META, names_nothing, naming_words, section_names
 
 SECTION_MAX_TOKENS = 300
 QUESTION_MAX_TOKENS = 80
@@ -840,15 +840,13 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
 
     proposed_title = headline(one_line(draft.title), language)
     # "Elastic Map Reduce Cluster Setup: Understanding Big Data and" (cut), "A Practical Overview" (names nothing)
-    unsupported = fired("unsupported", proposed_title, source_text, language, naming=True) or fired(
-        "misframed", proposed_title, source_text, language
+    unsupported = (
+        fired("unsupported", proposed_title, source_text, language, naming=True)
+        or fired("misframed", proposed_title, source_text, language)
+        or fired("cut_short", proposed_title, source_text)
+        or fired("off_subject", proposed_title, source_text, language)
     )
-    if (
-        broken_off(proposed_title, language)
-        or names_nothing(proposed_title)
-        or unsupported
-        or (cut_word(proposed_title, source_text))
-    ):
+    if broken_off(proposed_title, language) or names_nothing(proposed_title) or unsupported:
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
     # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk
@@ -857,9 +855,10 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
-        or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # a theme the model named
         or conversation_title(transcript, source, language)  # who, on what they keep naming: never a made-up question
-        or next((s.question for s in named), "")  # its first question: the file's name is never a title
+        or terms_heading(Span(speech, np.zeros((len(speech), 1))), language)  # what the talk keeps saying
+        or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # one part's theme, if no one
+        or next((s.question for s in named), "")  # is named to title the talk by; its first question, never the file's
         or next((s.question for s in sections), "")
         or source.title
     )
