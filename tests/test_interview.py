@@ -86,6 +86,9 @@ def test_an_interviews_title_names_the_guest_and_what_they_keep_naming(tmp_path)
     assert conversation_title(talk, source, "en") == "Ada Quill on ovens and dawn"
     said = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK.replace(ANSWER, about, 1)))
     assert conversation_title(said, source, "en") == "Ada Quill on Sourdough"  # a talk's named speaker, the same way
+    promising = "Then I'll fire it, and I'll wait, so I'll know, and I'll bake."  # a contraction is no name
+    again = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK.replace(ANSWER, promising, 1)))
+    assert "I'll" not in conversation_title(again, source, "en")
 
 
 def test_a_sponsor_read_is_the_publishers_not_the_guests(tmp_path):

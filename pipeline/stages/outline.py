@@ -750,8 +750,8 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
     for segment in transcript.segments:
         if (segment.speaker in voices or not voices) and segment.mark is None and language != "zh":
             for word in re.findall(r"(?<=[\w,;] )(?-i:[A-Z][\w'-]*[A-Za-z])", segment.text):  # not a sentence's first
-                word = re.sub(r"'s$", "", word)
-                if word.lower() not in STOP and word not in speaking:
+                word = re.sub(r"['’]s$", "", word)
+                if word.lower() not in STOP and word not in speaking and not re.search(r"['’]", word):  # "I'll"
                     names[word] = names.get(word, 0) + 1
     topic = max(names, key=lambda word: names[word], default="")
     templates = CONVERSATION_TITLE.get(language, CONVERSATION_TITLE["en"])
