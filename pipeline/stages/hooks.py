@@ -165,14 +165,15 @@ TITLE_LABELS = {
 
 
 def title_templates(items: Items, field: str) -> list[str]:
-    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title."""
+    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title; a short
+    quote that stands alone says more than a part's name ("Pixel art"), which comes after."""
     outline = items.inputs.outline
     points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, SHORT_TITLE)
     own = {
         "detail": [point for point in points if any(ch.isdigit() for ch in point)],
         "claim": quotes,
     }.get(field, [])
-    return [*own, outline.title, *_themes(items), *quotes, *points]
+    return [*own, outline.title, *quotes, *_themes(items), *points]
 
 
 TALK_ITSELF = re.compile(
