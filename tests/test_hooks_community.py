@@ -789,18 +789,3 @@ def test_a_chinese_clause_cut_keeps_a_main_clause():
     from pipeline.format.limits import at_clause
 
     assert at_clause("如果你加太多缓存层级，虽然能提升速度，但这些数据能否在节点之间同步，这是我担心的问题。", 40) == ""
-
-
-def test_named_parts_lead_the_discord_listing_and_the_linkedin_bullets(inputs, llm_server):
-    made = outline()
-    names = ["Cache keys", "Hand edits", "Reruns", "Prompt hashes", "Model changes"]
-    named = made.model_copy(
-        update={"sections": [s.model_copy(update={"name": n}) for s, n in zip(made.sections, names)]}
-    )
-    draft = inputs(outline=named)
-    discord = community(draft).discord
-    listed = re.findall(r"^- (.+)$", discord, flags=re.M)
-    assert listed and set(listed) <= set(names)  # what each part is about, not a point torn from it
-    linkedin = hooks(inputs(outline=named)).linkedin
-    led = [re.match(r"\*\*(.+?):?\*\*", line[2:]) for line in linkedin.split("\n") if line.startswith("- ")]
-    assert led and all(match and match.group(1) in names for match in led)  # each point with what its part is about

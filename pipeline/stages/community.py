@@ -148,15 +148,12 @@ HEAR_COUNT = 3  # "what you'll hear" is a taste, not the table of contents (the 
 
 
 def discord_post(items: Items, opener: str, question: str, against: list[str]) -> str:
-    """Opener, "what you'll hear" (three sections spread over the talk: their names, or a point the forum post does
-    not use, or their questions), the question to members, the talk and its link. The first variant unlike the forum
-    post and the summary is kept."""
+    """Opener, "what you'll hear" (three sections spread over the talk: a point the forum post does not use, or
+    their headings: a list of part names alone reads as a table of contents, not news), the question to members, the
+    talk and its link. The variant least like the forum post and the summary is kept."""
     sections = items.inputs.outline.sections
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
-    points = [_standalone_point(s, items.language) for s in picked if s.key_points]
-    headings = [s.heading for s in picked]
-    named = all(s.name for s in picked)  # what each part is about in a few words: a point out of context says less
-    variants = [headings, points] if named else [points, headings]
+    variants = [[_standalone_point(s, items.language) for s in picked if s.key_points], [s.heading for s in picked]]
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""

@@ -302,9 +302,8 @@ def points_across(sections: list[Section], wanted: int = 3, language: str = "en"
 
 
 def linkedin_bullets(items: Items, frame: list[str]) -> str:
-    """Three bullets of key points, each led by its section's name when the sections are named (a point out of
-    context says little); if with them the post (`frame`: opening, closing, link) reads like the summary, the other
-    form, then each heading with a point (or quote) the summary does not say."""
+    """Three bullets of key points; if with them the post (`frame`: opening, closing, link) reads like the summary,
+    each bullet leads with its section's heading, then with a point (or quote) the summary does not say."""
     chosen, summary = (
         points_across(items.inputs.outline.sections, language=items.language),
         items.inputs.outline.summary,
@@ -313,9 +312,7 @@ def linkedin_bullets(items: Items, frame: list[str]) -> str:
     led_points = [led(items.language, f"**{section.heading}**", point) for section, point in chosen]
     sections = list({id(section): section for section, _ in chosen}.values())
     led_fresh = [led(items.language, f"**{s.heading}**", fresh_point(s, summary, items.language)) for s in sections]
-    named = all(section.name for section, _ in chosen)  # "**Pixel art:** …": the point's context, in a few words
-    order = (led_points, plain, led_fresh) if named else (plain, led_points, led_fresh)
-    blocks = ["\n".join(f"- {line}" for line in lines) for lines in order]
+    blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points, led_fresh)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)
     if best is None:
