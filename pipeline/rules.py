@@ -126,14 +126,31 @@ SENTENCE = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|(?<=[。！？])[”’」�
 PROMISE = re.compile(r"^(?:how to|how you can|如何|怎样|怎么)", re.IGNORECASE)
 
 
+def unoffered(task: str, grounds: str, language: str) -> str | None:
+    """A how-to title's task must be one the talk offers to show: "how to" (如何, 怎么) followed by its verb. A talk
+    that explains how a thing works does not teach the reader to write one."""
+    folded = fold(grounds)
+    if language == "zh":
+        verb = "".join(HAN.findall(task))[:2]
+        offered = re.search(rf"(?:如何|怎么|怎样).{{0,4}}{re.escape(verb)}", folded) if verb else None
+    else:
+        verb = next(iter(re.findall(r"[a-z]+", fold(task))), "")
+        offered = re.search(rf"\bhow (?:to|you can|do you|we can|i) {re.escape(stem(verb))}", folded) if verb else None
+    return None if offered else f"promises a task the talk never offers (how to {verb})"
+
+
 def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:
     """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing, unless
     it presumes: "Did you know it was part of a security initiative?" claims what follows "Did you know"). A heading
     or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the talk
     does not, whatever its form — but a how-to title promises a task, and "How to write efficient X" over a talk
     that never says "efficient" promises what it does not teach: every word of a promise is the talk's."""
+    if naming and (promise := PROMISE.match(text.strip())):
+        return unoffered(text.strip()[promise.end() :], grounds, language) or unsupported_sentence(
+            text, grounds, language, share=99
+        )
     if naming:
-        return unsupported_sentence(text, grounds, language, share=99 if PROMISE.match(text.strip()) else 3)
+        return unsupported_sentence(text, grounds, language, share=3)
     for sentence in SENTENCE.split(text):
         claimed = PRESUMED.sub("", sentence.strip(), count=1)
         if claimed != sentence.strip() or (claimed and not claimed.rstrip(" \"”’')").endswith(("?", "？"))):

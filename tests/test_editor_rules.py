@@ -218,6 +218,9 @@ def test_a_headline_names_what_the_talk_says_most_and_a_promise_only_what_it_tea
     assert fired("off_subject", "Selling pizza one day", talk, "en")  # an aside heads every post it is stamped on
     assert fired("unsupported", "Stone ovens and efficient crusts", talk, "en", naming=True) is None  # one of its own
     assert fired("unsupported", "How to bake efficient crusts in a stone oven", talk, "en", naming=True)  # a promise
+    assert fired("unsupported", "How to bake a crust in a stone oven", talk, "en", naming=True)  # never offered
+    offered = talk + " Let me show you how to bake a crust that cracks."
+    assert fired("unsupported", "How to bake a crust in a stone oven", offered, "en", naming=True) is None
     assert fired("cut_short", "Stone ovens and the cru", talk) and fired("cut_short", "Stone ovens", talk) is None
 
 
