@@ -2,9 +2,10 @@
 
 The embedded model names a passage well and states facts badly, and a question it writes often relates the part's
 terms wrongly ("What is the purpose of X using Y?"). So a part is headed by a name, not a made-up question: one call
-names every part from the speaker's own points, and each name is checked like a heading (short, not a question, in
-the talk's own words, naming something, not a repeat). A name that fails is the part's own short statement, then its
-most repeated terms. A question someone in the recording asked (a host's, the room's) stays its part's heading.
+names every part from the opening of the text the blog shows under it, and each name is checked like a heading
+(short, not a question, in the talk's own words, naming something, not cut short, not a repeat). A name that fails
+is the part's own short statement, then its most repeated terms. A question someone in the recording asked (a
+host's, the room's) stays its part's heading.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pipeline.artifacts import Section
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM
 from pipeline.llm.prompts import Prompt
-from pipeline.rules import fired, leans_back
+from pipeline.rules import fired
 from pipeline.stages.drafting import Strict
 
 META = re.compile(
@@ -96,7 +97,7 @@ def fits(name: str, grounds: str, language: str, taken: list[str], refused: tupl
         fired("cut_short", name, grounds)
         or fired("unsupported", name, grounds, language, naming=True)
         or fired("wrong_language", name, language)
-        or leans_back(name, language)
+        or fired("leans_back", name, language)
     )
 
 
