@@ -790,3 +790,12 @@ def test_a_chinese_clause_cut_keeps_a_main_clause():
     from pipeline.format.limits import at_clause
 
     assert at_clause("如果你加太多缓存层级，虽然能提升速度，但这些数据能否在节点之间同步，这是我担心的问题。", 40) == ""
+
+
+def test_a_heading_that_is_the_points_own_words_is_said_once():
+    from pipeline.stages.items import led
+
+    statement = "If the key cannot change, skip the step"
+    assert led("en", statement, statement + ".") == statement + "."  # never "X: X."
+    assert led("en", f"**{statement}**", statement + ".") == statement + "."
+    assert led("en", "**Cache keys**", "Each step hashes its inputs.") == "**Cache keys:** Each step hashes its inputs."

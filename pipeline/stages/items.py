@@ -121,8 +121,12 @@ def join(language: str, *parts: str) -> str:
 
 def led(language: str, heading: str, point: str) -> str:
     """A point after its section's heading: a question is followed by its answer; a theme ("Python bytecode", a
-    heading as our users write them) is a label, so a colon follows it, not a full stop."""
+    heading as our users write them) is a label, so a colon follows it, not a full stop. A heading that is the
+    point's own words (a part headed by its statement) is said once: the point alone."""
     bare = heading.strip()
+    said = re.sub(r"^[*_]+|[*_]*[?？.!。！:：]*[*_]*$", "", bare).casefold()
+    if said and said in point.casefold():
+        return point
     if not bare or re.search(r"[?？.!。！:：][*_]*$", bare):
         return join(language, bare, point)
     words, marks = re.fullmatch(r"(.*?)([*_]*)", bare, flags=re.S).groups()  # "**Theme**": the colon goes inside
