@@ -799,3 +799,13 @@ def test_a_heading_that_is_the_points_own_words_is_said_once():
     assert led("en", statement, statement + ".") == statement + "."  # never "X: X."
     assert led("en", f"**{statement}**", statement + ".") == statement + "."
     assert led("en", "**Cache keys**", "Each step hashes its inputs.") == "**Cache keys:** Each step hashes its inputs."
+
+
+def test_a_fresh_point_never_quotes_a_line_another_item_already_quoted():
+    from pipeline.stages.items import fresh_point
+
+    section = outline().sections[0]
+    summary = " ".join(section.key_points)  # every point already in the summary: a quote stands in
+    first, second = (quote.text for quote in section.quotes[:2])
+    assert fresh_point(section, summary, "en") == f"“{first}”"
+    assert fresh_point(section, summary, "en", shown=[f"“{first}” — Jane Doe"]) == f"“{second}”"

@@ -102,7 +102,7 @@ def hooks(inputs: DraftInputs) -> Hooks:
         language=inputs.language,
         titles=made_titles,
         x_posts=made_posts,
-        linkedin=linkedin(items),
+        linkedin=linkedin(items, used=[*made_titles, *made_posts]),
         video_hooks=video_hooks(items, used=[*made_titles, *made_posts]),
     )
 
@@ -301,9 +301,10 @@ def points_across(sections: list[Section], wanted: int = 3, language: str = "en"
     return chosen[:wanted]
 
 
-def linkedin_bullets(items: Items, frame: list[str]) -> str:
+def linkedin_bullets(items: Items, frame: list[str], used: Iterable[str] = ()) -> str:
     """Three bullets of key points; if with them the post (`frame`: opening, closing, link) reads like the summary,
-    each bullet leads with its section's heading, then with a point (or quote) the summary does not say."""
+    each bullet leads with its section's heading, then with a point (or a quote no title or post already `used`) the
+    summary does not say."""
     chosen, summary = (
         points_across(items.inputs.outline.sections, language=items.language),
         items.inputs.outline.summary,
@@ -311,7 +312,9 @@ def linkedin_bullets(items: Items, frame: list[str]) -> str:
     plain = [point for _, point in chosen]
     led_points = [led(items.language, f"**{section.heading}**", point) for section, point in chosen]
     sections = list({id(section): section for section, _ in chosen}.values())
-    led_fresh = [led(items.language, f"**{s.heading}**", fresh_point(s, summary, items.language)) for s in sections]
+    led_fresh = [
+        led(items.language, f"**{s.heading}**", fresh_point(s, summary, items.language, used)) for s in sections
+    ]
     blocks = ["\n".join(f"- {line}" for line in lines) for lines in (plain, led_points, led_fresh)]
     scored = [(similarity("\n\n".join([frame[0], block, *frame[1:]]), summary), block) for block in blocks]
     best = next((block for score, block in scored if score < COPY), None)
@@ -321,7 +324,7 @@ def linkedin_bullets(items: Items, frame: list[str]) -> str:
     return best
 
 
-def linkedin(items: Items) -> str:
+def linkedin(items: Items, used: Iterable[str] = ()) -> str:
     """An opening line (model), three bullets from three sections (code), a closing question (model), the link."""
     inputs, zh, title = items.inputs, items.language == "zh", items.inputs.outline.title
 
@@ -339,7 +342,7 @@ def linkedin(items: Items) -> str:
     kind = Kind(fixed=_summary(items), rule=about_the_talk)  # "What are the key takeaways from this talk?"
     parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], kind)
     frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
-    post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame), *frame[1:]] if part)
+    post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame, used), *frame[1:]] if part)
     return fit(inputs, "LinkedIn post", post, LINKEDIN, brief=items.brief)
 
 

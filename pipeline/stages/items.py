@@ -142,17 +142,18 @@ def spread(count: int, wanted: int) -> list[int]:
     return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
 
 
-def fresh_point(section: Section, summary: str, language: str) -> str:
+def fresh_point(section: Section, summary: str, language: str, shown: Iterable[str] = ()) -> str:
     """The section's first key point the summary does not already say (one not opening on a pronoun first), else its
-    first quote in quote marks, else its first point: a post listing points a summary was built from would read as
-    the summary's copy."""
+    first quote no text already `shown` in the draft carries, in quote marks, else its first point: a post listing
+    points a summary was built from would read as the summary's copy."""
     said = squash(summary)
     fresh = [point for point in section.key_points if squash(point) not in said]
     fresh.sort(key=lambda point: leans_on_pronoun(point, language))  # "They realized…" has no "they" before it
     point = next(iter(fresh), "")
-    if point or not section.quotes:
+    quotes = unused(section.quotes, shown)
+    if point or not quotes:
         return point or (section.key_points[0] if section.key_points else "")
-    return f"“{section.quotes[0].text}”"
+    return f"“{quotes[0].text}”"
 
 
 def unused(quotes: list[Quote], shown: Iterable[str]) -> list[Quote]:
