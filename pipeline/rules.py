@@ -239,9 +239,7 @@ def leans_back(text: str, language: str) -> str | None:
     if paragraph_opening(stripped, language) is None or leans_on_pronoun(stripped, language):
         return "leans on a sentence left out"
     lang = "zh" if language == "zh" else "en"
-    if LINK_WORD[lang].match(stripped) or EXAMPLE_START[lang].match(stripped) or TRAILS_ON.match(stripped):
-        return "leans on a sentence left out"
-    if COUNTED_ON[lang].match(stripped):
+    if any(pattern.match(stripped) for pattern in (LINK_WORD[lang], EXAMPLE_START[lang], COUNTED_ON[lang], TRAILS_ON)):
         return "leans on a sentence left out"
     return None
 

@@ -197,12 +197,10 @@ def test_a_line_with_a_remark_to_the_room_or_a_signpost_is_no_pull_quote():
 
 
 def test_a_chinese_part_without_a_usable_heading_is_headed_by_its_repeated_nouns():
-    import numpy as np
-
-    from pipeline.stages.outline import Span, zh_terms_heading
+    from pipeline.stages.outline import zh_terms_heading
 
     texts = ["烤箱的温度决定面包的口感。", "我们每天早上检查烤箱和面包。", "面包出炉前，烤箱要先预热。"]
-    heading = zh_terms_heading(Span(_segments(texts), np.zeros((3, 2))))
+    heading = zh_terms_heading(_segments(texts))
     assert set(heading.split("与")) == {"烤箱", "面包"}
 
 

@@ -444,7 +444,7 @@ def test_a_blog_answer_never_opens_on_what_its_heading_already_says():
 
 def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms():
     from pipeline.artifacts import Segment
-    from pipeline.stages.outline import Span, terms_heading
+    from pipeline.stages.outline import terms_heading
 
     said = [
         "So awk is widely available on Unix systems.",
@@ -452,18 +452,18 @@ def test_a_part_whose_question_and_theme_both_miss_it_is_headed_by_its_own_terms
         "Every time the separator comes in, awk breaks the line up.",
         "Unix tools like awk are everywhere.",
     ]
-    span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(said)], vectors=None)
-    assert terms_heading(span, "en") == "Awk and Unix"
-    assert terms_heading(span, "zh") == ""
-    big = Span(segments=[Segment(id=i, text=f"Big data needs awk, big awk {i}.") for i in range(3)], vectors=None)
+    segments = [Segment(id=i, text=text) for i, text in enumerate(said)]
+    assert terms_heading(segments, "en") == "Awk and Unix"
+    assert terms_heading(segments, "zh") == ""
+    big = [Segment(id=i, text=f"Big data needs awk, big awk {i}.") for i in range(3)]
     assert terms_heading(big, "en") == "Awk and data"  # "big" is how much, not what
     side = [
         "You don't need to do unit tests first.",
         "You don't. Skipping them won't make you a sloppy coder because unit tests aren't mandatory.",
         "Unit tests can be fun, but don't do them because you think you should.",
     ]
-    span = Span(segments=[Segment(id=i, text=text) for i, text in enumerate(side)], vectors=None)
-    assert terms_heading(span, "en") == "Unit tests"  # "don't" is no term; two words said as one phrase are one
+    segments = [Segment(id=i, text=text) for i, text in enumerate(side)]
+    assert terms_heading(segments, "en") == "Unit tests"  # "don't" is no term; two words said as one phrase are one
 
 
 def test_a_part_name_that_asks_or_says_what_the_talk_does_not_falls_back_to_the_parts_own_words(

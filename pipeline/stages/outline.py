@@ -345,7 +345,7 @@ def _ask_section(
         draft = _themed(chat, prompts, span, draft, variables, language, asked)
     heading = not draft.question.rstrip().endswith(("?", "？"))  # the model named a theme, not a question
     if (META.search(draft.question) or heading and names_nothing(draft.question)) and (
-        terms := terms_heading(span, language)
+        terms := terms_heading(span.segments, language)
     ):  # no question or theme about this part ("A Practical Overview"): its own terms
         draft = draft.model_copy(update={"question": terms})
     return draft.model_copy(update={"question": plain_question(draft.question, language)})
@@ -363,18 +363,18 @@ SPEECH_WORDS = frozenset(
 PAST = re.compile(r"..[^e]ed$", re.I)  # "fired", "shared": what was done, rarely a part's subject ("bed", "speed" stay)
 
 
-def terms_heading(span: Span, language: str) -> str:
-    """The part's most repeated terms as its heading ("Awk and Unix", "Side projects" when the two are said as one
-    phrase), when neither the model's question nor its theme is about the part: a heading that names the part's words
-    beats "What is the main topic of this part?". English only ("" otherwise): Chinese has no spaces to count words
-    by. A contraction ("don't") is never a term; a possessive counts as its noun."""
+def terms_heading(segments: list[Segment], language: str) -> str:
+    """The most repeated terms of what `segments` say, as a heading ("Awk and Unix", "Side projects" when the two are
+    said as one phrase), when neither the model's question nor its theme is about the part: a heading that names the
+    part's words beats "What is the main topic of this part?". Chinese counts jieba's nouns (zh_terms_heading). A
+    contraction ("don't") is never a term; a possessive counts as its noun."""
     from collections import Counter
 
     from pipeline.safety.injection import STOPWORDS
 
     if language == "zh":
-        return zh_terms_heading(span)
-    said = " ".join(segment.text for segment in span.segments if not segment.doubtful)  # a misheard word names nothing
+        return zh_terms_heading(segments)
+    said = " ".join(segment.text for segment in segments if not segment.doubtful)  # a misheard word names nothing
     found = [
         re.sub(r"['’]s$", "", word)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9+#'’-]*[A-Za-z0-9+#]", said)
@@ -398,14 +398,14 @@ def terms_heading(span: Span, language: str) -> str:
     return heading[:1].upper() + heading[1:]
 
 
-def zh_terms_heading(span: Span) -> str:
+def zh_terms_heading(segments: list[Segment]) -> str:
     """A Chinese part's two most repeated nouns (jieba's tags, two characters or more, said at least twice), joined
     as a heading: "视频与剪辑"."""
     from collections import Counter
 
     import jieba.posseg
 
-    said = "".join(segment.text for segment in span.segments if not segment.doubtful)
+    said = "".join(segment.text for segment in segments if not segment.doubtful)
     nouns = Counter(word for word, flag in jieba.posseg.lcut(said) if flag.startswith("n") and len(word) >= 2)
     terms = [word for word, count in nouns.most_common(2) if count >= 2]
     return "与".join(terms)
@@ -551,7 +551,7 @@ def _named_heading(section: Section, spans_of: dict[int, Span], source_text: str
     limit = HEADING_CHARS["zh" if language == "zh" else "en"]
     pasted = len(heading) > limit or len([s for s in SENTENCE_END.split(heading) if s.strip()]) > 1
     if span is not None and (names_nothing(heading) or wrong or pasted):  # a pasted passage names nothing
-        return point_heading(section, language) or terms_heading(span, language) or heading
+        return point_heading(section, language) or terms_heading(span.segments, language) or heading
     return heading
 
 
@@ -758,7 +758,7 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
     if topic and names[topic] >= TOPIC_MENTIONS:
         return templates[0].format(guest=person, topic=topic)
     theirs = [s for s in transcript.speech() if s.speaker in voices or not voices]
-    if terms := terms_heading(Span(theirs, np.zeros((len(theirs), 1))), language):  # "Ada on ovens and bread"
+    if terms := terms_heading(theirs, language):  # "Ada on ovens and bread"
         first = terms.split()[0]
         lower = first.lower() if re.search(rf"\b{re.escape(first.lower())}\b", transcript.text()) else first
         return templates[0].format(guest=person, topic=terms if language == "zh" else lower + terms[len(first) :])
@@ -828,7 +828,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         [
             *([] if section.question.endswith(("?", "？")) else [section.question]),
             point_heading(section, language),
-            terms_heading(spans_by_first.get(section.first, found[0]), language),
+            terms_heading(spans_by_first.get(section.first, found[0]).segments, language),
         ]
         for section in sections
     ]
@@ -850,13 +850,15 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         proposed_title = ""
     named_title = without_invented_names(proposed_title, source_text, language)
     # a heading code built from the part's most repeated words ("Run and program") heads a part, never the talk
-    named = [s for s in sections if s.question != terms_heading(spans_by_first.get(s.first, found[0]), language)]
+    named = [
+        s for s in sections if s.question != terms_heading(spans_by_first.get(s.first, found[0]).segments, language)
+    ]
     named = [s for s in named if s.question not in asked_in_talk]  # "Tell me about the new oven." heads one answer
     title = (
         (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
         or source.named_title
         or conversation_title(transcript, source, language)  # who, on what they keep naming: never a made-up question
-        or terms_heading(Span(speech, np.zeros((len(speech), 1))), language)  # what the talk keeps saying
+        or terms_heading(speech, language)  # what the talk keeps saying
         or next((s.question for s in named if not s.question.endswith(("?", "？"))), "")  # one part's theme, if no one
         or next((s.question for s in named), "")  # is named to title the talk by; its first question, never the file's
         or next((s.question for s in sections), "")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from pipeline.analysis.moments import ChapterSpan, Moment, chapter_spans, clips, srt, timed
 from pipeline.analysis.speech import clean
 from pipeline.artifacts import Artifact, Quote, Section
@@ -24,7 +22,7 @@ from pipeline.rules import leans_back
 from pipeline.stages.drafting import DraftInputs
 from pipeline.stages.items import featured, speaker_of, spread
 from pipeline.stages.naming import fits, model_names, said_in
-from pipeline.stages.outline import Span, point_heading, terms_heading
+from pipeline.stages.outline import point_heading, terms_heading
 
 DESCRIPTION_POINTS = 3
 NO_TIMES = {
@@ -162,7 +160,7 @@ def _fallback_title(section: Section | None, language: str, span: ChapterSpan | 
 
 
 def _segment_title(span: ChapterSpan, language: str) -> str:
-    return terms_heading(Span(span.segments, np.zeros((len(span.segments), 1))), language)
+    return terms_heading(span.segments, language)
 
 
 def _model_titles(inputs: DraftInputs, spans: list[ChapterSpan]) -> list[str]:
