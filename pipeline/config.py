@@ -64,6 +64,10 @@ class Settings(BaseModel):
     # repeats when told (make eval: 3 of 45 such second asks fixed). auto: every fault with an endpoint, slips only
     # with the embedded model.
     ask_again: Literal["auto", "all", "slips"] = "auto"
+    # The outline's summary. A 1.5B relates a talk's terms wrongly when it states what the talk says ("X as a
+    # censorship-resistant consensus system"), every word the talk's: auto lets an endpoint's model write it and, with
+    # the embedded model, says which parts the talk covers by their names (model: always the model's; parts: never).
+    summary: Literal["auto", "model", "parts"] = "auto"
 
     @model_validator(mode="after")
     def _count_from_names(self) -> "Settings":
@@ -75,6 +79,10 @@ class Settings(BaseModel):
     @property
     def rewrites_passages(self) -> bool:
         return self.rewrite == "on" or (self.rewrite == "auto" and not self.uses_embedded_llm)
+
+    @property
+    def model_writes_summary(self) -> bool:
+        return self.summary == "model" or (self.summary == "auto" and not self.uses_embedded_llm)
 
     @property
     def asks_again_for_habits(self) -> bool:

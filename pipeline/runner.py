@@ -312,7 +312,7 @@ def _stages(run: _Run, target: Target, prompts: dict[str, Prompt]) -> None:
         ["outline.json", "outline.md"],
         {"transcript.json": run.sha("transcript.json"), "source": unnamed, **voice.questions_key(asked)},
         [prompts[name] for name in OUTLINE_PROMPTS],
-        llm_options | {"context": llm.context_window},
+        llm_options | {"context": llm.context_window, "model_summary": settings.model_writes_summary},
         make_outline,
     )
     if not run.wants(*DRAFT_STAGES):

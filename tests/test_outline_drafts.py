@@ -260,6 +260,16 @@ def test_names_a_small_model_lists_as_people_are_typed_by_their_shape():
     }
 
 
+def test_a_speaker_filed_under_products_is_a_person():
+    from pipeline.analysis.entities import grounded_entities
+
+    said = "Next up is Ada McQuill on stone ovens. So I'm Ada. I bake with a Rofco oven every morning."
+    proposed = {"people": [], "organizations": [], "products": ["Ada McQuill", "Rofco"], "media": []}
+    entities = grounded_entities(proposed, said, refused=[], named=["Ada"])
+    assert entities.people == ["Ada McQuill"]
+    assert entities.products == ["Rofco"]
+
+
 def test_a_summary_loses_its_in_this_talk_frame():
     from pipeline.stages.outline import grounded_summary
 
@@ -481,3 +491,21 @@ def test_a_part_name_that_asks_or_says_what_the_talk_does_not_falls_back_to_the_
     blog = (folder / "blog.md").read_text()
     assert re.findall(r"^### (.+)$", blog, flags=re.M) == names
     assert f"Heading in the drafts: {names[0]}." in (folder / "outline.md").read_text()
+
+
+def test_with_the_embedded_model_the_summary_names_the_parts_and_states_no_claim():
+    from pipeline.artifacts import Section
+    from pipeline.config import Settings
+    from pipeline.stages.outline import parts_summary
+
+    assert not Settings().model_writes_summary  # the embedded default relates terms wrongly when it states them
+    assert Settings(base_url="http://127.0.0.1:9/v1").model_writes_summary
+    assert not Settings(base_url="http://127.0.0.1:9/v1", summary="parts").model_writes_summary
+    part = lambda name: Section(question="q?", persona="", key_points=[], quotes=[], name=name)  # noqa: E731
+    said = "the stone ovens hold heat, proofing takes a night, the morning bake at five"
+    sections = [part("Stone Ovens"), part(""), part("Proofing"), part("The Morning Bake at Five")]
+    assert parts_summary(sections, "Ada Quill", said, "en") == (
+        "Ada Quill on stone ovens, proofing, and the morning bake at five."
+    )
+    assert parts_summary(sections[:2], "Ada Quill", said, "en") == ""  # one named part: no summary to build
+    assert parts_summary([part("石窑"), part("发酵")], "", "", "zh") == "内容：石窑和发酵。"

@@ -61,17 +61,26 @@ def looks_like_person(name: str, source_text: str, named: list[str] = ()) -> boo
     if CJK.search(name):
         return name.endswith(TITLES_ZH) or any(tag.startswith("nr") for tag in _chinese_tags(name))
     tokens = name.split()
-    if not 2 <= len(tokens) <= 3 or not all(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]\.", t) for t in tokens):
+    shape = r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]\."  # "Ada", "McQuill", "O'Hara", "Q."
+    if not 2 <= len(tokens) <= 3 or not all(re.fullmatch(shape, token) for token in tokens):
         return False
     return re.search(rf"(?<![\w]){re.escape(tokens[-1].lower())}(?![\w])", source_text) is None
 
 
 def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entities:
     """A small model lists every name as a person; a name that does not look like one moves to organisations (what
-    jieba tags an organisation) or products."""
-    people, organizations, products = [], list(entities.organizations), list(entities.products)
-    for name in entities.people:
-        if looks_like_person(name, source_text, named):
+    jieba tags an organisation) or products; a name sharing a word with a speaker's is a person wherever it was
+    filed."""
+
+    def speaker(name: str) -> bool:  # "Travis Quill" for a speaker introduced as "Travis": never a product
+        return bool({_fold(word) for word in name.split()} & {_fold(word) for p in named for word in p.split()})
+
+    kept = {"organizations": entities.organizations, "products": entities.products, "media": entities.media}
+    moved = [name for names in kept.values() for name in names if speaker(name)]
+    people = []
+    organizations, products, media = ([name for name in kept[kind] if name not in moved] for kind in kept)
+    for name in [*entities.people, *moved]:
+        if name in moved or looks_like_person(name, source_text, named):
             people.append(name)
         elif CJK.search(name) and any(tag.startswith("nt") for tag in _chinese_tags(name)):
             organizations.append(name)
@@ -79,9 +88,10 @@ def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entiti
             products.append(name)
     return entities.model_copy(
         update={
-            "people": people,
+            "people": list(dict.fromkeys(people)),
             "organizations": list(dict.fromkeys(organizations)),
             "products": list(dict.fromkeys(products)),
+            "media": media,
         }
     )
 

@@ -685,6 +685,34 @@ def points_summary(sections: list[Section], language: str) -> str:
     return ("" if language == "zh" else " ").join(points)
 
 
+PARTS_SUMMARY = {"en": ("{person} on {parts}.", "On {parts}."), "zh": ("{person}谈{parts}。", "内容：{parts}。")}
+SUMMARY_PARTS = 4
+
+
+def parts_summary(sections: list[Section], person: str, said: str, language: str) -> str:
+    """What the talk covers, by its parts' names ("Ada Quill on stone ovens, proofing and the morning bake."): a
+    summary that reports no claim, for a model that relates a talk's terms wrongly when it writes one. A title-case
+    word the talk says in lower case is written so; "" with fewer than two named parts."""
+    names = list(dict.fromkeys(s.name for s in sections if s.name))[:SUMMARY_PARTS]
+    if len(names) < 2:
+        return ""
+    if language == "zh":
+        parts = "、".join(names[:-1]) + "和" + names[-1]
+    else:
+        lowered = [
+            " ".join(
+                word.lower()
+                if word[:1].isupper() and word[1:].islower() and re.search(rf"\b{word.lower()}\b", said)
+                else word
+                for word in name.split()
+            )
+            for name in names
+        ]
+        parts = ", ".join(lowered[:-1]) + ("," if len(lowered) > 2 else "") + " and " + lowered[-1]
+    templates = PARTS_SUMMARY.get(language, PARTS_SUMMARY["en"])
+    return templates[0].format(person=person, parts=parts) if person else templates[1].format(parts=parts)
+
+
 LEANS_BACK = re.compile(r"(?:he|she|they|it|this|these|他|她|他们|这)(?:\b|(?=[\u4e00-\u9fff]))", re.I)
 
 
@@ -728,6 +756,15 @@ def interview_guest(transcript: Transcript, source: Source) -> tuple[tuple[list[
 
     interview = voices(transcript.segments, source.talk_kind, source.speaker_roles)
     return interview, name_of(interview[1][0], source, transcript) if interview and interview[1] else ""
+
+
+def _talk_speaker(transcript: Transcript, source: Source) -> str:
+    """A talk's speaker as named (the main voice's name, or a name they introduce themselves with), else ""."""
+    from pipeline.sources.marks import main_speaker
+    from pipeline.sources.speakers import name_of
+
+    label = main_speaker(transcript.segments)
+    return (name_of(label, source, transcript) if label else "") or ""
 
 
 def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
@@ -866,13 +903,16 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     )
     # whom the summary reports: an interview's guest ("The speaker discusses…" is an answer, never the host)
     speaker = interview_guest(transcript, source)[1] or (source.speakers[0] if len(source.speakers) == 1 else "")
+    speakers = [*source.speakers, *source.speaker_names.values(), speaker or _talk_speaker(transcript, source)]
+    written = grounded_summary(draft.summary, source_text, language, speaker)
+    if not llm.settings.model_writes_summary:
+        said_lower = " ".join(s.text for s in speech).lower()
+        written = parts_summary(sections, speakers[-1], said_lower, language)
     return Outline(
         title=title,
-        summary=grounded_summary(draft.summary, source_text, language, speaker)
-        or points_summary(sections, language)
-        or title,
+        summary=written or points_summary(sections, language) or title,
         language=language,
         tags=tags,
-        entities=grounded_entities(proposed, source_text, refused, [*source.speakers, *source.speaker_names.values()]),
+        entities=grounded_entities(proposed, source_text, refused, speakers),
         sections=sections,
     )
