@@ -694,3 +694,19 @@ def test_a_passage_starts_where_a_sentence_can_open_it():
         "It broke.",
     ]
     assert opened(["It was great."], "en") == ["It was great."]  # nothing better: the passage stands
+
+
+def test_a_phrase_opening_on_an_ing_word_with_no_verb_is_a_fragment():
+    assert is_fragment("Folding the dough over without tearing the top layer.", "en")
+    assert not is_fragment("Folding the dough twice gives the crust its layers.", "en")
+    assert not is_fragment("Proofing is where the bread gets its flavour.", "en")
+    assert not is_fragment("During the bake, the oven slowly cools down.", "en")
+    assert not is_fragment("Everything we bake starts with the same dough.", "en")
+
+
+def test_steering_the_talk_is_a_signpost_not_a_point():
+    from pipeline.analysis.speech import signposts
+
+    assert signposts("Let's focus on the one called the sourdough starter.", "en")
+    assert signposts("Something we haven't talked about yet is the cooling rack.", "en")
+    assert not signposts("Let's say the oven holds heat for six hours.", "en")

@@ -113,7 +113,9 @@ def chosen_quotes(
     return sorted(chosen, key=lambda quote: quote.segment_id)
 
 
-RESTART = re.compile(r"—|--|\b(\w+) \1\b")  # a false start the transcriber kept: a dash, a word said twice
+# a false start the transcriber kept: a dash, a word said twice (in the words as said: cleaning folds "with with" into
+# a sentence that no longer parses, "The best oven that I bake with a stone oven.")
+RESTART = re.compile(r"—|--|\b(\w+) \1\b")
 POINTS_PER_SECTION = 3
 POINT_FORM = 0.45  # a key point stands alone: below this a sentence leans on its neighbours or says little
 
@@ -143,7 +145,7 @@ def key_points(
         and paragraph_opening(text, language) == text
         and not leans_on_pronoun(text, language)
         and not broken_off(text, language)
-        and not (language != "zh" and RESTART.search(text))
+        and not (language != "zh" and (RESTART.search(text) or RESTART.search(" ".join(segments[i].text.split()))))
         and not ROOM_QUESTION.search(text)
         and not text.rstrip("”\"’'）)").endswith(("?", "？"))
     ]

@@ -749,11 +749,29 @@ def clean(text: str, lang: str) -> str:
 _CLOSERS = "\"'”’」』）)》"
 
 
+# A verb a clause can stand on: an auxiliary, a modal, a contraction, a past form; a present "-s" after the opening.
+_FINITE_EN = re.compile(
+    r"\b(?:is|are|was|were|am|be|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must|"
+    r"need|needs|let's)\b|\w['’](?:s|re|ve|ll|d|m)\b|n['’]t\b|\b\w{2,}ed\b|^\S+\s+(?:\S+\s+){0,3}\w{3,}s\b",
+    re.IGNORECASE,
+)
+
+_GERUND_OPENING = re.compile(
+    r"(?!(?:during|something|nothing|everything|anything|morning|evening|according|regarding|including|concerning|"
+    r"considering|following|string|spring|bring|swing)\b)[A-Za-z]{3,}ing\b",
+    re.IGNORECASE,
+)
+
+
 def _is_fragment_en(text: str) -> bool:
-    """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence) or too short to mean much."""
+    """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence), too short to mean much, or a
+    phrase with no verb to stand on that opens on an "-ing" word ("Folding the dough over without tearing the top
+    layer.": the speaker elaborating the sentence before)."""
     if text.endswith(("...", "…", "--", "—", "–")) or text[-1] not in '.!?"”)’':
         return True
     opening = text.lstrip("\"“‘'([")
+    if _GERUND_OPENING.match(opening) and not _FINITE_EN.search(opening):
+        return True
     return (opening[:1].isalpha() and opening[:1].islower()) or len(_words(text)) < 5
 
 
@@ -895,7 +913,8 @@ _SIGNALS = {
         "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
-        r"^(?:(?:so|now|okay|ok|and),? )?let's (?:take a (?:quick )?look|look|have a look|see what)\b|"
+        r"^(?:(?:so|now|okay|ok|and),? )?let's (?:take a (?:quick )?look|look|have a look|see what|focus|disregard|"
+        r"ignore|skip|move on|go back|dive|get (?:into|started))\b|\b(?:we|i) (?:haven't|have not) (?:talked|spoken)\b|"
         r"\b(?:my|the|this) (?:official )?talk(?:'s)? title\b|"
         r"\b(?:another|an earlier|the (?:last|previous|next|first|keynote)) talk\b|"
         r"\b(?:i|we) (?:don't|do not) (?:have|need) to (?:talk|go) (?:about|into|through)\b|"

@@ -26,6 +26,7 @@ from pipeline.sources.speakers import name_of
 from pipeline.stages.drafting import DraftInputs, Strict
 
 REWRITE_TOKENS = 500
+THIN_SECTION_WORDS = (15, 30)  # English words, Chinese characters: less is a line, not a part of the post
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 CONTENT_WORD = re.compile(r"[a-z]{5,}")
 
@@ -143,8 +144,8 @@ def blog(inputs: DraftInputs) -> Blog:
     budgets = shares([sum(words(segment.text) for segment in span) for span in spans])
     for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budgets), 1):
         texts = section_text(section, span, language, budget, asked=asked_in(section.question, transcript))
-        if not any(texts):
-            continue  # a heading with nothing under it is a promise the post does not keep
+        if sum(words(text) for text in texts) < THIN_SECTION_WORDS[language == "zh"]:
+            continue  # a heading over nothing, or over one short line, is a promise the post does not keep
         parts.append(f"### {section.heading}")
         if inputs.rewrite and span:
             texts = [edited(inputs, text, f"blog section {number}") for text in texts]
