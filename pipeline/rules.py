@@ -140,8 +140,9 @@ def unoffered(task: str, grounds: str, language: str) -> str | None:
 
 
 def unsupported(text: str, grounds: str, language: str, naming: bool = False) -> str | None:
-    """The first sentence of `text` that claims what the talk never says (a question asks, it claims nothing, unless
-    it presumes: "Did you know it was part of a security initiative?" claims what follows "Did you know"). A heading
+    """The first sentence of `text` that claims what the talk never says. A question claims less, but it presumes its
+    subject: most of its words are the talk's ("Did you know it was part of a security initiative?" claims what
+    follows "Did you know" outright). A heading
     or title (`naming`) names the talk's subject in a word or two of its own: it may use one word in three the talk
     does not, whatever its form — but a how-to title promises a task, and "How to write efficient X" over a talk
     that never says "efficient" promises what it does not teach: every word of a promise is the talk's."""
@@ -156,10 +157,15 @@ def unsupported(text: str, grounds: str, language: str, naming: bool = False) ->
         if claimed != sentence.strip() or (claimed and not claimed.rstrip(" \"”’')").endswith(("?", "？"))):
             if reason := unsupported_sentence(claimed, grounds, language):
                 return reason
+        elif claimed and (reason := unsupported_sentence(claimed, grounds, language, QUESTION_SHARE, least=1)):
+            return reason  # "How do you handle 3D textures in pixel art?" presumes a subject the talk never had
     return None
 
 
-def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4) -> str | None:
+QUESTION_SHARE = 3  # a question's own words (beyond its frame) may be new one in three: it asks, but about the talk
+
+
+def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4, least: int = 0) -> str | None:
     """A model-written sentence must be the talk's: a number it never says, or more than one word in four (any word
     in a line of three) it never uses, is the model's own claim ("requires sudo" in a talk that never says sudo)."""
     words = claim_words(text, language)
@@ -173,7 +179,7 @@ def unsupported_sentence(text: str, grounds: str, language: str, share: int = 4)
         if len(pairs) > len(words) // 2:
             missing += pairs
         allowed = len(chars) // share
-    if any(NUMBER.fullmatch(word) for word in missing) or len(missing) > allowed:
+    if any(NUMBER.fullmatch(word) for word in missing) or len(missing) > max(least, allowed):
         shown = ", ".join(dict.fromkeys(missing[:4]))
         return f"says what the talk does not ({shown})"
     return None

@@ -69,7 +69,7 @@ ITEM_ANSWERS = {  # schema → (English, Chinese): in the words of the caching t
     "LinkedInDraft": (
         {
             "opening": "Every step of a data pipeline gets its own cache key.",
-            "closing_question": "What is the slowest loop in your week?",
+            "closing_question": "How do you build the cache key of each step?",
         },
         {"opening": "每一步都有缓存键。", "closing_question": "你这一周里最慢的反馈环是哪一个？"},
     ),

@@ -55,7 +55,7 @@ def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server
         "DiscordDraft",
         {
             "opener": "See [how every step gets a cache key](https://docs.example.org/caching) for the details.",
-            "question": "Version 3.5 hashes every input; does yours?",
+            "question": "Every step hashes its inputs; does yours?",
         },
     )
     result = cli("-v", "run", srt_file)  # the repairs made on the way are printed with -v
@@ -70,7 +70,7 @@ def test_links_the_model_made_up_are_removed_and_known_ones_kept(cli, llm_server
     assert (
         "See how every step gets a cache key for the details." in community and "docs.example.org" not in community
     )  # the words stay
-    assert "Version 3.5 hashes every input; does yours?" in community
+    assert "Every step hashes its inputs; does yours?" in community
     output = " ".join(result.output.split())
     assert (
         "forum question: removed a sentence with a link the model made up (https://example.com/made-up-post)" in output

@@ -26,7 +26,8 @@ def test_a_model_sentence_with_a_word_or_number_the_talk_never_says_is_unsupport
 
 
 def test_a_question_asks_unless_it_presumes_a_claim():
-    assert fired("unsupported", "What is the slowest loop in your week?", OVENS, "en") is None
+    assert fired("unsupported", "What is the hottest oven in your bakery?", OVENS, "en") is None
+    assert fired("unsupported", "How do you handle 3D textures in your pixel art?", OVENS, "en")  # presumes them
     assert fired("unsupported", "Did you know the bakery was part of a larger security initiative?", OVENS, "en")
     assert fired("unsupported", "Did you know the stone oven bakes the sourdough at 250 degrees?", OVENS, "en") is None
 

@@ -392,7 +392,7 @@ def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_questio
     owners = [next(n for n, (_, points, _) in enumerate(SECTIONS) if bullet in points) for bullet in bullets]
     assert len(bullets) == 3 and len(set(owners)) == 3
     assert lines[0] == "Every step of a data pipeline gets its own cache key."
-    assert "What is the slowest loop in your week?" in lines
+    assert "How do you build the cache key of each step?" in lines
     assert made.linkedin.endswith(URL) and similarity(made.linkedin, SUMMARY) < COPY
     assert f"## LinkedIn ({len(made.linkedin)}/3000)" in made.markdown()
 

@@ -708,5 +708,5 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     from pipeline.analysis.speech import signposts
 
     assert signposts("Let's focus on the one called the sourdough starter.", "en")
-    assert signposts("Something we haven't talked about yet is the cooling rack.", "en")
+    assert signposts("The part we haven't talked about is the cooling rack.", "en")
     assert not signposts("Let's say the oven holds heat for six hours.", "en")

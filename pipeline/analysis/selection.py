@@ -117,6 +117,7 @@ def chosen_quotes(
 # a sentence that no longer parses, "The best oven that I bake with a stone oven.")
 RESTART = re.compile(r"—|--|\b(\w+) \1\b")
 POINTS_PER_SECTION = 3
+ANSWER_OPENING = 3  # sentences: where an answer answers, before the speaker's examples and asides
 POINT_FORM = 0.45  # a key point stands alone: below this a sentence leans on its neighbours or says little
 
 
@@ -127,10 +128,12 @@ def key_points(
     quoted: list[int],
     shown: list[str],
     recurring: set[str] | None = None,
+    lead: bool = False,
 ) -> list[str]:
     """The span's points as the speaker made them: its most central sentences that stand alone (no pronoun or
     connective pointing at a sentence a bullet's reader never saw), cleaned of speech noise, in the order spoken.
-    Sentences `quoted` (segment ids) and copies of `shown` points are left to the quotes and the other sections."""
+    Sentences `quoted` (segment ids) and copies of `shown` points are left to the quotes and the other sections. An
+    answer to a question (`lead`) keeps the first of its opening sentences that stands alone: the direct answer."""
     from pipeline.analysis.speech import broken_off, clean, leans_on_pronoun, paragraph_opening, quotability
 
     cleaned = [clean(segment.text, language) for segment in segments]
@@ -149,8 +152,10 @@ def key_points(
         and not ROOM_QUESTION.search(text)
         and not text.rstrip("”\"’'）)").endswith(("?", "？"))
     ]
-    chosen: list[int] = []
+    chosen: list[int] = [usable[0]] if lead and usable and usable[0] < ANSWER_OPENING else []
     for index in sorted(usable, key=lambda i: -scores[i]):
+        if index in chosen:
+            continue
         if len(chosen) == POINTS_PER_SECTION:
             break
         if copies(cleaned[index], shown + [cleaned[k] for k in chosen]):

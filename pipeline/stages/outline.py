@@ -475,9 +475,12 @@ def names_the_part(theme: str, said: str, language: str) -> bool:
     return any(word[:5] in said for word in naming_words(theme))
 
 
-def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> list[Section]:
+def _sections(
+    spans_: list[Span], drafts: list[SectionDraft], language: str, asked: frozenset[str] = frozenset()
+) -> list[Section]:
     """Sections with quotes chosen by code; a span whose question still repeats an earlier one joins the section
-    before it (spans stay contiguous, and no two sections share a question)."""
+    before it (spans stay contiguous, and no two sections share a question). The answer to a question someone
+    `asked` keeps its opening among its points: that is where it answers."""
     merged: list[tuple[SectionDraft, Span]] = []
     for draft, span in zip(drafts, spans_):
         if merged and copies(draft.question, [d.question for d, _ in merged]):
@@ -491,7 +494,7 @@ def _sections(spans_: list[Span], drafts: list[SectionDraft], language: str) -> 
         quotes = chosen_quotes(span.segments, span.vectors, language, shown, subject)
         shown += [quote.text for quote in quotes]
         quoted = [quote.segment_id for quote in quotes]
-        points = key_points(span.segments, span.vectors, language, quoted, made, subject)
+        points = key_points(span.segments, span.vectors, language, quoted, made, subject, lead=draft.question in asked)
         made += points
         sections.append(
             Section(
@@ -689,13 +692,18 @@ PARTS_SUMMARY = {"en": ("{person} on {parts}.", "On {parts}."), "zh": ("{person}
 SUMMARY_PARTS = 4
 
 
-def parts_summary(sections: list[Section], person: str, said: str, language: str) -> str:
+def parts_summary(sections: list[Section], person: str, said: str, language: str, title: str = "") -> str:
     """What the talk covers, by its parts' names ("Ada Quill on stone ovens, proofing and the morning bake."): a
     summary that reports no claim, for a model that relates a talk's terms wrongly when it writes one. A title-case
-    word the talk says in lower case is written so; "" with fewer than two named parts."""
+    word the talk says in lower case is written so. With fewer than two named parts (an interview's parts are its
+    host's questions) the title stands for them; "" when that leaves nothing to say."""
     names = list(dict.fromkeys(s.name for s in sections if s.name))[:SUMMARY_PARTS]
     if len(names) < 2:
-        return ""
+        return (
+            PARTS_SUMMARY.get(language, PARTS_SUMMARY["en"])[0].format(person=person, parts=title)
+            if person and title
+            else ""
+        )
     if language == "zh":
         parts = "、".join(names[:-1]) + "和" + names[-1]
     else:
@@ -830,7 +838,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
         *chapters,
     ]
     source_text = "\n".join(said)
-    sections = _sections(found, drafts, language)
+    sections = _sections(found, drafts, language, frozenset(question for _, question in given if question))
     spans_by_first = {span.segments[0].id: span for span in found}
     kept_spans = [spans_by_first.get(section.first, found[0]) for section in sections]
     overview = ("Chapters: " + "; ".join(chapters) + "\n" if chapters else "") + _overview(
@@ -907,7 +915,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     written = grounded_summary(draft.summary, source_text, language, speaker)
     if not llm.settings.model_writes_summary:
         said_lower = " ".join(s.text for s in speech).lower()
-        written = parts_summary(sections, speakers[-1], said_lower, language)
+        written = parts_summary(sections, speakers[-1], said_lower, language, title)
     return Outline(
         title=title,
         summary=written or points_summary(sections, language) or title,
