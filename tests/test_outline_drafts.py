@@ -252,8 +252,7 @@ def test_names_a_small_model_lists_as_people_are_typed_by_their_shape():
     }
     entities = grounded_entities(proposed, said, refused=[], named=["David Nolen"])
     assert entities.people == ["David Nolen", "Bret Victor", "晓辉博士"]
-    assert set(entities.products) | set(entities.organizations) == {
-        "Fantavision",
+    assert set(entities.products) | set(entities.organizations) == {  # one word called a person: left out
         "Clojure script",
         "Hacker School",
         "腾讯",
@@ -510,3 +509,33 @@ def test_with_the_embedded_model_the_summary_names_the_parts_and_states_no_claim
     assert parts_summary(sections[:2], "Ada Quill", said, "en", "Stone Ovens") == "Ada Quill on Stone Ovens."
     assert parts_summary(sections[:2], "", said, "en", "Stone Ovens") == ""  # nobody, one part: points stand in
     assert parts_summary([part("石窑"), part("发酵")], "", "", "zh") == "内容：石窑和发酵。"
+
+
+def test_a_part_named_in_another_parts_words_takes_its_own(llm_server):
+    from pipeline.artifacts import Section
+    from pipeline.config import load_settings
+    from pipeline.llm.client import LLM
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.stages.naming import section_names
+
+    shown = [
+        "The stone oven holds its heat for six hours after the fire goes out.",
+        "Sourdough proofing takes a whole night in the cold room before the morning bake.",
+    ]
+    part = Section(question="q?", persona="", key_points=[], quotes=[])
+    llm_server.script("NamesDraft", {"titles": ["Stone Oven Heat", "Stone Oven Fires"]})  # both after the first part
+    llm = LLM(load_settings())
+    try:
+        named = section_names(
+            llm,
+            load_prompt("part-names"),
+            [part, part],
+            shown,
+            [[], ["Overnight sourdough proofing"]],
+            " ".join(shown),
+            "en",
+            set(),
+        )
+    finally:
+        llm.close()
+    assert [section.name for section in named] == ["Stone Oven Heat", "Overnight sourdough proofing"]

@@ -710,3 +710,12 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     assert signposts("Let's focus on the one called the sourdough starter.", "en")
     assert signposts("The part we haven't talked about is the cooling rack.", "en")
     assert not signposts("Let's say the oven holds heat for six hours.", "en")
+
+
+def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was_said():
+    from pipeline.analysis.speech import UNSURE, pronoun_subject
+
+    assert pronoun_subject("I'm sure it will burn the crust one day.", "en")
+    assert pronoun_subject("Hopefully they keep the oven at 250 degrees.", "en")
+    assert not pronoun_subject("I'm sure the stone oven will outlast us all.", "en")
+    assert UNSURE.search("They were bakeries, I think, I'm not totally sure.")

@@ -69,8 +69,8 @@ def looks_like_person(name: str, source_text: str, named: list[str] = ()) -> boo
 
 def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entities:
     """A small model lists every name as a person; a name that does not look like one moves to organisations (what
-    jieba tags an organisation) or products; a name sharing a word with a speaker's is a person wherever it was
-    filed."""
+    jieba tags an organisation) or products, unless it is one word; a name sharing a word with a speaker's is a
+    person wherever it was filed."""
 
     def speaker(name: str) -> bool:  # "Travis Quill" for a speaker introduced as "Travis": never a product
         return bool({_fold(word) for word in name.split()} & {_fold(word) for p in named for word in p.split()})
@@ -84,8 +84,10 @@ def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entiti
             people.append(name)
         elif CJK.search(name) and any(tag.startswith("nt") for tag in _chinese_tags(name)):
             organizations.append(name)
-        else:
+        elif CJK.search(name) or len(name.split()) > 1:
             products.append(name)
+        # one word the model called a person ("Willem", "Fantavision"): its shape cannot tell, and a person filed
+        # under products is worse than a name left out
     return entities.model_copy(
         update={
             "people": list(dict.fromkeys(people)),

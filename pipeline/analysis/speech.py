@@ -821,6 +821,28 @@ def leans_on_pronoun(text: str, lang: str) -> bool:
     return bool(pattern.match(text.strip().strip("\"“”'‘’")))
 
 
+# A stance the speaker opens with before their subject: "I'm sure it…", "I think they…", "Hopefully it's…".
+_STANCE_EN = re.compile(
+    r"^(?:(?:so|well|and|but),?\s+)?(?:i(?:'m| am) (?:sure|pretty sure|not sure)|i (?:think|guess|believe|bet|hope|"
+    r"suppose|feel like)|hopefully|maybe|probably|honestly|of course)(?: that)?,?\s+",
+    re.IGNORECASE,
+)
+UNSURE = re.compile(
+    r"\b(?:i'm|i am) not (?:totally |really |entirely |quite |a hundred percent )?sure\b|"
+    r"\bi don't (?:really )?know\b|我不确定|不太确定|我也不知道",
+    re.IGNORECASE,
+)
+
+
+def pronoun_subject(text: str, lang: str) -> bool:
+    """Its subject is a pronoun the reader of a lone line cannot resolve, after any stance the speaker opens with
+    ("I'm sure it will burn the crust."): who or what is "it"?"""
+    bare = text.strip().strip("\"“”'‘’")
+    if lang != "zh":
+        bare = _STANCE_EN.sub("", bare, count=1)
+    return leans_on_pronoun(bare, lang)
+
+
 def vague(text: str, lang: str) -> bool:
     """A point that leans on what came before and says nothing itself ("He shares some of that with you.",
     "这很重要。"): a pronoun first and next to no words of its own. A reader sees it alone, in a bullet or a post."""

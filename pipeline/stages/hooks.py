@@ -24,7 +24,6 @@ from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
     Kind,
-    best_alone,
     featured,
     fresh_point,
     led,
@@ -131,9 +130,9 @@ def _speaker(items: Items) -> str:
 
 
 def _short_quotes(items: Items, limit: int) -> list[str]:
-    """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies; the ones that
-    stand best alone first (a hook's viewer never heard the sentence before it)."""
-    quotes = best_alone(
+    """Quotes short enough for a headline or a spoken hook, in the quote marks `devrel check` verifies: only ones that
+    stand alone, the best first (a hook's viewer never heard the sentence before it)."""
+    quotes = standing_alone(  # a headline over "I'm sure it will burn the crust" leaves the reader asking what "it" is
         [quote for section in items.inputs.outline.sections for quote in section.quotes], items.language
     )
     return [f"“{text}”" for text in (quote.text.strip() for quote in quotes) if len(text) + 2 <= limit]

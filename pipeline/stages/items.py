@@ -177,8 +177,16 @@ def standing_alone(quotes: list[Quote], language: str) -> list[Quote]:
 
 
 def stands_alone(text: str, language: str) -> bool:
-    """Nothing in it points at a sentence left out, the slide or the room."""
-    return leans_back(text, language) is None and not points_outside(text, language)
+    """Nothing in it points at a sentence left out, the slide or the room, its subject is no pronoun ("I'm sure it
+    will…"), and the speaker does not say they are unsure of it."""
+    from pipeline.analysis.speech import UNSURE, pronoun_subject
+
+    return (
+        leans_back(text, language) is None
+        and not points_outside(text, language)
+        and not pronoun_subject(text, language)
+        and not UNSURE.search(text)
+    )
 
 
 def speaker_of(inputs: DraftInputs, quote: Quote) -> str:

@@ -127,7 +127,8 @@ def section_names(
 ) -> list[Section]:
     """Each section with its `name`: the model's, named from the opening of what the blog `shown` under it (so the
     heading fits the text beneath it), when it fits; else the first of its `fallbacks` (its own statement, its terms)
-    that does. A section whose question was asked in the recording keeps that question as its heading."""
+    that does. A name must be its own part's words: asked to name every part at once, a small model names them all
+    after the first. A section whose question was asked in the recording keeps that question as its heading."""
     named = [i for i, section in enumerate(sections) if section.question not in asked]
     parts = [[opening(shown[i], language)] for i in named]
     answers = model_names(llm, prompt, parts, language) if named else []
@@ -138,7 +139,10 @@ def section_names(
         if index not in named:
             result.append(section)
             continue
-        candidates = [found.get(index, ""), *fallbacks[index]]
+        modelled = one_line(found.get(index, "")).strip()
+        if modelled and fired("unsupported", modelled, shown[index], language, naming=True):
+            modelled = ""  # another part's words: the fallbacks are this part's own
+        candidates = [modelled, *fallbacks[index]]
         name = next((n for n in (one_line(c).strip() for c in candidates) if fits(n, grounds, language, taken)), "")
         taken.append(name)
         result.append(section.model_copy(update={"name": name}))

@@ -914,8 +914,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     speakers = [*source.speakers, *source.speaker_names.values(), speaker or _talk_speaker(transcript, source)]
     written = grounded_summary(draft.summary, source_text, language, speaker)
     if not llm.settings.model_writes_summary:
-        said_lower = " ".join(s.text for s in speech).lower()
-        written = parts_summary(sections, speakers[-1], said_lower, language, title)
+        written = parts_summary(sections, speakers[-1], " ".join(s.text for s in speech), language, title)
     return Outline(
         title=title,
         summary=written or points_summary(sections, language) or title,
