@@ -76,7 +76,7 @@ ITEM_ANSWERS = {  # schema → (English, Chinese): in the words of the caching t
     "DiscordDraft": (
         {
             "opener": "Caching data pipelines, with a cache key for every step.",
-            "question": "What would you ask the speaker about this?",
+            "question": "Which step of your pipeline would you cache first?",
         },
         {"opener": "缓存键来自输入和提示词的哈希。", "question": "关于这个话题，你最想问讲者什么？"},
     ),

@@ -228,7 +228,10 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     assert not any(post.lower().startswith(("in this talk", "this talk")) for post in posts + [made.discord])
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section
     assert "X post 1 opens with “in this talk”; asked again" in draft.warnings
-    assert "Discord opener opens with “this talk” again; built from its section instead" in draft.warnings
+    assert (
+        "Discord opener is about the talk itself, not its subject; name the subject again; built from its section instead"
+        in draft.warnings
+    )
     assert made.discord.startswith("New for the community: Caching data pipelines")
     # the newsletter is built by code from the talk: the model is not asked for it
     assert made.newsletter.startswith("Jane Doe on *Caching data pipelines*.")
@@ -435,7 +438,7 @@ def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_se
     # a taste of three sections spread over the talk, with the point the forum post does not show
     bullets = re.findall(r"^- (.+)$", discord, flags=re.M)
     assert bullets == [SECTIONS[i][1][-1] for i in (0, 2, 3)] and discord.endswith(URL)
-    assert "What would you ask the speaker about this?" in discord and len(discord) <= 2000
+    assert "Which step of your pipeline would you cache first?" in discord and len(discord) <= 2000
     assert discord.endswith(f"\n\nWatch *Caching data pipelines*: {URL}")
     assert made.forum_title == "How does your team handle this?"
     assert all(f"**{question}** {points[0]}" in forum for question, points, _ in SECTIONS)

@@ -21,6 +21,7 @@ from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
     Kind,
+    about_the_talk,
     best_alone,
     featured,
     fresh_point,
@@ -87,7 +88,9 @@ class Community(Artifact):
 def community(inputs: DraftInputs) -> Community:
     items = Items(inputs)
     summary = inputs.outline.summary
-    kind = Kind(fixed=[("the summary", summary)] if summary.strip() else [])  # one kind: the three posts' own lines
+    # one kind: the three posts' own lines, about the talk's subject ("What will this talk cover?" is no question
+    # a member can answer)
+    kind = Kind(fixed=[("the summary", summary)] if summary.strip() else [], rule=about_the_talk)
     opener, question = discord_parts(items, kind)
     forum_title, ask = forum_parts(items, kind)
     forum = forum_body(items, ask)

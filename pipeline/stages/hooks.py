@@ -24,6 +24,7 @@ from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
     Kind,
+    about_the_talk,
     featured,
     fresh_point,
     led,
@@ -173,18 +174,6 @@ def title_templates(items: Items, field: str) -> list[str]:
         "claim": quotes,
     }.get(field, [])
     return [*own, outline.title, *quotes, *_themes(items), *points]
-
-
-TALK_ITSELF = re.compile(
-    r"\b(?:the (?:speaker|talk|presenter|presentation)|this (?:talk|video|presentation)|\w+'s talk|"
-    r"(?:main|key) (?:topics?|points?|ideas?|takeaways?) of)\b|演讲者|讲者|本次演讲|这次演讲|主要内容|要点",
-    re.IGNORECASE,
-)
-
-
-def about_the_talk(text: str) -> str | None:
-    """A title or hook must be about the subject: "What are the key points of the talk?" tells a reader nothing."""
-    return "is about the talk itself, not its subject; name the subject" if TALK_ITSELF.search(text) else None
 
 
 def titles(items: Items) -> list[str]:

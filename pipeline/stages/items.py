@@ -266,6 +266,18 @@ def slip(reason: str) -> Fault:
     return fault
 
 
+TALK_ITSELF = re.compile(
+    r"\b(?:the (?:speaker|talk|presenter|presentation)|this (?:talk|video|presentation)|\w+'s talk|"
+    r"(?:main|key) (?:topics?|points?|ideas?|takeaways?) of)\b|演讲者|讲者|本次演讲|这次演讲|主要内容|要点",
+    re.IGNORECASE,
+)
+
+
+def about_the_talk(text: str) -> str | None:
+    """A title or hook must be about the subject: "What are the key points of the talk?" tells a reader nothing."""
+    return "is about the talk itself, not its subject; name the subject" if TALK_ITSELF.search(text) else None
+
+
 @dataclass
 class Kind:
     """Items that must not repeat one another, nor any of `fixed` (the summary; for titles, the section questions)."""
