@@ -229,8 +229,8 @@ def test_a_stock_opener_is_replaced(inputs, llm_server):
     assert posts[0].startswith("How do cache keys work in a data pipeline?")  # from its section
     assert "X post 1 opens with “in this talk”; asked again" in draft.warnings
     assert (
-        "Discord opener is about the talk itself, not its subject; name the subject again; built from its section instead"
-        in draft.warnings
+        "Discord opener is about the talk itself, not its subject; name the subject again; "
+        "built from its section instead" in draft.warnings
     )
     assert made.discord.startswith("New for the community: Caching data pipelines")
     # the newsletter is built by code from the talk: the model is not asked for it
