@@ -214,7 +214,7 @@ def borrowed(text: str, past: list[str], language: str, spoken: str = "") -> str
 
 LINK_WORD = {  # a first word that ties a sentence to the one before it
     "en": re.compile(r"^(?:and so|and then|so|and|but|or|also|plus|then|anyway|because)\b\s*,?\s*", re.I),
-    "zh": re.compile(r"^(?:所以|然后|但是|而且|因此|另外|那么|不过|并且)[，,]?"),
+    "zh": re.compile(r"^(?:所以|然后|但是|而且|而是|而|因此|另外|那么|不过|并且)[，,]?"),
 }
 EXAMPLE_START = {  # an example or an alternative opens on the claim it follows: shown alone it follows nothing
     "en": re.compile(r"^(?:for (?:example|instance)|like|say|e\.g\.|if not|otherwise|instead|in that case)\b", re.I),

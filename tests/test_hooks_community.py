@@ -812,3 +812,15 @@ def test_a_fresh_point_never_quotes_a_line_another_item_already_quoted():
     first, second = (quote.text for quote in section.quotes[:2])
     assert fresh_point(section, summary, "en") == f"“{first}”"
     assert fresh_point(section, summary, "en", shown=[f"“{first}” — Jane Doe"]) == f"“{second}”"
+
+
+def test_under_a_parts_name_the_point_that_says_what_it_names_comes_first():
+    from pipeline.artifacts import Section
+    from pipeline.rules import leans_back
+    from pipeline.stages.items import fresh_point
+
+    points = ["Every loaf gets a steam burst in the first ten minutes.", "The stone oven holds heat for six hours."]
+    part = Section(question="q?", persona="", key_points=points, quotes=[], name="Stone oven heat")
+    assert fresh_point(part, "", "en") == points[1]
+    assert fresh_point(part.model_copy(update={"name": ""}), "", "en") == points[0]  # no name: the first point
+    assert leans_back("而石窑的热量可以保持六个小时。", "zh") and not leans_back("石窑的热量可以保持六个小时。", "zh")

@@ -857,7 +857,7 @@ def vague(text: str, lang: str) -> bool:
 
 _EN_LINK_BACK = re.compile(r"^(?:and|but|or|also|plus|and then|then|so then)\s*,?\s+(?=[\w\"“])", re.IGNORECASE)
 _ZH_LINK_BACK = re.compile(
-    r"^(?:而且|但是|然而|所以|然后|另外|那么|不过|并且|因此|这说明|这表明|这意味着|也就是说)[，,]?"
+    r"^(?:而且|而是|而|但是|然而|所以|然后|另外|那么|不过|并且|因此|这说明|这表明|这意味着|也就是说)[，,]?"
 )
 # a relative clause, or a case only the sentence before set up ("In this case a queue and a heap.")
 _RELATIVE_START_EN = re.compile(r"^(?:who|which|whose|whom|in (?:this|that) case|in (?:this|that) way)\b", re.I)
@@ -971,7 +971,7 @@ _SIGNALS = {
         "claim": r"我发现|我意识到|我学到|我认为|关键是|关键在于|最重要|其实|因为|所以|本质上|核心是|秘诀|真正的|"
         r"一定要|永远|从来不|千万(?:不要|别)",
         "contrast": r"不是.{1,30}?而是|但是|但|然而|而是|却|反而|相反|不过",
-        "conjunction_start": r"^(?:而且|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
+        "conjunction_start": r"^(?:而且|而|但是|但|然而|所以|因为|然后|或者|还有|那么|那|另外|就是|嗯|啊|呃|并且|不过)",
         "room_reference": r"这张图|这一页|这页|这张幻灯片|这张片子|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看|"
         r"上图|下图|上述|上面(?:的|提到)|如上|前面(?:提到|说)的",
         "vague_opening": r"^(?:(?:所以|但是|而且|然后)[，,]?)?(?:这个|那个|这些|那些|这样|这|那|它们|它|他们|她们)",

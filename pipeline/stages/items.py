@@ -30,7 +30,7 @@ from pipeline.artifacts import Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard, one_line
-from pipeline.rules import fired, leans_back
+from pipeline.rules import claim_words, fired, leans_back, stem
 from pipeline.stages.drafting import DraftInputs, prose
 
 M = TypeVar("M", bound=BaseModel)
@@ -143,12 +143,18 @@ def spread(count: int, wanted: int) -> list[int]:
 
 
 def fresh_point(section: Section, summary: str, language: str, shown: Iterable[str] = ()) -> str:
-    """The section's first key point the summary does not already say (one not opening on a pronoun first), else its
+    """The section's first key point the summary does not already say (one not opening on a pronoun first, one
+    sharing words with the part's name before the rest: a label over a line it does not name reads wrong), else its
     first quote no text already `shown` in the draft carries, in quote marks, else its first point: a post listing
     points a summary was built from would read as the summary's copy."""
-    said = squash(summary)
+    said, named = squash(summary), {stem(word) for word in claim_words(section.name, language)}
     fresh = [point for point in section.key_points if squash(point) not in said]
-    fresh.sort(key=lambda point: leans_on_pronoun(point, language))  # "They realized…" has no "they" before it
+    fresh.sort(  # "They realized…" has no "they" before it; under a part's name, the point that says what it names
+        key=lambda point: (
+            leans_on_pronoun(point, language),
+            -len(named & {stem(word) for word in claim_words(point, language)}),
+        )
+    )
     point = next(iter(fresh), "")
     quotes = unused(section.quotes, shown)
     if point or not quotes:
