@@ -238,3 +238,25 @@ def test_a_part_the_model_cannot_name_is_headed_by_its_own_short_general_stateme
     assert point_heading(section.model_copy(update={"key_points": points[:3]}), "en") == ""
     zh = Section(question="x", persona="", key_points=["我觉得石炉很好。", "石炉保温好，面包皮定型快。"], quotes=[])
     assert point_heading(zh, "zh") == "石炉保温好，面包皮定型快"
+
+
+def test_a_passage_keeps_the_turn_that_corrects_it():
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "We planned to run a bread contest every month to bring new bakers to the shop, with a jury of three of our "
+        "oldest customers, a table by the window for the entries, and a small prize for the best crust and crumb.",
+        "The winners would get their loaves sold on our front shelf for a whole week, with their name on a card beside "
+        "the price, and we would bake their recipe in our own oven so they could see how it behaves at scale.",
+        "We printed posters and put them up in every cafe on the street, we told every customer at the counter for a "
+        "month, and we even asked the flour mill to mention it in the letter they send to every bakery they supply.",
+        "But in the end almost nobody entered, because a good baker is not always someone who likes a contest.",
+        "The stone oven holds its heat for six hours after the fire goes out.",
+        "We bake the rye last, when the oven has cooled to two hundred degrees.",
+        "A loaf of rye needs a slow oven or the crust burns before the middle sets.",
+        "The sourdough proofs overnight in the cold room at eight degrees.",
+    ]
+    runs = passages(_segments(texts), embed(texts), "en", budget=40, lead=True)
+    prose = [sentence for run in runs for sentence in run]
+    assert texts[2] in prose and texts[3] in prose  # the plan is never shown without how it turned out

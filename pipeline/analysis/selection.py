@@ -196,6 +196,16 @@ def passage(segments: list[Segment], vectors: np.ndarray, language: str, budget:
 
 BLOCK_WORDS = (50, 130)  # a paragraph of the blog: at least this many words before the speaker may move on, at most
 FOLLOW_UP_WORDS = 14  # a sentence this short that leans on the one before is its hedge or payoff: it stays with it
+# A sentence that turns what came before (a plan that failed, a decision taken back) stays with it, or the post states
+# what the speaker went on to correct.
+CORRECTION = {
+    "en": re.compile(
+        r"^(?:but|however|actually|in fact|it turned out|turns out|in the end|in reality|except|unfortunately)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"^(?:但是?|可是|然而|不过|实际上|事实上|其实|后来|结果|可惜)"),
+}
+CORRECTION_WORDS = 45
 
 
 def _breaks(vectors: np.ndarray, sizes: list[int]) -> list[tuple[int, int]]:
@@ -287,10 +297,17 @@ def passages(
             start, steps = start - 1, steps + 1  # "Which is why…" needs the sentence it answers
             taken.add(start)
         while (
-            end < len(cleaned) and end not in taken and sizes[end] <= FOLLOW_UP_WORDS and _leans(cleaned[end], language)
+            end < len(cleaned)
+            and end not in taken
+            and (
+                sizes[end] <= FOLLOW_UP_WORDS
+                and _leans(cleaned[end], language)
+                or sizes[end] <= CORRECTION_WORDS
+                and CORRECTION[language].match(cleaned[end])
+            )
         ):
             taken.add(end)
-            end += 1  # "Which is almost true.": the speaker's own hedge on the claim before
+            end += 1  # "Which is almost true.", "But in the end we took it back.": the speaker's own hedge or turn
         sentences = [text for text in cleaned[start:end] if not _noise(text, language)]
         while sentences and broken_off(sentences[-1], language):
             sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
