@@ -719,3 +719,20 @@ def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was
     assert pronoun_subject("Hopefully they keep the oven at 250 degrees.", "en")
     assert not pronoun_subject("I'm sure the stone oven will outlast us all.", "en")
     assert UNSURE.search("They were bakeries, I think, I'm not totally sure.")
+
+
+def test_an_article_before_a_word_no_noun_can_be_is_a_garble_not_a_quote():
+    from pipeline.analysis.speech import garbled
+
+    assert garbled("The stone oven is the best tool that we can a do with.", "en")
+    assert is_fragment("The stone oven is the best tool that we can a do with.", "en")
+    assert not garbled("We keep a to-do list beside the oven.", "en")
+    assert not garbled("If a is true and A and B are loaves, the a of awk is a letter.", "en")
+
+
+def test_a_line_opening_on_a_consequence_or_contrast_leans_on_the_one_before():
+    from pipeline.rules import leans_back
+
+    assert leans_back("Conversely, a cold oven makes a pale crust.", "en")
+    assert leans_back("Therefore the rye goes in last.", "en")
+    assert not leans_back("Thursday is the day we bake rye.", "en")

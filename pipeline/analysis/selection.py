@@ -249,11 +249,13 @@ TRAILS_OFF_WORDS = 8  # "And the next step is..": a start the speaker left; a lo
 def _noise(text: str, language: str) -> bool:
     """What a paragraph of prose leaves out wherever it stands: a remark or question to the room, an aside in
     parentheses, a fragment the stenographer caught mid-word, a short start the speaker left hanging, a short line
-    about the talk itself; never a short sentence that carries content."""
-    from pipeline.analysis.speech import ASIDE, is_fragment, is_remark_to_room, signposts
+    about the talk itself, a garbled line; never a short sentence that carries content."""
+    from pipeline.analysis.speech import ASIDE, garbled, is_fragment, is_remark_to_room, signposts
 
     if not text or ROOM_QUESTION.search(text) or is_remark_to_room(text, language) or ASIDE.search(text):
         return True
+    if garbled(text, language):
+        return True  # "…the best tool we can a do with.": a reader cannot tell what was said
     if words(text) <= SLIDE_TALK_WORDS and (SLIDE_TALK[language].search(text) or signposts(text, language)):
         return True  # "Sorry about it being small.", "That is my talk title.": the room's talk, not the reader's page
     if words(text) <= TRAILS_OFF_WORDS and TRAILS_OFF.search(text):

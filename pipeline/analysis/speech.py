@@ -763,14 +763,28 @@ _GERUND_OPENING = re.compile(
 )
 
 
+# An article straight before a word no noun can be ("we can a do with", "the of the"): a transcriber's garble, a
+# sentence that no longer says what was said.
+# Lower case only, and not after "the" or "this": "A and B", "if a is true", "the a of awk" name a talk's letters.
+_GARBLED_EN = re.compile(
+    r"(?<![&\w])(?<!the )(?<!this )(?:(?:a|an) (?:an|the|of|do|does|did|that|we|you|they|he|she)|"
+    r"(?:the|The) (?:an|the|of|to|is|are|was|were|do|does|did|and|or|but|that|we|you|they|he|she))\b(?![-'’/])"
+)
+
+
+def garbled(text: str, lang: str) -> bool:
+    """Words in an order no speaker says: what the transcriber heard is not what was meant."""
+    return lang != "zh" and _GARBLED_EN.search(text) is not None
+
+
 def _is_fragment_en(text: str) -> bool:
-    """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence), too short to mean much, or a
-    phrase with no verb to stand on that opens on an "-ing" word ("Folding the dough over without tearing the top
+    """Broken off, unfinished, lowercase-started (a caption line cut mid-sentence), too short to mean much, garbled,
+    or a phrase with no verb to stand on that opens on an "-ing" word ("Folding the dough over without tearing the top
     layer.": the speaker elaborating the sentence before)."""
     if text.endswith(("...", "…", "--", "—", "–")) or text[-1] not in '.!?"”)’':
         return True
     opening = text.lstrip("\"“‘'([")
-    if _GERUND_OPENING.match(opening) and not _FINITE_EN.search(opening):
+    if _GERUND_OPENING.match(opening) and not _FINITE_EN.search(opening) or _GARBLED_EN.search(text):
         return True
     return (opening[:1].isalpha() and opening[:1].islower()) or len(_words(text)) < 5
 
