@@ -824,3 +824,21 @@ def test_under_a_parts_name_the_point_that_says_what_it_names_comes_first():
     assert fresh_point(part, "", "en") == points[1]
     assert fresh_point(part.model_copy(update={"name": ""}), "", "en") == points[0]  # no name: the first point
     assert leans_back("而石窑的热量可以保持六个小时。", "zh") and not leans_back("石窑的热量可以保持六个小时。", "zh")
+
+
+def test_a_summary_that_only_names_the_talk_and_its_parts_is_no_text_to_avoid():
+    from pipeline.artifacts import Entities, Outline, Section
+    from pipeline.stages.items import summary_text
+
+    part = lambda name: Section(question="q?", persona="", key_points=[], quotes=[], name=name)  # noqa: E731
+    made = lambda summary: Outline(  # noqa: E731
+        title="Stone ovens",
+        summary=summary,
+        language="en",
+        tags=[],
+        entities=Entities(),
+        sections=[part("Stone Ovens"), part("Proofing")],
+    )
+    assert summary_text(made("Ada Quill on stone ovens and proofing.")) == ""  # a LinkedIn opening may say the title
+    written = "Ada explains why a stone oven keeps its heat for six hours after the fire."
+    assert summary_text(made(written)) == written

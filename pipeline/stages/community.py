@@ -29,6 +29,7 @@ from pipeline.stages.items import (
     led,
     speaker_of,
     spread,
+    summary_text,
     unused,
 )
 
@@ -87,7 +88,7 @@ class Community(Artifact):
 
 def community(inputs: DraftInputs) -> Community:
     items = Items(inputs)
-    summary = inputs.outline.summary
+    summary = summary_text(inputs.outline)
     # one kind: the three posts' own lines, about the talk's subject ("What will this talk cover?" is no question
     # a member can answer)
     kind = Kind(fixed=[("the summary", summary)] if summary.strip() else [], rule=about_the_talk)
@@ -211,7 +212,7 @@ def forum_body(items: Items, ask: str) -> str:
         origin = f"来自《{title}》" + (f"：{url}" if url else "")
     else:
         origin = f"From *{title}*" + (f" ({url})" if url else "") + ":"
-    summary = items.inputs.outline.summary
+    summary = summary_text(items.inputs.outline)
     found = [(s, fresh_point(s, summary, items.language)) for s in items.inputs.outline.sections]
     answers = [led(items.language, f"**{s.heading}**", point) for s, point in found if point]  # a heading alone: no
     return "\n\n".join(part for part in [origin, *answers, ask] if part)

@@ -33,6 +33,7 @@ from pipeline.stages.items import (
     spread,
     standing_alone,
     stands_alone,
+    summary_text,
     unused,
 )
 from pipeline.stages.outline import META
@@ -108,7 +109,8 @@ def hooks(inputs: DraftInputs) -> Hooks:
 
 
 def _summary(items: Items) -> list[tuple[str, str]]:
-    return [("the summary", items.inputs.outline.summary)] if items.inputs.outline.summary.strip() else []
+    summary = summary_text(items.inputs.outline)
+    return [("the summary", summary)] if summary.strip() else []
 
 
 def _questions(items: Items) -> list[tuple[str, str]]:
@@ -295,7 +297,7 @@ def linkedin_bullets(items: Items, frame: list[str], used: Iterable[str] = ()) -
     summary does not say."""
     chosen, summary = (
         points_across(items.inputs.outline.sections, language=items.language),
-        items.inputs.outline.summary,
+        summary_text(items.inputs.outline),
     )
     plain = [point for _, point in chosen]
     led_points = [led(items.language, f"**{section.heading}**", point) for section, point in chosen]

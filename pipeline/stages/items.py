@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pipeline.analysis.names import capitalised_words, unknown_names
 from pipeline.analysis.similarity import COPY, similarity
 from pipeline.analysis.speech import leans_on_pronoun, points_outside, quotability
-from pipeline.artifacts import Quote, Section
+from pipeline.artifacts import Outline, Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import CJK, LANGUAGE_NAMES, guard, one_line
@@ -140,6 +140,21 @@ def spread(count: int, wanted: int) -> list[int]:
     if count < wanted:
         return [i % count for i in range(wanted)]
     return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
+
+
+def summary_text(outline: Outline) -> str:
+    """The summary as text an item must not repeat, or "" when it only names the talk and its parts ("Ada Quill on
+    stone ovens and proofing": built from the title and the parts' names, which the items are meant to use)."""
+    rest = outline.summary.casefold()
+    for text in sorted([outline.title, *(s.name for s in outline.sections)], key=len, reverse=True):
+        if text.strip():
+            rest = rest.replace(text.casefold(), " ")
+    rest = re.sub(r"\b(?:on|and)\b|[谈和、：:。.,，]|内容", " ", rest)
+    left = len(CJK.findall(rest)) if CJK.search(rest) else len(rest.split())
+    return outline.summary if left > NAMING_LEFT else ""
+
+
+NAMING_LEFT = 4  # words (Chinese: characters) beyond the title and parts' names: the person the summary names
 
 
 def fresh_point(section: Section, summary: str, language: str, shown: Iterable[str] = ()) -> str:
