@@ -842,3 +842,11 @@ def test_a_summary_that_only_names_the_talk_and_its_parts_is_no_text_to_avoid():
     assert summary_text(made("Ada Quill on stone ovens and proofing.")) == ""  # a LinkedIn opening may say the title
     written = "Ada explains why a stone oven keeps its heat for six hours after the fire."
     assert summary_text(made(written)) == written
+
+
+def test_a_question_to_members_asks_one_or_two_things_never_a_heading_back():
+    from pipeline.stages.items import few_questions
+
+    quiz = "How hot is your oven? How long do you proof? Which flour? What did the room ask?"
+    assert few_questions(quiz, ["What did the room ask?"]) == "How hot is your oven? How long do you proof?"
+    assert few_questions("How do you proof dough? Tell us below.") == "How do you proof dough? Tell us below."

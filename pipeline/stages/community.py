@@ -24,7 +24,9 @@ from pipeline.stages.items import (
     about_the_talk,
     best_alone,
     featured,
+    few_questions,
     fresh_point,
+    headings,
     join,
     led,
     speaker_of,
@@ -131,7 +133,8 @@ def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
     zh, title, speaker = items.language == "zh", items.inputs.outline.title, featured(items.inputs)
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("community-discord", DiscordDraft, note), DISCORD_LABELS)
+        parts = items.clean_all(items.model("community-discord", DiscordDraft, note), DISCORD_LABELS)
+        return parts | {"question": few_questions(parts["question"], headings(items))}
 
     templates = {
         "opener": [
@@ -189,7 +192,8 @@ def forum_parts(items: Items, kind: Kind) -> tuple[str, str]:
     first = items.inputs.outline.sections[0].question if items.inputs.outline.sections else ""
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("community-forum", ForumDraft, note), FORUM_LABELS)
+        parts = items.clean_all(items.model("community-forum", ForumDraft, note), FORUM_LABELS)
+        return parts | {"ask": few_questions(parts["ask"], headings(items))}
 
     templates = {
         "title": [f"讨论：{title}" if zh else f"Discussion: {title}", title],

@@ -26,7 +26,9 @@ from pipeline.stages.items import (
     Kind,
     about_the_talk,
     featured,
+    few_questions,
     fresh_point,
+    headings,
     led,
     section_material,
     speaker_of,
@@ -319,7 +321,8 @@ def linkedin(items: Items, used: Iterable[str] = ()) -> str:
     inputs, zh, title = items.inputs, items.language == "zh", items.inputs.outline.title
 
     def ask(note: str) -> dict[str, str]:
-        return items.clean_all(items.model("hooks-linkedin", LinkedInDraft, note), LINKEDIN_LABELS)
+        parts = items.clean_all(items.model("hooks-linkedin", LinkedInDraft, note), LINKEDIN_LABELS)
+        return parts | {"closing_question": few_questions(parts["closing_question"], headings(items))}
 
     templates = {
         "opening": [title],

@@ -142,6 +142,28 @@ def spread(count: int, wanted: int) -> list[int]:
     return [round(i * (count - 1) / (wanted - 1)) for i in range(wanted)] if wanted > 1 else [0]
 
 
+def headings(items: "Items") -> list[str]:
+    """What heads the talk's parts in the drafts."""
+    return [section.heading for section in items.inputs.outline.sections]
+
+
+ASKED_AT_ONCE = 2  # questions to members in one line: more reads as a quiz, not an invitation
+
+
+def few_questions(text: str, headings: Iterable[str] = ()) -> str:
+    """A question to members as a person asks it: at most ASKED_AT_ONCE questions, none of them a part's heading
+    said back ("What did the room ask?")."""
+    said = {heading.strip().casefold() for heading in headings}
+    kept, asked = [], 0
+    for sentence in (piece.strip() for piece in SENTENCE_END.split(text) if piece.strip()):
+        question = sentence.rstrip("”\"’'）)").endswith(("?", "？"))
+        if sentence.casefold() in said or question and asked == ASKED_AT_ONCE:
+            continue
+        kept.append(sentence)
+        asked += question
+    return " ".join(kept) if not CJK.search(text) else "".join(kept)
+
+
 def summary_text(outline: Outline) -> str:
     """The summary as text an item must not repeat, or "" when it only names the talk and its parts ("Ada Quill on
     stone ovens and proofing": built from the title and the parts' names, which the items are meant to use)."""
