@@ -736,3 +736,11 @@ def test_a_line_opening_on_a_consequence_or_contrast_leans_on_the_one_before():
     assert leans_back("Conversely, a cold oven makes a pale crust.", "en")
     assert leans_back("Therefore the rye goes in last.", "en")
     assert not leans_back("Thursday is the day we bake rye.", "en")
+
+
+def test_how_the_speaker_feels_on_stage_is_a_remark_to_the_room():
+    from pipeline.analysis.speech import is_remark_to_room
+
+    assert is_remark_to_room("I'm really nervous. I'm sure it'll go well.", "en")
+    assert is_remark_to_room("I'm so excited to be here today!", "en")
+    assert not is_remark_to_room("I'm nervous about the oven temperature every single morning.", "en")

@@ -98,7 +98,10 @@ def chosen_quotes(
     """The span's best pull quotes: whole sentences, central, quotable and specific, none a repeat of one shown."""
     texts = [unlinked(segment.text, language) for segment in segments]
     scores = specific(texts, _scores(texts, vectors, language), language, recurring)
-    scores = [0.0 if segment.doubtful else score for segment, score in zip(segments, scores)]  # a guess is no quote
+    scores = [  # a guess is no quote, nor is a line the speaker restarted or trailed off in ("Sound -- someone…")
+        0.0 if segment.doubtful or language != "zh" and HESITANT.search(" ".join(segment.text.split())) else score
+        for segment, score in zip(segments, scores)
+    ]
     chosen: list[Quote] = []
     best = max(scores, default=0.0)
     for index in sorted(range(len(segments)), key=lambda i: -scores[i]):
@@ -116,6 +119,7 @@ def chosen_quotes(
 # a false start the transcriber kept: a dash, a word said twice (in the words as said: cleaning folds "with with" into
 # a sentence that no longer parses, "The best oven that I bake with a stone oven.")
 RESTART = re.compile(r"—|--|\b(\w+) \1\b")
+HESITANT = re.compile(r"—|--|\b(\w+) \1\b|\.\.\.|…(?=\s*\S)")  # a restart, a word said twice, a pause mid-line
 POINTS_PER_SECTION = 3
 ANSWER_OPENING = 3  # sentences: where an answer answers, before the speaker's examples and asides
 POINT_FORM = 0.45  # a key point stands alone: below this a sentence leans on its neighbours or says little

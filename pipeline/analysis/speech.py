@@ -318,6 +318,9 @@ _EN_REMARKS = [
     r"(?:one|just a|give me a|wait a) (?:second|sec|moment|minute)|let me see|let's see",
     r"let's (?:get started|begin|start|do this|go)|(?:let's )?give it up(?: for [a-z' ]{1,30})?",
     r"(?:a )?(?:show of hands|round of applause)",
+    # how the speaker feels up there
+    r"i'?m (?:a (?:little|bit) |so |very |really |super )?(?:nervous|excited|happy|thrilled|hono(?:u)?red)"
+    r"(?: to be here(?: today| tonight)?)?|i'?m sure it'?ll (?:be )?(?:fine|okay|ok|great|go (?:well|fine))",
 ]
 _EN_REMARK = re.compile(
     r"(?:(?:so|and|well|um|uh|oh|okay|ok|all right|alright|yeah|but|now|again) )*"

@@ -164,7 +164,7 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
-        posts.append("\n\n".join(part for part in [opener, listing, question, _watch(items)] if part))
+        posts.append("\n\n".join(part for part in [opener, listing, question, _watch(items, opener)] if part))
     scored = [(max((similarity(post, other) for other in against if other), default=0.0), post) for post in posts]
     kept = next((post for score, post in scored if score < COPY), None)
     if kept is None:
@@ -173,9 +173,12 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     return kept
 
 
-def _watch(items: Items) -> str:
-    """The last line names the talk and links to it (the announcement's point)."""
+def _watch(items: Items, opener: str = "") -> str:
+    """The last line names the talk and links to it (the announcement's point); with no link to give, a title the
+    opener already said is not said again."""
     title, url, zh = items.inputs.outline.title, items.inputs.source.url, items.language == "zh"
+    if not url and title in opener:
+        return ""
     if zh:
         return f"观看《{title}》：{url}" if url else f"《{title}》"
     return f"Watch *{title}*: {url}" if url else f"*{title}*"
