@@ -539,3 +539,33 @@ def test_a_part_named_in_another_parts_words_takes_its_own(llm_server):
     finally:
         llm.close()
     assert [section.name for section in named] == ["Stone Oven Heat", "Overnight sourdough proofing"]
+
+
+def test_names_swapped_between_parts_give_way_to_each_parts_own(llm_server):
+    from pipeline.artifacts import Section
+    from pipeline.config import load_settings
+    from pipeline.llm.client import LLM
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.stages.naming import section_names
+
+    shown = [
+        "The stone oven holds its heat for six hours, long enough for the proofing of the next batch.",
+        "Sourdough proofing takes a whole night in the cold room before the morning bake in the oven.",
+    ]
+    part = Section(question="q?", persona="", key_points=[], quotes=[])
+    llm_server.script("NamesDraft", {"titles": ["Sourdough proofing", "Stone oven heat"]})  # each the other's
+    llm = LLM(load_settings())
+    try:
+        named = section_names(
+            llm,
+            load_prompt("part-names"),
+            [part, part],
+            shown,
+            [["Oven heat"], ["Cold room proofing"]],
+            " ".join(shown),
+            "en",
+            set(),
+        )
+    finally:
+        llm.close()
+    assert [section.name for section in named] == ["Oven heat", "Cold room proofing"]

@@ -19,7 +19,7 @@ from pipeline.artifacts import Section
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM
 from pipeline.llm.prompts import Prompt
-from pipeline.rules import fired
+from pipeline.rules import claim_words, fired, stem
 from pipeline.stages.drafting import Strict
 
 META = re.compile(
@@ -101,6 +101,19 @@ def fits(name: str, grounds: str, language: str, taken: list[str], refused: tupl
     )
 
 
+def _share(name: str, text: str, language: str) -> float:
+    """How much of a name's own words a text says."""
+    words = {stem(word) for word in claim_words(name, language)}
+    said = {stem(word) for word in claim_words(text, language)}
+    return len(words & said) / len(words) if words else 0.0
+
+
+def elsewhere(name: str, index: int, shown: list[str], language: str) -> bool:
+    """Another part says more of the name's words than the part it heads: names swapped between parts."""
+    own = _share(name, shown[index], language)
+    return any(_share(name, text, language) > own for i, text in enumerate(shown) if i != index and text)
+
+
 def said_in(section: Section) -> list[str]:
     """What the model reads of a chapter: its part's theme heading, if any, and the speaker's first points."""
     theme = [] if section.question.rstrip().endswith(("?", "？")) else [section.question]
@@ -140,7 +153,10 @@ def section_names(
             result.append(section)
             continue
         modelled = one_line(found.get(index, "")).strip()
-        if modelled and fired("unsupported", modelled, shown[index], language, naming=True):
+        if modelled and (
+            fired("unsupported", modelled, shown[index], language, naming=True)
+            or elsewhere(modelled, index, shown, language)
+        ):
             modelled = ""  # another part's words: the fallbacks are this part's own
         candidates = [modelled, *fallbacks[index]]
         name = next((n for n in (one_line(c).strip() for c in candidates) if fits(n, grounds, language, taken)), "")
