@@ -744,3 +744,13 @@ def test_how_the_speaker_feels_on_stage_is_a_remark_to_the_room():
     assert is_remark_to_room("I'm really nervous. I'm sure it'll go well.", "en")
     assert is_remark_to_room("I'm so excited to be here today!", "en")
     assert not is_remark_to_room("I'm nervous about the oven temperature every single morning.", "en")
+
+
+def test_a_chinese_line_pointing_back_with_zhe_zhong_or_shang_shu_does_not_stand_alone():
+    from pipeline.analysis.speech import points_outside
+    from pipeline.stages.items import about_the_talk
+
+    assert points_outside("由于面包都是基于这种发酵方法，师傅通常需要提前一天准备。", "zh")
+    assert points_outside("上述问题让我们换了一台石窑。", "zh")
+    assert not points_outside("石窑的热量可以保持六个小时。", "zh")
+    assert about_the_talk("本-talk解决的问题是：如何让面包外皮更脆？")

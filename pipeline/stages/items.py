@@ -311,7 +311,8 @@ def slip(reason: str) -> Fault:
 
 TALK_ITSELF = re.compile(
     r"\b(?:the (?:speaker|talk|presenter|presentation)|this (?:talk|video|presentation)|\w+'s talk|"
-    r"(?:main|key) (?:topics?|points?|ideas?|takeaways?) of)\b|演讲者|讲者|本次演讲|这次演讲|主要内容|要点",
+    r"(?:main|key) (?:topics?|points?|ideas?|takeaways?) of)\b|演讲者|讲者|本次演讲|这次演讲|主要内容|要点|"
+    r"本[-\s]?(?:talk|演讲|分享|视频)|(?:本次|这次|本场)分享",
     re.IGNORECASE,
 )
 
