@@ -76,7 +76,10 @@ def test_an_interviews_title_names_the_guest_and_what_they_keep_naming(tmp_path)
     from pipeline.artifacts import Source, Transcript
     from pipeline.stages.outline import conversation_title
 
-    about = "We baked with Sourdough starters, and Sourdough needs patience, so Sourdough is the house bread."
+    about = (  # a name said often enough to be among the words the talk says most
+        "We baked with Sourdough starters, and Sourdough needs patience, so Sourdough is the house bread. "
+        "We sell Sourdough at dawn, and we bake Sourdough in the stone ovens."
+    )
     text = EPISODE.replace(f"{ANSWER} Most of them came back.", f"{about} Most of them came back.")
     transcript = Transcript(language="en", origin="text", segments=segments_of(tmp_path, text))
     source = Source(kind="text", slug="episode", title="episode", path=str(tmp_path / "episode.md"), sha256="0", size=1)
@@ -86,6 +89,10 @@ def test_an_interviews_title_names_the_guest_and_what_they_keep_naming(tmp_path)
     assert conversation_title(talk, source, "en") == "Ada Quill on ovens and dawn"
     said = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK.replace(ANSWER, about, 1)))
     assert conversation_title(said, source, "en") == "Ada Quill on Sourdough"  # a talk's named speaker, the same way
+    aside = "We met in Lyon, bought flour in Lyon, and I still think of Lyon."  # a place said thrice, not the subject
+    longer = TALK.replace(ANSWER, aside, 1).rstrip() + f" {ANSWER} {ANSWER}\n"
+    side = Transcript(language="en", origin="text", segments=segments_of(tmp_path, longer))
+    assert conversation_title(side, source, "en") == "Ada Quill on ovens and dawn"
     promising = "Then I'll fire it, and I'll wait, so I'll know, and I'll bake."  # a contraction is no name
     again = Transcript(language="en", origin="text", segments=segments_of(tmp_path, TALK.replace(ANSWER, promising, 1)))
     assert "I'll" not in conversation_title(again, source, "en")

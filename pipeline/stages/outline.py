@@ -800,8 +800,9 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
                     names[word] = names.get(word, 0) + 1
     topic = max(names, key=lambda word: names[word], default="")
     templates = CONVERSATION_TITLE.get(language, CONVERSATION_TITLE["en"])
-    if topic and names[topic] >= TOPIC_MENTIONS:
-        return templates[0].format(guest=person, topic=topic)
+    said = " ".join(s.text for s in transcript.speech())
+    if topic and names[topic] >= TOPIC_MENTIONS and not fired("off_subject", topic, said, language):
+        return templates[0].format(guest=person, topic=topic)  # a name they keep saying, and what the talk is about
     theirs = [s for s in transcript.speech() if s.speaker in voices or not voices]
     if terms := terms_heading(theirs, language):  # "Ada on ovens and bread"
         first = terms.split()[0]
