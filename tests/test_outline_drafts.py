@@ -508,6 +508,7 @@ def test_with_the_embedded_model_the_summary_names_the_parts_and_states_no_claim
     )
     assert parts_summary(sections[:2], "Ada Quill", said, "en", "Stone Ovens") == "Ada Quill on Stone Ovens."
     assert parts_summary(sections[:2], "", said, "en", "Stone Ovens") == ""  # nobody, one part: points stand in
+    assert parts_summary(sections[:2], "Ada Quill", said, "en", "Ada Quill on ovens") == "Ada Quill on ovens."
     assert parts_summary([part("石窑"), part("发酵")], "", "", "zh") == "内容：石窑和发酵。"
 
 

@@ -142,9 +142,9 @@ def discord_parts(items: Items, kind: Kind) -> tuple[str, str]:
             (f"{speaker}：{title}" if zh else f"{speaker} on {title}") if speaker else "",
         ],
         "question": [
-            "这些问题里，你遇到过哪一个？欢迎在下面聊聊。"
+            "这几句里，哪一句说中了你的经历？欢迎在下面聊聊。"
             if zh
-            else "Which of these have you run into yourself? Tell us below."
+            else "Which of these lines matches your own experience? Tell us below."
         ],
     }
     parts = items.settle(DISCORD_LABELS, ask, lambda field: templates[field], kind)

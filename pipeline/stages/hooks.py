@@ -327,9 +327,9 @@ def linkedin(items: Items, used: Iterable[str] = ()) -> str:
     templates = {
         "opening": [title],
         "closing_question": [
-            "这些问题你在工作中遇到过吗？你是怎么解决的？"
+            "这几句里，哪一句和你的经历最像？"
             if zh
-            else "Which of these have you run into, and what did you do about it?"
+            else "Which of these matches your own experience, and where would you disagree?"
         ],
     }
     kind = Kind(fixed=_summary(items), rule=about_the_talk)  # "What are the key takeaways from this talk?"

@@ -699,6 +699,8 @@ def parts_summary(sections: list[Section], person: str, said: str, language: str
     host's questions) the title stands for them; "" when that leaves nothing to say."""
     names = list(dict.fromkeys(s.name for s in sections if s.name))[:SUMMARY_PARTS]
     if len(names) < 2:
+        if person and title and person in title:  # "Ada Quill on Ada Quill on ovens": the title says both
+            return title.rstrip("。.") + ("。" if language == "zh" else ".")
         return (
             PARTS_SUMMARY.get(language, PARTS_SUMMARY["en"])[0].format(person=person, parts=title)
             if person and title
