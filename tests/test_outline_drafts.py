@@ -512,61 +512,41 @@ def test_with_the_embedded_model_the_summary_names_the_parts_and_states_no_claim
     assert parts_summary([part("石窑"), part("发酵")], "", "", "zh") == "内容：石窑和发酵。"
 
 
-def test_a_part_named_in_another_parts_words_takes_its_own(llm_server):
+def _names(llm_server, titles: list[str], shown: list[str], fallbacks: list[list[str]]) -> list[str]:
+    """The names section_names gives two parts when the (scripted) model answers `titles`."""
     from pipeline.artifacts import Section
     from pipeline.config import load_settings
     from pipeline.llm.client import LLM
     from pipeline.llm.prompts import load_prompt
     from pipeline.stages.naming import section_names
 
+    part = Section(question="q?", persona="", key_points=[], quotes=[])
+    llm_server.script("NamesDraft", {"titles": titles})
+    llm = LLM(load_settings())
+    try:
+        named = section_names(
+            llm, load_prompt("part-names"), [part, part], shown, fallbacks, " ".join(shown), "en", set()
+        )
+    finally:
+        llm.close()
+    return [section.name for section in named]
+
+
+def test_a_part_named_in_another_parts_words_takes_its_own(llm_server):
     shown = [
         "The stone oven holds its heat for six hours after the fire goes out.",
         "Sourdough proofing takes a whole night in the cold room before the morning bake.",
     ]
-    part = Section(question="q?", persona="", key_points=[], quotes=[])
-    llm_server.script("NamesDraft", {"titles": ["Stone Oven Heat", "Stone Oven Fires"]})  # both after the first part
-    llm = LLM(load_settings())
-    try:
-        named = section_names(
-            llm,
-            load_prompt("part-names"),
-            [part, part],
-            shown,
-            [[], ["Overnight sourdough proofing"]],
-            " ".join(shown),
-            "en",
-            set(),
-        )
-    finally:
-        llm.close()
-    assert [section.name for section in named] == ["Stone Oven Heat", "Overnight sourdough proofing"]
+    titles = ["Stone Oven Heat", "Stone Oven Fires"]  # both after the first part
+    names = _names(llm_server, titles, shown, [[], ["Overnight sourdough proofing"]])
+    assert names == ["Stone Oven Heat", "Overnight sourdough proofing"]
 
 
 def test_names_swapped_between_parts_give_way_to_each_parts_own(llm_server):
-    from pipeline.artifacts import Section
-    from pipeline.config import load_settings
-    from pipeline.llm.client import LLM
-    from pipeline.llm.prompts import load_prompt
-    from pipeline.stages.naming import section_names
-
     shown = [
         "The stone oven holds its heat for six hours, long enough for the proofing of the next batch.",
         "Sourdough proofing takes a whole night in the cold room before the morning bake in the oven.",
     ]
-    part = Section(question="q?", persona="", key_points=[], quotes=[])
-    llm_server.script("NamesDraft", {"titles": ["Sourdough proofing", "Stone oven heat"]})  # each the other's
-    llm = LLM(load_settings())
-    try:
-        named = section_names(
-            llm,
-            load_prompt("part-names"),
-            [part, part],
-            shown,
-            [["Oven heat"], ["Cold room proofing"]],
-            " ".join(shown),
-            "en",
-            set(),
-        )
-    finally:
-        llm.close()
-    assert [section.name for section in named] == ["Oven heat", "Cold room proofing"]
+    titles = ["Sourdough proofing", "Stone oven heat"]  # each the other's
+    names = _names(llm_server, titles, shown, [["Oven heat"], ["Cold room proofing"]])
+    assert names == ["Oven heat", "Cold room proofing"]
