@@ -239,6 +239,10 @@ COUNTED_ON = {  # the next item of a list the reader never saw: "A third step is
 
 
 TRAILS_ON = re.compile(r"^(?:\.{2,}|…)")  # "...doing the CI": the sentence before trailed off into this one
+# a statement opening on its verb, its subject left in the sentence before ("Can be one bit, or two.")
+NO_SUBJECT = re.compile(
+    r"^(?:can|could|will|would|should|might|must|is|are|was|were|has|have|had)\b(?!.*[?？]\W*$)", re.I
+)
 
 
 def leans_back(text: str, language: str) -> str | None:
@@ -251,7 +255,8 @@ def leans_back(text: str, language: str) -> str | None:
     if paragraph_opening(stripped, language) is None or leans_on_pronoun(stripped, language):
         return "leans on a sentence left out"
     lang = "zh" if language == "zh" else "en"
-    if any(pattern.match(stripped) for pattern in (LINK_WORD[lang], EXAMPLE_START[lang], COUNTED_ON[lang], TRAILS_ON)):
+    openings = (LINK_WORD[lang], EXAMPLE_START[lang], COUNTED_ON[lang], TRAILS_ON, *([NO_SUBJECT] * (lang == "en")))
+    if any(pattern.match(stripped) for pattern in openings):
         return "leans on a sentence left out"
     return None
 

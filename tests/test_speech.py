@@ -754,3 +754,18 @@ def test_a_chinese_line_pointing_back_with_zhe_zhong_or_shang_shu_does_not_stand
     assert points_outside("上述问题让我们换了一台石窑。", "zh")
     assert not points_outside("石窑的热量可以保持六个小时。", "zh")
     assert about_the_talk("本-talk解决的问题是：如何让面包外皮更脆？")
+
+
+def test_a_statement_opening_on_its_verb_left_its_subject_in_the_sentence_before():
+    from pipeline.rules import leans_back
+
+    assert leans_back("Can be baked once, twice, or three times.", "en")
+    assert not leans_back("Can you smell the crust from the street?", "en")
+    assert not leans_back("Canned yeast keeps for a year.", "en")
+
+
+def test_what_the_talk_is_about_is_a_signpost_however_it_is_hedged():
+    from pipeline.analysis.speech import signposts
+
+    assert signposts("My talk is really a bit more about ovens than bread.", "en")
+    assert not signposts("Good bread is mostly about patience, not ovens.", "en")

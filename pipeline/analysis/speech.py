@@ -959,7 +959,8 @@ _SIGNALS = {
         r"\b(?:i|we) (?:don't|do not) (?:have|need) to (?:talk|go) (?:about|into|through)\b|"
         r"\b(?:today |here )?(?:i(?:'m going to| want to| wanna|'m gonna|'m here to|'d like to|'ll| will)|let me) "
         r"(?:start|begin|skip|mention|show|demo|play|do it|talk|speak|tell you|"
-        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|\b(?:this|my) talk is (?:called|about)\b|"
+        r"concentrate|focus|show you|walk you)\b|\bin this talk\b|"
+        r"\b(?:this|my) talk is (?:called|(?:\w+ ){0,4}about)\b|"
         r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this|the) talk\b|\bthis (?:post|article|transcript)\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b|"
         r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b",
