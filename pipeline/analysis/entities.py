@@ -72,8 +72,10 @@ def typed(entities: Entities, source_text: str, named: list[str] = ()) -> Entiti
     jieba tags an organisation) or products, unless it is one word; a name sharing a word with a speaker's is a
     person wherever it was filed."""
 
+    speaking = {_fold(word) for person in named for word in person.split()}
+
     def speaker(name: str) -> bool:  # "Travis Quill" for a speaker introduced as "Travis": never a product
-        return bool({_fold(word) for word in name.split()} & {_fold(word) for p in named for word in p.split()})
+        return bool({_fold(word) for word in name.split()} & speaking)
 
     kept = {"organizations": entities.organizations, "products": entities.products, "media": entities.media}
     moved = [name for names in kept.values() for name in names if speaker(name)]

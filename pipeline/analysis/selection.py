@@ -119,7 +119,7 @@ def chosen_quotes(
 # a false start the transcriber kept: a dash, a word said twice (in the words as said: cleaning folds "with with" into
 # a sentence that no longer parses, "The best oven that I bake with a stone oven.")
 RESTART = re.compile(r"—|--|\b(\w+) \1\b")
-HESITANT = re.compile(r"—|--|\b(\w+) \1\b|\.\.\.|…(?=\s*\S)")  # a restart, a word said twice, a pause mid-line
+HESITANT = re.compile(RESTART.pattern + r"|\.\.\.|…(?=\s*\S)")  # a restart, or a pause mid-line
 POINTS_PER_SECTION = 3
 ANSWER_OPENING = 3  # sentences: where an answer answers, before the speaker's examples and asides
 POINT_FORM = 0.45  # a key point stands alone: below this a sentence leans on its neighbours or says little

@@ -773,8 +773,7 @@ def _talk_speaker(transcript: Transcript, source: Source) -> str:
     from pipeline.sources.marks import main_speaker
     from pipeline.sources.speakers import name_of
 
-    label = main_speaker(transcript.segments)
-    return (name_of(label, source, transcript) if label else "") or ""
+    return name_of(main_speaker(transcript.segments), source, transcript)
 
 
 def conversation_title(transcript: Transcript, source: Source, language: str) -> str:
@@ -787,7 +786,7 @@ def conversation_title(transcript: Transcript, source: Source, language: str) ->
 
     interview, guest = interview_guest(transcript, source)
     voices = interview[1] if interview else [label for label in [main_speaker(transcript.segments)] if label]
-    person = guest if interview else next((name_of(label, source, transcript) for label in voices), "")
+    person = guest if interview else _talk_speaker(transcript, source)
     person = person or (source.speakers[0] if not interview and len(source.speakers) == 1 else "")
     if not person:
         return ""
@@ -914,15 +913,19 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     )
     # whom the summary reports: an interview's guest ("The speaker discusses…" is an answer, never the host)
     speaker = interview_guest(transcript, source)[1] or (source.speakers[0] if len(source.speakers) == 1 else "")
-    speakers = [*source.speakers, *source.speaker_names.values(), speaker or _talk_speaker(transcript, source)]
-    written = grounded_summary(draft.summary, source_text, language, speaker)
-    if not llm.settings.model_writes_summary:
-        written = parts_summary(sections, speakers[-1], " ".join(s.text for s in speech), language, title)
+    person = speaker or _talk_speaker(transcript, source)
+    written = (
+        grounded_summary(draft.summary, source_text, language, speaker)
+        if llm.settings.model_writes_summary
+        else parts_summary(sections, person, " ".join(s.text for s in speech), language, title)
+    )
     return Outline(
         title=title,
         summary=written or points_summary(sections, language) or title,
         language=language,
         tags=tags,
-        entities=grounded_entities(proposed, source_text, refused, speakers),
+        entities=grounded_entities(
+            proposed, source_text, refused, [*source.speakers, *source.speaker_names.values(), person]
+        ),
         sections=sections,
     )
