@@ -238,6 +238,20 @@ COUNTED_ON = {  # the next item of a list the reader never saw: "A third step is
 }
 
 
+# a short line that adds itself to one before ("I was also tired.", "It failed too.", "我也…"): alone it adds to
+# nothing
+ADDS_TO = {
+    "en": re.compile(r"^(?:[\w'’]+\s+){1,3}also\b|\b(?:too|as well|either)\W*$", re.I),
+    "zh": re.compile(r"^(?:我们|我|你们|你|他们|他|她|它|这|那|大家)?也(?!许|就是)"),
+}
+ADDS_TO_WORDS = 15  # a longer line says enough of its own
+
+
+def _size(text: str, language: str) -> int:
+    """Words as a reader counts them: a Chinese character is one."""
+    return len(HAN.findall(text)) if language == "zh" else len(text.split())
+
+
 TRAILS_ON = re.compile(r"^(?:\.{2,}|…)")  # "...doing the CI": the sentence before trailed off into this one
 # a statement opening on its verb, its subject left in the sentence before ("Can be one bit, or two.")
 NO_SUBJECT = re.compile(
@@ -257,6 +271,8 @@ def leans_back(text: str, language: str) -> str | None:
     lang = "zh" if language == "zh" else "en"
     openings = (LINK_WORD[lang], EXAMPLE_START[lang], COUNTED_ON[lang], TRAILS_ON, *([NO_SUBJECT] * (lang == "en")))
     if any(pattern.match(stripped) for pattern in openings):
+        return "leans on a sentence left out"
+    if ADDS_TO[lang].search(stripped) and _size(stripped, lang) <= ADDS_TO_WORDS * (1 + (lang == "zh")):
         return "leans on a sentence left out"
     return None
 

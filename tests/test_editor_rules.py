@@ -89,7 +89,8 @@ def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
     assert prose[at - 1].startswith("If the inputs hash the same")
     assert not any("who here" in sentence for sentence in prose)  # a question to the room goes
     assert not any("Sorry about" in sentence for sentence in prose)  # so does a word about the room's screen
-    assert not any("talk title" in sentence or "next step" in sentence for sentence in prose)  # the talk, a start
+    assert not any("talk title" in sentence for sentence in prose)  # a word about the talk itself goes
+    assert not any(sentence.endswith("..") for sentence in prose)  # a start the speaker left goes on, or goes
     assert not prose[-1].endswith((",", "?"))  # a paragraph ends where a whole sentence does, not on a question
     for run in runs:
         assert not run[0].startswith(("Which", "So ", "And ")), run  # no paragraph leans on one left out
@@ -260,3 +261,32 @@ def test_a_passage_keeps_the_turn_that_corrects_it():
     runs = passages(_segments(texts), embed(texts), "en", budget=40, lead=True)
     prose = [sentence for run in runs for sentence in run]
     assert texts[2] in prose and texts[3] in prose  # the plan is never shown without how it turned out
+
+
+def test_a_line_that_trails_off_goes_on_in_the_next_one():
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "So...",
+        "I have been baking bread in a stone oven for ten years now, every morning before the shop opens.",
+        "And then the dough...",
+        "Well, it just sat on the bench overnight and nobody knew why.",
+        "The stone oven holds its heat for six hours after the fire goes out.",
+        "A loaf of rye needs a slow oven or the crust burns before the middle sets.",
+    ]
+    runs = passages(_segments(texts), embed(texts), "en", budget=400)
+    prose = " ".join(sentence for run in runs for sentence in run)
+    assert "And then the dough... it just sat on the bench overnight" in prose  # one sentence, as spoken
+    assert not prose.startswith("So")  # a pause alone is no sentence
+
+
+def test_a_short_gap_between_two_kept_paragraphs_is_kept():
+    from pipeline.analysis.selection import _bridged
+
+    sizes = [10] * 12
+    cleaned = ["A whole sentence about ovens."] * 12
+    assert _bridged([(0, 3), (4, 7), (10, 12)], cleaned, sizes) == [(0, 4), (4, 7), (10, 12)]  # one line: kept
+    cleaned[6] = "The crust is a very..."
+    assert _bridged([(0, 3), (3, 7), (7, 9)], cleaned, sizes) == [(0, 3), (3, 9)]  # trails into the next: one
+    assert _bridged([(0, 3), (9, 12)], cleaned, sizes) == [(0, 3), (9, 12)]  # six lines between: a cut

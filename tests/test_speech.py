@@ -678,6 +678,11 @@ def test_a_paragraph_opens_on_a_sentence_that_stands_alone(text, lang, opening):
         ("Stone ovens hold heat for hours.", "en", False),
         ("其次，我们需要一个稳定的温度。", "zh", True),
         ("石头烤炉可以保温好几个小时。", "zh", False),
+        ("I was also tired.", "en", True),  # adds itself to a line the reader never saw
+        ("The rye burned too.", "en", True),
+        ("The oven was too hot for rye.", "en", False),
+        ("我也觉得很难。", "zh", True),
+        ("也许是炉温的问题。", "zh", False),
     ],
 )
 def test_the_next_item_of_a_list_leans_on_the_ones_before(text, lang, leans):

@@ -27,8 +27,8 @@ ROOM_QUESTION = re.compile(
     re.IGNORECASE,
 )
 SECOND_QUOTE = 0.85  # a second quote only when it scores nearly as well as the first
-SHARE = 0.4  # of the talk's words; cleaning takes out the fillers, so a post lands near a third of the talk
-MAX_WORDS = 2000
+SHARE = 0.65  # of the talk's words: enough that a kept paragraph rarely leans on one left out, and the payoffs stay
+MAX_WORDS = 2400
 MIN_WORDS = 120
 
 
@@ -210,6 +210,10 @@ CORRECTION = {
     "zh": re.compile(r"^(?:但是?|可是|然而|不过|实际上|事实上|其实|后来|结果|可惜)"),
 }
 CORRECTION_WORDS = 45
+BRIDGE = (
+    2,
+    45,
+)  # sentences, words: a gap this small between two kept paragraphs is kept too, or the second leans on it
 
 
 def _breaks(vectors: np.ndarray, sizes: list[int]) -> list[tuple[int, int]]:
@@ -267,6 +271,49 @@ def _noise(text: str, language: str) -> bool:
     return is_fragment(text, language) and words(text) <= 3
 
 
+PAUSE_WORDS = (2, 3)  # English words, Chinese characters
+
+
+def _continued(sentences: list[str], language: str) -> list[str]:
+    """A line that trails off ("And then the dough...") joined to the next, which goes on with it ("Well, it just sat
+    there overnight."): a transcriber's sentence break at a pause, not the speaker's."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if (
+            joined
+            and TRAILS_OFF.search(joined[-1])
+            and words(TRAILS_OFF.sub("", joined[-1])) <= PAUSE_WORDS[language == "zh"]
+        ):
+            joined[-1] = sentence  # "So..." is a pause, not a start
+        elif joined and TRAILS_OFF.search(joined[-1]) and language != "zh":
+            head, _, rest = sentence.partition(" ")
+            lower = head if head == "I" or head.startswith("I'") or head.isupper() else head.lower()
+            joined[-1] = f"{joined[-1]} {lower} {rest}".rstrip()
+        elif joined and TRAILS_OFF.search(joined[-1]):
+            joined[-1] += sentence
+        else:
+            joined.append(sentence)
+    return joined
+
+
+def _bridged(kept: list[tuple[int, int]], cleaned: list[str], sizes: list[int]) -> list[tuple[int, int]]:
+    """Kept paragraphs with the short gaps between them filled: a sentence or two left out between two kept runs is
+    what the second one answers, names or turns ("The rye burned too." after the loaf it adds to), and a reader
+    meets the cut as a jump; the noise among them still goes. A paragraph that trails off into the next is one."""
+    bridged: list[tuple[int, int]] = []
+    for start, end in kept:
+        if bridged:
+            before_start, before_end = bridged[-1]
+            gap = start - before_end
+            if gap == 0 and TRAILS_OFF.search(cleaned[before_end - 1]):
+                bridged[-1] = (before_start, end)
+                continue
+            if 0 < gap <= BRIDGE[0] and sum(sizes[before_end:start]) <= BRIDGE[1]:
+                bridged[-1] = (before_start, start)
+        bridged.append((start, end))
+    return bridged
+
+
 def passages(
     segments: list[Segment], vectors: np.ndarray, language: str, budget: int, lead: bool = False
 ) -> list[list[str]]:
@@ -295,13 +342,22 @@ def passages(
         used += size
         if used >= budget:
             break
+    kept = _bridged(sorted(kept), cleaned, sizes)
     taken = {i for start, end in kept for i in range(start, end)}
     result = []
     for start, end in sorted(kept):
         steps = 0
-        while start > 0 and steps < 3 and _leans(cleaned[start], language) and start - 1 not in taken:
+        while (
+            start > 0
+            and steps < 3
+            and (_leans(cleaned[start], language) or TRAILS_OFF.search(cleaned[start - 1]))
+            and start - 1 not in taken
+        ):
             start, steps = start - 1, steps + 1  # "Which is why…" needs the sentence it answers
             taken.add(start)
+        if end < len(cleaned) and end not in taken and TRAILS_OFF.search(cleaned[end - 1]):
+            taken.add(end)  # "…the crust is a very..." goes on in the next line: the run keeps it
+            end += 1
         while (
             end < len(cleaned)
             and end not in taken
@@ -314,7 +370,7 @@ def passages(
         ):
             taken.add(end)
             end += 1  # "Which is almost true.", "But in the end we took it back.": the speaker's own hedge or turn
-        sentences = [text for text in cleaned[start:end] if not _noise(text, language)]
+        sentences = [text for text in _continued(cleaned[start:end], language) if not _noise(text, language)]
         while sentences and broken_off(sentences[-1], language):
             sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
         while len(sentences) > 1 and end not in taken and sentences[-1].rstrip().endswith(("?", "？")):
@@ -335,7 +391,7 @@ def passages(
 
 
 def shares(sizes: list[int]) -> list[int]:
-    """The words the blog shows of each section: about a third of the talk (at most MAX_WORDS), shared out by how
+    """The words the blog shows of each section: about two thirds of the talk (at most MAX_WORDS), shared out by how
     much each section says. The outline reads the same passages, so a heading never says their opening back."""
     total = sum(sizes) or 1
     wanted = max(MIN_WORDS, min(MAX_WORDS, round(total * SHARE)))
