@@ -850,3 +850,13 @@ def test_a_question_to_members_asks_one_or_two_things_never_a_heading_back():
     quiz = "How hot is your oven? How long do you proof? Which flour? What did the room ask?"
     assert few_questions(quiz, ["What did the room ask?"]) == "How hot is your oven? How long do you proof?"
     assert few_questions("How do you proof dough? Tell us below.") == "How do you proof dough? Tell us below."
+
+
+def test_a_quote_too_long_for_a_headline_is_no_title(inputs):
+    """A title in quote marks is a line a reader takes in at a glance; a longer one reads as a post under it."""
+    from pipeline.stages.hooks import title_templates
+    from pipeline.stages.items import Items
+
+    built = title_templates(Items(inputs()), "claim")
+    assert "“A rerun with nothing changed does no work at all.”" in built
+    assert not any("Every step gets a cache key built from the hashes" in title for title in built), built

@@ -774,3 +774,12 @@ def test_what_the_talk_is_about_is_a_signpost_however_it_is_hedged():
 
     assert signposts("My talk is really a bit more about ovens than bread.", "en")
     assert not signposts("Good bread is mostly about patience, not ovens.", "en")
+
+
+def test_a_line_that_leaves_its_verb_to_the_sentence_before_does_not_stand_alone():
+    from pipeline.analysis.speech import points_outside
+
+    assert points_outside("For years I believed that I couldn't, because I had no stone oven.", "en")
+    assert points_outside("What I learned when I did that was how little the flour matters.", "en")
+    assert not points_outside("I learned that I was wrong about the flour.", "en")
+    assert not points_outside("If you can, bake the rye last.", "en")

@@ -977,7 +977,11 @@ _SIGNALS = {
         r"sort of|kind of|a little bit|i don't know|not sure|basically|i feel like)\b",
         "leans_outside": r"\b(?:this|that|these|those|here|there)[.!]?[\"”’']*$|"
         r"^(?:(?:no|yes|yeah|well),?\s+)?(?:you|we|i|it|they|he|she|that)\s+(?:can(?:'t|not)?|could(?:n't)?|"
-        r"do(?:n't)?|does(?:n't)?|did(?:n't)?|will|won't|would(?:n't)?|is(?:n't)?|are(?:n't)?|was(?:n't)?)\s*[,.;:!]",
+        r"do(?:n't)?|does(?:n't)?|did(?:n't)?|will|won't|would(?:n't)?|is(?:n't)?|are(?:n't)?|was(?:n't)?)\s*[,.;:!]|"
+        # a verb left for the sentence before to fill in ("I thought that I wasn't, because…", "when I did this was…")
+        r"\b(?:that|because|if|when|but)\s+(?:you|we|i|it|they|he|she)\s+(?:can't|cannot|couldn't|don't|doesn't|"
+        r"didn't|won't|wouldn't|isn't|aren't|wasn't|weren't|do|did|was|were)\s*[,;:]|"
+        r"\b(?:do|does|did|doing|done) (?:this|that)\b(?=\s*(?:[,.;!?]|$|(?:was|is|were|and|but|so|because)\b))",
         "deictic": r"\b(?:this|these|those) (?!(?:is|was|are|were|means?|way|time|point|one|all)\b)[a-z]{3,}\b",
         "setup": r"\bI (?:thought|assumed|believed|figured|expected|used to think)\b|\bI was like\b|"
         r"\bmy (?:naive|first) (?:view|idea|thought|guess)\b",

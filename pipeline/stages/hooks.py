@@ -43,6 +43,7 @@ from pipeline.stages.outline import META
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
 SHORT_TITLE = 90
+TITLE_QUOTE = {"en": 70, "zh": 30}  # characters: a longer quote reads as a post under a headline, not as one
 
 
 class TitlesDraft(Strict):
@@ -172,7 +173,7 @@ def title_templates(items: Items, field: str) -> list[str]:
     """Titles code can build from the outline: a detail with a number, a short quote, the talk's title; a short
     quote that stands alone says more than a part's name ("Pixel art"), which comes after."""
     outline = items.inputs.outline
-    points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, SHORT_TITLE)
+    points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, TITLE_QUOTE.get(items.language, 70))
     own = {
         "detail": [point for point in points if any(ch.isdigit() for ch in point)],
         "claim": quotes,
