@@ -16,7 +16,7 @@ from pipeline.analysis.similarity import copies
 from pipeline.analysis.topics import centrality
 from pipeline.artifacts import Quote, Segment
 from pipeline.format.text import CJK
-from pipeline.rules import LINK_WORD, claim_words, leans_back, stem
+from pipeline.rules import LINK_WORD, STOP, claim_words, leans_back, stem
 
 QUOTES_PER_SECTION = 2
 PASSAGE_CENTRAL_WEIGHT = 0.5  # a passage keeps the span's thread: centrality and form alike
@@ -254,6 +254,12 @@ TRAILS_OFF = re.compile(r"(?:\.{2,}|…)[\"”’')]*$")
 TRAILS_OFF_WORDS = 8  # "And the next step is..": a start the speaker left; a longer one said its piece first
 
 
+def _trails_on(text: str, language: str) -> bool:
+    """Stops on a pause the next line goes on from. In Chinese, written "……" closes a list ("etc."), and speech
+    transcribed in Chinese marks no pauses."""
+    return language != "zh" and TRAILS_OFF.search(text) is not None
+
+
 def _noise(text: str, language: str) -> bool:
     """What a paragraph of prose leaves out wherever it stands: a remark or question to the room, an aside in
     parentheses, a fragment the stenographer caught mid-word, a short start the speaker left hanging, a short line
@@ -271,32 +277,29 @@ def _noise(text: str, language: str) -> bool:
     return is_fragment(text, language) and words(text) <= 3
 
 
-PAUSE_WORDS = (2, 3)  # English words, Chinese characters
+PAUSE_WORDS = 2
 
 
-def _continued(sentences: list[str], language: str) -> list[str]:
+def _continued(sentences: list[str], language: str, lowered: set[str]) -> list[str]:
     """A line that trails off ("And then the dough...") joined to the next, which goes on with it ("Well, it just sat
-    there overnight."): a transcriber's sentence break at a pause, not the speaker's."""
+    there overnight."): a transcriber's sentence break at a pause, not the speaker's. The next line's first word
+    loses its capital where the talk says it in lower case elsewhere (`lowered`): a name keeps it."""
     joined: list[str] = []
     for sentence in sentences:
-        if (
-            joined
-            and TRAILS_OFF.search(joined[-1])
-            and words(TRAILS_OFF.sub("", joined[-1])) <= PAUSE_WORDS[language == "zh"]
-        ):
+        if joined and _trails_on(joined[-1], language) and words(TRAILS_OFF.sub("", joined[-1])) <= PAUSE_WORDS:
             joined[-1] = sentence  # "So..." is a pause, not a start
-        elif joined and TRAILS_OFF.search(joined[-1]) and language != "zh":
+        elif joined and _trails_on(joined[-1], language):
             head, _, rest = sentence.partition(" ")
-            lower = head if head == "I" or head.startswith("I'") or head.isupper() else head.lower()
+            lower = head.lower() if head.lower() in lowered and not re.match(r"I\b", head) else head
             joined[-1] = f"{joined[-1]} {lower} {rest}".rstrip()
-        elif joined and TRAILS_OFF.search(joined[-1]):
-            joined[-1] += sentence
         else:
             joined.append(sentence)
     return joined
 
 
-def _bridged(kept: list[tuple[int, int]], cleaned: list[str], sizes: list[int]) -> list[tuple[int, int]]:
+def _bridged(
+    kept: list[tuple[int, int]], cleaned: list[str], sizes: list[int], language: str = "en"
+) -> list[tuple[int, int]]:
     """Kept paragraphs with the short gaps between them filled: a sentence or two left out between two kept runs is
     what the second one answers, names or turns ("The rye burned too." after the loaf it adds to), and a reader
     meets the cut as a jump; the noise among them still goes. A paragraph that trails off into the next is one."""
@@ -305,7 +308,7 @@ def _bridged(kept: list[tuple[int, int]], cleaned: list[str], sizes: list[int]) 
         if bridged:
             before_start, before_end = bridged[-1]
             gap = start - before_end
-            if gap == 0 and TRAILS_OFF.search(cleaned[before_end - 1]):
+            if gap == 0 and _trails_on(cleaned[before_end - 1], language):
                 bridged[-1] = (before_start, end)
                 continue
             if 0 < gap <= BRIDGE[0] and sum(sizes[before_end:start]) <= BRIDGE[1]:
@@ -342,7 +345,8 @@ def passages(
         used += size
         if used >= budget:
             break
-    kept = _bridged(sorted(kept), cleaned, sizes)
+    kept = _bridged(sorted(kept), cleaned, sizes, language)
+    lowered = STOP | {word for text in cleaned for word in re.findall(r"(?<=\s)[a-z][\w']*", text)}
     taken = {i for start, end in kept for i in range(start, end)}
     result = []
     for start, end in sorted(kept):
@@ -350,12 +354,12 @@ def passages(
         while (
             start > 0
             and steps < 3
-            and (_leans(cleaned[start], language) or TRAILS_OFF.search(cleaned[start - 1]))
+            and (_leans(cleaned[start], language) or _trails_on(cleaned[start - 1], language))
             and start - 1 not in taken
         ):
             start, steps = start - 1, steps + 1  # "Which is why…" needs the sentence it answers
             taken.add(start)
-        if end < len(cleaned) and end not in taken and TRAILS_OFF.search(cleaned[end - 1]):
+        if end < len(cleaned) and end not in taken and _trails_on(cleaned[end - 1], language):
             taken.add(end)  # "…the crust is a very..." goes on in the next line: the run keeps it
             end += 1
         while (
@@ -370,7 +374,7 @@ def passages(
         ):
             taken.add(end)
             end += 1  # "Which is almost true.", "But in the end we took it back.": the speaker's own hedge or turn
-        sentences = [text for text in _continued(cleaned[start:end], language) if not _noise(text, language)]
+        sentences = [text for text in _continued(cleaned[start:end], language, lowered) if not _noise(text, language)]
         while sentences and broken_off(sentences[-1], language):
             sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
         while len(sentences) > 1 and end not in taken and sentences[-1].rstrip().endswith(("?", "？")):
