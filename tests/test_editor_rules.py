@@ -5,6 +5,8 @@ Every sentence here is written for these tests: a talk about a bakery's ovens an
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.rules import RULES, fired
 
@@ -290,3 +292,21 @@ def test_a_short_gap_between_two_kept_paragraphs_is_kept():
     cleaned[6] = "The crust is a very..."
     assert _bridged([(0, 3), (3, 7), (7, 9)], cleaned, sizes) == [(0, 3), (3, 9)]  # trails into the next: one
     assert _bridged([(0, 3), (9, 12)], cleaned, sizes) == [(0, 3), (9, 12)]  # six lines between: a cut
+
+
+@pytest.mark.parametrize(
+    "opening, language, title",
+    [
+        (["Hi.", "Ada's going to talk about stone ovens and rye!"], "en", "Stone Ovens and Rye"),
+        (["Hi, I'm Ada.", "The title of my talk is “Bake the rye last”, and I mean it."], "en", "Bake the Rye Last"),
+        (["Hi, I'm Ada and I'm going to talk about ovens today, which I love."], "en", ""),  # one word: a subject
+        (["I'm going to talk about how we fixed it."], "en", ""),  # a clause, not a name
+        (["大家好，今天我分享的题目是《石窑面包的火候》。"], "zh", "石窑面包的火候"),
+        (["Stone ovens hold their heat for six hours."], "en", ""),
+    ],
+)
+def test_the_title_a_talk_announces_itself_by(opening, language, title):
+    from pipeline.analysis.titles import announced_title
+
+    segments = [Segment(id=i, start=float(i), end=float(i) + 1, text=text) for i, text in enumerate(opening)]
+    assert announced_title(segments, language) == title

@@ -223,8 +223,9 @@ def point_material(items: Items, section: Section) -> str:
 
 def point_templates(items: Items, section: Section, used: Iterable[str] = ()) -> list[str]:
     """X posts code can build from a section: its question answered by a key point, one of its quotes not `used`
-    elsewhere in the draft, a point."""
-    asks_well = not META.search(section.question)  # "…and what are their key points?" does not lead a post
+    elsewhere in the draft, a point. A part's name before a point ("Time zones: in my defense…") reads as a label
+    pasted on a line, not a post: only a question leads one."""
+    asks_well = not META.search(section.question) and section.question.rstrip().endswith(("?", "？"))
     answered = [led(items.language, section.question, point) for point in section.key_points if asks_well]
     quoted = [quote_post(items, quote) for quote in unused(section.quotes, used)]
     fitted = [shorten(text, X_POST, x_length) for text in answered]

@@ -28,6 +28,7 @@ from pipeline.analysis.selection import (
     words,
 )
 from pipeline.analysis.similarity import copies
+from pipeline.analysis.titles import announced_title
 from pipeline.analysis.topics import section_count, spans
 from pipeline.artifacts import Outline, Section, Segment, Source, Transcript
 from pipeline.errors import StageError
@@ -902,7 +903,9 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     ]
     named = [s for s in named if s.question not in asked_in_talk]  # "Tell me about the new oven." heads one answer
     title = (
-        (None if named_title and names_nothing(named_title) else named_title)  # "A Practical Overview" once "X: " goes
+        announced_title(transcript.segments, language)  # the speaker's own name for the talk, or the host's
+        # "A Practical Overview" once "X: " goes
+        or (None if named_title and names_nothing(named_title) else named_title)
         or source.named_title
         or conversation_title(transcript, source, language)  # who, on what they keep naming: never a made-up question
         or terms_heading(speech, language)  # what the talk keeps saying
