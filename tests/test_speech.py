@@ -783,3 +783,11 @@ def test_a_line_that_leaves_its_verb_to_the_sentence_before_does_not_stand_alone
     assert points_outside("What I learned when I did that was how little the flour matters.", "en")
     assert not points_outside("I learned that I was wrong about the flour.", "en")
     assert not points_outside("If you can, bake the rye last.", "en")
+
+
+def test_a_chinese_line_naming_this_problem_or_this_program_points_back():
+    from pipeline.analysis.speech import points_outside
+
+    assert points_outside("石窑正是为了解决这个问题而来。", "zh")
+    assert points_outside("这个程序每天早上烤两百个面包。", "zh")
+    assert not points_outside("这个时候石窑还很热。", "zh")

@@ -31,6 +31,7 @@ from pipeline.stages.items import (
     led,
     speaker_of,
     spread,
+    stands_alone,
     summary_text,
     unused,
 )
@@ -111,16 +112,13 @@ def community(inputs: DraftInputs) -> Community:
     )
 
 
-def _point(section: Section) -> str:
-    return section.key_points[0] if section.key_points else ""
-
-
-def _standalone_point(section: Section, language: str) -> str:
-    """The section's last point (the forum post shows its first), unless it opens on a pronoun ("This led them to
-    leave"): a bullet has no sentence before it."""
-    from pipeline.analysis.speech import leans_on_pronoun
-
-    return next((p for p in reversed(section.key_points) if not leans_on_pronoun(p, language)), section.key_points[-1])
+def _fresh_line(section: Section, language: str, shown: Iterable[str]) -> str:
+    """The section's first key point, else quote, that stands alone (no pointer back, no slide, no pronoun subject)
+    and no other post of the draft already shows: three posts repeating one line read as one post three times."""
+    seen = [text for text in shown if text]
+    lines = [*section.key_points, *(quote.text for quote in section.quotes)]
+    fresh = [line for line in lines if line.strip() and not any(line.strip() in text for text in seen)]
+    return next((line for line in fresh if stands_alone(line, language)), "")
 
 
 # Discord -------------------------------------------------------------------------------------------------------------
@@ -160,7 +158,8 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     talk and its link. The variant least like the forum post and the summary is kept."""
     sections = items.inputs.outline.sections
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
-    variants = [[_standalone_point(s, items.language) for s in picked if s.key_points], [s.heading for s in picked]]
+    lines = [_fresh_line(s, items.language, against) for s in picked]
+    variants = [[line for line in lines if line], [s.heading for s in picked]]
     posts = []
     for bullets in variants:
         listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
@@ -240,15 +239,20 @@ def lead_line(items: Items) -> str:
 
 def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
     """Two or three sentences code can write: who and what, one key point, one quote (verbatim, in quote marks)."""
-    inputs, zh = items.inputs, items.language == "zh"
+    inputs, zh, shown = items.inputs, items.language == "zh", list(shown)
     sections, lead = inputs.outline.sections, lead_line(items)
     found = []
     for first, second in zip(spread(len(sections), 2), reversed(spread(len(sections), 2))):
-        quotes = best_alone(unused(sections[second].quotes, shown), items.language)  # the forum's quote is no news
+        point = _fresh_line(sections[first], items.language, shown)
+        others = [quote for section in sections if section is not sections[second] for quote in section.quotes]
+        quotes = [  # its section's line that stands best alone, or another section's, that no other post shows
+            *best_alone(unused(sections[second].quotes, shown), items.language),
+            *best_alone(unused(others, shown), items.language),
+        ]
+        quotes = [quote for quote in quotes if quote.text.strip() not in point]
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone
-        point = _point(sections[first])
         found += [join(items.language, lead, point, quoted), join(items.language, lead, point)]
     found += [join(items.language, lead, point) for section in sections for point in section.key_points[1:]]
     return found

@@ -170,28 +170,28 @@ TITLE_LABELS = {
 
 
 def title_templates(items: Items, field: str) -> list[str]:
-    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title; a short
-    quote that stands alone says more than a part's name ("Pixel art"), which comes after."""
+    """Titles code can build from the outline: a detail with a number, a short quote, the talk's title. A part's name
+    ("Time and DST") or a bare sentence is no headline (judges ruled them "rewrite" on every talk): a field none of
+    these fill is left out, and the post offers fewer titles."""
     outline = items.inputs.outline
     points, quotes = _short_points(items, SHORT_TITLE), _short_quotes(items, TITLE_QUOTE.get(items.language, 70))
     own = {
         "detail": [point for point in points if any(ch.isdigit() for ch in point)],
         "claim": quotes,
     }.get(field, [])
-    return [*own, outline.title, *quotes, *_themes(items), *points]
+    return [*own, outline.title, *quotes]
 
 
 def titles(items: Items) -> list[str]:
     labels = TITLE_LABELS | {"topic": TITLE_LABELS["theme"]}
     del labels["theme"]
 
-    themes = _themes(items)  # a theme heading may be a title too; a question heading is the blog's, not a title
+    themes = _themes(items)  # a question heading is the blog's, not a title
 
     def ask(note: str) -> dict[str, str]:
         answers = items.clean_all(items.model("hooks-titles", TitlesDraft, note), labels)
         topic = answers.pop("topic").strip(" .。")  # the subject as a noun phrase: a headline of its own
-        topic = topic[:1].upper() + topic[1:]
-        answers["theme"] = next((theme for theme in themes if theme not in answers.values()), topic)
+        answers["theme"] = topic[:1].upper() + topic[1:]
         return answers
 
     asked = [(label, question) for label, question in _questions(items) if question not in themes]
