@@ -310,3 +310,18 @@ def test_the_title_a_talk_announces_itself_by(opening, language, title):
 
     segments = [Segment(id=i, start=float(i), end=float(i) + 1, text=text) for i, text in enumerate(opening)]
     assert announced_title(segments, language) == title
+
+
+def test_a_list_a_page_cut_into_lines_is_one_paragraph_of_the_post():
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "石窑面包店开业已经十年了，每天早上五点开始烤面包。",
+        "除了石窑以外，这家店还有三个主要特色：",
+        "低温发酵：面团在八度的冷藏室里发酵整整一夜，",
+        "风味更加浓郁；全麦面粉：所有面粉都来自本地的磨坊，每周新磨；",
+    ]
+    runs = passages(_segments(texts), embed(texts), "zh", budget=400)
+    prose = "".join(sentence for run in runs for sentence in run)
+    assert "三个主要特色：低温发酵：" in prose and prose.endswith("每周新磨。")  # the list, whole, ended

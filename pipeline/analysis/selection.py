@@ -43,10 +43,11 @@ MIN_SPREAD = 0.05  # centralities closer than this are a tie, not a ranking: two
 
 
 def _scores(
-    texts: list[str], vectors: np.ndarray, language: str, central_weight: float = CENTRAL_WEIGHT
+    texts: list[str], vectors: np.ndarray, language: str, central_weight: float = CENTRAL_WEIGHT, prose: bool = False
 ) -> list[float]:
-    """Per sentence: how central it is to its span (scaled to [0, 1] within the span) and how well it stands alone;
-    0 for what can never be used (fragments, remarks to the room, stage directions)."""
+    """Per sentence: how central it is to its span (scaled to [0, 1] within the span) and how well it stands alone
+    (in `prose`, as part of a paragraph); 0 for what can never be used (fragments, remarks to the room, stage
+    directions)."""
     from pipeline.analysis.speech import quotability
 
     central = centrality(vectors)
@@ -54,7 +55,7 @@ def _scores(
     spread = max(high - low, MIN_SPREAD)  # else float noise between tied sentences would weigh CENTRAL_WEIGHT
     scores = []
     for text, c in zip(texts, central):
-        quotable = quotability(text, language) if text else 0.0
+        quotable = quotability(text, language, prose=prose) if text else 0.0
         scores.append(
             central_weight * (float(c) - low) / spread + (1 - central_weight) * quotable if quotable > 0 else 0.0
         )
@@ -254,10 +255,35 @@ TRAILS_OFF = re.compile(r"(?:\.{2,}|…)[\"”’')]*$")
 TRAILS_OFF_WORDS = 8  # "And the next step is..": a start the speaker left; a longer one said its piece first
 
 
+GOES_ON = {"en": re.compile(r"[,:]$"), "zh": re.compile(r"[，、：,:]$")}  # "三个主要特色：", "…, and"
+
+
 def _trails_on(text: str, language: str) -> bool:
-    """Stops on a pause the next line goes on from. In Chinese, written "……" closes a list ("etc."), and speech
-    transcribed in Chinese marks no pauses."""
-    return language != "zh" and TRAILS_OFF.search(text) is not None
+    """Stops where the next line goes on: on a pause (in Chinese, written "……" closes a list, "etc.", and speech
+    transcribed in Chinese marks no pauses), or on a comma or colon (a transcriber's or a page's line cut
+    mid-sentence, a list's lead-in)."""
+    bare = text.rstrip("\"”’')）")
+    return bool(GOES_ON["zh" if language == "zh" else "en"].search(bare)) or (
+        language != "zh" and TRAILS_OFF.search(text) is not None
+    )
+
+
+def _ended(text: str, language: str) -> str:
+    """A list's last item ends on a semicolon ("…因此更值得信赖；"): where nothing follows, a full stop."""
+    return re.sub(r"[；;]$", "。" if language == "zh" else ".", text.rstrip())
+
+
+def _whole_sentences(cleaned: list[str], language: str) -> list[str]:
+    """Per line, the whole sentence it is part of: the lines that trail on into the next, joined (each line of it
+    gets the same text)."""
+    whole: list[str] = []
+    start = 0
+    for index in range(len(cleaned)):
+        if index == len(cleaned) - 1 or not _trails_on(cleaned[index], language) or not cleaned[index + 1]:
+            joined = _ended(("" if language == "zh" else " ").join(cleaned[start : index + 1]), language)
+            whole += [joined] * (index + 1 - start)
+            start = index + 1
+    return whole
 
 
 def _noise(text: str, language: str) -> bool:
@@ -286,8 +312,11 @@ def _continued(sentences: list[str], language: str, lowered: set[str]) -> list[s
     loses its capital where the talk says it in lower case elsewhere (`lowered`): a name keeps it."""
     joined: list[str] = []
     for sentence in sentences:
-        if joined and _trails_on(joined[-1], language) and words(TRAILS_OFF.sub("", joined[-1])) <= PAUSE_WORDS:
+        paused = bool(joined) and TRAILS_OFF.search(joined[-1]) is not None
+        if paused and _trails_on(joined[-1], language) and words(TRAILS_OFF.sub("", joined[-1])) <= PAUSE_WORDS:
             joined[-1] = sentence  # "So..." is a pause, not a start
+        elif joined and _trails_on(joined[-1], language) and language == "zh":
+            joined[-1] += sentence  # "三个主要特色：" and the list it leads into
         elif joined and _trails_on(joined[-1], language):
             head, _, rest = sentence.partition(" ")
             lower = head.lower() if head.lower() in lowered and not re.match(r"I\b", head) else head
@@ -329,7 +358,8 @@ def passages(
     from pipeline.analysis.speech import broken_off, clean, paragraph_opening
 
     cleaned = [clean(segment.text, language) for segment in segments]
-    scores = _scores(cleaned, vectors, language, central_weight=PASSAGE_CENTRAL_WEIGHT)
+    whole = _whole_sentences(cleaned, language)  # a line that goes on in the next is scored as the sentence it ends
+    scores = _scores(whole, vectors, language, central_weight=PASSAGE_CENTRAL_WEIGHT, prose=True)
     sizes = [words(text) for text in cleaned]
     blocks = _breaks(vectors, sizes)
     value = lambda block: sum(scores[block[0] : block[1]]) / max(1, block[1] - block[0])  # noqa: E731
@@ -375,6 +405,8 @@ def passages(
             taken.add(end)
             end += 1  # "Which is almost true.", "But in the end we took it back.": the speaker's own hedge or turn
         sentences = [text for text in _continued(cleaned[start:end], language, lowered) if not _noise(text, language)]
+        if sentences:
+            sentences[-1] = _ended(sentences[-1], language)
         while sentences and broken_off(sentences[-1], language):
             sentences.pop()  # "…it blew my mind. Because,": the paragraph ends where a whole sentence does
         while len(sentences) > 1 and end not in taken and sentences[-1].rstrip().endswith(("?", "？")):

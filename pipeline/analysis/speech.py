@@ -1078,10 +1078,11 @@ def points_outside(text: str, lang: str) -> bool:
     )
 
 
-def quotability(text: str, lang: str) -> float:
+def quotability(text: str, lang: str, prose: bool = False) -> float:
     """How well a sentence stands alone as a pull quote, 0 to 1: 0 for what no reader should see quoted
     (fragments, stage directions, furniture, remarks to the room, URLs), else length fit times the signals in
-    WEIGHTS. Score the text as a reader would see it, so pass `clean(...)` output for a draft's quote."""
+    WEIGHTS. Score the text as a reader would see it, so pass `clean(...)` output for a draft's quote. In `prose`
+    (a paragraph of the blog) a long sentence is no fault: only a short one is."""
     text = text.strip()
     if is_fragment(text, lang) or is_furniture(text, lang) or is_remark_to_room(text, lang) or _URL.search(text):
         return 0.0
@@ -1092,5 +1093,6 @@ def quotability(text: str, lang: str) -> float:
     if ABOUT_THE_PAGE.search(text):  # "本文根据…直播整理": the editor's note on where the text came from
         return 0.0
     length = _zh_length(text) if lang == "zh" else len(_words(text))
-    score = _length_fit(length, lang) * (WEIGHTS["base"] + _signal_sum(text, lang))
+    fit = 1.0 if prose and length > LENGTH_WINDOW[lang][2] else _length_fit(length, lang)
+    score = fit * (WEIGHTS["base"] + _signal_sum(text, lang))
     return round(min(1.0, max(0.0, score)), 3)
