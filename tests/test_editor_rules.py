@@ -325,3 +325,19 @@ def test_a_list_a_page_cut_into_lines_is_one_paragraph_of_the_post():
     runs = passages(_segments(texts), embed(texts), "zh", budget=400)
     prose = "".join(sentence for run in runs for sentence in run)
     assert "三个主要特色：低温发酵：" in prose and prose.endswith("每周新磨。")  # the list, whole, ended
+
+
+def test_a_line_about_what_the_room_sees_on_the_slide_is_not_prose():
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    texts = [
+        "A sourdough starter is flour and water that wild yeast has moved into.",
+        "It looks like this.",
+        "You feed it every morning with the same weight of flour and water.",
+        "And you see the jar at the very bottom?",
+        "That one has been alive for twelve years in our bakery.",
+    ]
+    runs = passages(_segments(texts), embed(texts), "en", budget=400)
+    prose = " ".join(sentence for run in runs for sentence in run)
+    assert "looks like this" not in prose and "very bottom" not in prose and "every morning" in prose

@@ -244,7 +244,8 @@ SLIDE_TALK = {
     "en": re.compile(
         r"\b(?:(?:this|that|the|next|previous|last) (?:slide|screen|demo|picture|diagram|graph|chart)|as you can see|"
         r"you(?:'ll| will| can) see|(?:up|down|over|right) here|on the screen|sorry about|"
-        r"let me (?:zoom|switch|go back)|can you (?:see|read)|is this (?:big|readable|visible))\b",
+        r"let me (?:zoom|switch|go back)|can you (?:see|read)|is this (?:big|readable|visible)|"
+        r"(?:it|this|that) looks like this|you see (?:the|this|that|these|here)\b.*\?)",
         re.IGNORECASE,
     ),
     "zh": re.compile(r"这张图|这一页|这页|幻灯片|PPT|如图|屏幕上|大家(?:可以)?看(?:一下|到)|你们看|上图|下图"),
