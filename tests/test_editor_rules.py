@@ -140,6 +140,12 @@ def test_a_speaker_who_introduces_themselves_is_named():
     assert introduced(source, Transcript(language="en", origin="text", segments=handed)).speakers == ["Ada Quill"]
     plain = Transcript(language="zh", origin="text", segments=_segments(["我是一个程序员，也做面包。"]))
     assert introduced(source, plain).speakers == []
+    first_only = [  # the host says the whole name in passing, then hands over by the first name alone
+        Segment(id=1, text="Our first speaker, Ada Quill, runs a bakery in town.", mark="host", speaker="HOST"),
+        Segment(id=2, text="So let's welcome Ada.", mark="host", speaker="HOST"),
+        Segment(id=3, text="Hello! Ovens are hot and bread is good.", speaker="ADA"),
+    ]
+    assert introduced(source, Transcript(language="en", origin="text", segments=first_only)).speakers == ["Ada Quill"]
 
 
 def test_a_label_that_changes_with_nobody_between_is_one_talk():

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.artifacts import Segment, Source, Transcript
 from pipeline.errors import UserError
+from pipeline.rules import STOP
 from pipeline.sources.marks import UNNAMED, main_speaker
 from pipeline.sources.turns import ROLE_LABEL
 
@@ -135,7 +136,23 @@ def introduced(source: Source, transcript: Transcript) -> Source:
     own, handed = found
     if own and handed and handed.split()[0] == own.split()[0] and len(handed) > len(own):
         own = handed  # "I'm Ada" after "please welcome Ada Quill": the host gave the whole name
-    return source.model_copy(update={"speakers": [own or handed]}) if own or handed else source
+    name = own or handed
+    if name and len(name.split()) == 1 and not zh:  # the host's whole introduction, however long, then the speaker's
+        first = next((i for i, segment in enumerate(transcript.segments) if segment.speaker == main), 0)
+        before = [segment.text for segment in transcript.segments[: max(first, OPENING_SENTENCES)] if segment.mark]
+        name = _full_name(name, [*before, *(segment.text for segment in opening)]) or name
+    return source.model_copy(update={"speakers": [name]}) if name else source
+
+
+def _full_name(first: str, texts: list[str]) -> str:
+    """ "Ada" in full, as the host or the speaker says it in the opening ("First up we have Ada Quill"): the name a
+    post credits, not only the one the speaker used with the room."""
+    pattern = re.compile(rf"\b{re.escape(first)}\s+((?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?))\b(?!['’])")
+    for text in texts:
+        for match in pattern.finditer(text):
+            if match.group(1).lower() not in NOT_NAMES and match.group(1).lower() not in STOP:
+                return f"{first} {match.group(1)}"
+    return ""
 
 
 def _named(pattern: re.Pattern, text: str) -> str:
