@@ -394,6 +394,7 @@ def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_questio
     bullets = [line[2:] for line in lines if line.startswith("- ")]
     owners = [next(n for n, (_, points, _) in enumerate(SECTIONS) if bullet in points) for bullet in bullets]
     assert len(bullets) == 3 and len(set(owners)) == 3
+    assert lines[lines.index(f"- {bullets[0]}") - 1] == "In Jane Doe's words:"  # her lines, never the poster's "I"
     assert lines[0] == "Every step of a data pipeline gets its own cache key."
     assert "How do you build the cache key of each step?" in lines
     assert made.linkedin.endswith(URL) and similarity(made.linkedin, SUMMARY) < COPY

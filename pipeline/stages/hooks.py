@@ -284,11 +284,10 @@ LINKEDIN_LABELS = {"opening": "LinkedIn opening", "closing_question": "LinkedIn 
 
 def points_across(sections: list[Section], wanted: int = 3, language: str = "en") -> list[tuple[Section, str]]:
     """Key points from different sections first (spread over the talk), then second points, until there are enough;
-    in each section a point that does not open on a pronoun first (a bullet has no sentence before it)."""
-    from pipeline.analysis.speech import leans_on_pronoun
-
+    in each section a point that stands alone first (a bullet has no sentence before it: no pronoun or pointer back,
+    no slide)."""
     order = [sections[i] for i in dict.fromkeys(spread(len(sections), min(wanted, len(sections))))]
-    points = {id(s): sorted(s.key_points, key=lambda point: leans_on_pronoun(point, language)) for s in order}
+    points = {id(s): sorted(s.key_points, key=lambda point: not stands_alone(point, language)) for s in order}
     chosen = []
     for depth in range(3):
         chosen += [(section, points[id(section)][depth]) for section in order if len(section.key_points) > depth]
@@ -337,7 +336,10 @@ def linkedin(items: Items, used: Iterable[str] = ()) -> str:
     kind = Kind(fixed=_summary(items), rule=about_the_talk)  # "What are the key takeaways from this talk?"
     parts = items.settle(LINKEDIN_LABELS, ask, lambda field: templates[field], kind)
     frame = [parts["opening"], parts["closing_question"], inputs.source.url or ""]
-    post = "\n\n".join(part for part in [frame[0], linkedin_bullets(items, frame, used), *frame[1:]] if part)
+    bullets = linkedin_bullets(items, frame, used)
+    if speaker := featured(inputs):  # the bullets are the speaker's lines: never the poster's own "I"
+        bullets = (f"{speaker}讲到：" if zh else f"In {speaker}'s words:") + "\n" + bullets
+    post = "\n\n".join(part for part in [frame[0], bullets, *frame[1:]] if part)
     return fit(inputs, "LinkedIn post", post, LINKEDIN, brief=items.brief)
 
 
