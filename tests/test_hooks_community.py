@@ -435,7 +435,7 @@ def test_community_posts_each_have_their_own_shape_and_never_copy(inputs, llm_se
     made = community(inputs())
     discord, forum, newsletter = made.discord, made.forum_body, made.newsletter
     assert discord.startswith("Caching data pipelines, with a cache key for every step.")
-    assert "**What you'll hear:**" in discord
+    assert "**What you'll hear from Jane Doe:**" in discord  # her lines: whose "I" it is
     # a taste of three sections spread over the talk, each a line the forum post does not show: a section whose one
     # point the forum took gives its quote
     bullets = re.findall(r"^- (.+)$", discord, flags=re.M)
@@ -556,7 +556,7 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
     assert all(mostly_chinese(item) for item in items), items
     assert made.x_posts[1] == quote_post(3, ZH_TALK, "——张伟") and made.titles[4] == "缓存"
     assert made.video_hooks and all(len(hook) <= 40 for hook in made.video_hooks)
-    assert "**你会听到：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
+    assert "**你会听到张伟讲：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
     assert_never_copies(made.x_posts, ZH_SUMMARY)
     assert_never_copies([posts.discord, posts.forum_body, posts.newsletter], ZH_SUMMARY)
     asked = ["\n".join(message["content"] for message in request["messages"]) for request in llm_server.requests]

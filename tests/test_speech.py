@@ -788,6 +788,22 @@ def test_a_line_that_leaves_its_verb_to_the_sentence_before_does_not_stand_alone
 def test_a_chinese_line_naming_this_problem_or_this_program_points_back():
     from pipeline.analysis.speech import points_outside
 
-    assert points_outside("石窑正是为了解决这个问题而来。", "zh")
+    assert points_outside("我们换了石窑，就是想解决这个问题。", "zh")
     assert points_outside("这个程序每天早上烤两百个面包。", "zh")
     assert not points_outside("这个时候石窑还很热。", "zh")
+
+
+def test_a_run_of_short_pieces_between_commas_is_no_pull_quote():
+    from pipeline.analysis.speech import quotability
+
+    choppy = "And then the baker says, well, rye, 1912, 1915, the old oven, the worst, the crust burned in an hour."
+    whole = "The crust of a rye loaf burns in an hour when the stone oven is still too hot."
+    assert quotability(choppy, "en") < quotability(whole, "en") - 0.2
+
+
+def test_a_guests_courtesies_to_the_host_are_remarks():
+    from pipeline.analysis.speech import is_remark_to_room
+
+    assert is_remark_to_room("Oh, thanks, I appreciate it; hopefully that was useful, too.", "en")
+    assert is_remark_to_room("Glad to hear it.", "en") and is_remark_to_room("That's a great question.", "en")
+    assert not is_remark_to_room("I appreciate the stone oven more every winter.", "en")

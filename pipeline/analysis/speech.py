@@ -285,7 +285,7 @@ _EN_REMARKS = [
     r"ok(?:ay)?|yeah|yes|yep|yup|no|cool|all ?right|right|great|awesome|good|sure|perfect|nice|wow|so|um+|uh+|oh|"
     r"anyway|hmm+|whoa|oops|sorry|excellent|fantastic|wonderful|exactly|amazing|neat|fine|sweet|ha(?:ha)*|yay|woo+|"
     r"oh (?:boy|no|well)|so yeah|okay cool|i'm done|i'm finished|everyone|everybody|folks|guys|y'all|all|"
-    r"i'?ll project|where was i|here we go|bear with me|(?:hang|hold) on",
+    r"i'?ll project|where was i|here we go|bear with me|(?:hang|hold) on|too|as well",
     # thanks and greetings, the speaker's own name included
     r"(?:thank you|thanks|thank ya|many thanks)(?: (?:so|very) much)?(?: (?:all|everyone|everybody|guys|folks|"
     r"again|y'all))?(?: (?:so|very) much)?(?: for (?:coming|listening|having me|being here|your (?:time|attention)|"
@@ -318,6 +318,10 @@ _EN_REMARKS = [
     r"(?:one|just a|give me a|wait a) (?:second|sec|moment|minute)|let me see|let's see",
     r"let's (?:get started|begin|start|do this|go)|(?:let's )?give it up(?: for [a-z' ]{1,30})?",
     r"(?:a )?(?:show of hands|round of applause)",
+    # a guest's courtesies to the host
+    r"(?:i )?appreciate (?:that|it|you(?: having me)?)|glad to hear (?:it|that)|(?:that's a |a )?(?:great|good) "
+    r"question|absolutely|definitely|of course|you're welcome|my pleasure|that makes sense|"
+    r"hopefully (?:it's|that's|that was) (?:clear|helpful|useful)(?: for you)?(?:,? too)?",
     # how the speaker feels up there
     r"i'?m (?:a (?:little|bit) |so |very |really |super )?(?:nervous|excited|happy|thrilled|hono(?:u)?red)"
     r"(?: to be here(?: today| tonight)?)?|i'?m sure it'?ll (?:be )?(?:fine|okay|ok|great|go (?:well|fine))",
@@ -931,7 +935,9 @@ WEIGHTS: dict[str, float] = {
     "specific": 0.10,  # three or more long words: a technical, concrete sentence
     "slip": -0.25,  # a word said twice ("I work with with a"): speech, or a transcriber's slip, not a line to quote
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
+    "choppy": -0.35,  # six or more short pieces between commas: a run of speech, not a sentence to quote
 }
+CHOPPY = (6, 5)  # pieces, words a piece: "hash what you read, hash what you write, and…" is a list, not a run
 # Words (English) or characters (Chinese): outer lower bound, best range, outer upper bound.
 LENGTH_WINDOW = {"en": (7, 10, 35, 50), "zh": (10, 15, 70, 100)}
 
@@ -1058,6 +1064,9 @@ def _signal_sum(text: str, lang: str) -> float:
         vague = sum(1 for word in words if word.lower().strip(".,!?;:'\"") in _VAGUE)
         total += WEIGHTS["vague_words"] if words and vague / len(words) >= 0.15 else 0.0
         total += WEIGHTS["specific"] if sum(len(word.strip(".,!?;:")) >= 8 for word in words) >= 3 else 0.0
+        pieces = [piece for piece in re.split(r"[,;—]|--", stripped) if piece.strip()]
+        if len(pieces) >= CHOPPY[0] and len(words) / len(pieces) < CHOPPY[1]:
+            total += WEIGHTS["choppy"]  # "…and the baker says, well, rye, 1912, 1915, the old oven, the worst,…"
     return total
 
 

@@ -37,6 +37,7 @@ from pipeline.stages.items import (
 )
 
 HEAR = {"en": "**What you'll hear:**", "zh": "**你会听到：**"}
+HEAR_FROM = {"en": "**What you'll hear from {speaker}:**", "zh": "**你会听到{speaker}讲：**"}  # whose "I" it is
 
 
 class DiscordDraft(Strict):
@@ -160,9 +161,10 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
     lines = [_fresh_line(s, items.language, against) for s in picked]
     variants = [[line for line in lines if line], [s.heading for s in picked]]
-    posts = []
-    for bullets in variants:
-        listing = "\n".join([HEAR[items.language], *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
+    posts, speaker = [], featured(items.inputs)
+    for bullets, said in zip(variants, (True, False)):
+        hear = HEAR_FROM[items.language].format(speaker=speaker) if speaker and said else HEAR[items.language]
+        listing = "\n".join([hear, *(f"- {bullet}" for bullet in bullets)]) if bullets else ""
         posts.append("\n\n".join(part for part in [opener, listing, question, _watch(items, opener)] if part))
     scored = [(max((similarity(post, other) for other in against if other), default=0.0), post) for post in posts]
     kept = next((post for score, post in scored if score < COPY), None)
