@@ -863,3 +863,13 @@ def test_a_quote_too_long_for_a_headline_is_no_title(inputs):
     built = title_templates(Items(inputs()), "claim")
     assert "“A rerun with nothing changed does no work at all.”" in built
     assert not any("Every step gets a cache key built from the hashes" in title for title in built), built
+
+
+def test_a_title_on_an_aside_names_none_of_the_words_the_talk_says_most(inputs, llm_server):
+    answer = titles_answer(claim="Two laptops disagree about the time")  # said once, in passing
+    llm_server.script("TitlesDraft", answer, answer)
+    talk = [*TALK, *(("Jane Doe", f"The cache key of step {n} hashes its inputs.") for n in range(3))]
+    draft = inputs(transcript=transcript(talk))
+    made = hooks(draft)
+    assert "Two laptops disagree about the time" not in made.titles
+    assert any("names none of the words the talk says most" in warning for warning in draft.warnings), draft.warnings

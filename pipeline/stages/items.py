@@ -457,6 +457,8 @@ class Items:
             return Fault(reason)  # a small model's own claim: built from the talk's words instead
         if model and kind.naming and (reason := fired("misframed", text, self.known, self.language)):
             return Fault(reason)
+        if model and kind.naming and (reason := fired("off_subject", text, self.known, self.language)):
+            return Fault(reason)  # "Answering questions on a chat app" over a talk on a ledger: an aside as headline
         if reason := fired("borrowed", text, self.past, self.language, self.known):
             return Fault(reason)
         start = fold(bare)
