@@ -3,6 +3,7 @@ talk with one voice that is never taken for an interview. Every fixture is writt
 
 from __future__ import annotations
 
+from pipeline.artifacts import Segment
 from pipeline.sources.interview import hosts, qa_pairs, voices
 from pipeline.sources.readers import read_text
 from pipeline.sources.sentences import sentences
@@ -122,5 +123,20 @@ def test_a_question_pointing_back_at_the_answer_before_is_no_heading():
         "Can you say more about that story?",
         "It paid off in the end, isn't that so?",
         "And why was that?",
+        "Were the bakers happy with it, though?",  # a follow-up to the answer before
+        "Is the rye yours, or is it baked by...?",
     ):
         assert not names_its_subject(leaning, "en"), leaning
+
+
+def test_past_eight_questions_a_follow_up_joins_the_answer_before_it():
+    from pipeline.stages.outline import MAX_QUESTIONS, merged_pairs
+
+    def answer(n: int, size: int) -> list[Segment]:
+        return [Segment(id=n, start=float(n), end=float(n) + 1, text=" ".join(["bread"] * size) + ".")]
+
+    pairs = [(f"Why does oven number {n} bake rye best?", answer(n, 40 + n)) for n in range(MAX_QUESTIONS)]
+    pairs.insert(3, ("Were the bakers happy with it, though?", answer(99, 200)))  # long, but a follow-up
+    merged = merged_pairs(pairs, "en")
+    assert len(merged) == MAX_QUESTIONS and all("happy with it" not in question for question, _ in merged)
+    assert [s.id for s in merged[2][1]] == [2, 99]  # its answer goes on under the question before

@@ -84,7 +84,10 @@ def hosts(segments: list[Segment], kind: str | None = None, roles: dict[str, str
 
 POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these) (?:story|stories|thing|one|point|idea|decision|problem|issue|part|project|stuff|"
-    r"case|time|moment|approach|change|action|level)s?\b|\b(?:it|that|so|or)\W*[?？]$|那个|这个|这件事",
+    r"case|time|moment|approach|change|action|level)s?\b|\b(?:it|that|so|or)\W*[?？]$|那个|这个|这件事|"
+    # a follow-up: "…happy with it, though?", "…baked by...?"
+    r"\b(?:with|about|on|of|for|to|from|in|into) (?:it|that|them)\b|\b(?:though|then|too)\W*[?？]$|"
+    r"(?:\.{2,}|…)\s*[?？]$",
     re.IGNORECASE,
 )
 

@@ -135,12 +135,16 @@ MAX_QUESTIONS = 8  # an interview keeps every question the host asks, up to this
 
 
 def merged_pairs(pairs: list[tuple[str, list[Segment]]], language: str) -> list[tuple[str, list[Segment]]]:
-    """Every question the host asks, up to MAX_QUESTIONS sections: beyond that the shortest answer joins the one
-    before it."""
+    """Every question the host asks, up to MAX_QUESTIONS sections: beyond that a follow-up ("Did the crust burn,
+    though?", one that heads nothing alone) joins the answer before it, then the shortest answer does. A
+    topic's question stays a heading: merged under the question before it, its answer would sit under a heading
+    it does not answer."""
+    from pipeline.sources.interview import names_its_subject
+
     pairs = [(question, list(answer)) for question, answer in pairs]
     while len(pairs) > MAX_QUESTIONS:
         sizes = [sum(words(s.text) for s in answer) for _, answer in pairs]
-        index = min(range(1, len(pairs)), key=lambda i: sizes[i])
+        index = min(range(1, len(pairs)), key=lambda i: (names_its_subject(pairs[i][0], language), sizes[i]))
         pairs[index - 1][1].extend(pairs[index][1])
         del pairs[index]
     return pairs
