@@ -104,6 +104,13 @@ def test_blog_is_the_speakers_words_in_the_users_form(cli, tmp_path, llm_server)
     )
     assert sum(len(line.split()) for line in prose) >= 0.3 * talk_words
     assert "This blog post" not in body and "In this talk" not in body
+    assert not meta["speaker"] and body.lstrip().startswith("###")  # nobody named: no line on whose words they are
+
+
+def test_a_named_speakers_post_says_whose_words_it_speaks_in(cli, tmp_path, llm_server):
+    folder = _run(cli, tmp_path, "--speakers", "Priya Raman")
+    body = (folder / "blog.md").read_text().split("---\n", 2)[2]
+    assert body.lstrip().startswith("*From Priya Raman's talk: the speaker's own words, lightly edited.*")
 
 
 def test_a_rewrite_that_adds_a_claim_is_not_kept(cli, tmp_path, llm_server):

@@ -164,6 +164,8 @@ def blog(inputs: DraftInputs) -> Blog:
             many = len(asking) > 1 or language == "zh"
             line = CONVERSATION.get(language, CONVERSATION["en"]) if many else CONVERSATION_ONE_HOST
             parts.insert(0, line.format(hosts=hosts, guest=guest))
+    elif speaker and parts:  # whose "I" the post speaks in: the speaker's, not the blog's author
+        parts.insert(0, SPEAKER_OWN_WORDS.get(language, SPEAKER_OWN_WORDS["en"]).format(speaker=speaker))
     body = "\n\n".join(part for part in parts if part) + "\n"
     return Blog(front_matter=blog_front_matter(inputs.source, outline, speaker, guest, author), body=body)
 
@@ -171,5 +173,9 @@ def blog(inputs: DraftInputs) -> Blog:
 CONVERSATION = {
     "en": "*{hosts} talk with {guest}. The questions are the hosts'; the answers, {guest}'s own words.*",
     "zh": "*{hosts}对话{guest}。问题来自主持人，回答是{guest}的原话。*",
+}
+SPEAKER_OWN_WORDS = {
+    "en": "*From {speaker}'s talk: the speaker's own words, lightly edited.*",
+    "zh": "*本文整理自{speaker}的分享，内容为讲者本人的话，略有删节。*",
 }
 CONVERSATION_ONE_HOST = "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*"
