@@ -146,6 +146,12 @@ def test_a_speaker_who_introduces_themselves_is_named():
         Segment(id=3, text="Hello! Ovens are hot and bread is good.", speaker="ADA"),
     ]
     assert introduced(source, Transcript(language="en", origin="text", segments=first_only)).speakers == ["Ada Quill"]
+    for line, named in (
+        ("We have Ada Quill, presenting her stone oven.", ["Ada Quill"]),
+        ("We have Stone Oven Platters in the back room.", []),  # a capitalised thing, not a person
+    ):
+        hosted = [Segment(id=1, text=line, mark="host", speaker="HOST"), Segment(id=2, text="Ovens.", speaker="ADA")]
+        assert introduced(source, Transcript(language="en", origin="text", segments=hosted)).speakers == named
 
 
 def test_a_label_that_changes_with_nobody_between_is_one_talk():
@@ -309,6 +315,7 @@ def test_a_short_gap_between_two_kept_paragraphs_is_kept():
         (["I'm going to talk about how we fixed it."], "en", ""),  # a clause, not a name
         (["大家好，今天我分享的题目是《石窑面包的火候》。"], "zh", "石窑面包的火候"),
         (["Stone ovens hold their heat for six hours."], "en", ""),
+        (["Now we have Ada, presenting -- “Rye, Spelt and the Slow Oven!”"], "en", "Rye, Spelt and the Slow Oven"),
     ],
 )
 def test_the_title_a_talk_announces_itself_by(opening, language, title):

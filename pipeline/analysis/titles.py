@@ -15,7 +15,7 @@ _QUOTED = r"[\"“'‘](?P<quoted>[^\"”'’]{3,120})[\"”'’]"
 _EN = [
     re.compile(
         r"\b(?:the title of (?:this|my|the) talk is|(?:this|my) talk is (?:called|titled|named)|"
-        r"(?:this|my) talk,? (?:called|titled))\s*,?\s*" + _QUOTED,
+        r"(?:this|my) talk,? (?:called|titled)|presenting\s*(?:--|—|:)?)\s*,?\s*" + _QUOTED,
         re.IGNORECASE,
     ),
     re.compile(
@@ -49,7 +49,7 @@ def announced_title(segments: list[Segment], language: str) -> str:
             said = found.group("quoted") if quoted else _CLAUSE.sub("", found.group("said"))
             title = _TRAILING.sub("", said.strip().strip("\"“”'‘’")).strip(" ,;:")
             words = title.split()
-            if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1]:
+            if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] * (1 + quoted):  # a title in quote marks is one
                 continue
             if not quoted and (words[-1].lower() in STOP or _CLAUSE_WORDS.intersection(w.lower() for w in words)):
                 continue  # "about the", "about how we built it": a clause, not a name

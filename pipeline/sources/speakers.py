@@ -111,7 +111,10 @@ _NAME = r"((?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?)"
 HOST_INTRODUCTION = {  # a host handing over: "…without further ado, Ada Quill.", "Please welcome Ada", "有请…"
     "en": re.compile(
         rf"\b(?:without further ado,?|please welcome|let's welcome|give it up for|here's|here is|next up is|"
-        rf"welcome to the stage,?)\s+{_NAME}(?=[\s.,!]|$)",
+        rf"welcome to the stage,?|(?:now|next|first up|up next)[.,…\s]*we have)\s+{_NAME}(?=[\s.,!]|$)|"
+        # "We have Ada Quill, presenting…": a name, then a pause or what she does ("We have Stone Ovens Platters" is
+        # no one)
+        rf"^we have\s+{_NAME}(?=[.,!]|\s*$|\s+(?:presenting|talking|speaking|who|with|on)\b)",
         re.IGNORECASE,
     ),
     "zh": re.compile(r"(?:有请|欢迎|下面请)([\u4e00-\u9fff]{2,3})(?=[，,。！!、（(\s]|老师|为我们|来|$)"),
@@ -157,4 +160,5 @@ def _full_name(first: str, texts: list[str]) -> str:
 
 def _named(pattern: re.Pattern, text: str) -> str:
     match = pattern.search(text)
-    return match.group(1) if match and match.group(1).split()[0].lower() not in NOT_NAMES else ""
+    name = next((group for group in match.groups() if group), "") if match else ""  # the alternative that matched
+    return name if name and name.split()[0].lower() not in NOT_NAMES else ""
