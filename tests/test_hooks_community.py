@@ -873,3 +873,20 @@ def test_a_title_on_an_aside_names_none_of_the_words_the_talk_says_most(inputs, 
     made = hooks(draft)
     assert "Two laptops disagree about the time" not in made.titles
     assert any("names none of the words the talk says most" in warning for warning in draft.warnings), draft.warnings
+
+
+def test_a_line_about_the_talk_itself_never_stands_alone():
+    from pipeline.stages.items import stands_alone
+
+    assert not stands_alone("Raise your hand if you've baked rye before.", "en")
+    assert not stands_alone("I'm going to show you two quick videos of the oven.", "en")
+    assert stands_alone("A rye loaf needs a slow oven or the crust burns first.", "en")
+
+
+def test_a_model_line_never_makes_the_speaker_the_owner_of_what_they_describe(inputs, llm_server):
+    claimed = {"opener": "Jane Doe's cache key hashes its inputs and its prompt.", "question": "How do you key caches?"}
+    llm_server.script("DiscordDraft", claimed, claimed)
+    draft = inputs()
+    discord = community(draft).discord
+    assert "Jane Doe's" not in discord, discord
+    assert any("credits Jane Doe with what the talk may only describe" in warning for warning in draft.warnings)

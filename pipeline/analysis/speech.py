@@ -969,7 +969,9 @@ _SIGNALS = {
         r"\b(?:this|my) talk is (?:called|(?:\w+ ){0,4}about)\b|"
         r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this|the) talk\b|\bthis (?:post|article|transcript)\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b|"
-        r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b",
+        r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b|"
+        r"\blive demo\b|\b(?:show|play) you (?:some|a few|two|three|a couple of|\w+ quick) (?:\w+ )?(?:videos?|clips?|"
+        r"demos?|examples?)\b|\braise (?:your|of) hands?\b",
         "plug": r"\b(?:ping|email|e-mail|contact|find|follow|dm|tweet at|reach) (?:me|us)\b|\breach out\b|"
         r"\bwe(?:'re| are) hiring\b|\b(?:come|stop) by (?:our|the|my) booth\b|\bslack (?:channel|workspace)\b|"
         r"^(?:so,? )?(?:i|we) (?:work|worked) (?:at|in|for|on)\b|\bmy (?:job|role|title) is\b|"

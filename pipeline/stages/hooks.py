@@ -20,6 +20,7 @@ from pipeline.analysis.similarity import COPY, similarity
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label, timed_url
+from pipeline.rules import fired
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
@@ -197,7 +198,29 @@ def titles(items: Items) -> list[str]:
     asked = [(label, question) for label, question in _questions(items) if question not in themes]
     kind = Kind(fixed=asked + _summary(items), rule=about_the_talk, naming=True)
     chosen = items.settle(TITLE_LABELS, ask, lambda field: title_templates(items, field), kind)
-    return [title for title in chosen.values() if title]
+    made = [title for title in chosen.values() if title]
+    return made + speaker_titles(items, made)[: max(0, FEWEST_TITLES - len(made))]
+
+
+FEWEST_TITLES = 3
+SPEAKER_TITLE = {"en": "{speaker} on {part}", "zh": "{speaker}谈{part}"}
+
+
+def speaker_titles(items: Items, made: list[str]) -> list[str]:
+    """Who on what, by the names of the talk's parts that name what it says most ("Ada Quill on stone ovens"): where
+    the model's titles and the quotes fill fewer than FEWEST_TITLES, a plain headline an editor can sharpen."""
+    speaker, said = featured(items.inputs), items.known
+    if not speaker:
+        return []
+    found = []
+    for name in _themes(items):
+        if fired("off_subject", name, said, items.language) or speaker in name:
+            continue
+        part = name if items.language == "zh" or name[:2].isupper() else name[:1].lower() + name[1:]
+        title = SPEAKER_TITLE.get(items.language, SPEAKER_TITLE["en"]).format(speaker=speaker, part=part)
+        if title not in made and title not in found:
+            found.append(title)
+    return found
 
 
 # X posts -------------------------------------------------------------------------------------------------------------

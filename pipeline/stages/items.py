@@ -221,14 +221,16 @@ def standing_alone(quotes: list[Quote], language: str) -> list[Quote]:
 
 def stands_alone(text: str, language: str) -> bool:
     """Nothing in it points at a sentence left out, the slide or the room, its subject is no pronoun ("I'm sure it
-    will…"), and the speaker does not say they are unsure of it."""
-    from pipeline.analysis.speech import UNSURE, pronoun_subject
+    will…"), the speaker does not say they are unsure of it, and it is about the subject, not the talk itself ("I'll
+    show you two quick videos", "Raise your hand if…")."""
+    from pipeline.analysis.speech import UNSURE, pronoun_subject, signposts
 
     return (
         leans_back(text, language) is None
         and not points_outside(text, language)
         and not pronoun_subject(text, language)
         and not UNSURE.search(text)
+        and not signposts(text, language)
     )
 
 
@@ -350,6 +352,7 @@ class Items:
         self.capitalised = capitalised_words(self.known)  # what the talk writes as a name (for a title's topic)
         entities = inputs.outline.entities
         self.entities = [*entities.people, *entities.organizations, *entities.products, *entities.media]
+        self.people = [name for name in {*entities.people, *inputs.source.speakers, featured(inputs)} if name]
         outline = inputs.outline
         self.past = [inputs.voice, *(str(post.get("title") or "") for post in inputs.related)]
         self.past += [question.question for question in outline.open_questions]  # asked before, never our text
@@ -457,6 +460,9 @@ class Items:
             return Fault(reason)  # a small model's own claim: built from the talk's words instead
         if model and kind.naming and (reason := fired("misframed", text, self.known, self.language)):
             return Fault(reason)
+        owner = next((name for name in self.people if re.search(rf"\b{re.escape(name)}['’]s\b", text)), None)
+        if model and owner and not re.search(rf"\b{re.escape(owner)}['’]s\b", self.known):
+            return Fault(f"credits {owner} with what the talk may only describe (“{owner}'s …”); name the thing itself")
         if model and kind.naming and (reason := fired("off_subject", text, self.known, self.language)):
             return Fault(reason)  # "Answering questions on a chat app" over a talk on a ledger: an aside as headline
         if reason := fired("borrowed", text, self.past, self.language, self.known):
