@@ -213,7 +213,9 @@ def borrowed(text: str, past: list[str], language: str, spoken: str = "") -> str
 
 
 LINK_WORD = {  # a first word that ties a sentence to the one before it
-    "en": re.compile(r"^(?:and so|and then|so|and|but|or|also|plus|then|anyway|because)\b\s*,?\s*", re.I),
+    "en": re.compile(
+        r"^(?:and so|and then|so|and|but|yet(?! another)|or|also|plus|then|anyway|because)\b\s*,?\s*", re.I
+    ),
     "zh": re.compile(r"^(?:所以|然后|但是|而且|而是|而|因此|另外|那么|不过|并且)[，,]?"),
 }
 # an example, an alternative or a consequence opens on the claim it follows ("Conversely…"): alone it follows nothing
@@ -221,7 +223,8 @@ EXAMPLE_START = {
     "en": re.compile(
         r"^(?:for (?:example|instance)|like|say|e\.g\.|if not|otherwise|instead|in that case|conversely|likewise|"
         r"similarly|meanwhile|moreover|furthermore|additionally|besides|therefore|thus|hence|as a result|"
-        r"on the other hand|in contrast|by contrast|in (?:this|that) way)\b",
+        r"on the other hand|in contrast|by contrast|in (?:this|that) way|as (?:i|we) (?:just )?(?:say|said|mentioned|"
+        r"saw|showed)(?: (?:that|this|before|earlier))?)\b",
         re.I,
     ),
     "zh": re.compile(r"^(?:举个例子|举例来说|比如|例如|譬如|相反|同样|同理|因此|于是|此外|与此同时)"),

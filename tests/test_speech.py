@@ -679,6 +679,9 @@ def test_a_paragraph_opens_on_a_sentence_that_stands_alone(text, lang, opening):
         ("其次，我们需要一个稳定的温度。", "zh", True),
         ("石头烤炉可以保温好几个小时。", "zh", False),
         ("I was also tired.", "en", True),  # adds itself to a line the reader never saw
+        ("As I said before, the rye goes in last.", "en", True),
+        ("Yet, the crust stays pale in a cold oven.", "en", True),
+        ("Yet another oven arrived on Monday.", "en", False),
         ("The rye burned too.", "en", True),
         ("The oven was too hot for rye.", "en", False),
         ("我也觉得很难。", "zh", True),
