@@ -810,3 +810,11 @@ def test_a_guests_courtesies_to_the_host_are_remarks():
     assert is_remark_to_room("Oh, thanks, I appreciate it; hopefully that was useful, too.", "en")
     assert is_remark_to_room("Glad to hear it.", "en") and is_remark_to_room("That's a great question.", "en")
     assert not is_remark_to_room("I appreciate the stone oven more every winter.", "en")
+
+
+def test_a_line_about_what_the_room_will_see_or_a_column_on_the_slide_does_not_stand_alone():
+    from pipeline.analysis.speech import points_outside
+
+    assert points_outside("You'll see we'll now bake the rye in the stone oven.", "en")
+    assert points_outside("On the left column, both loaves rise the same.", "en")
+    assert not points_outside("You will see better bread if you wait a day.", "en")

@@ -954,7 +954,9 @@ _SIGNALS = {
         r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
         r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b|"
         r"\b(?:table|booth|stand|stall) (?:set up|over there|in the corner|at the back|outside)\b|"
-        r"\bin the (?:corner|back of the room|hallway|lobby)\b",
+        r"\bin the (?:corner|back of the room|hallway|lobby)\b|"
+        r"^(?:(?:and|so|now),? )?you(?:'ll| will) see (?:that|how|what|we|i|here|this|it)\b|"
+        r"\b(?:the|a|this) (?:false|true|left|right|first|second|last|top|bottom) (?:column|row|box|panel)\b",
         "vague_opening": r"^(?:(?:and|but|so|or)\s+)?(?:it|this|that|they|these|those)\b",  # "So this happens…"
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"

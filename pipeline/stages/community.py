@@ -159,8 +159,13 @@ def discord_post(items: Items, opener: str, question: str, against: list[str]) -
     talk and its link. The variant least like the forum post and the summary is kept."""
     sections = items.inputs.outline.sections
     picked = [sections[i] for i in dict.fromkeys(spread(len(sections), min(HEAR_COUNT, len(sections))))]
-    lines = [_fresh_line(s, items.language, against) for s in picked]
-    variants = [[line for line in lines if line], [s.heading for s in picked]]
+    lines = [line for line in (_fresh_line(s, items.language, against) for s in picked) if line]
+    for section in (s for s in sections if all(s is not p for p in picked)):  # a picked part with no line to give
+        if len(lines) >= len(picked):
+            break
+        if line := _fresh_line(section, items.language, [*against, *lines]):
+            lines.append(line)
+    variants = [lines, [s.heading for s in picked]]
     posts, speaker = [], featured(items.inputs)
     for bullets, said in zip(variants, (True, False)):
         hear = HEAR_FROM[items.language].format(speaker=speaker) if speaker and said else HEAR[items.language]
