@@ -904,3 +904,14 @@ def test_too_few_titles_are_filled_with_who_on_which_part(inputs):
 
 
 NAMES = ["Cache keys for every step", "Edits by hand", "Two laptops", "Rerun speed"]
+
+
+def test_a_newsletter_says_what_the_talk_covers_by_its_parts_then_its_best_line(inputs):
+    from pipeline.stages.community import newsletter_templates
+    from pipeline.stages.items import Items
+
+    covers = "Jane Doe on cache keys for every step, edits by hand, two laptops, and rerun speed."
+    made = outline(summary=covers)
+    named = [section.model_copy(update={"name": name}) for section, name in zip(made.sections, NAMES)]
+    built = newsletter_templates(Items(inputs(outline=made.model_copy(update={"sections": named}))))
+    assert built[0].startswith(f"*Caching data pipelines*: {covers} As Jane Doe puts it: “"), built[0]
