@@ -64,6 +64,15 @@ def _segments(texts: list[str], speaker: str | None = None) -> list[Segment]:
     ]
 
 
+def _prose(texts: list[str], language: str = "en") -> str:
+    """The blog's passages of a span of these sentences, as one text."""
+    from pipeline.analysis.selection import passages
+    from pipeline.corpus.store import embed
+
+    runs = passages(_segments(texts), embed(texts), language, budget=400)
+    return ("" if language == "zh" else " ").join(sentence for run in runs for sentence in run)
+
+
 def test_the_blog_keeps_runs_of_sentences_with_the_speakers_own_hedge():
     from pipeline.analysis.selection import passages
     from pipeline.corpus.store import embed
@@ -279,9 +288,6 @@ def test_a_passage_keeps_the_turn_that_corrects_it():
 
 
 def test_a_line_that_trails_off_goes_on_in_the_next_one():
-    from pipeline.analysis.selection import passages
-    from pipeline.corpus.store import embed
-
     texts = [
         "So...",
         "I have been baking bread in a stone oven for ten years now, every morning before the shop opens.",
@@ -290,8 +296,7 @@ def test_a_line_that_trails_off_goes_on_in_the_next_one():
         "The stone oven holds its heat for six hours after the fire goes out.",
         "A loaf of rye needs a slow oven or the crust burns before the middle sets.",
     ]
-    runs = passages(_segments(texts), embed(texts), "en", budget=400)
-    prose = " ".join(sentence for run in runs for sentence in run)
+    prose = _prose(texts)
     assert "And then the dough... it just sat on the bench overnight" in prose  # one sentence, as spoken
     assert not prose.startswith("So")  # a pause alone is no sentence
 
@@ -327,24 +332,17 @@ def test_the_title_a_talk_announces_itself_by(opening, language, title):
 
 
 def test_a_list_a_page_cut_into_lines_is_one_paragraph_of_the_post():
-    from pipeline.analysis.selection import passages
-    from pipeline.corpus.store import embed
-
     texts = [
         "石窑面包店开业已经十年了，每天早上五点开始烤面包。",
         "除了石窑以外，这家店还有三个主要特色：",
         "低温发酵：面团在八度的冷藏室里发酵整整一夜，",
         "风味更加浓郁；全麦面粉：所有面粉都来自本地的磨坊，每周新磨；",
     ]
-    runs = passages(_segments(texts), embed(texts), "zh", budget=400)
-    prose = "".join(sentence for run in runs for sentence in run)
+    prose = _prose(texts, "zh")
     assert "三个主要特色：低温发酵：" in prose and prose.endswith("每周新磨。")  # the list, whole, ended
 
 
 def test_a_line_about_what_the_room_sees_on_the_slide_is_not_prose():
-    from pipeline.analysis.selection import passages
-    from pipeline.corpus.store import embed
-
     texts = [
         "A sourdough starter is flour and water that wild yeast has moved into.",
         "It looks like this.",
@@ -352,6 +350,5 @@ def test_a_line_about_what_the_room_sees_on_the_slide_is_not_prose():
         "And you see the jar at the very bottom?",
         "That one has been alive for twelve years in our bakery.",
     ]
-    runs = passages(_segments(texts), embed(texts), "en", budget=400)
-    prose = " ".join(sentence for run in runs for sentence in run)
+    prose = _prose(texts)
     assert "looks like this" not in prose and "very bottom" not in prose and "every morning" in prose

@@ -779,23 +779,6 @@ def test_what_the_talk_is_about_is_a_signpost_however_it_is_hedged():
     assert not signposts("Good bread is mostly about patience, not ovens.", "en")
 
 
-def test_a_line_that_leaves_its_verb_to_the_sentence_before_does_not_stand_alone():
-    from pipeline.analysis.speech import points_outside
-
-    assert points_outside("For years I believed that I couldn't, because I had no stone oven.", "en")
-    assert points_outside("What I learned when I did that was how little the flour matters.", "en")
-    assert not points_outside("I learned that I was wrong about the flour.", "en")
-    assert not points_outside("If you can, bake the rye last.", "en")
-
-
-def test_a_chinese_line_naming_this_problem_or_this_program_points_back():
-    from pipeline.analysis.speech import points_outside
-
-    assert points_outside("我们换了石窑，就是想解决这个问题。", "zh")
-    assert points_outside("这个程序每天早上烤两百个面包。", "zh")
-    assert not points_outside("这个时候石窑还很热。", "zh")
-
-
 def test_a_run_of_short_pieces_between_commas_is_no_pull_quote():
     from pipeline.analysis.speech import quotability
 
@@ -812,9 +795,23 @@ def test_a_guests_courtesies_to_the_host_are_remarks():
     assert not is_remark_to_room("I appreciate the stone oven more every winter.", "en")
 
 
-def test_a_line_about_what_the_room_will_see_or_a_column_on_the_slide_does_not_stand_alone():
+@pytest.mark.parametrize(
+    "text, language, outside",
+    [
+        ("For years I believed that I couldn't, because I had no stone oven.", "en", True),
+        ("What I learned when I did that was how little the flour matters.", "en", True),
+        ("I learned that I was wrong about the flour.", "en", False),
+        ("If you can, bake the rye last.", "en", False),
+        ("我们换了石窑，就是想解决这个问题。", "zh", True),
+        ("这个程序每天早上烤两百个面包。", "zh", True),
+        ("这个时候石窑还很热。", "zh", False),
+        ("You'll see we'll now bake the rye in the stone oven.", "en", True),
+        ("On the left column, both loaves rise the same.", "en", True),
+        ("You will see better bread if you wait a day.", "en", False),
+    ],
+)
+def test_a_line_that_needs_the_sentence_before_or_the_room_does_not_stand_alone(text, language, outside):
+    """A verb left for the sentence before to fill in, "这个问题" with no problem named, what the room will see."""
     from pipeline.analysis.speech import points_outside
 
-    assert points_outside("You'll see we'll now bake the rye in the stone oven.", "en")
-    assert points_outside("On the left column, both loaves rise the same.", "en")
-    assert not points_outside("You will see better bread if you wait a day.", "en")
+    assert points_outside(text, language) == outside
