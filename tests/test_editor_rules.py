@@ -352,3 +352,18 @@ def test_a_line_about_what_the_room_sees_on_the_slide_is_not_prose():
     ]
     prose = _prose(texts)
     assert "looks like this" not in prose and "very bottom" not in prose and "every morning" in prose
+
+
+def test_the_post_never_opens_on_a_sentence_pointing_back():
+    from pipeline.artifacts import Section
+    from pipeline.stages.blog import section_text
+
+    texts = [
+        "They're loaves, and they should be eaten warm.",
+        "Rye bread keeps for a week in a cloth bag on the counter.",
+        "A stone oven holds its heat for six hours after the fire goes out.",
+    ]
+    section = Section(question="x", persona="", key_points=[], quotes=[], first=0, last=2)
+    opening = section_text(section, _segments(texts), "en", 400, opens=True)
+    assert opening[0].startswith("Rye bread keeps"), opening
+    assert section_text(section, _segments(texts), "en", 400)[0].startswith("They're loaves")  # mid-post: it stays

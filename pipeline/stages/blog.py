@@ -19,6 +19,7 @@ from pipeline.check.drafts import URL
 from pipeline.corpus.voice import related_markdown
 from pipeline.format.render import blog_front_matter, front_matter, time_link
 from pipeline.format.text import LANGUAGE_NAMES, guard
+from pipeline.rules import leans_back
 from pipeline.safety import untrusted
 from pipeline.sources.interview import voices
 from pipeline.sources.marks import main_speaker
@@ -75,10 +76,12 @@ def asked_in(question: str, transcript: Transcript | None) -> bool:
 
 
 def section_text(
-    section: Section, segments: list[Segment], language: str, budget: int, asked: bool = False
+    section: Section, segments: list[Segment], language: str, budget: int, asked: bool = False, opens: bool = False
 ) -> list[str]:
     """The section's paragraphs: runs of the speaker's consecutive sentences within `budget` words, cleaned, in order;
-    a paragraph breaks where the speaker moves on. The answer to a question someone `asked` opens as it was given."""
+    a paragraph breaks where the speaker moves on. The answer to a question someone `asked` opens as it was given.
+    The post's first paragraph (`opens`) starts on a sentence that points at nothing before it ("They're…", "As I
+    say that…"): the reader has read nothing yet."""
     from pipeline.check.reader import restates
     from pipeline.corpus.store import embed
 
@@ -90,6 +93,8 @@ def section_text(
         runs[0] = opened(runs[0][1:], language)
     if not any(runs):  # no run of the span stands as prose (a list, a demo): its best single sentences
         runs = [opened(passage(segments, vectors, language, budget), language)]
+    while opens and runs and len(runs[0]) > 1 and leans_back(runs[0][0], language):
+        runs[0] = runs[0][1:]
     return [text for run in runs if run for text in paragraphs(run, language, size=130)]
 
 
@@ -143,7 +148,8 @@ def blog(inputs: DraftInputs) -> Blog:
     parts, seen = [], set()
     budgets = shares([sum(words(segment.text) for segment in span) for span in spans])
     for number, (section, span, budget) in enumerate(zip(outline.sections, spans, budgets), 1):
-        texts = section_text(section, span, language, budget, asked=asked_in(section.question, transcript))
+        asked = asked_in(section.question, transcript)
+        texts = section_text(section, span, language, budget, asked=asked, opens=not parts)
         if sum(words(text) for text in texts) < THIN_SECTION_WORDS[language == "zh"]:
             continue  # a heading over nothing, or over one short line, is a promise the post does not keep
         parts.append(f"### {section.heading}")
