@@ -39,7 +39,7 @@ from pipeline.stages.items import (
     summary_text,
     unused,
 )
-from pipeline.stages.outline import META
+from pipeline.stages.outline import META, as_said
 
 LINKEDIN = 3000
 VIDEO_HOOK = {"en": 100, "zh": 40}  # characters a speaker says in about five seconds
@@ -216,7 +216,7 @@ def speaker_titles(items: Items, made: list[str]) -> list[str]:
     for name in _themes(items):
         if fired("off_subject", name, said, items.language) or speaker in name:
             continue
-        part = name if items.language == "zh" or name[:2].isupper() else name[:1].lower() + name[1:]
+        part = name if items.language == "zh" else as_said(name, said)
         title = SPEAKER_TITLE.get(items.language, SPEAKER_TITLE["en"]).format(speaker=speaker, part=part)
         if title not in made and title not in found:
             found.append(title)

@@ -714,18 +714,19 @@ def parts_summary(sections: list[Section], person: str, said: str, language: str
     if language == "zh":
         parts = "、".join(names[:-1]) + "和" + names[-1]
     else:
-        lowered = [
-            " ".join(
-                word.lower()
-                if word[:1].isupper() and word[1:].islower() and re.search(rf"\b{word.lower()}\b", said)
-                else word
-                for word in name.split()
-            )
-            for name in names
-        ]
+        lowered = [as_said(name, said) for name in names]
         parts = ", ".join(lowered[:-1]) + ("," if len(lowered) > 2 else "") + " and " + lowered[-1]
     templates = PARTS_SUMMARY.get(language, PARTS_SUMMARY["en"])
     return templates[0].format(person=person, parts=parts) if person else templates[1].format(parts=parts)
+
+
+def as_said(name: str, said: str) -> str:
+    """A part's name inside a sentence: a title-case word the talk says in lower case is written so ("Memory
+    Management" → "memory management"); a name keeps its capitals."""
+    return " ".join(
+        word.lower() if word[:1].isupper() and word[1:].islower() and re.search(rf"\b{word.lower()}\b", said) else word
+        for word in name.split()
+    )
 
 
 LEANS_BACK = re.compile(r"(?:he|she|they|it|this|these|他|她|他们|这)(?:\b|(?=[\u4e00-\u9fff]))", re.I)
