@@ -199,6 +199,8 @@ def titles(items: Items) -> list[str]:
     kind = Kind(fixed=asked + _summary(items), rule=about_the_talk, naming=True)
     chosen = items.settle(TITLE_LABELS, ask, lambda field: title_templates(items, field), kind)
     made = [title for title in chosen.values() if title]
+    own = items.inputs.outline.title  # the talk's own title leads, whichever field it filled
+    made = [own, *(title for title in made if title != own)] if own in made else made
     return made + speaker_titles(items, made)[: max(0, FEWEST_TITLES - len(made))]
 
 

@@ -463,6 +463,8 @@ class Items:
         owner = next((name for name in self.people if re.search(rf"\b{re.escape(name)}['’]s\b", text)), None)
         if model and owner and not re.search(rf"\b{re.escape(owner)}['’]s\b", self.known):
             return Fault(f"credits {owner} with what the talk may only describe (“{owner}'s …”); name the thing itself")
+        if model and kind.naming and (len(CJK.findall(text)) < 4 if self.language == "zh" else len(text.split()) < 2):
+            return Fault("is a word, not a headline; name what the talk shows")  # "Computing"
         if model and kind.naming and (reason := fired("off_subject", text, self.known, self.language)):
             return Fault(reason)  # "Answering questions on a chat app" over a talk on a ledger: an aside as headline
         if reason := fired("borrowed", text, self.past, self.language, self.known):
