@@ -915,3 +915,16 @@ def test_a_newsletter_says_what_the_talk_covers_by_its_parts_then_its_best_line(
     named = [section.model_copy(update={"name": name}) for section, name in zip(made.sections, NAMES)]
     built = newsletter_templates(Items(inputs(outline=made.model_copy(update={"sections": named}))))
     assert built[0].startswith(f"*Caching data pipelines*: {covers} As Jane Doe puts it: “"), built[0]
+
+
+def test_a_forum_line_that_leans_on_a_line_left_out_gives_way_to_a_quote_that_stands():
+    from pipeline.stages.items import fresh_point
+
+    section = (
+        outline()
+        .sections[0]
+        .model_copy(
+            update={"key_points": ["Similarly, the prompt goes into the key."]}  # "similarly" to what?
+        )
+    )
+    assert fresh_point(section, "", "en") == f"“{TALK[1][1]}”"

@@ -186,14 +186,17 @@ def fresh_point(section: Section, summary: str, language: str, shown: Iterable[s
     points a summary was built from would read as the summary's copy."""
     said, named = squash(summary), {stem(word) for word in claim_words(section.name, language)}
     fresh = [point for point in section.key_points if squash(point) not in said]
-    fresh.sort(  # "They realized…" has no "they" before it; under a part's name, the point that says what it names
+    fresh.sort(  # "They realized…", "Similarly…" have nothing before them; then the point that says what it names
         key=lambda point: (
-            leans_on_pronoun(point, language),
+            not stands_alone(point, language),
             -len(named & {stem(word) for word in claim_words(point, language)}),
         )
     )
     point = next(iter(fresh), "")
     quotes = unused(section.quotes, shown)
+    alone = [quote for quote in quotes if stands_alone(quote.text, language)]
+    if point and not stands_alone(point, language) and alone:  # a quote that stands beats a point that leans
+        return f"“{alone[0].text}”"
     if point or not quotes:
         return point or (section.key_points[0] if section.key_points else "")
     return f"“{quotes[0].text}”"
