@@ -211,10 +211,8 @@ CORRECTION = {
     "zh": re.compile(r"^(?:但是?|可是|然而|不过|实际上|事实上|其实|后来|结果|可惜)"),
 }
 CORRECTION_WORDS = 45
-BRIDGE = (
-    2,
-    45,
-)  # sentences, words: a gap this small between two kept paragraphs is kept too, or the second leans on it
+# a gap this small between two kept paragraphs (sentences, words) is kept too, or the second leans on it
+BRIDGE_SENTENCES, BRIDGE_WORDS = 2, 45
 
 
 def _breaks(vectors: np.ndarray, sizes: list[int]) -> list[tuple[int, int]]:
@@ -304,7 +302,7 @@ def _noise(text: str, language: str) -> bool:
     return is_fragment(text, language) and words(text) <= 3
 
 
-PAUSE_WORDS = 2
+PAUSE_WORDS = 2  # "So...", "Yeah, so...": a line this short before its pause says nothing
 
 
 def _continued(sentences: list[str], language: str, lowered: set[str]) -> list[str]:
@@ -341,7 +339,7 @@ def _bridged(
             if gap == 0 and _trails_on(cleaned[before_end - 1], language):
                 bridged[-1] = (before_start, end)
                 continue
-            if 0 < gap <= BRIDGE[0] and sum(sizes[before_end:start]) <= BRIDGE[1]:
+            if 0 < gap <= BRIDGE_SENTENCES and sum(sizes[before_end:start]) <= BRIDGE_WORDS:
                 bridged[-1] = (before_start, start)
         bridged.append((start, end))
     return bridged
