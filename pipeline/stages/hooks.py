@@ -248,7 +248,7 @@ def point_material(items: Items, section: Section) -> str:
 
 def point_templates(items: Items, section: Section, used: Iterable[str] = ()) -> list[str]:
     """X posts code can build from a section: its question answered by a key point, one of its quotes not `used`
-    elsewhere in the draft, a point. A part's name before a point ("Time zones: in my defense…") reads as a label
+    elsewhere in the draft, a point. A part's name before a point ("Ovens: the crust burns…") reads as a label
     pasted on a line, not a post: only a question leads one."""
     asks_well = not META.search(section.question) and section.question.rstrip().endswith(("?", "？"))
     answered = [led(items.language, section.question, point) for point in section.key_points if asks_well]
