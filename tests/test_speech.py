@@ -44,6 +44,8 @@ EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
         "(APPLAUSE)",
         "(audience laughs)",
         "（笑）",
+        "(Static)",  # what the room heard from a speaker or a recording
+        "(Singing)",
     ],
 )
 def test_stage_direction_pattern_matches_directions(text):

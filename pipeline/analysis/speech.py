@@ -20,7 +20,8 @@ _OPEN, _CLOSE = r"[(\[（【]", r"[)\]）】]"
 _EN_CUES = (
     r"applause|applauding|clapping|claps|laughter|laughing|laughs?|chuckles?|chuckling|giggles|music|inaudible|"
     r"indistinct|unintelligible|crosstalk|cross-talk|cheers|cheering|silence|pause|coughs?|coughing|noise|phonetic|"
-    r"booing|groans?|audience|sighs?|whistling|whistles"
+    r"booing|groans?|audience|sighs?|whistling|whistles|static|singing|sings|humming|hums|beeps?|beeping|ringing|"
+    r"buzzing|video plays|video playing|audio plays|audio playing"
 )
 _ZH_CUES = r"掌声|鼓掌|笑声|大笑|众笑|笑|欢呼|音乐|听不清|杂音|停顿|沉默|咳嗽"
 _EN_DIRECTION = rf"{_OPEN}\s*(?=[a-z' -]*\b(?:{_EN_CUES})\b)[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){{0,3}}\s*{_CLOSE}"
