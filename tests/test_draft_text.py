@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import grounded_answers
 from pipeline.format.limits import shorten
 
@@ -28,10 +30,11 @@ def test_text_cut_at_the_schema_bound_ends_at_a_sentence(cli, llm_server, srt_fi
     assert "LinkedIn opening stopped mid-sentence; ended at its last full sentence" in result.output
     hooks = (tmp_path / "outputs" / "caching-talk" / "hooks.md").read_text()
     assert "\nCache every step. Never overwrite human edits.\n" in hooks and "hashing to" not in hooks
-    title = hooks.split("## Titles", 1)[1].strip().splitlines()[0]  # a list item: one line, ending at a sentence
-    assert title.startswith("1. Cache every step.") and title.endswith("human edits.") and "an" not in title.split()
+    listed = hooks.split("## Titles", 1)[1].split("\n## ", 1)[0].strip().splitlines()  # the talk's own title leads
+    title = next(line for line in listed if "Cache every step." in line)  # a list item: one line, ending at a sentence
+    assert re.match(r"\d\. Cache every step\.", title) and title.endswith("human edits.") and "an" not in title.split()
     assert len(title) - len("1. ") <= 100  # and within the title's own bound
-    assert "\n2. Your prompt is an input\n" in hooks  # one line; a short title-like line without a period is whole
+    assert re.search(r"\n\d\. Your prompt is an input\n", hooks)  # one line; a short line without a period is whole
     assert not llm_server.chat_requests("VideoHooksDraft")  # the video hooks are chosen by code
 
 
