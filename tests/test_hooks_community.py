@@ -893,14 +893,16 @@ def test_a_model_line_never_makes_the_speaker_the_owner_of_what_they_describe(in
 
 
 def test_too_few_titles_are_filled_with_who_on_which_part(inputs):
-    from pipeline.stages.hooks import speaker_titles
+    from pipeline.stages.hooks import _themes, speaker_titles
     from pipeline.stages.items import Items
 
     made = outline()
     named = [section.model_copy(update={"name": name}) for section, name in zip(made.sections, NAMES)]
     talk = [*TALK, *(("Jane Doe", f"The cache key of step {n} hashes its inputs.") for n in range(3))]
     items = Items(inputs(outline=made.model_copy(update={"sections": named}), transcript=transcript(talk)))
-    assert speaker_titles(items, []) == ["Jane Doe on cache keys for every step"]  # a part on an aside is no title
+    assert speaker_titles(items, [], _themes(items)) == [
+        "Jane Doe on cache keys for every step"
+    ]  # a part on an aside is no title
 
 
 NAMES = ["Cache keys for every step", "Edits by hand", "Two laptops", "Rerun speed"]

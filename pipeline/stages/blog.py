@@ -180,8 +180,8 @@ CONVERSATION = {
     "en": "*{hosts} talk with {guest}. The questions are the hosts'; the answers, {guest}'s own words.*",
     "zh": "*{hosts}对话{guest}。问题来自主持人，回答是{guest}的原话。*",
 }
+CONVERSATION_ONE_HOST = "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*"
 SPEAKER_OWN_WORDS = {
     "en": "*From {speaker}'s talk: the speaker's own words, lightly edited.*",
     "zh": "*本文整理自{speaker}的分享，内容为讲者本人的话，略有删节。*",
 }
-CONVERSATION_ONE_HOST = "*{hosts} talks with {guest}. The questions are the host's; the answers, {guest}'s own words.*"

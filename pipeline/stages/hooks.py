@@ -201,21 +201,22 @@ def titles(items: Items) -> list[str]:
     made = [title for title in chosen.values() if title]
     own = items.inputs.outline.title  # the talk's own title leads, whichever field it filled
     made = [own, *(title for title in made if title != own)] if own in made else made
-    return made + speaker_titles(items, made)[: max(0, FEWEST_TITLES - len(made))]
+    return made + speaker_titles(items, made, themes)[: max(0, FEWEST_TITLES - len(made))]
 
 
 FEWEST_TITLES = 3
 SPEAKER_TITLE = {"en": "{speaker} on {part}", "zh": "{speaker}谈{part}"}
 
 
-def speaker_titles(items: Items, made: list[str]) -> list[str]:
-    """Who on what, by the names of the talk's parts that name what it says most ("Ada Quill on stone ovens"): where
-    the model's titles and the quotes fill fewer than FEWEST_TITLES, a plain headline an editor can sharpen."""
+def speaker_titles(items: Items, made: list[str], themes: list[str]) -> list[str]:
+    """Who on what, by the names of the talk's parts (`themes`) that name what it says most ("Ada Quill on stone
+    ovens"): where the model's titles and the quotes fill fewer than FEWEST_TITLES, a plain headline an editor can
+    sharpen."""
     speaker, said = featured(items.inputs), items.known
     if not speaker:
         return []
     found = []
-    for name in _themes(items):
+    for name in themes:
         if fired("off_subject", name, said, items.language) or speaker in name:
             continue
         part = name if items.language == "zh" else as_said(name, said)
