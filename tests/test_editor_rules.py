@@ -297,7 +297,7 @@ def test_a_line_that_trails_off_goes_on_in_the_next_one():
         "A loaf of rye needs a slow oven or the crust burns before the middle sets.",
     ]
     prose = _prose(texts)
-    assert "And then the dough... it just sat on the bench overnight" in prose  # one sentence, as spoken
+    assert "And then the dough—it just sat on the bench overnight" in prose  # one sentence, as spoken
     assert not prose.startswith("So")  # a pause alone is no sentence
 
 

@@ -317,6 +317,8 @@ def test_content_is_not_a_remark_zh(text):
         ("It [ Applause ] really worked.", "It really worked."),
         ("the build , it was slow .", "The build, it was slow."),
         ("Right? Instruments matter a lot.", "Instruments matter a lot."),
+        ("The rye was... how do I put it, a brick.", "The rye was—how do I put it, a brick."),
+        ("...and then it sat overnight.", "And then it sat overnight."),
     ],
 )
 def test_clean_en(raw, cleaned):

@@ -319,7 +319,10 @@ def _continued(sentences: list[str], language: str, lowered: set[str]) -> list[s
         elif joined and _trails_on(joined[-1], language):
             head, _, rest = sentence.partition(" ")
             lower = head.lower() if head.lower() in lowered and not re.match(r"I\b", head) else head
-            joined[-1] = f"{joined[-1]} {lower} {rest}".rstrip()
+            if TRAILS_OFF.search(joined[-1]):  # an ellipsis inside a sentence reads as words left out
+                joined[-1] = f"{TRAILS_OFF.sub('—', joined[-1])}{lower} {rest}".rstrip()
+            else:
+                joined[-1] = f"{joined[-1]} {lower} {rest}".rstrip()
         else:
             joined.append(sentence)
     return joined

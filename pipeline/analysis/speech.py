@@ -683,9 +683,16 @@ def _tidy_en(text: str) -> str:
     return text
 
 
+# a pause inside a line ("the rye was... how do I put it, a brick"): on a page an ellipsis inside a
+# quote says words were left out, so the break in the speech is written as a dash, as transcribers of speech do
+_EN_PAUSE_INSIDE = re.compile(r"(?<=\w)[,]?\s*(?:\.{2,}|…)\s+(?=[\w\"“'(])")
+_EN_PAUSE_FIRST = re.compile(r"^\s*(?:\.{2,}|…)\s*(?=\w)")  # "...and then": the pause before a line is no word
+
+
 def _clean_en(text: str) -> str:
     """English speech noise out, in an order where each removal can expose the next ("So, um, like, the...")."""
     text = " ".join(STAGE_DIRECTION.sub(" ", text).split())
+    text = _EN_PAUSE_INSIDE.sub("—", _EN_PAUSE_FIRST.sub("", text))
     previous = None
     while previous != text:
         previous = text
