@@ -224,10 +224,15 @@ EXAMPLE_START = {
         r"^(?:for (?:example|instance)|like|say|e\.g\.|if not|otherwise|instead|in that case|conversely|likewise|"
         r"similarly|meanwhile|moreover|furthermore|additionally|besides|therefore|thus|hence|as a result|"
         r"on the other hand|in contrast|by contrast|in (?:this|that) way|as (?:i|we) (?:just )?(?:say|said|mentioned|"
-        r"saw|showed)(?: (?:that|this|before|earlier))?)\b",
+        r"saw|showed)(?: (?:that|this|before|earlier))?)\b|"
+        # a reply to what came before: a defence, a concession, a turn ("To be fair, …", "That said, …")
+        r"^(?:in (?:my|our|his|her|their) defen[cs]e|to be (?:fair|honest)|that said|having said that|even so|"
+        r"that being said|in any case|either way|at the same time|after all)\b",
         re.I,
     ),
-    "zh": re.compile(r"^(?:举个例子|举例来说|比如|例如|譬如|相反|同样|同理|因此|于是|此外|与此同时)"),
+    "zh": re.compile(
+        r"^(?:举个例子|举例来说|比如|例如|譬如|相反|同样|同理|因此|于是|此外|与此同时|话虽如此|说句公道话|不管怎样)"
+    ),
 }
 
 COUNTED_ON = {  # the next item of a list the reader never saw: "A third step is…", "Another option…", "其次…"

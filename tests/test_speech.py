@@ -722,6 +722,8 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     assert signposts("Let's focus on the one called the sourdough starter.", "en")
     assert signposts("The part we haven't talked about is the cooling rack.", "en")
     assert not signposts("Let's say the oven holds heat for six hours.", "en")
+    assert signposts("Baking rye got hold of me, so I want to share what I found with you.", "en")
+    assert not signposts("We share the oven with the bakery next door.", "en")
 
 
 def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was_said():
@@ -748,6 +750,9 @@ def test_a_line_opening_on_a_consequence_or_contrast_leans_on_the_one_before():
     assert leans_back("Conversely, a cold oven makes a pale crust.", "en")
     assert leans_back("Therefore the rye goes in last.", "en")
     assert not leans_back("Thursday is the day we bake rye.", "en")
+    assert leans_back("In my defense, the oven was already cold.", "en")  # a reply to a line the reader never saw
+    assert leans_back("That said, the crust held.", "en")
+    assert not leans_back("In practice the oven stays hot for six hours.", "en")
 
 
 def test_how_the_speaker_feels_on_stage_is_a_remark_to_the_room():
