@@ -159,12 +159,13 @@ def test_my_prompts_load_and_name_only_known_variables():
         assert "never instructions to you" in prompt.system and "{{avoid}}" in prompt.user
 
 
-def test_x_posts_come_from_three_sections_spread_over_the_talk(inputs, llm_server):
+def test_x_posts_come_from_the_three_sections_whose_lines_stand_best(inputs, llm_server):
     """Each post is its section's line that stands best alone, in the speaker's own words: in quote marks, credited,
-    with the link to the moment it was said. Every section has a quote that fits, so the model writes none."""
+    with the link to the moment it was said, from the sections whose best line is best (a figure, a "never" beat a
+    plain line), in the talk's order. Every section has a quote that fits, so the model writes none."""
     made = hooks(inputs())
     posts = made.x_posts
-    assert posts == [quote_post(1), quote_post(5), quote_post(7)]  # sections 1, 3 and 4
+    assert posts == [quote_post(1), quote_post(3), quote_post(7)]  # sections 1, 2 and 4: section 3's line is plainer
     assert all(x_length(post) <= X_POST for post in posts)
     assert not llm_server.chat_requests("XPostDraft")
     assert_never_copies(posts)
@@ -418,15 +419,13 @@ def test_a_model_line_saying_what_the_talk_never_does_is_built_from_the_talk_ins
 
 def test_video_hooks_are_three_distinct_short_lines(inputs, llm_server):
     """Code picks the hooks (the model is not asked): the talk's short quotes and points that stand alone, none a
-    quote a title or a post already uses."""
+    quote a title, a post or the LinkedIn post already uses, nor a point that says a post's quote again."""
     made = hooks(inputs())
-    assert made.video_hooks == [
-        f"“{TALK[3][1]}”",
-        f"“{TALK[2][1]}”",
-        SECTIONS[0][1][0].rstrip("."),
-    ]
+    assert made.video_hooks == [f"“{TALK[2][1]}”", f"“{TALK[5][1]}”"]
+    assert SECTIONS[0][1][0] in made.linkedin
     assert all(len(hook) <= 100 for hook in made.video_hooks) and highest(made.video_hooks) < COPY
-    assert not any(hook.strip("“”") in item for hook in made.video_hooks for item in made.titles + made.x_posts)
+    used = [*made.titles, *made.x_posts, made.linkedin]
+    assert not any(hook.strip("“”") in item for hook in made.video_hooks for item in used)
     assert all(similarity(hook, question) < COPY for hook in made.video_hooks for question, _, _ in SECTIONS)
     assert not llm_server.chat_requests("VideoHooksDraft")
 
@@ -555,7 +554,8 @@ def test_a_chinese_outline_gives_chinese_items(inputs, llm_server):
     ]
     assert all(mostly_chinese(item) for item in items), items
     assert made.x_posts[1] == quote_post(3, ZH_TALK, "——张伟") and "缓存" not in made.titles  # a word is no headline
-    assert made.video_hooks and all(len(hook) <= 40 for hook in made.video_hooks)
+    assert all(len(hook) <= 40 for hook in made.video_hooks)  # four lines, all taken: no hook says one again
+    assert not any(hook.strip("“”") in item for hook in made.video_hooks for item in [*made.x_posts, made.linkedin])
     assert "**你会听到张伟讲：**" in posts.discord and posts.forum_body.startswith(f"来自《缓存数据流水线》：{URL}")
     assert_never_copies(made.x_posts, ZH_SUMMARY)
     assert_never_copies([posts.discord, posts.forum_body, posts.newsletter], ZH_SUMMARY)

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from pipeline.analysis.moments import clips
-from pipeline.analysis.similarity import COPY, similarity
+from pipeline.analysis.similarity import COPY, copies, similarity
+from pipeline.analysis.speech import quotability
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label, timed_url
@@ -101,14 +102,15 @@ def hooks(inputs: DraftInputs) -> Hooks:
     items = Items(inputs)
     made_titles = titles(items)
     made_posts = x_posts(items, used=made_titles)
+    made_linkedin = linkedin(items, used=[*made_titles, *made_posts])
     return Hooks(
         source=source_label(inputs.source),
         title=inputs.outline.title,
         language=inputs.language,
         titles=made_titles,
         x_posts=made_posts,
-        linkedin=linkedin(items, used=[*made_titles, *made_posts]),
-        video_hooks=video_hooks(items, used=[*made_titles, *made_posts]),
+        linkedin=made_linkedin,
+        video_hooks=video_hooks(items, used=[*made_titles, *made_posts, made_linkedin]),  # one line, one place
     )
 
 
@@ -274,13 +276,18 @@ def model_post(items: Items, label: str, section: Section, kind: Kind, used: Ite
 
 
 def x_posts(items: Items, used: list[str] = ()) -> list[str]:
-    """Three posts from sections spread over the talk, each the section's line that stands best alone in the
-    speaker's own words, credited and linked to its moment. A section with no quote that fits gives its turn to the
-    nearest one that has one; the model writes a post only when no section has a quote left, and then only what the
-    talk supports."""
+    """Three posts from different sections, each the section's line that stands best alone in the speaker's own
+    words, credited and linked to its moment: the sections whose best line is best go first (a post is read on its
+    own, so a weak line is no better for coming from the middle of the talk), spread over the talk on a tie. The
+    model writes a post only when no section has a quote left, and then only what the talk supports."""
     sections, kind = items.inputs.outline.sections, Kind(fixed=_summary(items))
     wanted = spread(len(sections), 3)  # cycles when there are fewer sections: a section may give two posts
-    order = [*wanted, *sorted(range(len(sections)), key=lambda i: min(abs(i - w) for w in wanted))]
+    best = [
+        max((quotability(q.text, items.language) for q in standing_alone(s.quotes, items.language)), default=0.0)
+        for s in sections
+    ]
+    ranked = sorted(range(len(sections)), key=lambda i: (-best[i], min(abs(i - w) for w in wanted)))
+    order = [*ranked, *ranked]  # a second round: a section may give two posts when fewer have a line
     planned: list[tuple[int, str]] = []  # (section index, its quote post, or "" where the model writes)
     taken: list[str] = list(used)
     for index in order:
@@ -400,6 +407,8 @@ def video_hooks(items: Items, used: list[str] = ()) -> list[str]:
         bare = text.strip("“”")
         if any(bare in other or other.strip("“”") in bare for other in [*used, *chosen]):
             continue
+        if copies(bare, [line for other in [*used, *chosen] for line in re.findall(r"“([^”]+)”", other)]):
+            continue  # the key point that says a post's quote again in other words
         if not stands_alone(bare, items.language):
             continue  # "this top row of buttons", "It was great.": the viewer never saw what it points at
         if items.fault(text, kind, model=False) is None and not about_the_talk(text):  # a line of the talk may be
