@@ -183,6 +183,21 @@ def test_a_section_with_no_quote_that_stands_alone_gives_its_post_to_the_nearest
     assert not llm_server.chat_requests("XPostDraft")
 
 
+def test_a_post_may_quote_a_key_point_the_speaker_said_as_it_stands(inputs, llm_server):
+    """A section's key points are the speaker's sentences too: one said word for word is a quote, with its moment,
+    and a post takes it where it stands better than the section's quotes; a point in other words is no quote."""
+
+    def last_section(points: list[str]) -> Outline:  # its quote "So we hash…" leans back; the figure is a point
+        made = outline(sections=[*SECTIONS[:3], (SECTIONS[3][0], points, [6])])
+        last = made.sections[3].model_copy(update={"last": 7})
+        return made.model_copy(update={"sections": [*made.sections[:3], last]})
+
+    posts = hooks(inputs(outline=last_section([TALK[7][1]]))).x_posts
+    assert quote_post(7) in posts and not llm_server.chat_requests("XPostDraft")
+    reworded = hooks(inputs(outline=last_section(SECTIONS[3][1]))).x_posts
+    assert not any(TALK[7][1] in post for post in reworded)
+
+
 def test_the_model_writes_a_post_only_about_a_section_when_no_section_has_a_quote_left(inputs, llm_server):
     posts = hooks(inputs(outline=unquoted(outline(), 0, 1, 3))).x_posts
     assert posts[1] == quote_post(5)
@@ -283,11 +298,12 @@ def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_sh
 
 def test_key_points_written_without_a_full_stop_still_make_hooks(inputs, llm_server):
     """A point listed without a full stop (an edited outline) is a whole sentence for a hook all the same: with no
-    quotes to choose from, the hooks are the points no title or post already says."""
+    quotes to choose from, the hooks are the points no title, post or LinkedIn bullet already says."""
     bare = [(question, [point.rstrip(".") for point in points], ids) for question, points, ids in SECTIONS]
     made = hooks(inputs(outline=unquoted(outline(sections=bare)), habits_asked_again=False))
-    unused = [bare[0][1][1], bare[1][1][0]]  # the posts took the first point of sections 1, 3 and 4
-    assert made.video_hooks == unused, made.video_hooks
+    said = [*made.titles, *made.x_posts, made.linkedin]
+    unused = [point for _, points, _ in bare for point in points if not any(point in text for text in said)]
+    assert made.video_hooks and made.video_hooks == unused[:3], made.video_hooks
     assert not llm_server.chat_requests("VideoHooksDraft")
 
 

@@ -32,6 +32,7 @@ from pipeline.stages.items import (
     fresh_point,
     headings,
     led,
+    said_lines,
     section_material,
     speaker_of,
     spread,
@@ -282,9 +283,10 @@ def x_posts(items: Items, used: list[str] = ()) -> list[str]:
     model writes a post only when no section has a quote left, and then only what the talk supports."""
     sections, kind = items.inputs.outline.sections, Kind(fixed=_summary(items))
     wanted = spread(len(sections), 3)  # cycles when there are fewer sections: a section may give two posts
+    lines = [said_lines(section, items.inputs) for section in sections]
     best = [
-        max((quotability(q.text, items.language) for q in standing_alone(s.quotes, items.language)), default=0.0)
-        for s in sections
+        max((quotability(q.text, items.language) for q in standing_alone(said, items.language)), default=0.0)
+        for said in lines
     ]
     ranked = sorted(range(len(sections)), key=lambda i: (-best[i], min(abs(i - w) for w in wanted)))
     order = [*ranked, *ranked]  # a second round: a section may give two posts when fewer have a line
@@ -293,7 +295,7 @@ def x_posts(items: Items, used: list[str] = ()) -> list[str]:
     for index in order:
         if len(planned) == len(wanted):
             break
-        alone = standing_alone(unused(sections[index].quotes, taken), items.language)
+        alone = standing_alone(unused(lines[index], taken), items.language)
         quoted = [post for post in (quote_post(items, quote) for quote in alone) if post]
         if quoted := [post for post in quoted if items.fault(post, kind, model=False) is None]:
             planned.append((index, quoted[0]))
@@ -315,15 +317,24 @@ def x_posts(items: Items, used: list[str] = ()) -> list[str]:
 LINKEDIN_LABELS = {"opening": "LinkedIn opening", "closing_question": "LinkedIn closing question"}
 
 
-def points_across(sections: list[Section], wanted: int = 3, language: str = "en") -> list[tuple[Section, str]]:
+def points_across(
+    sections: list[Section], wanted: int = 3, language: str = "en", used: Iterable[str] = ()
+) -> list[tuple[Section, str]]:
     """Key points from different sections first (spread over the talk), then second points, until there are enough;
     in each section a point that stands alone first (a bullet has no sentence before it: no pronoun or pointer back,
-    no slide)."""
+    no slide); none a title or post already `used` quotes."""
+    used = list(used)
     order = [sections[i] for i in dict.fromkeys(spread(len(sections), min(wanted, len(sections))))]
-    points = {id(s): sorted(s.key_points, key=lambda point: not stands_alone(point, language)) for s in order}
+    points = {
+        id(s): sorted(
+            (point for point in s.key_points if not any(point.strip() in text for text in used)),
+            key=lambda point: not stands_alone(point, language),
+        )
+        for s in order
+    }
     chosen = []
     for depth in range(3):
-        chosen += [(section, points[id(section)][depth]) for section in order if len(section.key_points) > depth]
+        chosen += [(section, points[id(section)][depth]) for section in order if len(points[id(section)]) > depth]
     return chosen[:wanted]
 
 
@@ -332,7 +343,7 @@ def linkedin_bullets(items: Items, frame: list[str], used: Iterable[str] = ()) -
     each bullet leads with its section's heading, then with a point (or a quote no title or post already `used`) the
     summary does not say."""
     chosen, summary = (
-        points_across(items.inputs.outline.sections, language=items.language),
+        points_across(items.inputs.outline.sections, language=items.language, used=used),
         summary_text(items.inputs.outline),
     )
     plain = [point for _, point in chosen]

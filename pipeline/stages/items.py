@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from pipeline.analysis.names import capitalised_words, unknown_names
 from pipeline.analysis.similarity import COPY, similarity
-from pipeline.analysis.speech import leans_on_pronoun, points_outside, quotability
+from pipeline.analysis.speech import clean, leans_on_pronoun, points_outside, quotability
 from pipeline.artifacts import Outline, Quote, Section
 from pipeline.check.drafts import INLINE_QUOTE, says, telltale_phrases
 from pipeline.format.limits import SENTENCE_END
@@ -206,6 +206,26 @@ def unused(quotes: list[Quote], shown: Iterable[str]) -> list[Quote]:
     """The quotes no text already `shown` in the draft carries: the same quote twice is a repeat a reader notices."""
     shown = list(shown)
     return [quote for quote in quotes if not any(quote.text.strip() in text for text in shown)]
+
+
+def said_lines(section: Section, inputs: DraftInputs) -> list[Quote]:
+    """The section's quotes and the key points the speaker said as they stand (code picks both from the span), each
+    with its moment: what a post may quote. A point edited by hand or written by a model is no quote."""
+    transcript, language = inputs.transcript, inputs.language
+    if not transcript or section.first is None or section.last is None:
+        return list(section.quotes)
+    quoted = {quote.segment_id for quote in section.quotes}
+    spoken = {
+        clean(segment.text, language): segment
+        for segment in transcript.segments
+        if section.first <= segment.id <= section.last and segment.id not in quoted and not segment.mark
+    }
+    points = [
+        Quote(segment_id=said.id, text=point, start=said.start, end=said.end, speaker=said.speaker)
+        for point in section.key_points
+        if (said := spoken.get(point.strip()))
+    ]
+    return [*section.quotes, *points]
 
 
 def best_alone(quotes: list[Quote], language: str) -> list[Quote]:
