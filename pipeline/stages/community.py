@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from pipeline.analysis.similarity import COPY, similarity
+from pipeline.analysis.speech import quotability
 from pipeline.artifacts import Artifact, Section
 from pipeline.format.limits import DISCORD
 from pipeline.format.render import front_matter, source_label
@@ -114,12 +115,14 @@ def community(inputs: DraftInputs) -> Community:
 
 
 def _fresh_line(section: Section, language: str, shown: Iterable[str]) -> str:
-    """The section's first key point, else quote, that stands alone (no pointer back, no slide, no pronoun subject)
-    and no other post of the draft already shows: three posts repeating one line read as one post three times."""
+    """The section's key point or quote that stands alone (no pointer back, no slide, no pronoun subject) and stands
+    best (quotability; a point first on a tie) that no other post of the draft already shows: three posts repeating
+    one line read as one post three times."""
     seen = [text for text in shown if text]
     lines = [*section.key_points, *(quote.text for quote in section.quotes)]
     fresh = [line for line in lines if line.strip() and not any(line.strip() in text for text in seen)]
-    return next((line for line in fresh if stands_alone(line, language)), "")
+    alone = [line for line in fresh if stands_alone(line, language)]
+    return max(alone, key=lambda line: quotability(line, language), default="")
 
 
 # Discord -------------------------------------------------------------------------------------------------------------
