@@ -227,7 +227,9 @@ EXAMPLE_START = {
         r"saw|showed)(?: (?:that|this|before|earlier))?)\b|"
         # a reply to what came before: a defence, a concession, a turn ("To be fair, …", "That said, …")
         r"^(?:in (?:my|our|his|her|their) defen[cs]e|to be (?:fair|honest)|that said|having said that|even so|"
-        r"that being said|in any case|either way|at the same time|after all)\b",
+        r"that being said|in any case|either way|at the same time|after all)\b|"
+        # a recap of what was just shown ("Now we know what that number was."): the reader saw none of it
+        r"^(?:so )?now (?:we|you) (?:know|have|understand|see|can see|get)\b",
         re.I,
     ),
     "zh": re.compile(

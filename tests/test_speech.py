@@ -732,6 +732,8 @@ def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was
     assert pronoun_subject("I'm sure it will burn the crust one day.", "en")
     assert pronoun_subject("Hopefully they keep the oven at 250 degrees.", "en")
     assert not pronoun_subject("I'm sure the stone oven will outlast us all.", "en")
+    assert pronoun_subject("You could almost say it's as much a part of the bakery as the flour.", "en")
+    assert not pronoun_subject("You could say the oven is the heart of the bakery.", "en")
     assert UNSURE.search("They were bakeries, I think, I'm not totally sure.")
 
 
@@ -752,6 +754,8 @@ def test_a_line_opening_on_a_consequence_or_contrast_leans_on_the_one_before():
     assert not leans_back("Thursday is the day we bake rye.", "en")
     assert leans_back("In my defense, the oven was already cold.", "en")  # a reply to a line the reader never saw
     assert leans_back("That said, the crust held.", "en")
+    assert leans_back("Now we know what that oven temperature on the dial meant.", "en")  # a recap of the unseen
+    assert not leans_back("Now the oven holds its heat for six hours.", "en")
     assert not leans_back("In practice the oven stays hot for six hours.", "en")
 
 

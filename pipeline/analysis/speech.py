@@ -853,7 +853,8 @@ def leans_on_pronoun(text: str, lang: str) -> bool:
 # A stance the speaker opens with before their subject: "I'm sure it…", "I think they…", "Hopefully it's…".
 _STANCE_EN = re.compile(
     r"^(?:(?:so|well|and|but),?\s+)?(?:i(?:'m| am) (?:sure|pretty sure|not sure)|i (?:think|guess|believe|bet|hope|"
-    r"suppose|feel like)|hopefully|maybe|probably|honestly|of course)(?: that)?,?\s+",
+    r"suppose|feel like)|hopefully|maybe|probably|honestly|of course|i(?:'d| would) (?:say|argue)|"
+    r"you (?:can|could|might) (?:almost |even |probably )?say)(?: that)?,?\s+",
     re.IGNORECASE,
 )
 UNSURE = re.compile(
