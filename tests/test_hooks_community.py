@@ -298,12 +298,14 @@ def test_an_x_post_over_its_limit_keeps_its_whole_first_sentences_and_asks_to_sh
 
 def test_key_points_written_without_a_full_stop_still_make_hooks(inputs, llm_server):
     """A point listed without a full stop (an edited outline) is a whole sentence for a hook all the same: with no
-    quotes to choose from, the hooks are the points no title, post or LinkedIn bullet already says."""
+    quotes to choose from, the hooks are the points no other item already says."""
+    from pipeline.stages.hooks import video_hooks
+    from pipeline.stages.items import Items
+
     bare = [(question, [point.rstrip(".") for point in points], ids) for question, points, ids in SECTIONS]
-    made = hooks(inputs(outline=unquoted(outline(sections=bare)), habits_asked_again=False))
-    said = [*made.titles, *made.x_posts, made.linkedin]
-    unused = [point for _, points, _ in bare for point in points if not any(point in text for text in said)]
-    assert made.video_hooks and made.video_hooks == unused[:3], made.video_hooks
+    items = Items(inputs(outline=unquoted(outline(sections=bare)), habits_asked_again=False))
+    said = [bare[0][1][0]]  # another item took the first point
+    assert video_hooks(items, used=said) == [bare[0][1][1], bare[1][1][0], bare[2][1][0]]
     assert not llm_server.chat_requests("VideoHooksDraft")
 
 

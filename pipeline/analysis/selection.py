@@ -152,6 +152,7 @@ def key_points(
         and quotability(text, language) >= POINT_FORM
         and paragraph_opening(text, language) == text
         and not leans_on_pronoun(text, language)
+        and not _leans(text, language)  # "In my defense, …", "A third step is…": a reply, an item of an unseen list
         and not broken_off(text, language)
         and not (language != "zh" and (RESTART.search(text) or RESTART.search(" ".join(segments[i].text.split()))))
         and not ROOM_QUESTION.search(text)

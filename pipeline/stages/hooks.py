@@ -321,20 +321,19 @@ def points_across(
     sections: list[Section], wanted: int = 3, language: str = "en", used: Iterable[str] = ()
 ) -> list[tuple[Section, str]]:
     """Key points from different sections first (spread over the talk), then second points, until there are enough;
-    in each section a point that stands alone first (a bullet has no sentence before it: no pronoun or pointer back,
-    no slide); none a title or post already `used` quotes."""
+    only points that stand alone (a bullet has no sentence before it: no pronoun or pointer back, no slide), from
+    the other parts when a part has none; none a title or post already `used` quotes."""
     used = list(used)
     order = [sections[i] for i in dict.fromkeys(spread(len(sections), min(wanted, len(sections))))]
-    points = {
-        id(s): sorted(
-            (point for point in s.key_points if not any(point.strip() in text for text in used)),
-            key=lambda point: not stands_alone(point, language),
-        )
-        for s in order
+    standing = {
+        id(s): [p for p in s.key_points if stands_alone(p, language) and not any(p.strip() in t for t in used)]
+        for s in sections
     }
     chosen = []
     for depth in range(3):
-        chosen += [(section, points[id(section)][depth]) for section in order if len(points[id(section)]) > depth]
+        chosen += [(section, standing[id(section)][depth]) for section in order if len(standing[id(section)]) > depth]
+    for section in sections:  # a part with no point that stands alone gives its bullet to another part
+        chosen += [(section, point) for point in standing[id(section)] if (section, point) not in chosen]
     return chosen[:wanted]
 
 
