@@ -206,8 +206,8 @@ OUTLINE_PROMPTS = [
     "question",
     "theme",
     "outline",
-    "part-names",
-]  # per section: question, its edit, a theme; then every part's name
+    "part-name",
+]  # per section: question, its edit, a theme, its name
 DRAFT_VARIABLES = {"outline", "title", "language", "voice"}
 ITEM_VARIABLES = {"language", "focus", "avoid"}  # one small question per call, after the brief (stages.items)
 PROMPT_VARIABLES = {
@@ -220,6 +220,7 @@ PROMPT_VARIABLES = {
     "brief": {"material", "voice"},
     "shorten": {"text", "limit", "length"},
     "part-names": {"material", "count", "language"},
+    "part-name": {"material", "language"},
 }
 
 

@@ -80,7 +80,7 @@ def test_malformed_json_is_reasked_once_with_the_error(cli, llm_server, srt_file
     assert [(call["prompt"], call["attempts"]) for call in run["calls"]] == [
         ("section", 1),
         ("outline", 2),
-        ("part-names", 1),
+        ("part-name", 1),
     ]
     assert run["llm_calls"] == 4
 

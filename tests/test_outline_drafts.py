@@ -528,11 +528,11 @@ def _names(llm_server, titles: list[str], shown: list[str], fallbacks: list[list
     from pipeline.stages.naming import section_names
 
     part = Section(question="q?", persona="", key_points=[], quotes=[])
-    llm_server.script("NamesDraft", {"titles": titles})
+    llm_server.script("NamesDraft", *({"titles": names} for names in titles))  # one call a part
     llm = LLM(load_settings())
     try:
         named = section_names(
-            llm, load_prompt("part-names"), [part, part], shown, fallbacks, " ".join(shown), "en", set()
+            llm, load_prompt("part-name"), [part, part], shown, fallbacks, " ".join(shown), "en", set()
         )
     finally:
         llm.close()
@@ -544,7 +544,7 @@ def test_a_part_named_in_another_parts_words_takes_its_own(llm_server):
         "The stone oven holds its heat for six hours after the fire goes out.",
         "Sourdough proofing takes a whole night in the cold room before the morning bake.",
     ]
-    titles = ["Stone Oven Heat", "Stone Oven Fires"]  # both after the first part
+    titles = [["Stone Oven Heat"], ["Stone Oven Fires"]]  # both after the first part
     names = _names(llm_server, titles, shown, [[], ["Overnight sourdough proofing"]])
     assert names == ["Stone Oven Heat", "Overnight sourdough proofing"]
 
@@ -554,6 +554,20 @@ def test_names_swapped_between_parts_give_way_to_each_parts_own(llm_server):
         "The stone oven holds its heat for six hours, long enough for the proofing of the next batch.",
         "Sourdough proofing takes a whole night in the cold room before the morning bake in the oven.",
     ]
-    titles = ["Sourdough proofing", "Stone oven heat"]  # each the other's
+    titles = [["Sourdough proofing"], ["Stone oven heat"]]  # each the other's
     names = _names(llm_server, titles, shown, [["Oven heat"], ["Cold room proofing"]])
     assert names == ["Oven heat", "Cold room proofing"]
+
+
+def test_of_the_names_offered_for_a_part_the_one_it_says_most_heads_it(llm_server):
+    shown = [
+        "A question first: what is rye? The stone oven holds its heat for hours, and the oven bakes the rye last, "
+        "when the oven has cooled.",
+        "Sourdough proofing takes a whole night in the cold room before the morning bake.",
+    ]
+    titles = [["Introduction", "Rye flour", "Stone oven heat"], ["Overnight sourdough proofing"]]
+    names = _names(llm_server, titles, shown, [[], []])
+    assert names == ["Stone oven heat", "Overnight sourdough proofing"]  # "oven" thrice beats "rye" twice
+    from pipeline.stages.naming import unasked
+
+    assert not unasked(shown[0], "en").startswith("A question first")  # a question is copied back, not named

@@ -70,7 +70,7 @@ def test_run_writes_every_artifact_with_verbatim_quotes(cli, llm_server, srt_fil
     prompts = [call["prompt"] for call in run["calls"]]
     # one section: its question (then its theme: the scripted default says the span's opening back), then title and
     # summary, then the part's name
-    assert prompts[:5] == ["section", "theme", "outline", "part-names", "blog"]
+    assert prompts[:5] == ["section", "theme", "outline", "part-name", "blog"]
     # then small calls, one kind of item each; code chooses the video hooks (never asked) and builds the newsletter
     # from the talk (asked only when no template passes)
     assert set(prompts[5:]) == {*HOOKS_PROMPTS, *COMMUNITY_PROMPTS} - {"community-newsletter"}

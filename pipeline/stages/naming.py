@@ -2,20 +2,23 @@
 
 The embedded model names a passage well and states facts badly, and a question it writes often relates the part's
 terms wrongly ("What is the purpose of X using Y?"). So a part is headed by a name, not a made-up question: one call
-names every part from the opening of the text the blog shows under it, and each name is checked like a heading
-(short, not a question, in the talk's own words, naming something, not cut short, not a repeat). A name that fails
-is the part's own short statement, then its most repeated terms. A question someone in the recording asked (a
-host's, the room's) stays its part's heading.
+per part offers up to three names from the opening of the text the blog shows under it, each is checked like a
+heading (short, not a question, in the talk's own words, naming something, not cut short, not a repeat, not another
+part's words), and code keeps the one whose words the part says most. A part no name fits is headed by its own
+short statement, then its most repeated terms. A question someone in the recording asked (a host's, the room's)
+stays its part's heading. The video's chapters are named in one call for every part (model_names).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Annotated
 
 from pydantic import Field
 
 from pipeline.artifacts import Section
+from pipeline.format.limits import SENTENCE_END
 from pipeline.format.text import LANGUAGE_NAMES, guard, one_line
 from pipeline.llm.client import LLM
 from pipeline.llm.prompts import Prompt
@@ -59,7 +62,9 @@ SMALL_WORDS = frozenset(
 NAME_CHARS = 50  # YouTube's limit for a chapter, and about what a reader takes in of a heading at a glance
 NAMES_MAX_TOKENS = 300
 NAMED_POINTS = 3  # what the model reads of a chapter the outline did not name: its part's first key points
-NAMED_WORDS = 100  # what it reads of a section: the opening of what the blog shows under its heading
+NAMED_WORDS = 100  # what the chapters call reads of a part
+PART_WORDS = 150  # what a part's own call reads of it: the opening of what the blog shows under its heading
+PART_NAMES = 3
 
 
 class NamesDraft(Strict):
@@ -128,6 +133,37 @@ def opening(text: str, language: str, limit: int = NAMED_WORDS) -> str:
     return " ".join(said[:limit]) + (" …" if len(said) > limit else "")
 
 
+def part_names(llm: LLM, prompt: Prompt, said: str, language: str) -> list[str]:
+    """One call: up to three names for one part, from what it says; [] when the answer is unusable. One part a call:
+    asked to name every part at once, a small model slips by one ("Introduction", then each name one place late)."""
+    try:
+        draft = llm.structured(
+            prompt,
+            NamesDraft,
+            NAMES_MAX_TOKENS,
+            material=guard(said),
+            language=LANGUAGE_NAMES.get(language, language),
+        )
+    except Exception:  # noqa: BLE001 - a name is a nicety: every part still has its own statement or terms
+        return []
+    return [one_line(title).strip().strip('"“”').rstrip("。.") for title in draft.titles[:PART_NAMES]]
+
+
+def repeated(name: str, text: str, language: str) -> float:
+    """How much a text keeps saying a name's words (each counted up to five times): a heading names what its part
+    says most, not a word it says once."""
+    counts = Counter(stem(word) for word in claim_words(text, language))
+    words = [stem(word) for word in claim_words(name, language)]
+    return sum(min(counts[word], 5) for word in words) / len(words) if words else 0.0
+
+
+def unasked(text: str, language: str, limit: int = PART_WORDS) -> str:
+    """What the model reads of a part: its opening without the questions the speaker asks (a small model copies a
+    question back as the name: "What is a stone oven?")."""
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip() and not s.rstrip().endswith(("?", "？"))]
+    return opening(("" if language == "zh" else " ").join(sentences) or text, language, limit)
+
+
 def section_names(
     llm: LLM,
     prompt: Prompt,
@@ -138,27 +174,24 @@ def section_names(
     language: str,
     asked: set[str],
 ) -> list[Section]:
-    """Each section with its `name`: the model's, named from the opening of what the blog `shown` under it (so the
-    heading fits the text beneath it), when it fits; else the first of its `fallbacks` (its own statement, its terms)
-    that does. A name must be its own part's words: asked to name every part at once, a small model names them all
-    after the first. A section whose question was asked in the recording keeps that question as its heading."""
-    named = [i for i, section in enumerate(sections) if section.question not in asked]
-    parts = [[opening(shown[i], language)] for i in named]
-    answers = model_names(llm, prompt, parts, language) if named else []
-    found = dict(zip(named, answers))
+    """Each section with its `name`: of the model's names for it (from what the blog `shown` under it, so the heading
+    fits the text beneath it), the one that fits and that the part says most; else the first of its `fallbacks` (its
+    own statement, its terms) that fits. A name must be its own part's words, not another part's. A section whose
+    question was asked in the recording keeps that question as its heading."""
     taken = [section.question for section in sections if section.question in asked]
     result = []
     for index, section in enumerate(sections):
-        if index not in named:
+        if section.question in asked:
             result.append(section)
             continue
-        modelled = one_line(found.get(index, "")).strip()
-        if modelled and (
-            fired("unsupported", modelled, shown[index], language, naming=True)
-            or elsewhere(modelled, index, shown, language)
-        ):
-            modelled = ""  # another part's words: the fallbacks are this part's own
-        candidates = [modelled, *fallbacks[index]]
+        modelled = [
+            name
+            for name in part_names(llm, prompt, unasked(shown[index], language), language)
+            if not fired("unsupported", name, shown[index], language, naming=True)
+            and not elsewhere(name, index, shown, language)  # another part's words: its fallbacks are its own
+        ]
+        modelled.sort(key=lambda name: -repeated(name, shown[index], language))
+        candidates = [*modelled, *fallbacks[index]]
         name = next((n for n in (one_line(c).strip() for c in candidates) if fits(n, grounds, language, taken)), "")
         taken.append(name)
         result.append(section.model_copy(update={"name": name}))

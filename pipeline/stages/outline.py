@@ -887,7 +887,7 @@ def outline(transcript: Transcript, source: Source, llm: LLM, prompts: dict[str,
     ]
     shown = [span.material(language) for span in kept_spans]
     sections = section_names(
-        llm, prompts["part-names"], sections, shown, fallbacks, source_text, language, asked_in_talk
+        llm, prompts["part-name"], sections, shown, fallbacks, source_text, language, asked_in_talk
     )
     from pipeline.analysis.speech import broken_off
 
