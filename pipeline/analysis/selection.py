@@ -303,6 +303,14 @@ def _noise(text: str, language: str) -> bool:
     return is_fragment(text, language) and words(text) <= 3
 
 
+def _framed(text: str, following: list[str], language: str) -> bool:
+    """A line about the talk itself ("This part is more about patience.") that the next one points back at ("That
+    has been my secret."): without it the next line says something else."""
+    from pipeline.analysis.speech import signposts
+
+    return bool(following) and signposts(text, language) and _leans(following[0], language)
+
+
 PAUSE_WORDS = 2  # "So...", "Yeah, so...": a line this short before its pause says nothing
 
 
@@ -407,7 +415,12 @@ def passages(
         ):
             taken.add(end)
             end += 1  # "Which is almost true.", "But in the end we took it back.": the speaker's own hedge or turn
-        sentences = [text for text in _continued(cleaned[start:end], language, lowered) if not _noise(text, language)]
+        said = _continued(cleaned[start:end], language, lowered)
+        sentences = [
+            text
+            for i, text in enumerate(said)
+            if not _noise(text, language) or _framed(text, said[i + 1 : i + 2], language)
+        ]
         if sentences:
             sentences[-1] = _ended(sentences[-1], language)
         while sentences and broken_off(sentences[-1], language):
