@@ -372,12 +372,12 @@ def test_the_post_never_opens_on_a_sentence_pointing_back():
 def test_a_line_about_the_talk_stays_when_the_next_one_points_back_at_it():
     texts = [
         "I have been baking bread in a stone oven for ten years now, every morning before the shop opens.",
-        "My talk is a little bit more about patience.",
+        "This talk is really about patience.",
         "That has been my secret to a good crust, more than any flour.",
         "The stone oven holds its heat for six hours after the fire goes out.",
         "A loaf of rye needs a slow oven or the crust burns before the middle sets.",
     ]
     prose = _prose(texts)
-    assert "more about patience. That has been my secret" in prose  # "That" is patience, not the ten years
+    assert "about patience. That has been my secret" in prose  # "That" is patience, not the ten years
     alone = _prose([texts[0], texts[1], *texts[3:]])
     assert "about patience" not in alone  # with nothing pointing back at it, a line about the talk goes

@@ -306,9 +306,14 @@ def _noise(text: str, language: str) -> bool:
 def _framed(text: str, following: list[str], language: str) -> bool:
     """A line about the talk itself ("This part is more about patience.") that the next one points back at ("That
     has been my secret."): without it the next line says something else."""
-    from pipeline.analysis.speech import signposts
+    from pipeline.analysis.speech import leans_on_pronoun, signposts
 
-    return bool(following) and signposts(text, language) and _leans(following[0], language)
+    return (
+        bool(following)
+        and signposts(text, language)
+        and leans_on_pronoun(following[0], language)
+        and not _noise(following[0], language)
+    )
 
 
 PAUSE_WORDS = 2  # "So...", "Yeah, so...": a line this short before its pause says nothing
