@@ -263,9 +263,8 @@ def newsletter_templates(items: Items, shown: Iterable[str] = ()) -> list[str]:
         said = speaker_of(inputs, quotes[0]) if quotes else ""
         credit = (f"{said}说：" if zh else f"As {said} puts it: ") if said else ""
         quoted = f"{credit}“{quotes[0].text}”" if quotes else ""  # the one that stands best alone
-        if not summary_text(inputs.outline) and len(inputs.outline.sections) > 1:  # the summary names the parts
-            covers = f"《{inputs.outline.title}》：" if zh else f"*{inputs.outline.title}*: "
-            found.append(join(items.language, covers + inputs.outline.summary, quoted))  # what it covers, a line
+        # never the parts' names in a row ("…on ovens, rye, and crusts"): editors ruled that list a table of
+        # contents, not news, on every talk
         found += [join(items.language, lead, point, quoted), join(items.language, lead, point)]
     found += [join(items.language, lead, point) for section in sections for point in section.key_points[1:]]
     return found
