@@ -407,17 +407,39 @@ def test_titles_follow_five_patterns_and_never_copy_a_question(inputs, llm_serve
     assert made.markdown().count("\n5. ") == 1
 
 
-def test_linkedin_has_an_opening_three_bullets_from_three_sections_and_a_question(inputs, llm_server):
+def test_linkedin_quotes_the_talks_best_line_no_title_or_post_took(inputs, llm_server):
+    """The post is the speaker's best stand-alone line a title or X post does not already quote, credited, with the
+    talk's title and the link to its moment; the model is not asked."""
     made = hooks(inputs())
+    quoted = [*made.titles, *made.x_posts]
+    assert made.linkedin == f"“{TALK[2][1]}”\n\n— Jane Doe, in *Caching data pipelines*\n\n{URL}&t=10"
+    assert not any(TALK[2][1] in item for item in quoted)
+    assert not llm_server.chat_requests("LinkedInDraft")
+    assert f"## LinkedIn ({len(made.linkedin)}/3000)" in made.markdown()
+
+
+def test_a_quoted_line_keeps_the_sentence_that_carries_it_on(inputs, llm_server):
+    """The next sentence goes with the line when it points back at it ("So we hash…"); a sentence that starts a new
+    thought does not."""
+    from pipeline.stages.hooks import said_next
+    from pipeline.stages.items import Items
+
+    items = Items(inputs())
+    said = lambda i: Quote(segment_id=i, text=TALK[i][1], start=i * 5.0, speaker="Jane Doe")  # noqa: E731
+    assert said_next(items, said(5)) == "We hash contents instead of trusting clocks."
+    assert said_next(items, said(2)) == ""  # "We never overwrite a human edit…" is a thought of its own
+
+
+def test_with_no_line_to_quote_linkedin_has_an_opening_three_bullets_and_a_question(inputs, llm_server):
+    made = hooks(inputs(outline=unquoted(outline())))
     lines = made.linkedin.split("\n")
     bullets = [line[2:] for line in lines if line.startswith("- ")]
     owners = [next(n for n, (_, points, _) in enumerate(SECTIONS) if bullet in points) for bullet in bullets]
-    assert len(bullets) == 3 and len(set(owners)) == 3
+    assert 2 <= len(bullets) <= 3 and len(set(owners)) == len(bullets)  # none a point a model post already says
     assert lines[lines.index(f"- {bullets[0]}") - 1] == "In Jane Doe's words:"  # her lines, never the poster's "I"
     assert lines[0] == "Every step of a data pipeline gets its own cache key."
     assert "How do you build the cache key of each step?" in lines
     assert made.linkedin.endswith(URL) and similarity(made.linkedin, SUMMARY) < COPY
-    assert f"## LinkedIn ({len(made.linkedin)}/3000)" in made.markdown()
 
 
 def test_a_model_line_saying_what_the_talk_never_does_is_built_from_the_talk_instead(inputs, llm_server):
@@ -425,7 +447,7 @@ def test_a_model_line_saying_what_the_talk_never_does_is_built_from_the_talk_ins
     the outline's title (no "N points worth keeping" line is made up around it)."""
     claim = {"opening": "Slow feedback loops cost more than slow code.", "closing_question": "What would you hash?"}
     llm_server.script("LinkedInDraft", claim, claim)
-    draft = inputs()
+    draft = inputs(outline=unquoted(outline()))  # no line to quote: the model's opening and question frame bullets
     made = hooks(draft)
     assert made.linkedin.split("\n")[0] == "Caching data pipelines" and "feedback" not in made.linkedin
     assert "What would you hash?" in made.linkedin  # a question in the talk's own words: kept
@@ -439,8 +461,8 @@ def test_video_hooks_are_three_distinct_short_lines(inputs, llm_server):
     """Code picks the hooks (the model is not asked): the talk's short quotes and points that stand alone, none a
     quote a title, a post or the LinkedIn post already uses, nor a point that says a post's quote again."""
     made = hooks(inputs())
-    assert made.video_hooks == [f"“{TALK[2][1]}”", f"“{TALK[5][1]}”"]
-    assert SECTIONS[0][1][0] in made.linkedin
+    assert made.video_hooks == [f"“{TALK[5][1]}”", SECTIONS[0][1][0].rstrip("."), SECTIONS[2][1][0].rstrip(".")]
+    assert TALK[2][1] in made.linkedin
     assert all(len(hook) <= 100 for hook in made.video_hooks) and highest(made.video_hooks) < COPY
     used = [*made.titles, *made.x_posts, made.linkedin]
     assert not any(hook.strip("“”") in item for hook in made.video_hooks for item in used)

@@ -110,8 +110,8 @@ def test_style_examples_and_related_posts_reach_the_drafts(cli, llm_server, talk
     assert CACHE_POST in blog  # the related posts are named in the prompt, so the model does not repeat them
     examples = re.findall(r"<example title=.*?>\n(.*?)\n</example>", blog, flags=re.S)
     assert 1 <= len(examples) <= 3 and all(len(example) <= 601 for example in examples)
-    asked = [schema for schema in HOOKS if llm_server.chat_requests(schema)]  # X posts quote the talk: no call
-    assert {"TitlesDraft", "LinkedInDraft"} <= set(asked)
+    asked = [schema for schema in HOOKS if llm_server.chat_requests(schema)]  # posts quote the talk: no call
+    assert "TitlesDraft" in asked
     for schema in asked:  # every small hooks call: a hook for the hooks, marked as style, only inside the block
         hooks = system_prompt(llm_server, schema)
         assert "Your cache trusts the clock" in hooks and "style examples" in hooks and "not facts" in hooks, schema

@@ -21,7 +21,7 @@ from pipeline.analysis.speech import quotability
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label, timed_url
-from pipeline.rules import fired
+from pipeline.rules import fired, leans_back
 from pipeline.stages.drafting import DraftInputs, Strict, fit
 from pipeline.stages.items import (
     Items,
@@ -360,9 +360,54 @@ def linkedin_bullets(items: Items, frame: list[str], used: Iterable[str] = ()) -
     return best
 
 
+FOLLOW_ON_WORDS = 35  # the sentence after a quoted line, kept with it when it goes on with the thought
+
+
+def said_next(items: Items, quote: Quote) -> str:
+    """The speaker's next sentence, when it carries the quoted line on: it points back at it ("So…", "That is
+    why…", "It…"), in the same voice, a whole statement, not too long, nothing a reader of a post cannot see. The
+    payoff a line alone leaves out; a sentence that starts a new thought stays out."""
+    from pipeline.analysis.speech import clean, is_fragment, points_outside
+
+    segments = items.inputs.transcript.segments if items.inputs.transcript else []
+    after = next((s for s in segments if s.id > quote.segment_id and s.text.strip()), None)
+    if after is None or after.mark or after.doubtful or after.speaker != quote.speaker:
+        return ""
+    text = clean(after.text, items.language)
+    if not text or text.rstrip("”\"’'）)").endswith(("?", "？")) or is_fragment(text, items.language):
+        return ""
+    if len(text.split()) > FOLLOW_ON_WORDS or points_outside(text, items.language) or quote.text.rstrip().endswith("?"):
+        return ""
+    return text if leans_back(" ".join(after.text.split()), items.language) else ""  # "So…" before cleaning
+
+
+def linkedin_quote(items: Items, used: Iterable[str] = ()) -> str:
+    """The talk's best stand-alone line no title or post already quotes, with the sentence that carries it on,
+    credited, with the talk's title and the link to the moment: a post an editor can share as it is. Three lines from
+    three parts under a stock question read as unrelated (editors ruled it "rewrite" on every talk)."""
+    inputs, zh = items.inputs, items.language == "zh"
+    lines = [q for section in inputs.outline.sections for q in unused(said_lines(section, inputs), used)]
+    alone = sorted(standing_alone(lines, items.language), key=lambda q: -quotability(q.text, items.language))
+    summary = summary_text(inputs.outline)
+    for quote in alone:  # the summary's own sentence would be the same post twice (devrel check: a copy)
+        text = (("" if zh else " ").join([quote.text.strip(), said_next(items, quote)])).strip()
+        speaker, title, url = speaker_of(inputs, quote), inputs.outline.title, timed_url(inputs.source, quote.start)
+        if zh:
+            credit = f"——{speaker}，《{title}》" if speaker else f"——《{title}》"
+        else:
+            credit = f"— {speaker}, in *{title}*" if speaker else f"— from *{title}*"
+        post = "\n\n".join(part for part in [f"“{text}”", credit, url] if part)
+        if similarity(post, summary) < COPY:
+            return post
+    return ""
+
+
 def linkedin(items: Items, used: Iterable[str] = ()) -> str:
-    """An opening line (model), three bullets from three sections (code), a closing question (model), the link."""
+    """The talk's best line as a quote post (linkedin_quote); with no line to quote, an opening line (model), three
+    bullets from three sections (code), a closing question (model), the link."""
     inputs, zh, title = items.inputs, items.language == "zh", items.inputs.outline.title
+    if quoted := linkedin_quote(items, used):
+        return fit(inputs, "LinkedIn post", quoted, LINKEDIN, brief=items.brief)
 
     def ask(note: str) -> dict[str, str]:
         parts = items.clean_all(items.model("hooks-linkedin", LinkedInDraft, note), LINKEDIN_LABELS)
