@@ -314,7 +314,8 @@ def test_run_records_groundedness_in_the_manifest(cli, llm_server, srt_file, tmp
         and checks["quotes_verified"] == checks["quotes_total"]
         and checks["groundedness"] == 1.0
     )
-    assert checks["failures"] == 0 and summary(checks).endswith("no problems"), [r.problems for r in check_report(folder).files]
+    problems = [report.problems for report in check_report(folder).files]
+    assert checks["failures"] == 0 and summary(checks).endswith("no problems"), problems
     assert f"check: {summary(checks)}" in " ".join(result.output.split())
     assert json.loads((folder / "runs.jsonl").read_text().splitlines()[-1])["checks"] == checks
 

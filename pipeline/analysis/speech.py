@@ -981,7 +981,8 @@ _SIGNALS = {
         r"\bmy talk is\s*[\"“]|\bthe title of (?:my|this|the) talk\b|\bthis (?:post|article|transcript)\b|"
         r"\b(?:today,? )?we(?:'re| are) (?:going to|gonna) (?:see|talk|look|learn|cover|discuss|explore|go)\b|"
         r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b|"
-        r"\b(?:i|we)(?:'d| would)? (?:want(?:ed)?|like|wish) to share\b|\bshare (?:\w+ ){0,4}with (?:you|y'all|everyone)\b|"
+        r"\b(?:i|we)(?:'d| would)? (?:want(?:ed)?|like|wish) to share\b|"
+        r"\bshare (?:\w+ ){0,4}with (?:you|y'all|everyone)\b|"
         r"\blive demo\b|\b(?:show|play) you (?:some|a few|two|three|a couple of|\w+ quick) (?:\w+ )?(?:videos?|clips?|"
         r"demos?|examples?)\b|\braise (?:your|of) hands?\b",
         "plug": r"\b(?:ping|email|e-mail|contact|find|follow|dm|tweet at|reach) (?:me|us)\b|\breach out\b|"

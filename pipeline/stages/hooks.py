@@ -17,7 +17,7 @@ from pydantic import Field
 
 from pipeline.analysis.moments import clips
 from pipeline.analysis.similarity import COPY, copies, similarity
-from pipeline.analysis.speech import quotability
+from pipeline.analysis.speech import clean, is_fragment, points_outside, quotability
 from pipeline.artifacts import Artifact, Quote, Section
 from pipeline.format.limits import SENTENCE_END, X_POST, shorten, x_length
 from pipeline.format.render import front_matter, source_label, timed_url
@@ -367,8 +367,6 @@ def said_next(items: Items, quote: Quote) -> str:
     """The speaker's next sentence, when it carries the quoted line on: it points back at it ("So…", "That is
     why…", "It…"), in the same voice, a whole statement, not too long, nothing a reader of a post cannot see. The
     payoff a line alone leaves out; a sentence that starts a new thought stays out."""
-    from pipeline.analysis.speech import clean, is_fragment, points_outside
-
     segments = items.inputs.transcript.segments if items.inputs.transcript else []
     after = next((s for s in segments if s.id > quote.segment_id and s.text.strip()), None)
     if after is None or after.mark or after.doubtful or after.speaker != quote.speaker:
