@@ -724,6 +724,7 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     assert not signposts("Let's say the oven holds heat for six hours.", "en")
     assert signposts("Baking rye got hold of me, so I want to share what I found with you.", "en")
     assert not signposts("We share the oven with the bakery next door.", "en")
+    assert signposts("So let's talk about the best known part of baking, the crust.", "en")
 
 
 def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was_said():

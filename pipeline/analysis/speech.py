@@ -970,6 +970,7 @@ _SIGNALS = {
         "greeting": r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|welcome|thank you|thanks(?! to))\b",
         "signpost": r"\bmy name is\b|^(?:\w+ )?i'm [A-Z]\w+ and\b|\bi(?:'ll| will) be (?:talking|speaking)\b|"
         r"^(?:(?:so|now|okay|ok|and),? )?let's (?:take a (?:quick )?look|look|have a look|see what|focus|disregard|"
+        r"(?:now )?talk about|turn to|"
         r"ignore|skip|move on|go back|dive|get (?:into|started))\b|\b(?:we|i) (?:haven't|have not) (?:talked|spoken)\b|"
         r"\b(?:my|the|this) (?:official )?talk(?:'s)? title\b|"
         r"\b(?:another|an earlier|the (?:last|previous|next|first|keynote)) talk\b|"
