@@ -580,6 +580,10 @@ def test_quotability_is_zero_for_what_no_reader_should_see(text, lang):
             "One of the ovens that we bake in is a stone oven.",
             "One of the ovens that we bake in in is a stone oven.",
         ),
+        (  # said of anyone, a reader takes it as theirs; the speaker's own thing was named somewhere before
+            "If you bake rye in a cold oven, the crust comes out pale and soft.",
+            "Our rye comes out of a cold oven with a crust that is pale and soft.",
+        ),
     ],
 )
 def test_quotability_prefers(better, worse):

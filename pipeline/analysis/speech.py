@@ -945,6 +945,8 @@ WEIGHTS: dict[str, float] = {
     "slip": -0.25,  # a word said twice ("I work with with a"): speech, or a transcriber's slip, not a line to quote
     "length_edge": 0.6,  # length fit at the outer bounds of the window, 1 inside the best range
     "choppy": -0.35,  # six or more short pieces between commas: a run of speech, not a sentence to quote
+    "general": 0.10,  # said of anyone ("If you…", "Developers…", "Most of us…"): a reader can take it as theirs
+    "anchored": -0.10,  # opens on the speaker's own thing ("Our invariant…", "My script…"): named somewhere before
 }
 CHOPPY = (6, 5)  # pieces, words a piece: "hash what you read, hash what you write, and…" is a list, not a run
 # Words (English) or characters (Chinese): outer lower bound, best range, outer upper bound.
@@ -1008,6 +1010,9 @@ _SIGNALS = {
         "setup": r"\bI (?:thought|assumed|believed|figured|expected|used to think)\b|\bI was like\b|"
         r"\bmy (?:naive|first) (?:view|idea|thought|guess)\b",
         "slip": r"\b(?!(?:that|had|is|very|no|bye|so|ha)\b)([a-z]+) \1\b",
+        "general": r"^(?:(?:and|but|so),? )?(?:(?:if|when|once|unless) )?(?:you|your|anyone|anybody|everyone|everybody|"
+        r"nobody|no one|people|developers|programmers|engineers|teams|most of us|all of us)\b",
+        "anchored": r"^(?:(?:and|but|so|then|now),? )?(?:our|my) (?!own\b|(?:\w+ )?(?:is|was|are|were)\b)[a-z]+",
     },
     "zh": {
         "number": r"\d|[零一二两三四五六七八九十百千万亿半几]+(?:倍|成|%|个百分点|万|亿|千|百|年|个月|天|小时|分钟|"
