@@ -972,3 +972,11 @@ def test_a_forum_line_that_leans_on_a_line_left_out_gives_way_to_a_quote_that_st
         )
     )
     assert fresh_point(section, "", "en") == f"“{TALK[1][1]}”"
+
+
+def test_a_forum_line_is_the_point_that_stands_best_when_none_names_the_part():
+    from pipeline.stages.items import fresh_point
+
+    plain, better = "A loaf waits on the rack.", "If you bake rye in a cold oven, the crust comes out pale and soft."
+    section = Section(question="q?", persona="", key_points=[plain, better], quotes=[], name="Kitchen notes")
+    assert fresh_point(section, "", "en") == better

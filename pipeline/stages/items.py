@@ -186,10 +186,11 @@ def fresh_point(section: Section, summary: str, language: str, shown: Iterable[s
     points a summary was built from would read as the summary's copy."""
     said, named = squash(summary), {stem(word) for word in claim_words(section.name, language)}
     fresh = [point for point in section.key_points if squash(point) not in said]
-    fresh.sort(  # "They realized…", "Similarly…" have nothing before them; then the point that says what it names
-        key=lambda point: (
+    fresh.sort(  # "They realized…", "Similarly…" have nothing before them; then the point that says what it names,
+        key=lambda point: (  # then the one that stands best
             not stands_alone(point, language),
             -len(named & {stem(word) for word in claim_words(point, language)}),
+            -quotability(point, language),
         )
     )
     point = next(iter(fresh), "")
