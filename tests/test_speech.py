@@ -729,6 +729,8 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     assert signposts("Baking rye got hold of me, so I want to share what I found with you.", "en")
     assert not signposts("We share the oven with the bakery next door.", "en")
     assert signposts("So let's talk about the best known part of baking, the crust.", "en")
+    assert signposts("This is more of an overview of the bakery than a recipe.", "en")
+    assert signposts("Hopefully you take away a thing or two about ovens.", "en")
 
 
 def test_a_lone_line_whose_subject_is_a_pronoun_after_a_stance_leans_on_what_was_said():

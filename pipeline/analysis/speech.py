@@ -986,6 +986,8 @@ _SIGNALS = {
         r"\b(?:i|we) promised\b|\bwhat i promised\b|\btalk proposal\b|\bin (?:my|this) (?:talk|presentation)\b|"
         r"\b(?:i|we)(?:'d| would)? (?:want(?:ed)?|like|wish) to share\b|"
         r"\bshare (?:\w+ ){0,4}with (?:you|y'all|everyone)\b|"
+        r"\bthis (?:is|will be) (?:\w+ ){0,3}(?:a|an|my) (?:\w+ )?(?:narrative|overview|introduction|tour)\b|"
+        r"\bhopefully,? you(?:'ll| will)? (?:get|take away|learn|walk away)\b|"
         r"\blive demo\b|\b(?:show|play) you (?:some|a few|two|three|a couple of|\w+ quick) (?:\w+ )?(?:videos?|clips?|"
         r"demos?|examples?)\b|\braise (?:your|of) hands?\b",
         "plug": r"\b(?:ping|email|e-mail|contact|find|follow|dm|tweet at|reach) (?:me|us)\b|\breach out\b|"
