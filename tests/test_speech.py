@@ -721,7 +721,7 @@ def test_a_phrase_opening_on_an_ing_word_with_no_verb_is_a_fragment():
 
 
 def test_steering_the_talk_is_a_signpost_not_a_point():
-    from pipeline.analysis.speech import signposts
+    from pipeline.analysis.speech import points_outside, signposts
 
     assert signposts("Let's focus on the one called the sourdough starter.", "en")
     assert signposts("The part we haven't talked about is the cooling rack.", "en")
@@ -729,6 +729,8 @@ def test_steering_the_talk_is_a_signpost_not_a_point():
     assert signposts("Baking rye got hold of me, so I want to share what I found with you.", "en")
     assert not signposts("We share the oven with the bakery next door.", "en")
     assert signposts("So let's talk about the best known part of baking, the crust.", "en")
+    assert points_outside("And this is really the code.", "en")  # the slide, not a line a post can carry
+    assert not points_outside("This is the oven we bake rye in every morning.", "en")
     assert signposts("This is more of an overview of the bakery than a recipe.", "en")
     assert signposts("Hopefully you take away a thing or two about ovens.", "en")
 

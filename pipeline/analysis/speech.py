@@ -961,7 +961,9 @@ _SIGNALS = {
         r"\byou should\b|\bnever\b|\balways\b|\bthe most\b|\bthe problem is\b|\bbecause\b|\bturns out\b",
         "contrast": r"\bbut\b|\binstead\b|\brather than\b|\bhowever\b|\bwhereas\b",
         "conjunction_start": r"^(?:and|but|so|or|because|also|plus|then|um|uh|like|well|okay|ok|yeah|right)\b",
-        "room_reference": r"\b(?:this|that|the|next|previous) slide\b|\bover (?:here|there)\b|\bas you can see\b|"
+        "room_reference": r"\b(?:this|that|the|next|previous) slide\b|"
+        r"^(?:(?:and|so|now),? )?(?:this|that|here) is (?:really |actually |just )?(?:the|my|our) (?:code|slide|"
+        r"diagram|graph|chart|output|result|screen|demo|terminal)\b|\bover (?:here|there)\b|\bas you can see\b|"
         r"\byou can see (?:here|this|that)\b|\bthis (?:picture|image|diagram|graph|chart|photo)\b|"
         r"\bhere's\b|\bhere is\b|\b(?:up|down|right) here\b|\bon the screen\b|\blike this\b|"
         r"\b(?:table|booth|stand|stall) (?:set up|over there|in the corner|at the back|outside)\b|"
