@@ -141,7 +141,8 @@ def test_a_creator_reviews_edits_and_approves_in_the_browser(cli, llm_server, se
     assert rows.count() == 8
     blog_row = page.locator('li.row[data-draft="talk/blog.md"]')
     assert "draft" in blog_row.locator(".badge").first.inner_text() and "limits ok" in blog_row.inner_text()
-    assert "quotes 1/1 verified" in page.locator('li.row[data-draft="talk/hooks.md"]').inner_text()  # the quote post
+    hooks_row = page.locator('li.row[data-draft="talk/hooks.md"]').inner_text()
+    assert "quotes 2/2 verified" in hooks_row  # the X post and the LinkedIn post quote the talk
     page.screenshot(path=str(tmp_path / "review-list.png"), full_page=True)
 
     # a draft beside its transcript: a section's time moves the transcript and the player to where it starts
