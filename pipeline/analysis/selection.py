@@ -139,7 +139,7 @@ def key_points(
     connective pointing at a sentence a bullet's reader never saw), cleaned of speech noise, in the order spoken.
     Sentences `quoted` (segment ids) and copies of `shown` points are left to the quotes and the other sections. An
     answer to a question (`lead`) keeps the first of its opening sentences that stands alone: the direct answer."""
-    from pipeline.analysis.speech import broken_off, clean, leans_on_pronoun, paragraph_opening, quotability
+    from pipeline.analysis.speech import broken_off, clean, paragraph_opening, quotability
 
     cleaned = [clean(segment.text, language) for segment in segments]
     scores = specific(cleaned, _scores(cleaned, vectors, language), language, recurring)
@@ -151,8 +151,7 @@ def key_points(
         and segments[i].id not in quoted
         and quotability(text, language) >= POINT_FORM
         and paragraph_opening(text, language) == text
-        and not leans_on_pronoun(text, language)
-        and not _leans(text, language)  # "In my defense, …", "A third step is…": a reply, an item of an unseen list
+        and not _leans(text, language)  # "They…", "In my defense, …", "A third step is…": nothing before it here
         and not broken_off(text, language)
         and not (language != "zh" and (RESTART.search(text) or RESTART.search(" ".join(segments[i].text.split()))))
         and not ROOM_QUESTION.search(text)

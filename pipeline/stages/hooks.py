@@ -385,9 +385,8 @@ def linkedin_quote(items: Items, used: Iterable[str] = ()) -> str:
     three parts under a stock question read as unrelated (editors ruled it "rewrite" on every talk)."""
     inputs, zh = items.inputs, items.language == "zh"
     lines = [q for section in inputs.outline.sections for q in unused(said_lines(section, inputs), used)]
-    alone = sorted(standing_alone(lines, items.language), key=lambda q: -quotability(q.text, items.language))
     summary = summary_text(inputs.outline)
-    for quote in alone:  # the summary's own sentence would be the same post twice (devrel check: a copy)
+    for quote in standing_alone(lines, items.language):  # best first; the summary's own sentence would be a copy
         text = (("" if zh else " ").join([quote.text.strip(), said_next(items, quote)])).strip()
         speaker, title, url = speaker_of(inputs, quote), inputs.outline.title, timed_url(inputs.source, quote.start)
         if zh:
